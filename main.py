@@ -1,0 +1,62 @@
+"""Start Oracle Trader: ``python main.py [--port 8080 --feed sim --speed 60 ...]`` serves the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from nicegui import app, ui
+
+from oracle_ui.cli import add_serve_arguments, settings_from_args
+from oracle_ui.settings import Settings
+from oracle_ui.state import shared_state
+from oracle_ui.system import build_system
+from pages import dashboard
+
+
+def build_app(settings: Settings) -> None:
+    """Build the system once, register pages, and start/stop it with the app."""
+    system = build_system(settings)
+    app.state.system = system
+    dashboard.register(system)
+
+    async def startup() -> None:
+        await system.start()
+        app.state.unfollow = shared_state.attach(system)
+
+    async def shutdown() -> None:
+        unfollow = getattr(app.state, 'unfollow', None)
+        if unfollow:
+            unfollow()
+        await system.stop()
+
+    app.on_startup(startup)
+    app.on_shutdown(shutdown)
+
+
+def serve(settings: Settings) -> None:
+    """Build the app and run the web server (or the native window)."""
+    logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    build_app(settings)
+    ui.run(host=settings.host, port=settings.port, title='Oracle Trader', reload=False, show=settings.show,
+           native=settings.native, dark=True, fastapi_docs=True, show_welcome_message=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog='main.py', description='Oracle Trader dashboard')
+    add_serve_arguments(parser)
+    # NiceGUI's test runner executes this file with pytest's argv: take configuration from env/.env there
+    argv = [] if 'PYTEST_CURRENT_TEST' in os.environ else sys.argv[1:]
+    args, _unknown = parser.parse_known_args(argv)
+    try:
+        settings = settings_from_args(args)
+    except ValueError as error:
+        print(f'main.py: error: {error}', file=sys.stderr)
+        raise SystemExit(2) from None
+    serve(settings)
+
+
+if __name__ == '__main__':
+    main()

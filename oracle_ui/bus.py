@@ -1,0 +1,212 @@
+"""The typed event bus: the engine publishes, subscribers (state, WebSockets, UI) consume.
+
+* ``publish`` is synchronous and never blocks on a consumer: each subscription owns a bounded queue.
+  Overflow rule per subscription: ``drop_oldest`` (default; the consumer sees the newest events and a
+  ``dropped`` count) or ``close`` (the subscription ends with :class:`SubscriptionOverflow`, for consumers
+  that must not miss anything, e.g. a WebSocket client that is then disconnected).
+* Non-sampled, non-test events are handed to ``persist`` before any subscriber sees them, so whatever a client
+  received is already stored.
+* Ids come from blocks reserved in the store (``reserve_ids``), so they never repeat across restarts, even
+  after a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from .events import SAMPLED_TYPES, TOPIC_OF, Event, EventType, Topic
+
+log = logging.getLogger(__name__)
+
+Overflow = Literal['drop_oldest', 'close']
+ID_BLOCK = 1000
+
+
+class SubscriptionOverflow(Exception):
+    """A ``close``-policy subscription fell more than its queue size behind."""
+
+
+class Subscription:
+    """A bounded queue of events for one consumer; iterate it with ``async for``."""
+
+    def __init__(self, bus: EventBus, topics: Iterable[Topic] | None, maxsize: int, overflow: Overflow) -> None:
+        self._bus = bus
+        self.topics = frozenset(topics) if topics is not None else None
+        self.maxsize = maxsize
+        self.overflow = overflow
+        self._queue: deque[Event] = deque(maxlen=maxsize if overflow == 'drop_oldest' else None)
+        self._ready = asyncio.Event()
+        self.dropped = 0
+        self.is_overflowed = False
+        self.is_closed = False
+
+    def wants(self, event: Event) -> bool:
+        return self.topics is None or event.topic in self.topics
+
+    def put(self, event: Event) -> None:
+        if self.is_closed or self.is_overflowed:
+            return
+        if len(self._queue) >= self.maxsize:
+            if self.overflow == 'close':
+                self.is_overflowed = True
+                self._ready.set()
+                return
+            self.dropped += 1
+        self._queue.append(event)
+        self._ready.set()
+
+    def close(self) -> None:
+        self.is_closed = True
+        self._bus._subscriptions.discard(self)
+        self._ready.set()
+
+    async def get(self) -> Event:
+        """The next event; raises StopAsyncIteration when closed, SubscriptionOverflow when overflowed."""
+        while not self._queue:
+            if self.is_overflowed:
+                raise SubscriptionOverflow(f'consumer fell more than {self.maxsize} events behind')
+            if self.is_closed:
+                raise StopAsyncIteration
+            self._ready.clear()
+            await self._ready.wait()
+        if self.is_overflowed:
+            raise SubscriptionOverflow(f'consumer fell more than {self.maxsize} events behind')
+        return self._queue.popleft()
+
+    def __aiter__(self) -> AsyncIterator[Event]:
+        return self
+
+    async def __anext__(self) -> Event:
+        return await self.get()
+
+    async def __aenter__(self) -> Subscription:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
+
+
+class EventBus:
+    """Assigns ids, persists, keeps recent history and fans events out to subscriptions.
+
+    :param history_size: events kept in memory (default: 1000)
+    :param persist: stores one event durably; called before delivery for non-sampled, non-test events
+    :param reserve_ids: durably reserves ids up to the returned value (exclusive) given the next id wanted
+    :param first_id: the first id to hand out (after a restart: the stored high-water mark)
+    """
+
+    def __init__(self, *, history_size: int = 1000, persist: Callable[[Event], None] | None = None,
+                 reserve_ids: Callable[[int], int] | None = None, first_id: int = 1) -> None:
+        self.history: deque[Event] = deque(maxlen=history_size)
+        self._persist = persist
+        self._reserve_ids = reserve_ids
+        self._next_id = first_id
+        self._id_limit = first_id if reserve_ids else 2**62
+        self._subscriptions: set[Subscription] = set()
+        self._published_times: deque[float] = deque(maxlen=10_000)
+        self.published = 0
+        self.persist_failures = 0
+        self._in_persist_error = False
+
+    @property
+    def last_id(self) -> int:
+        return self._next_id - 1
+
+    def _take_id(self) -> int:
+        if self._next_id >= self._id_limit and self._reserve_ids is not None:
+            self._id_limit = self._reserve_ids(self._next_id + ID_BLOCK)
+        value = self._next_id
+        self._next_id += 1
+        return value
+
+    def publish(self, type_: EventType, data: BaseModel | dict[str, Any], *, source: str,
+                client_id: str | None = None, test: bool = False, timestamp: float | None = None) -> Event:
+        """Build the envelope, persist it if durable, then hand it to every matching subscription."""
+        payload = data.model_dump(mode='json') if isinstance(data, BaseModel) else dict(data)
+        if test:
+            payload['test'] = True
+        event = Event(id=self._take_id(), type=type_, topic=TOPIC_OF[type_], data=payload,
+                      timestamp=time.time() if timestamp is None else timestamp, source=source, client_id=client_id,
+                      test=test)
+        if self._persist is not None and not test and type_ not in SAMPLED_TYPES:
+            try:
+                self._persist(event)
+            except Exception as error:  # a full disk must not stop trading or the dashboard
+                self.persist_failures += 1
+                log.warning('could not persist event %s (%s): %s', event.id, event.type, error)
+                if not self._in_persist_error:
+                    self._in_persist_error = True
+                    try:
+                        self.publish(EventType.BOT_ERROR, {'message': f'event store failed: {error}',
+                                                           'component': 'store', 'recoverable': True},
+                                     source='bus')
+                    finally:
+                        self._in_persist_error = False
+        self.deliver(event)
+        return event
+
+    def deliver(self, event: Event) -> None:
+        """Record ``event`` in history and queue it for every subscription that wants it."""
+        self.history.append(event)
+        self.published += 1
+        self._published_times.append(time.monotonic())
+        for subscription in tuple(self._subscriptions):
+            if subscription.wants(event):
+                subscription.put(event)
+
+    def stream(self, topics: Iterable[Topic] | None = None, *, maxsize: int = 1000,
+               overflow: Overflow = 'drop_oldest') -> Subscription:
+        """A new subscription; use as ``async with bus.stream(...) as events: async for e in events``."""
+        subscription = Subscription(self, topics, maxsize, overflow)
+        self._subscriptions.add(subscription)
+        return subscription
+
+    def subscribe(self, callback: Callable[[Event], Any], topics: Iterable[Topic] | None = None, *,
+                  maxsize: int = 1000) -> Callable[[], None]:
+        """Run ``callback`` (sync or async) for each event in its own task; returns the unsubscribe function.
+
+        A callback error is logged with the callback's name and never reaches the publisher.
+        """
+        subscription = self.stream(topics, maxsize=maxsize)
+        name = getattr(callback, '__qualname__', repr(callback))
+
+        async def consume() -> None:
+            async for event in subscription:
+                try:
+                    result = callback(event)
+                    if asyncio.iscoroutine(result):
+                        await result
+                except Exception:
+                    log.exception('event subscriber %s failed on %s', name, event.type)
+
+        task = asyncio.get_running_loop().create_task(consume(), name=f'bus-subscriber:{name}')
+
+        def unsubscribe() -> None:
+            subscription.close()
+            task.cancel()
+
+        return unsubscribe
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscriptions)
+
+    def events_per_s(self, window_s: float = 10.0) -> float:
+        """Published events per second over the last ``window_s`` seconds."""
+        now = time.monotonic()
+        recent = sum(1 for t in reversed(self._published_times) if now - t <= window_s)
+        return recent / window_s
+
+    def recent(self, *, topic: Topic | None = None, type_: EventType | None = None, since_id: int = 0,
+               limit: int = 100) -> list[Event]:
+        """Events still in memory, oldest first, filtered."""
+        matches = [e for e in self.history if e.id > since_id and (topic is None or e.topic == topic)
+                   and (type_ is None or e.type == type_)]
+        return matches[-limit:] if since_id == 0 else matches[:limit]

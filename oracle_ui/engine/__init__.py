@@ -1,0 +1,1 @@
+"""The trading engine: market feeds, indicators, strategies, paper broker, risk and the bot lifecycle."""

@@ -1,0 +1,295 @@
+"""Market feeds behind one interface: a seeded simulation and a CSV replay (``ccxt_feed`` adds live data).
+
+A feed yields ticks and closed candles in time order from :meth:`MarketFeed.stream`; :meth:`MarketFeed.connect`
+first returns history to warm indicators up and fill charts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from ..timeframes import candle_start, timeframe_seconds
+from .bars import Bars, load_bars
+from .models import Candle, Tick
+
+Sleep = Callable[[float], Awaitable[None]]
+FeedItem = Tick | Candle
+
+
+class FeedStatus(StrEnum):
+    IDLE = 'idle'
+    CONNECTING = 'connecting'
+    LIVE = 'live'
+    ENDED = 'ended'
+    FAILED = 'failed'
+
+
+class FeedError(RuntimeError):
+    """The feed cannot deliver data; the message says why and what to do."""
+
+
+class MarketFeed(ABC):
+    """Source of ticks and closed candles for ``symbols`` at ``timeframe``."""
+
+    name: str = 'feed'
+
+    def __init__(self, symbols: list[str], timeframe: str) -> None:
+        self.symbols = list(symbols)
+        self.timeframe = timeframe
+        self.timeframe_s = timeframe_seconds(timeframe)
+        self.status = FeedStatus.IDLE
+        self.status_message = ''
+
+    @abstractmethod
+    async def connect(self, last_candles: Mapping[str, Candle | None]) -> dict[str, list[Candle]]:
+        """Prepare to stream; returns history per symbol (may be empty) continuing after ``last_candles``."""
+
+    @abstractmethod
+    def stream(self) -> AsyncIterator[FeedItem]:
+        """Ticks and closed candles, in time order, until the feed ends or fails."""
+
+    async def close(self) -> None:  # noqa: B027 - most feeds hold nothing to release
+        """Release network resources."""
+
+
+# ---- simulation --------------------------------------------------------------------------------------------
+@dataclass(slots=True, frozen=True)
+class SimProfile:
+    price: float
+    volatility: float
+    """Per-candle standard deviation of log returns at 1m (scaled by sqrt of the timeframe)."""
+    volume: float
+
+
+PROFILES: dict[str, SimProfile] = {
+    'BTC': SimProfile(65_000.0, 0.0012, 12.0),
+    'ETH': SimProfile(3_400.0, 0.0015, 140.0),
+    'SOL': SimProfile(150.0, 0.0022, 2_500.0),
+}
+
+
+class _SimSymbol:
+    """One symbol's price process: trending and ranging regimes that alternate, GARCH(1,1) volatility."""
+
+    def __init__(self, symbol: str, rng: random.Random, price: float | None, candle_s: int) -> None:
+        base = symbol.split('/')[0]
+        profile = PROFILES.get(base) or SimProfile(10.0 + (sum(map(ord, base)) % 90), 0.0018, 1000.0)
+        self.symbol = symbol
+        self.rng = rng
+        self.log_price = math.log(price or profile.price)
+        scale = math.sqrt(candle_s / 60.0)
+        self.sigma_candle = profile.volatility * scale
+        self.candle_s = candle_s
+        self.variance = 1.0
+        """GARCH variance multiplier around 1."""
+        self.volume = profile.volume * candle_s / 60.0
+        self.regime_left = 0.0
+        self.drift = 0.0
+        self.anchor = self.log_price
+        self._next_regime()
+
+    def _next_regime(self) -> None:
+        rng = self.rng
+        self.regime_left = rng.uniform(40, 160) * self.candle_s
+        if rng.random() < 0.55:
+            self.drift = rng.choice((-1, 1)) * rng.uniform(0.25, 0.6) * self.sigma_candle / self.candle_s
+        else:
+            self.drift = 0.0
+            self.anchor = self.log_price
+
+    def step(self, dt: float) -> tuple[float, float]:
+        """Advance ``dt`` seconds; returns (price, traded volume)."""
+        rng = self.rng
+        self.regime_left -= dt
+        if self.regime_left <= 0:
+            self._next_regime()
+        frac = dt / self.candle_s
+        sigma = self.sigma_candle * math.sqrt(self.variance * frac)
+        shock = rng.gauss(0.0, 1.0)
+        mean = self.drift * dt if self.drift else (self.anchor - self.log_price) * min(1.0, 0.08 * frac)
+        self.log_price += mean + sigma * shock
+        alpha, beta = 0.08 * min(frac * 4, 1.0), 1 - 0.1 * min(frac * 4, 1.0)
+        self.variance = max(0.2, min(6.0, (1 - alpha - beta) + alpha * shock * shock + beta * self.variance))
+        volume = self.volume * frac * rng.lognormvariate(0.0, 0.5) * (0.6 + 0.4 * self.variance)
+        return math.exp(self.log_price), volume
+
+
+class _CandleBuilder:
+    __slots__ = ('close', 'high', 'low', 'open', 'start', 'volume')
+
+    def __init__(self, start: int, price: float) -> None:
+        self.start, self.open, self.high, self.low, self.close, self.volume = start, price, price, price, price, 0.0
+
+    def add(self, price: float, volume: float) -> None:
+        self.high = max(self.high, price)
+        self.low = min(self.low, price)
+        self.close = price
+        self.volume += volume
+
+    def candle(self, symbol: str) -> Candle:
+        return Candle(symbol, self.start, self.open, self.high, self.low, self.close, self.volume)
+
+
+class SimulatedMarket:
+    """Deterministic multi-symbol market: the same seed, start and step sizes give the same prices.
+
+    :param symbols: symbols to simulate (BTC, ETH and SOL have realistic prices; others get a made-up one)
+    :param timeframe_s: candle length
+    :param seed: random seed
+    :param start: simulated start time (Unix seconds)
+    :param prices: starting prices per symbol (to continue after a restart)
+    """
+
+    def __init__(self, symbols: list[str], timeframe_s: int, seed: int, start: float,
+                 prices: Mapping[str, float] | None = None) -> None:
+        self.time = float(start)
+        self.timeframe_s = timeframe_s
+        self._symbols = [
+            _SimSymbol(s, random.Random(f'{seed}:{s}:{int(start)}'), (prices or {}).get(s), timeframe_s)
+            for s in symbols
+        ]
+        self._builders: dict[str, _CandleBuilder] = {}
+        for sim in self._symbols:
+            price = math.exp(sim.log_price)
+            self._builders[sim.symbol] = _CandleBuilder(candle_start(self.time, timeframe_s), price)
+
+    def advance(self, seconds: float, max_step: float) -> tuple[list[Candle], list[Tick]]:
+        """Move ``seconds`` forward in steps of at most ``max_step``; returns closed candles and the last ticks."""
+        steps = max(1, math.ceil(seconds / max_step - 1e-9))
+        dt = seconds / steps
+        closed: list[Candle] = []
+        for _ in range(steps):
+            self.time += dt
+            for sim in self._symbols:
+                price, volume = sim.step(dt)
+                builder = self._builders[sim.symbol]
+                start = candle_start(self.time, self.timeframe_s)
+                if start != builder.start:
+                    closed.append(builder.candle(sim.symbol))
+                    builder = self._builders[sim.symbol] = _CandleBuilder(start, builder.close)
+                builder.add(price, volume)
+        ticks = [Tick(sim.symbol, self.time, self._builders[sim.symbol].close) for sim in self._symbols]
+        return closed, ticks
+
+    def forming(self, symbol: str) -> Candle:
+        """The candle still open for ``symbol``."""
+        return self._builders[symbol].candle(symbol)
+
+
+class SimFeed(MarketFeed):
+    """The simulated market paced against the wall clock at ``speed`` x real time.
+
+    :param tick_interval_s: real seconds between ticks (default 0.25: four ticks per second per symbol)
+    :param history_candles: candles generated before the start on a fresh data directory
+    :param start: simulated start time of a fresh run (default: now)
+    :param sleep: how to wait between ticks (tests may pass a fake)
+    """
+
+    name = 'sim'
+
+    def __init__(self, symbols: list[str], timeframe: str, *, seed: int = 7, speed: float = 1.0,
+                 tick_interval_s: float = 0.25, history_candles: int = 300, start: float | None = None,
+                 sleep: Sleep = asyncio.sleep, wall_clock: Callable[[], float] | None = None) -> None:
+        super().__init__(symbols, timeframe)
+        self.seed, self.speed, self.tick_interval_s = seed, speed, tick_interval_s
+        self.history_candles = history_candles
+        self._start = start
+        self._sleep = sleep
+        self._wall = wall_clock or _wall_time
+        self.market: SimulatedMarket | None = None
+
+    async def connect(self, last_candles: Mapping[str, Candle | None]) -> dict[str, list[Candle]]:
+        self.status = FeedStatus.CONNECTING
+        known = {s: c for s, c in last_candles.items() if c is not None and s in self.symbols}
+        history: dict[str, list[Candle]] = {s: [] for s in self.symbols}
+        step = self.timeframe_s / 8
+        if known:  # continue where the stored history ends
+            resume = max(c.time for c in known.values()) + self.timeframe_s
+            self.market = SimulatedMarket(self.symbols, self.timeframe_s, self.seed, resume,
+                                          {s: c.close for s, c in known.items()})
+        else:
+            now = self._start if self._start is not None else self._wall()
+            begin = candle_start(now, self.timeframe_s) - self.history_candles * self.timeframe_s
+            self.market = SimulatedMarket(self.symbols, self.timeframe_s, self.seed, begin)
+            for _ in range(self.history_candles):
+                closed, _ticks = self.market.advance(self.timeframe_s, step)
+                for candle in closed:
+                    history[candle.symbol].append(candle)
+        self.status, self.status_message = FeedStatus.LIVE, f'simulated market x{self.speed:g}'
+        return history
+
+    async def stream(self) -> AsyncIterator[FeedItem]:
+        market = self.market
+        if market is None:
+            raise FeedError('connect() the feed before streaming')
+        max_step = self.timeframe_s / 8
+        next_wall = self._wall()
+        while True:
+            next_wall += self.tick_interval_s
+            delay = next_wall - self._wall()
+            if delay > 0:
+                await self._sleep(delay)
+            elif delay < -5 * self.tick_interval_s:  # fell far behind (suspended laptop): don't burst
+                next_wall = self._wall()
+            closed, ticks = market.advance(self.tick_interval_s * self.speed, max_step)
+            for candle in closed:
+                yield candle
+            for tick in ticks:
+                yield tick
+
+
+def _wall_time() -> float:
+    import time
+    return time.time()
+
+
+# ---- CSV replay --------------------------------------------------------------------------------------------
+class ReplayFeed(MarketFeed):
+    """Replays a CSV of bars for the first symbol at ``speed`` x the bars' own spacing.
+
+    Each bar becomes four ticks (open, the nearer extreme, the other extreme, close) and then a closed candle.
+    """
+
+    name = 'replay'
+
+    def __init__(self, path: Path | str, symbols: list[str], timeframe: str, *, speed: float = 1.0,
+                 sleep: Sleep = asyncio.sleep) -> None:
+        super().__init__(symbols[:1], timeframe)
+        self.path = Path(path)
+        self.speed = speed
+        self._sleep = sleep
+        self.bars: Bars | None = None
+
+    async def connect(self, last_candles: Mapping[str, Candle | None]) -> dict[str, list[Candle]]:
+        self.status = FeedStatus.CONNECTING
+        try:
+            self.bars = load_bars(self.path)
+        except ValueError as error:
+            self.status, self.status_message = FeedStatus.FAILED, str(error)
+            raise FeedError(str(error)) from None
+        self.status, self.status_message = FeedStatus.LIVE, f'replaying {self.path.name} x{self.speed:g}'
+        return {s: [] for s in self.symbols}
+
+    async def stream(self) -> AsyncIterator[FeedItem]:
+        bars = self.bars
+        if bars is None:
+            raise FeedError('connect() the feed before streaming')
+        symbol = self.symbols[0]
+        pause = bars.interval_s / self.speed / 4
+        for i in range(len(bars)):
+            candle = bars.candle(symbol, i)
+            rising = candle.close >= candle.open
+            path = (candle.open, candle.low, candle.high, candle.close) if rising else \
+                (candle.open, candle.high, candle.low, candle.close)
+            for k, price in enumerate(path):
+                await self._sleep(pause)
+                yield Tick(symbol, candle.time + k * bars.interval_s / 4, price)
+            yield candle
+        self.status, self.status_message = FeedStatus.ENDED, f'{self.path.name} replayed to the end ({len(bars)} bars)'

@@ -1,0 +1,81 @@
+"""Position sizing and risk limits between a strategy's signal and the broker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..settings import RiskSettings
+from .broker import PaperBroker
+from .models import OrderRequest, Side, Signal, SignalKind
+
+DAY_S = 86_400
+
+
+@dataclass(slots=True, frozen=True)
+class DailyLossHit:
+    """Equity fell ``loss_pct`` below the day's starting equity: no new trades until the next UTC day."""
+
+    day: int
+    loss_pct: float
+    threshold_pct: float
+
+
+class RiskManager:
+    """Turns signals into sized orders and enforces max positions and the daily loss limit.
+
+    :param settings: sizing mode and limits
+    """
+
+    def __init__(self, settings: RiskSettings) -> None:
+        self.settings = settings
+        self.day = -1
+        self.day_start_equity = 0.0
+        self.is_blocked = False
+
+    def size(self, signal: Signal, broker: PaperBroker, price: float, *, strategy: str = '') -> OrderRequest | str:
+        """A sized order for an entry signal at reference ``price``, or the reason it may not be placed."""
+        if signal.kind is SignalKind.FLAT:
+            return 'flat signals close positions; they are not sized'
+        if self.is_blocked:
+            return f'daily loss limit of {self.settings.max_daily_loss_pct:g}% reached; no new trades today'
+        busy = len(broker.positions) + sum(1 for s in broker.symbols if s not in broker.positions
+                                           and broker.has_pending(s))
+        if busy >= self.settings.max_positions:
+            return f'max concurrent positions ({self.settings.max_positions}) reached'
+        side = Side(signal.kind.value)
+        free = broker.free_balance
+        s = self.settings
+        quantity: float | None = None
+        margin: float | None = None
+        if s.sizing == 'fixed':
+            margin = s.fixed_margin
+        elif s.sizing == 'percent':
+            margin = free * s.margin_pct / 100.0
+        else:
+            if signal.stop_loss is None:
+                return 'risk sizing needs a stop-loss'
+            distance = abs(price - signal.stop_loss)
+            if distance <= 0:
+                return 'stop-loss equals the price'
+            quantity = broker.equity * s.risk_pct / 100.0 / distance
+            margin = quantity * price / signal.leverage
+        fee = (margin * signal.leverage) * broker.commission
+        if margin <= 0 or margin + fee > free:
+            return f'insufficient balance: margin {margin:.2f} + fee {fee:.2f} > free {free:.2f}'
+        return OrderRequest(symbol=signal.symbol, side=side, leverage=signal.leverage,
+                            quantity=quantity, margin=None if quantity is not None else margin,
+                            stop_loss=signal.stop_loss, take_profit=signal.take_profit, strategy=strategy,
+                            regime=signal.regime.value if signal.regime else '', reason=signal.reason)
+
+    def check_daily_loss(self, time: float, equity: float) -> DailyLossHit | None:
+        """Track the day's starting equity; returns the hit the first time the limit is crossed that day."""
+        day = int(time // DAY_S)
+        if day != self.day:
+            self.day, self.day_start_equity, self.is_blocked = day, equity, False
+        if self.is_blocked or self.day_start_equity <= 0:
+            return None
+        loss_pct = 100.0 * (self.day_start_equity - equity) / self.day_start_equity
+        if loss_pct >= self.settings.max_daily_loss_pct:
+            self.is_blocked = True
+            return DailyLossHit(day, loss_pct, self.settings.max_daily_loss_pct)
+        return None

@@ -1,0 +1,364 @@
+"""SQLite persistence (SQLAlchemy 2 Core, WAL): account, orders, fills, trades, equity, candles, events.
+
+A trade row with status ``OPEN`` is an open position; fills are written in the same transaction as the trade
+row and the balance, so a restart resumes with a consistent account. ``synchronous=NORMAL`` in WAL mode keeps
+every committed transaction across a process crash (power loss may drop the last few).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
+
+from .engine.models import Candle, Fill, OrderRequest, Position, Side, Trade, TradeStatus
+from .events import Event, EventType, Topic
+
+metadata = MetaData()
+
+meta_table = Table('meta', metadata, Column('key', String, primary_key=True), Column('value', Text, nullable=False))
+account_table = Table(
+    'account', metadata, Column('id', Integer, primary_key=True), Column('balance', Float, nullable=False),
+    Column('starting_balance', Float, nullable=False), Column('updated_time', Float, nullable=False),
+)
+orders_table = Table(
+    'orders', metadata, Column('id', Integer, primary_key=True), Column('symbol', String, nullable=False),
+    Column('side', String, nullable=False), Column('leverage', Float, nullable=False), Column('quantity', Float),
+    Column('margin', Float), Column('all_in', Boolean, nullable=False), Column('stop_loss', Float),
+    Column('take_profit', Float), Column('strategy', String, nullable=False), Column('reason', Text, nullable=False),
+    Column('status', String, nullable=False), Column('status_reason', Text, nullable=False),
+    Column('created_time', Float, nullable=False),
+)
+fills_table = Table(
+    'fills', metadata, Column('id', Integer, primary_key=True, autoincrement=True),
+    Column('order_id', Integer, nullable=False), Column('position_id', Integer, nullable=False, index=True),
+    Column('symbol', String, nullable=False), Column('side', String, nullable=False),
+    Column('is_entry', Boolean, nullable=False), Column('quantity', Float, nullable=False),
+    Column('price', Float, nullable=False), Column('fee', Float, nullable=False), Column('time', Float, nullable=False),
+)
+trades_table = Table(
+    'trades', metadata, Column('id', Integer, primary_key=True), Column('symbol', String, nullable=False, index=True),
+    Column('side', String, nullable=False), Column('quantity', Float, nullable=False),
+    Column('leverage', Float, nullable=False), Column('margin', Float, nullable=False),
+    Column('entry_price', Float, nullable=False), Column('entry_time', Float, nullable=False, index=True),
+    Column('exit_price', Float), Column('exit_time', Float), Column('entry_fee', Float, nullable=False),
+    Column('exit_fee', Float, nullable=False), Column('pnl', Float, nullable=False),
+    Column('status', String, nullable=False, index=True), Column('exit_reason', Text, nullable=False),
+    Column('stop_loss', Float), Column('take_profit', Float), Column('initial_stop_loss', Float),
+    Column('initial_take_profit', Float), Column('liquidation_price', Float, nullable=False),
+    Column('strategy', String, nullable=False), Column('regime', String, nullable=False),
+)
+equity_table = Table(
+    'equity', metadata, Column('time', Float, primary_key=True), Column('balance', Float, nullable=False),
+    Column('equity', Float, nullable=False), Column('unrealized_pnl', Float, nullable=False),
+)
+candles_table = Table(
+    'candles', metadata, Column('symbol', String, primary_key=True), Column('timeframe', String, primary_key=True),
+    Column('time', Integer, primary_key=True), Column('open', Float, nullable=False),
+    Column('high', Float, nullable=False), Column('low', Float, nullable=False), Column('close', Float, nullable=False),
+    Column('volume', Float, nullable=False),
+)
+events_table = Table(
+    'events', metadata, Column('id', Integer, primary_key=True), Column('type', String, nullable=False, index=True),
+    Column('topic', String, nullable=False, index=True), Column('timestamp', Float, nullable=False, index=True),
+    Column('source', String, nullable=False), Column('client_id', String), Column('data', Text, nullable=False),
+)
+
+
+@dataclass(slots=True, frozen=True)
+class EquityPoint:
+    time: float
+    balance: float
+    equity: float
+    unrealized_pnl: float
+
+
+class Store:
+    """The bot's SQLite database.
+
+    :param path: database file (its directory is created), or ``:memory:``
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        if str(path) != ':memory:':
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.engine: Engine = create_engine(f'sqlite:///{path}')
+        event.listen(self.engine, 'connect', _configure_connection)
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def size_bytes(self) -> int:
+        """Database size on disk including its write-ahead log."""
+        if str(self.path) == ':memory:':
+            return 0
+        return sum(p.stat().st_size for p in (Path(self.path), Path(f'{self.path}-wal')) if p.exists())
+
+    # ---- meta --------------------------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(select(meta_table.c.value).where(meta_table.c.key == key)).scalar()
+        return default if value is None else value
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.engine.begin() as conn:
+            _upsert_meta(conn, key, value)
+
+    def reserve_ids(self, limit: int) -> int:
+        """Durably record that event ids below ``limit`` may be in use; returns ``limit``."""
+        self.set_meta('event_id_limit', str(limit))
+        return limit
+
+    def first_event_id(self) -> int:
+        """Where ids continue after a restart: past every id that may have been handed out."""
+        with self.engine.connect() as conn:
+            stored = conn.execute(select(func.max(events_table.c.id))).scalar() or 0
+        return max(stored + 1, int(self.get_meta('event_id_limit', '1') or 1))
+
+    # ---- account and trading -----------------------------------------------------------------------------
+    def load_account(self, starting_balance: float) -> tuple[float, float]:
+        """(balance, starting balance); creates the account with ``starting_balance`` on first use."""
+        with self.engine.begin() as conn:
+            row = conn.execute(select(account_table).where(account_table.c.id == 1)).first()
+            if row is None:
+                conn.execute(insert(account_table).values(id=1, balance=starting_balance,
+                                                          starting_balance=starting_balance, updated_time=0.0))
+                return starting_balance, starting_balance
+            return row.balance, row.starting_balance
+
+    def record_order(self, order: OrderRequest, status: str, status_reason: str = '') -> None:
+        with self.engine.begin() as conn:
+            _upsert_order(conn, order, status, status_reason)
+
+    def set_order_status(self, order_ids: Iterable[int], status: str, reason: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(orders_table).where(orders_table.c.id.in_(list(order_ids)))
+                         .values(status=status, status_reason=reason))
+
+    def record_open(self, position: Position, fill: Fill, balance: float) -> None:
+        """Entry fill, open trade row, filled order and new balance in one transaction."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(fills_table).values(**_fill_row(fill)))
+            conn.execute(insert(trades_table).values(**_open_trade_row(position)))
+            conn.execute(update(orders_table).where(orders_table.c.id == fill.order_id)
+                         .values(status='filled', status_reason=''))
+            _set_balance(conn, balance, fill.time)
+
+    def record_close(self, trade: Trade, fill: Fill, balance: float) -> None:
+        """Exit fill, closed trade row and new balance in one transaction."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(fills_table).values(**_fill_row(fill)))
+            conn.execute(update(trades_table).where(trades_table.c.id == trade.id).values(
+                exit_price=trade.exit_price, exit_time=trade.exit_time, exit_fee=trade.exit_fee, pnl=trade.pnl,
+                status=trade.status.value, exit_reason=trade.exit_reason))
+            _set_balance(conn, balance, fill.time)
+
+    def open_positions(self) -> list[Position]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(trades_table).where(trades_table.c.status == TradeStatus.OPEN.value)
+                                .order_by(trades_table.c.id)).all()
+        return [Position(id=r.id, symbol=r.symbol, side=Side(r.side), quantity=r.quantity, entry_price=r.entry_price,
+                         entry_time=r.entry_time, leverage=r.leverage, margin=r.margin, entry_fee=r.entry_fee,
+                         liquidation_price=r.liquidation_price, stop_loss=r.stop_loss, take_profit=r.take_profit,
+                         initial_stop_loss=r.initial_stop_loss, initial_take_profit=r.initial_take_profit,
+                         strategy=r.strategy, regime=r.regime, mark_price=r.entry_price) for r in rows]
+
+    def next_order_id(self) -> int:
+        with self.engine.connect() as conn:
+            ids = [conn.execute(select(func.max(t.c.id))).scalar() or 0 for t in (orders_table, trades_table)]
+            ids.append(conn.execute(select(func.max(fills_table.c.order_id))).scalar() or 0)
+        return max(ids) + 1
+
+    def trades(self, *, symbol: str | None = None, side: str | None = None, status: str | None = None,
+               since: float | None = None, until: float | None = None, closed_only: bool = False,
+               newest_first: bool = True, limit: int | None = None, offset: int = 0) -> list[Trade]:
+        conditions = []
+        if symbol:
+            conditions.append(trades_table.c.symbol == symbol)
+        if side:
+            conditions.append(trades_table.c.side == side)
+        if status:
+            conditions.append(trades_table.c.status == status)
+        if closed_only:
+            conditions.append(trades_table.c.status != TradeStatus.OPEN.value)
+        if since is not None:
+            conditions.append(trades_table.c.entry_time >= since)
+        if until is not None:
+            conditions.append(trades_table.c.entry_time < until)
+        order = trades_table.c.id.desc() if newest_first else trades_table.c.id.asc()
+        query = select(trades_table).where(and_(True, *conditions)).order_by(order).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [_trade_from_row(r) for r in conn.execute(query)]
+
+    def fills(self, position_id: int | None = None) -> list[Fill]:
+        query = select(fills_table).order_by(fills_table.c.id)
+        if position_id is not None:
+            query = query.where(fills_table.c.position_id == position_id)
+        with self.engine.connect() as conn:
+            return [Fill(order_id=r.order_id, position_id=r.position_id, symbol=r.symbol, side=Side(r.side),
+                         is_entry=r.is_entry, quantity=r.quantity, price=r.price, fee=r.fee, time=r.time)
+                    for r in conn.execute(query)]
+
+    def record_equity(self, point: EquityPoint) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sqlite_insert(equity_table).values(time=point.time, balance=point.balance, equity=point.equity,
+                                                            unrealized_pnl=point.unrealized_pnl)
+                         .on_conflict_do_update(index_elements=['time'], set_={
+                             'balance': point.balance, 'equity': point.equity,
+                             'unrealized_pnl': point.unrealized_pnl}))
+
+    def equity_curve(self, limit: int = 5000) -> list[EquityPoint]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(equity_table).order_by(equity_table.c.time.desc()).limit(limit)).all()
+        return [EquityPoint(r.time, r.balance, r.equity, r.unrealized_pnl) for r in reversed(rows)]
+
+    # ---- candles -----------------------------------------------------------------------------------------
+    def save_candles(self, candles: Sequence[Candle], timeframe: str) -> None:
+        if not candles:
+            return
+        rows = [{'symbol': c.symbol, 'timeframe': timeframe, 'time': c.time, 'open': c.open, 'high': c.high,
+                 'low': c.low, 'close': c.close, 'volume': c.volume} for c in candles]
+        statement = sqlite_insert(candles_table)
+        statement = statement.on_conflict_do_update(
+            index_elements=['symbol', 'timeframe', 'time'],
+            set_={k: statement.excluded[k] for k in ('open', 'high', 'low', 'close', 'volume')})
+        with self.engine.begin() as conn:
+            conn.execute(statement, rows)
+
+    def candles(self, symbol: str, timeframe: str, limit: int = 500) -> list[Candle]:
+        """The newest ``limit`` candles, oldest first."""
+        query = (select(candles_table).where(candles_table.c.symbol == symbol, candles_table.c.timeframe == timeframe)
+                 .order_by(candles_table.c.time.desc()).limit(limit))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [Candle(r.symbol, r.time, r.open, r.high, r.low, r.close, r.volume) for r in reversed(rows)]
+
+    # ---- events ------------------------------------------------------------------------------------------
+    def append_event(self, event_: Event) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(events_table).values(
+                id=event_.id, type=event_.type.value, topic=event_.topic.value, timestamp=event_.timestamp,
+                source=event_.source, client_id=event_.client_id, data=json.dumps(event_.data)))
+
+    def events(self, *, topic: str | None = None, type_: str | None = None, since_id: int = 0,
+               until_id: int | None = None, since: float | None = None, until: float | None = None,
+               search: str | None = None, limit: int = 100, offset: int = 0, newest_first: bool = False) -> list[Event]:
+        """Stored events matching every given filter, by id."""
+        conditions = [events_table.c.id > since_id]
+        if until_id is not None:
+            conditions.append(events_table.c.id <= until_id)
+        if topic:
+            conditions.append(events_table.c.topic == topic)
+        if type_:
+            conditions.append(events_table.c.type == type_)
+        if since is not None:
+            conditions.append(events_table.c.timestamp >= since)
+        if until is not None:
+            conditions.append(events_table.c.timestamp < until)
+        if search:
+            pattern = '%' + search.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
+            conditions.append(events_table.c.data.like(pattern, escape='\\') | events_table.c.type.like(pattern,
+                                                                                                      escape='\\'))
+        order = events_table.c.id.desc() if newest_first else events_table.c.id.asc()
+        query = select(events_table).where(*conditions).order_by(order).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            return [Event(id=r.id, type=EventType(r.type), topic=Topic(r.topic), data=json.loads(r.data),
+                          timestamp=r.timestamp, source=r.source, client_id=r.client_id) for r in conn.execute(query)]
+
+    def count_events(self, **filters: Any) -> int:
+        conditions = []
+        if filters.get('topic'):
+            conditions.append(events_table.c.topic == filters['topic'])
+        if filters.get('type_'):
+            conditions.append(events_table.c.type == filters['type_'])
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(events_table).where(*conditions)).scalar() or 0
+
+    def oldest_event_id(self) -> int | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.min(events_table.c.id))).scalar()
+
+    def clear_trading(self) -> None:
+        """Forget account, orders, fills, trades and equity (a fresh paper account); keeps candles and events."""
+        with self.engine.begin() as conn:
+            for table in (account_table, orders_table, fills_table, trades_table, equity_table):
+                conn.execute(delete(table))
+
+
+def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute('PRAGMA journal_mode=WAL')
+    cursor.execute('PRAGMA synchronous=NORMAL')
+    cursor.execute('PRAGMA busy_timeout=5000')
+    cursor.close()
+
+
+def _upsert_meta(conn: Connection, key: str, value: str) -> None:
+    conn.execute(sqlite_insert(meta_table).values(key=key, value=value)
+                 .on_conflict_do_update(index_elements=['key'], set_={'value': value}))
+
+
+def _set_balance(conn: Connection, balance: float, time: float) -> None:
+    conn.execute(update(account_table).where(account_table.c.id == 1).values(balance=balance, updated_time=time))
+
+
+def _upsert_order(conn: Connection, order: OrderRequest, status: str, status_reason: str) -> None:
+    values = {'symbol': order.symbol, 'side': order.side.value, 'leverage': order.leverage,
+              'quantity': order.quantity, 'margin': order.margin, 'all_in': order.all_in,
+              'stop_loss': order.stop_loss, 'take_profit': order.take_profit, 'strategy': order.strategy,
+              'reason': order.reason, 'status': status, 'status_reason': status_reason,
+              'created_time': order.created_time}
+    conn.execute(sqlite_insert(orders_table).values(id=order.id, **values)
+                 .on_conflict_do_update(index_elements=['id'], set_=values))
+
+
+def _fill_row(fill: Fill) -> dict[str, Any]:
+    return {'order_id': fill.order_id, 'position_id': fill.position_id, 'symbol': fill.symbol,
+            'side': fill.side.value, 'is_entry': fill.is_entry, 'quantity': fill.quantity, 'price': fill.price,
+            'fee': fill.fee, 'time': fill.time}
+
+
+def _open_trade_row(p: Position) -> dict[str, Any]:
+    return {'id': p.id, 'symbol': p.symbol, 'side': p.side.value, 'quantity': p.quantity, 'leverage': p.leverage,
+            'margin': p.margin, 'entry_price': p.entry_price, 'entry_time': p.entry_time, 'exit_price': None,
+            'exit_time': None, 'entry_fee': p.entry_fee, 'exit_fee': 0.0, 'pnl': 0.0,
+            'status': TradeStatus.OPEN.value, 'exit_reason': '', 'stop_loss': p.stop_loss,
+            'take_profit': p.take_profit, 'initial_stop_loss': p.initial_stop_loss,
+            'initial_take_profit': p.initial_take_profit, 'liquidation_price': p.liquidation_price,
+            'strategy': p.strategy, 'regime': p.regime}
+
+
+def _trade_from_row(r: Any) -> Trade:
+    return Trade(id=r.id, symbol=r.symbol, side=Side(r.side), quantity=r.quantity, leverage=r.leverage,
+                 margin=r.margin, entry_price=r.entry_price, entry_time=r.entry_time, exit_price=r.exit_price,
+                 exit_time=r.exit_time, entry_fee=r.entry_fee, exit_fee=r.exit_fee, pnl=r.pnl,
+                 status=TradeStatus(r.status), exit_reason=r.exit_reason, stop_loss=r.initial_stop_loss,
+                 take_profit=r.initial_take_profit, strategy=r.strategy, regime=r.regime)

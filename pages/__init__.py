@@ -1,0 +1,1 @@
+"""NiceGUI pages; each module has ``register(system)``."""
