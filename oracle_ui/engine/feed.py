@@ -183,6 +183,20 @@ class SimulatedMarket:
         return self._builders[symbol].candle(symbol)
 
 
+def simulate_bars(symbol: str, timeframe_s: int, count: int, *, seed: int = 7, start: float = 1_700_000_000,
+                  steps_per_candle: int = 8) -> Bars:
+    """``count`` simulated candles of one symbol as arrays (for backtests and benchmarks)."""
+    import numpy as np
+
+    market = SimulatedMarket([symbol], timeframe_s, seed, candle_start(start, timeframe_s))
+    rows = []
+    while len(rows) < count:
+        closed, _ticks = market.advance(timeframe_s, timeframe_s / steps_per_candle)
+        rows.extend((c.time, c.open, c.high, c.low, c.close, c.volume) for c in closed)
+    data = np.asarray(rows[:count], dtype=np.float64)
+    return Bars(data[:, 0], data[:, 1], data[:, 2], data[:, 3], data[:, 4], data[:, 5])
+
+
 class SimFeed(MarketFeed):
     """The simulated market paced against the wall clock at ``speed`` x real time.
 

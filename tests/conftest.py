@@ -1,0 +1,13 @@
+"""Shared fixtures: every test gets its own data directory and a fast simulated market."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def oracle_env(tmp_path, monkeypatch):
+    """Configuration main.py reads when NiceGUI's ``user`` fixture runs it (pytest's argv is ignored there)."""
+    monkeypatch.setenv('ORACLE_DATA_DIR', str(tmp_path / 'data'))
+    monkeypatch.setenv('ORACLE_SPEED', '300')
+    monkeypatch.setenv('ORACLE_SHOW', 'false')
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

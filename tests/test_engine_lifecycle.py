@@ -1,0 +1,129 @@
+"""The running engine: lifecycle under concurrent commands, events, and recovery from the SQLite file."""
+
+import asyncio
+import itertools
+from pathlib import Path
+
+import pytest
+
+from oracle_ui.control import BotState
+from oracle_ui.engine.feed import SimFeed
+from oracle_ui.events import EventType, Topic
+from oracle_ui.settings import Settings
+from oracle_ui.system import System, build_system
+
+from .helpers import FakeClock, until
+
+
+def make_system(data_dir: Path, clock: FakeClock, **overrides) -> System:
+    settings = Settings(data_dir=data_dir, speed=600, autostart=False, _env_file=None, **overrides)
+    feed = SimFeed(settings.symbols, settings.timeframe, seed=settings.seed, speed=settings.speed,
+                   history_candles=120, sleep=clock.sleep, wall_clock=clock.time, start=1_750_000_000)
+    return build_system(settings, feed=feed)
+
+
+async def test_concurrent_start_stop_are_serialized(tmp_path: Path) -> None:
+    system = make_system(tmp_path, FakeClock())
+    await system.start()
+    states = []
+    async with system.bus.stream([Topic.BOT_STATUS]) as events:
+        results = await asyncio.gather(*(system.controller.run(a, reason='test') for a in
+                                         ['start', 'start', 'stop', 'start', 'restart', 'stop', 'stop']))
+        while events._queue:
+            event = await events.get()
+            if event.type is EventType.BOT_STATUS_UPDATE:
+                states.append(event.data['status'])
+    assert [r.state for r in results] == [BotState.RUNNING, BotState.RUNNING, BotState.STOPPED, BotState.RUNNING,
+                                          BotState.RUNNING, BotState.STOPPED, BotState.STOPPED]
+    assert results[1].message == 'bot is already running' and results[1].success
+    assert results[6].message == 'bot is already stopped' and results[6].success
+    # every transition is a whole one: never two 'starting' without a 'running' or 'error' between
+    assert states == ['starting', 'running', 'stopping', 'stopped', 'starting', 'running', 'stopping', 'stopped',
+                      'starting', 'running', 'stopping', 'stopped']
+    with pytest.raises(ValueError, match='allowed: start, stop, restart'):
+        await system.controller.run('explode', reason='test')
+    await system.stop()
+
+
+async def test_running_bot_trades_and_every_fill_is_stored_before_announced(tmp_path: Path) -> None:
+    system = make_system(tmp_path, FakeClock())
+    await system.start()
+    stored_when_announced = []
+
+    def check(event) -> None:
+        if event.type is EventType.POSITION_CLOSED:
+            ids = {t.id for t in system.store.trades(closed_only=True)}
+            stored_when_announced.append(event.data['id'] in ids)
+
+    unsubscribe = system.bus.subscribe(check, [Topic.TRADING])
+    assert (await system.controller.start(reason='test')).success
+    await until(lambda: len(stored_when_announced) >= 3, message='three closed trades')
+    unsubscribe()
+    assert all(stored_when_announced)
+    types = {e.type for e in system.store.events(limit=10_000)}
+    assert {EventType.ORDER_PLACED, EventType.ORDER_FILLED, EventType.POSITION_OPENED, EventType.POSITION_CLOSED,
+            EventType.TRADE_EXECUTED, EventType.SIGNAL_GENERATED, EventType.BALANCE_UPDATE,
+            EventType.PORTFOLIO_UPDATE, EventType.BOT_STARTED} <= types
+    await system.stop()
+
+
+async def test_restart_resumes_balance_positions_history_and_event_ids(tmp_path: Path) -> None:
+    clock = FakeClock()
+    system = make_system(tmp_path, clock)
+    await system.start()
+    await system.controller.start(reason='test')
+    engine = system.engine
+    await until(lambda: len(system.store.trades(closed_only=True)) >= 2 and engine.broker.positions,
+                message='closed trades and an open position')
+    await system.controller.stop(reason='test')
+    balance, positions = engine.broker.balance, {s: p.id for s, p in engine.broker.positions.items()}
+    closed = system.store.trades(closed_only=True)
+    last_id = system.bus.last_id
+    candles = len(system.store.candles('BTC/USDT', '1m', 100_000))
+    await system.stop()
+
+    again = make_system(tmp_path, clock)
+    await again.start()
+    assert again.engine.broker.balance == pytest.approx(balance, rel=1e-12)
+    assert {s: p.id for s, p in again.engine.broker.positions.items()} == positions
+    assert again.engine.realized_pnl == pytest.approx(sum(t.pnl for t in closed), rel=1e-12)
+    assert again.engine.broker.balance == pytest.approx(
+        again.settings.starting_balance + sum(t.pnl for t in closed)
+        - sum(p.entry_fee for p in again.engine.broker.positions.values()), rel=1e-9)
+    assert again.bus.publish(EventType.NOTIFICATION, {'message': 'hello'}, source='test').id > last_id
+    await until(lambda: len(again.store.candles('BTC/USDT', '1m', 100_000)) > candles, message='new candles')
+    resumed = again.store.candles('BTC/USDT', '1m', 100_000)
+    assert all(b.time - a.time == 60 for a, b in itertools.pairwise(resumed)), 'no gap, no overlap'
+    await again.stop()
+
+
+async def test_stopped_bot_still_enforces_stops_and_manual_close_works(tmp_path: Path) -> None:
+    system = make_system(tmp_path, FakeClock())
+    await system.start()
+    await system.controller.start(reason='test')
+    engine = system.engine
+    await until(lambda: len(engine.broker.positions) >= 1, message='an open position')
+    await system.controller.stop(reason='test')
+    symbol = next(iter(engine.broker.positions))
+    trade = engine.close_position(symbol, 'test close')
+    assert trade is not None and trade.status.value == 'CLOSED_MANUAL'
+    assert symbol not in engine.broker.positions
+    assert engine.close_position(symbol, 'again') is None
+    await system.stop()
+
+
+async def test_feed_failure_puts_the_bot_in_error_and_start_recovers(tmp_path: Path) -> None:
+    bad = tmp_path / 'bad.csv'
+    bad.write_text('Date,Open,High,Low,Close\n2020-01-01,1,0.5,0.7,0.8\n')
+    settings = Settings(data_dir=tmp_path, feed=f'replay:{bad}', autostart=True, _env_file=None)
+    system = build_system(settings)
+    errors = []
+    system.bus.subscribe(lambda e: errors.append(e.data['message']), [Topic.BOT_STATUS])
+    await system.start()
+    assert system.controller.state is BotState.ERROR
+    assert 'line 2, column High' in system.controller.error_message
+    await until(lambda: any('market feed failed' in m for m in errors if m), message='bot_error event')
+    bad.write_text('Date,Open,High,Low,Close\n2020-01-01,1,2,0.7,1.5\n2020-01-02,1.5,2,1,1.8\n')
+    result = await system.controller.start(reason='fixed the file')
+    assert result.success and system.controller.state is BotState.RUNNING
+    await system.stop()
