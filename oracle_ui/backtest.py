@@ -10,6 +10,7 @@ still open at the end is reported open and marked at the last close without an e
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -72,12 +73,17 @@ class BacktestResult:
         return {'stats': self.stats, 'trades': [asdict(t) for t in self.trades]}
 
 
+def _compact(values: np.ndarray) -> array[float]:
+    """Float64 values with fast scalar indexing at 8 bytes each (a list of floats takes 32)."""
+    return array('d', np.ascontiguousarray(values, dtype=np.float64).tobytes())
+
+
 class _ArrayView:
     """Indicator values at bar ``i`` from precomputed arrays (the backtest side of ``IndicatorView``)."""
 
     __slots__ = ('arrays', 'i')
 
-    def __init__(self, arrays: dict[str, list[float]]) -> None:
+    def __init__(self, arrays: dict[str, array[float]]) -> None:
         self.arrays, self.i = arrays, 0
 
     def __getitem__(self, name: str) -> float:
@@ -91,13 +97,13 @@ def run_backtest(bars: Bars, strategy: Strategy, config: BacktestConfig = Backte
                  progress: Callable[[int, int], None] | None = None) -> BacktestResult:
     """Run ``strategy`` over ``bars``; ``progress(done, total)`` is called about 100 times."""
     n = len(bars)
-    arrays = {k: v.tolist() for k, v in compute(strategy.indicators(), bars.open, bars.high, bars.low, bars.close,
-                                                   bars.volume).items()}
+    arrays = {k: _compact(v) for k, v in compute(strategy.indicators(), bars.open, bars.high, bars.low, bars.close,
+                                                    bars.volume).items()}
     view = _ArrayView(arrays)
     broker = PaperBroker([SYMBOL], balance=config.cash, commission=config.commission, slippage=config.slippage)
     risk = RiskManager(RiskSettings(sizing='risk', risk_pct=config.risk_pct, max_positions=1, max_daily_loss_pct=100))
-    times, opens, highs, lows = bars.time.tolist(), bars.open.tolist(), bars.high.tolist(), bars.low.tolist()
-    closes, volumes = bars.close.tolist(), bars.volume.tolist()
+    times, opens, highs, lows = (_compact(a) for a in (bars.time, bars.open, bars.high, bars.low))
+    closes, volumes = _compact(bars.close), _compact(bars.volume)
     equity = np.empty(n)
     entry_bars: dict[int, int] = {}
     trades: list[BacktestTrade] = []

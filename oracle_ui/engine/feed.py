@@ -69,9 +69,9 @@ class SimProfile:
 
 
 PROFILES: dict[str, SimProfile] = {
-    'BTC': SimProfile(65_000.0, 0.0012, 12.0),
-    'ETH': SimProfile(3_400.0, 0.0015, 140.0),
-    'SOL': SimProfile(150.0, 0.0022, 2_500.0),
+    'BTC': SimProfile(65_000.0, 0.0007, 12.0),
+    'ETH': SimProfile(3_400.0, 0.0009, 140.0),
+    'SOL': SimProfile(150.0, 0.0012, 2_500.0),
 }
 
 
@@ -99,7 +99,7 @@ class _SimSymbol:
         rng = self.rng
         self.regime_left = rng.uniform(40, 160) * self.candle_s
         if rng.random() < 0.55:
-            self.drift = rng.choice((-1, 1)) * rng.uniform(0.25, 0.6) * self.sigma_candle / self.candle_s
+            self.drift = rng.choice((-1, 1)) * rng.uniform(0.05, 0.15) * self.sigma_candle / self.candle_s
         else:
             self.drift = 0.0
             self.anchor = self.log_price
@@ -116,7 +116,7 @@ class _SimSymbol:
         mean = self.drift * dt if self.drift else (self.anchor - self.log_price) * min(1.0, 0.08 * frac)
         self.log_price += mean + sigma * shock
         alpha, beta = 0.08 * min(frac * 4, 1.0), 1 - 0.1 * min(frac * 4, 1.0)
-        self.variance = max(0.2, min(6.0, (1 - alpha - beta) + alpha * shock * shock + beta * self.variance))
+        self.variance = max(0.25, min(4.0, (1 - alpha - beta) + alpha * shock * shock + beta * self.variance))
         volume = self.volume * frac * rng.lognormvariate(0.0, 0.5) * (0.6 + 0.4 * self.variance)
         return math.exp(self.log_price), volume
 
