@@ -9,6 +9,7 @@ import sys
 
 from nicegui import app, ui
 
+from oracle_ui.api.rest import build_router
 from oracle_ui.cli import add_serve_arguments, settings_from_args
 from oracle_ui.settings import Settings
 from oracle_ui.state import shared_state
@@ -20,6 +21,7 @@ def build_app(settings: Settings) -> None:
     """Build the system once, register pages, and start/stop it with the app."""
     system = build_system(settings)
     app.state.system = system
+    app.include_router(build_router(system))
     dashboard.register(system)
 
     async def startup() -> None:

@@ -17,7 +17,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
@@ -27,6 +27,14 @@ log = logging.getLogger(__name__)
 
 Overflow = Literal['drop_oldest', 'close']
 ID_BLOCK = 1000
+
+
+class Sink(Protocol):
+    """Anything that takes events without blocking, e.g. the WebSocket manager's fan-out."""
+
+    def wants(self, event: Event) -> bool: ...
+
+    def put(self, event: Event) -> None: ...
 
 
 class SubscriptionOverflow(Exception):
@@ -130,8 +138,6 @@ class EventBus:
                 client_id: str | None = None, test: bool = False, timestamp: float | None = None) -> Event:
         """Build the envelope, persist it if durable, then hand it to every matching subscription."""
         payload = data.model_dump(mode='json') if isinstance(data, BaseModel) else dict(data)
-        if test:
-            payload['test'] = True
         event = Event(id=self._take_id(), type=type_, topic=TOPIC_OF[type_], data=payload,
                       timestamp=time.time() if timestamp is None else timestamp, source=source, client_id=client_id,
                       test=test)
@@ -167,6 +173,11 @@ class EventBus:
         subscription = Subscription(self, topics, maxsize, overflow)
         self._subscriptions.add(subscription)
         return subscription
+
+    def add_sink(self, sink: Sink) -> Callable[[], None]:
+        """Hand every event to ``sink.put`` synchronously (it must only enqueue); returns the remover."""
+        self._subscriptions.add(sink)  # type: ignore[arg-type]
+        return lambda: self._subscriptions.discard(sink)  # type: ignore[arg-type]
 
     def subscribe(self, callback: Callable[[Event], Any], topics: Iterable[Topic] | None = None, *,
                   maxsize: int = 1000) -> Callable[[], None]:

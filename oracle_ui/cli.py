@@ -49,6 +49,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides['native'] = True
     settings = Settings(**overrides)
     create_strategy(settings.strategy, settings.strategy_params)  # fail early with the valid choices
+    settings.check_exposure()
     return settings
 
 

@@ -83,6 +83,24 @@ class Settings(BaseSettings):
     """Open a browser tab on start."""
     native: bool = False
     api_token: SecretStr | None = None
+    """When set, every REST and WebSocket request must carry it (``Authorization: Bearer`` or ``?token=``)."""
+    event_history: int = Field(1000, ge=10, le=1_000_000)
+    """Events kept in memory for replay and feeds."""
+    metrics_interval_s: float = Field(1.0, gt=0, le=3600)
+    ws_heartbeat_s: float = Field(30.0, gt=0, le=3600)
+    ws_timeout_s: float = Field(120.0, gt=0, le=86400)
+    ws_cleanup_s: float = Field(60.0, gt=0, le=3600)
+
+    @property
+    def is_loopback(self) -> bool:
+        return self.host in ('127.0.0.1', 'localhost', '::1') or self.host.startswith('127.')
+
+    def check_exposure(self) -> None:
+        """Refuse to serve beyond this machine without a token."""
+        if not self.is_loopback and self.api_token is None:
+            raise ValueError(f'refusing to listen on {self.host} without authentication: set ORACLE_API_TOKEN '
+                             '(e.g. ORACLE_API_TOKEN=$(python3 -c "import secrets; print(secrets.token_urlsafe(32))")) '
+                             'or keep the default --host 127.0.0.1')
 
     @field_validator('symbols', mode='before')
     @classmethod

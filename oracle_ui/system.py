@@ -6,6 +6,8 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from .access import Access
+from .api.connections import ConnectionManager, WsConfig
 from .bus import EventBus
 from .control import BotController
 from .engine.broker import PaperBroker
@@ -15,6 +17,7 @@ from .engine.risk import RiskManager
 from .engine.strategies import Strategy, create_strategy
 from .engine.trader import TradingEngine
 from .events import EventType, StrategyUpdate
+from .metrics import MetricsSampler
 from .settings import Settings
 from .store import Store
 
@@ -41,11 +44,16 @@ class System:
     strategy: Strategy
     engine: TradingEngine
     controller: BotController
+    access: Access
+    metrics: MetricsSampler
+    connections: ConnectionManager
     started_time: float = field(default_factory=time.time)
 
     async def start(self) -> None:
         """Restore the account, start the market feed and, if the settings say so, the bot."""
         self.engine.restore()
+        self.connections.start()
+        self.metrics.start()
         self.engine.start_feed()
         s = self.settings
         self.bus.publish(EventType.STRATEGY_UPDATE, StrategyUpdate(
@@ -61,6 +69,8 @@ class System:
         if self.controller.state.value not in ('stopped', 'error'):
             await self.controller.stop(reason='shutdown')
         await self.engine.shutdown()
+        await self.metrics.stop()
+        await self.connections.stop()
         self.store.close()
 
 
@@ -68,11 +78,23 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None) -> Syste
     """Build (but do not start) the system; raises StrategyError/ValueError for bad settings."""
     strategy = create_strategy(settings.strategy, settings.strategy_params)
     store = Store(settings.database_path)
-    bus = EventBus(persist=store.append_event, reserve_ids=store.reserve_ids, first_id=store.first_event_id())
+    bus = EventBus(history_size=settings.event_history, persist=store.append_event, reserve_ids=store.reserve_ids,
+                   first_id=store.first_event_id())
     feed = feed or make_feed(settings)
     broker = PaperBroker(feed.symbols, balance=settings.starting_balance, commission=settings.commission,
                          slippage=settings.slippage)
     engine = TradingEngine(settings=settings, feed=feed, broker=broker, risk=RiskManager(settings.risk),
                            strategy=strategy, store=store, bus=bus)
     controller = BotController(engine, bus)
-    return System(settings=settings, store=store, bus=bus, strategy=strategy, engine=engine, controller=controller)
+    access = Access([settings.api_token.get_secret_value()] if settings.api_token else [])
+    connections = ConnectionManager(bus, WsConfig(heartbeat_s=settings.ws_heartbeat_s, timeout_s=settings.ws_timeout_s,
+                                                  cleanup_s=settings.ws_cleanup_s), is_token_valid=access.is_valid)
+
+    def health() -> tuple[str, str, str, str]:
+        database = 'degraded' if bus.persist_failures else 'ok'
+        return feed.status.value, feed.status_message, database, controller.state.value
+
+    metrics = MetricsSampler(bus, interval_s=settings.metrics_interval_s, health=health,
+                             data_dir=str(settings.data_dir))
+    return System(settings=settings, store=store, bus=bus, strategy=strategy, engine=engine, controller=controller,
+                  access=access, metrics=metrics, connections=connections)

@@ -1,0 +1,3 @@
+"""The FastAPI router (REST + raw WebSockets) that NiceGUI's app mounts under ``/dashboard``."""
+
+API_VERSION = '1.0'

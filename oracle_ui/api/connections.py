@@ -1,0 +1,305 @@
+"""WebSocket connections: topics, per-client bounded send queues, heartbeat, cleanup, replay and stats.
+
+Fan-out: the manager is a synchronous sink on the bus; each event is serialized once and the same text is
+queued for every subscribed client. Each client has one writer task and a queue bounded in messages and
+bytes; a client that falls that far behind (or whose send stalls past ``send_timeout_s``) is disconnected with
+1013 and counted, so it never delays the others or grows memory without bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+import uuid
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from starlette.websockets import WebSocket, WebSocketState
+
+from ..bus import EventBus
+from ..events import ClientInfo, Event, EventType, Topic
+from .messages import MAX_MESSAGE_BYTES
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    name: str
+    topics: tuple[Topic, ...]
+    init_type: str
+    init_message: str
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    'dashboard': Endpoint('dashboard', (Topic.TRADING, Topic.BOT_STATUS, Topic.PORTFOLIO, Topic.MARKET_DATA,
+                                        Topic.NOTIFICATIONS, Topic.SYSTEM), 'dashboard_initialized',
+                          'Dashboard WebSocket connected'),
+    'trading': Endpoint('trading', (Topic.TRADING, Topic.MARKET_DATA, Topic.PORTFOLIO),
+                        'trading_connection_established', 'Trading WebSocket connected'),
+    'monitor': Endpoint('monitor', (Topic.SYSTEM, Topic.BOT_STATUS, Topic.NOTIFICATIONS),
+                        'monitor_connection_established', 'Monitor WebSocket connected'),
+}
+_CLIENT_ID = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
+
+
+@dataclass(kw_only=True)
+class WsConfig:
+    """Timings and limits (seconds, messages, bytes)."""
+
+    heartbeat_s: float = 30.0
+    timeout_s: float = 120.0
+    cleanup_s: float = 60.0
+    queue_messages: int = 2000
+    queue_bytes: int = 4 * 2**20
+    send_timeout_s: float = 10.0
+    max_message_bytes: int = MAX_MESSAGE_BYTES
+
+
+def envelope(event: Event) -> dict[str, Any]:
+    """The wire form of an event: the original's five fields plus ``id``, ``topic`` and ``test``."""
+    return {'type': event.type.value, 'data': event.data, 'timestamp': event.timestamp, 'source': event.source,
+            'client_id': event.client_id, 'id': event.id, 'topic': event.topic.value, 'test': event.test}
+
+
+def dumps(message: dict[str, Any]) -> str:
+    return orjson.dumps(message).decode()
+
+
+@dataclass(eq=False)
+class Connection:
+    """One WebSocket client: its topics, its send queue and its writer task."""
+
+    ws: WebSocket
+    id: str
+    endpoint: Endpoint
+    token: str | None
+    manager: ConnectionManager
+    topics: set[Topic] = field(default_factory=set)
+    connected_at: float = field(default_factory=time.time)
+    last_seen: float = field(default_factory=time.monotonic)
+    last_ping: float | None = None
+    queue: deque[str] = field(default_factory=deque)
+    queued_bytes: int = 0
+    replay_buffer: list[str] | None = None
+    """While a replay runs, live events wait here so none is sent twice or out of order."""
+    is_closed: bool = False
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _writer: asyncio.Task[None] | None = None
+
+    def send(self, text: str) -> None:
+        """Queue one serialized message; disconnects the client when its queue is full."""
+        if self.is_closed:
+            return
+        if len(self.queue) >= self.manager.config.queue_messages or \
+                self.queued_bytes + len(text) > self.manager.config.queue_bytes:
+            self.manager.stats_dropped += len(self.queue) + 1
+            self.manager.drop(self, 1013, 'send queue full: client is not keeping up')
+            return
+        self.queue.append(text)
+        self.queued_bytes += len(text)
+        self._wake.set()
+
+    def send_json(self, message: dict[str, Any]) -> None:
+        self.send(dumps(message))
+
+    def deliver(self, text: str) -> None:
+        if self.replay_buffer is not None:
+            self.replay_buffer.append(text)
+        else:
+            self.send(text)
+
+    async def write_loop(self) -> None:
+        timeout = self.manager.config.send_timeout_s
+        try:
+            while not self.is_closed:
+                if not self.queue:
+                    self._wake.clear()
+                    await self._wake.wait()
+                    continue
+                text = self.queue.popleft()
+                self.queued_bytes -= len(text)
+                await asyncio.wait_for(self.ws.send_text(text), timeout)
+                self.manager.stats_sent += 1
+        except TimeoutError:
+            self.manager.drop(self, 1013, f'send stalled for {timeout:g} s: client is not reading')
+        except Exception:  # the socket went away mid-send
+            self.manager.drop(self, 1006, 'connection lost while sending')
+
+    def info(self) -> dict[str, Any]:
+        return {'client_id': self.id, 'client_type': self.endpoint.name, 'connected_at': self.connected_at,
+                'last_ping': self.last_ping, 'subscriptions': sorted(t.value for t in self.topics),
+                'is_alive': not self.is_closed, 'queued_messages': len(self.queue)}
+
+
+class ConnectionManager:
+    """All WebSocket clients of the app.
+
+    :param is_token_valid: returns False once a connection's token is withdrawn (checked on every cleanup)
+    """
+
+    def __init__(self, bus: EventBus, config: WsConfig | None = None,
+                 is_token_valid: Callable[[str | None], bool] = lambda token: True) -> None:
+        self.bus = bus
+        self.config = config or WsConfig()
+        self.is_token_valid = is_token_valid
+        self.connections: dict[str, Connection] = {}
+        self.started = time.time()
+        self.stats_sent = 0
+        self.stats_dropped = 0
+        self.disconnects: Counter[str] = Counter()
+        self.total_connected = 0
+        self._tasks: list[asyncio.Task[None]] = []
+        self._remove_sink: Callable[[], None] | None = None
+
+    # ---- lifecycle ---------------------------------------------------------------------------------------
+    def start(self) -> None:
+        self._remove_sink = self.bus.add_sink(self)
+        loop = asyncio.get_running_loop()
+        self._tasks = [loop.create_task(self._every(self.config.heartbeat_s, self.heartbeat), name='ws-heartbeat'),
+                       loop.create_task(self._every(self.config.cleanup_s, self.cleanup), name='ws-cleanup')]
+
+    async def stop(self) -> None:
+        if self._remove_sink:
+            self._remove_sink()
+        for task in self._tasks:
+            task.cancel()
+        for connection in list(self.connections.values()):
+            self.drop(connection, 1001, 'server shutting down')
+        await asyncio.sleep(0)
+
+    @staticmethod
+    async def _every(interval_s: float, action: Callable[[], Any]) -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                action()
+            except Exception:
+                log.exception('websocket maintenance failed')
+
+    def heartbeat(self) -> None:
+        """Send every client a ping; they answer with pong (or anything)."""
+        text = dumps({'type': 'ping', 'timestamp': time.time()})
+        for connection in list(self.connections.values()):
+            connection.send(text)
+
+    def cleanup(self) -> None:
+        """Drop clients silent for longer than ``timeout_s`` and those whose token was withdrawn."""
+        now = time.monotonic()
+        for connection in list(self.connections.values()):
+            if not self.is_token_valid(connection.token):
+                self.drop(connection, 1008, 'token no longer valid')
+            elif now - connection.last_seen > self.config.timeout_s:
+                self.drop(connection, 1001, f'no message from the client for {self.config.timeout_s:g} s')
+
+    # ---- bus sink ----------------------------------------------------------------------------------------
+    def wants(self, event: Event) -> bool:
+        return bool(self.connections)
+
+    def put(self, event: Event) -> None:
+        """Serialize once, queue for every client subscribed to the event's topic."""
+        text: str | None = None
+        for connection in self.connections.values():
+            if event.topic in connection.topics:
+                if text is None:
+                    text = dumps(envelope(event))
+                connection.deliver(text)
+
+    # ---- connections -------------------------------------------------------------------------------------
+    def new_id(self, requested: str | None) -> str:
+        if requested and _CLIENT_ID.match(requested) and requested not in self.connections:
+            return requested
+        return uuid.uuid4().hex[:16]
+
+    def add(self, ws: WebSocket, endpoint: Endpoint, requested_id: str | None, token: str | None) -> Connection:
+        connection = Connection(ws=ws, id=self.new_id(requested_id), endpoint=endpoint, token=token, manager=self,
+                                topics=set(endpoint.topics))
+        self.connections[connection.id] = connection
+        self.total_connected += 1
+        connection._writer = asyncio.get_running_loop().create_task(connection.write_loop(),
+                                                                    name=f'ws-writer:{connection.id}')
+        self.bus.publish(EventType.CLIENT_CONNECTED, ClientInfo(client_id=connection.id, client_type=endpoint.name,
+                                                                endpoint=f'/dashboard/ws/{endpoint.name}'),
+                         source='websocket')
+        return connection
+
+    def drop(self, connection: Connection, code: int, reason: str) -> None:
+        """Disconnect ``connection`` (idempotent), counting why."""
+        if connection.is_closed:
+            return
+        connection.is_closed = True
+        connection.queue.clear()
+        connection.queued_bytes = 0
+        connection._wake.set()
+        self.connections.pop(connection.id, None)
+        self.disconnects[reason.split(':')[0]] += 1
+        writer = connection._writer
+        if writer is not None and writer is not asyncio.current_task():
+            writer.cancel()
+        asyncio.get_running_loop().create_task(self._close(connection.ws, code, reason))
+        self.bus.publish(EventType.CLIENT_DISCONNECTED, ClientInfo(
+            client_id=connection.id, client_type=connection.endpoint.name,
+            endpoint=f'/dashboard/ws/{connection.endpoint.name}', reason=reason), source='websocket')
+
+    @staticmethod
+    async def _close(ws: WebSocket, code: int, reason: str) -> None:
+        if ws.application_state is WebSocketState.DISCONNECTED or ws.client_state is WebSocketState.DISCONNECTED:
+            return
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(ws.close(code=code, reason=reason[:120]), 2.0)
+
+    # ---- replay ------------------------------------------------------------------------------------------
+    async def replay(self, connection: Connection, since_id: int,
+                     load_stored: Callable[[int, int], Awaitable[list[Event]]]) -> None:
+        """Send the client's missed events after ``since_id``, then ``replay_complete``, then live ones."""
+        to_id = self.bus.last_id
+        connection.replay_buffer = []  # from here on, live events wait (same synchronous step as to_id)
+        try:
+            memory = [e for e in self.bus.history if since_id < e.id <= to_id]
+            oldest_in_memory = self.bus.history[0].id if self.bus.history else to_id + 1
+            stored: list[Event] = []
+            if since_id + 1 < oldest_in_memory:
+                stored = await load_stored(since_id, min(to_id, oldest_in_memory - 1))
+            seen: set[int] = set()
+            count = 0
+            for event in [*stored, *memory]:
+                if event.id in seen or event.topic not in connection.topics:
+                    continue
+                seen.add(event.id)
+                connection.send(dumps(envelope(event)))
+                count += 1
+            # below the memory window only stored (non-sampled) events survive: ticks and metrics there are gone
+            truncated = since_id < to_id and since_id + 1 < oldest_in_memory
+            connection.send_json({'type': 'replay_complete', 'from_id': since_id + 1, 'to_id': to_id, 'count': count,
+                                  'truncated': truncated})
+        finally:
+            buffered, connection.replay_buffer = connection.replay_buffer, None
+            for text in buffered or []:
+                connection.send(text)
+
+    # ---- stats -------------------------------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        by_endpoint = Counter(c.endpoint.name for c in self.connections.values())
+        by_topic = Counter(t.value for c in self.connections.values() for t in c.topics)
+        history = self.bus.history
+        return {
+            'total_connections': len(self.connections),
+            'connections_by_type': {name: by_endpoint.get(name, 0) for name in ENDPOINTS},
+            'topics': [t.value for t in Topic],
+            'total_subscriptions': sum(by_topic.values()),
+            'recent_events_count': len(history),
+            'last_event_time': history[-1].timestamp if history else None,
+            'connections_by_endpoint': {name: by_endpoint.get(name, 0) for name in ENDPOINTS},
+            'subscribers_by_topic': {t.value: by_topic.get(t.value, 0) for t in Topic},
+            'messages_sent': self.stats_sent,
+            'messages_dropped': self.stats_dropped,
+            'disconnects_by_reason': dict(self.disconnects),
+            'uptime_s': time.time() - self.started,
+            'last_event_id': self.bus.last_id,
+        }

@@ -1,0 +1,161 @@
+"""REST routes under ``/dashboard/api`` and the WebSocket routes under ``/dashboard/ws``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import orjson
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, WebSocket
+from fastapi.responses import JSONResponse
+
+from .. import reports
+from ..access import bearer_token
+from ..control import ACTIONS
+from ..events import EventType, Notification, Topic
+from . import schemas as s
+from .connections import ENDPOINTS, envelope
+from .messages import MAX_MESSAGE_BYTES
+from .ws import serve_websocket
+
+if TYPE_CHECKING:
+    from ..system import System
+
+ERRORS = {400: {'model': s.ErrorResponse}, 401: {'model': s.ErrorResponse}, 404: {'model': s.ErrorResponse},
+          422: {'model': s.ErrorResponse}}
+
+
+def build_router(system: System) -> APIRouter:
+    """The ``/dashboard`` router for ``system``; mount it with ``app.include_router``."""
+
+    def require_token(request: Request) -> None:
+        if not system.access.is_valid(bearer_token(request.headers.get('authorization'))):
+            raise HTTPException(401, 'missing or invalid bearer token', headers={'WWW-Authenticate': 'Bearer'})
+
+    api = APIRouter(prefix='/dashboard/api', tags=['dashboard'], dependencies=[Depends(require_token)],
+                    responses=ERRORS)
+
+    @api.get('/dashboard-data', response_model=s.DashboardData)
+    def dashboard_data() -> s.DashboardData:
+        """Everything the main page shows, in one response."""
+        return reports.dashboard_data(system)
+
+    @api.get('/trading-metrics', response_model=s.TradingMetrics)
+    def trading_metrics() -> s.TradingMetrics:
+        """Fee-inclusive performance of the paper account."""
+        return reports.trading_metrics(system)
+
+    @api.get('/system-status', response_model=s.SystemStatus)
+    def system_status() -> s.SystemStatus:
+        return reports.system_status(system)
+
+    @api.get('/websocket-stats', response_model=s.WebSocketStats)
+    def websocket_stats() -> s.WebSocketStats:
+        return s.WebSocketStats(**system.connections.stats())
+
+    @api.post('/bot-control/{action}', response_model=s.ControlResponse)
+    async def bot_control(action: str, request: Request) -> s.ControlResponse:
+        """Start, stop or restart the bot; asking for the current state succeeds and says so."""
+        if action not in ACTIONS:
+            raise HTTPException(400, f'unknown action {action!r}; allowed: {", ".join(ACTIONS)}')
+        result = await system.controller.run(action, reason='api', actor='api', origin=_client(request))
+        return s.ControlResponse(success=result.success, message=result.message, action=result.action,
+                                 state=result.state.value)
+
+    @api.post('/positions/close-all', response_model=s.CloseResponse)
+    def close_all() -> s.CloseResponse:
+        """Close every open position at market now; the bot keeps running unless stopped."""
+        trades = system.engine.close_all('closed all via the API')
+        message = f'closed {len(trades)} position(s)' if trades else 'no open positions'
+        return s.CloseResponse(success=True, message=message, closed=[_closed(t) for t in trades])
+
+    @api.post('/positions/{symbol:path}/close', response_model=s.CloseResponse)
+    def close_position(symbol: str) -> s.CloseResponse:
+        """Close one symbol's position at market now (``BTC/USDT``, ``BTC-USDT`` or ``BTCUSDT``)."""
+        name = _symbol(system, symbol)
+        trade = system.engine.close_position(name, 'closed via the API')
+        if trade is None:
+            raise HTTPException(404, f'no open position on {name}')
+        return s.CloseResponse(success=True, message=f'closed {name}', closed=[_closed(trade)])
+
+    @api.get('/events', response_model=s.EventsPage)
+    def events(topic: Topic | None = None, type: EventType | None = None,
+               since_id: Annotated[int, Query(ge=0, le=2**62)] = 0,
+               limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> s.EventsPage:
+        """Event history, oldest first after ``since_id``, from memory and the store (sampled types from memory
+        only)."""
+        stored = {e.id: e for e in system.store.events(topic=topic, type_=type, since_id=since_id, limit=limit)}
+        for e in system.bus.recent(topic=topic, type_=type, since_id=since_id, limit=limit):
+            stored.setdefault(e.id, e)
+        page = sorted(stored.values(), key=lambda e: e.id)[:limit]
+        return s.EventsPage(events=[s.EventOut(**envelope(e)) for e in page], count=len(page),
+                            next_since_id=page[-1].id if len(page) == limit else None,
+                            last_event_id=system.bus.last_id)
+
+    @api.get('/candles', response_model=s.CandlesResponse)
+    def candles(symbol: Annotated[str, Query(max_length=40)],
+                timeframe: Annotated[str | None, Query(max_length=10)] = None,
+                limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> s.CandlesResponse:
+        """OHLCV history with EMA 10/20/50 and Bollinger columns and the trades on it (the chart's data)."""
+        try:
+            return reports.candles(system, _symbol(system, symbol), timeframe, limit)
+        except ValueError as error:
+            raise HTTPException(400, str(error)) from None
+
+    @api.post('/emit-test-event', response_model=s.EmitResponse, status_code=200)
+    async def emit_test_event(request: Request) -> JSONResponse:
+        """Without a body: the original's test notification. With ``{"type", "data"}``: that event through the
+        real bus (``data`` unchanged, ``test: true``, ``source: "test"``), never persisted, never trading."""
+        raw = await request.body()
+        if len(raw) > MAX_MESSAGE_BYTES + 1024:
+            raise HTTPException(413, f'body over {MAX_MESSAGE_BYTES // 1024} KB')
+        if raw.strip():
+            try:
+                body = s.TestEventRequest.model_validate_json(raw)
+            except ValueError as error:
+                raise HTTPException(422, _first_error(error)) from None
+            if len(orjson.dumps(body.data)) > MAX_MESSAGE_BYTES:
+                raise HTTPException(413, f'data over {MAX_MESSAGE_BYTES // 1024} KB')
+            event = system.bus.publish(body.type, body.data, source='test', test=True)
+        else:
+            event = system.bus.publish(EventType.NOTIFICATION, Notification(
+                message='Test notification from the dashboard API', level='info', category='test'),
+                source='test', test=True)
+        return JSONResponse(s.EmitResponse(success=True, message=f'{event.type} emitted', event_id=event.id,
+                                           type=event.type.value).model_dump())
+
+    ws = APIRouter(prefix='/dashboard/ws')
+    for name, endpoint in ENDPOINTS.items():
+        async def handler(websocket: WebSocket, endpoint=endpoint) -> None:
+            await serve_websocket(websocket, endpoint, system)
+
+        ws.add_api_websocket_route(f'/{name}', handler, name=f'ws_{name}')
+
+    router = APIRouter()
+    router.include_router(api)
+    router.include_router(ws)
+    return router
+
+
+def _symbol(system: System, text: str) -> str:
+    wanted = text.upper().replace('-', '/').replace('_', '/')
+    for symbol in system.engine.symbols:
+        if wanted in (symbol, symbol.replace('/', '')):
+            return symbol
+    raise HTTPException(404, f'unknown symbol {text!r}; known: {", ".join(system.engine.symbols)}')
+
+
+def _closed(t) -> s.ClosedPosition:
+    return s.ClosedPosition(id=t.id, symbol=t.symbol, side=t.side.value, quantity=t.quantity,
+                            entry_price=t.entry_price, exit_price=t.exit_price, pnl=t.pnl, fees=t.fees,
+                            status=t.status.value)
+
+
+def _client(request: Request) -> str:
+    return f'{request.client.host}:{request.client.port}' if request.client else 'unknown'
+
+
+def _first_error(error: ValueError) -> str:
+    errors = getattr(error, 'errors', None)
+    if callable(errors):
+        return '; '.join(f'{".".join(str(x) for x in e["loc"]) or "body"}: {e["msg"]}' for e in errors())
+    return str(error)

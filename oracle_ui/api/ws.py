@@ -1,0 +1,110 @@
+"""The raw WebSocket endpoints ``/dashboard/ws/{dashboard,trading,monitor}`` and their protocol."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from ..access import bearer_token
+from ..events import Event
+from . import messages as m
+from .connections import ENDPOINTS, Connection, Endpoint, envelope
+
+if TYPE_CHECKING:
+    from ..system import System
+
+
+async def serve_websocket(ws: WebSocket, endpoint: Endpoint, system: System) -> None:
+    """Run one client connection from handshake to close."""
+    token = ws.query_params.get('token') or bearer_token(ws.headers.get('authorization'))
+    if not system.access.is_valid(token):
+        await ws.close(code=1008, reason='missing or invalid token')  # before accept: the client sees HTTP 403
+        return
+    await ws.accept()
+    manager = system.connections
+    connection = manager.add(ws, endpoint, ws.query_params.get('client_id'), token)
+    requested = ws.query_params.get('client_id')
+    connection.send_json({
+        'type': 'connection_established', 'client_id': connection.id, 'client_type': endpoint.name,
+        'timestamp': time.time(), 'heartbeat_interval': manager.config.heartbeat_s,
+        'last_event_id': system.bus.last_id, 'server_time': time.time(),
+        **({'requested_client_id_refused': requested} if requested and requested != connection.id else {})})
+    connection.send_json({'type': endpoint.init_type, 'subscriptions': sorted(t.value for t in connection.topics),
+                          'message': endpoint.init_message})
+    reason = 'client closed the connection'
+    try:
+        while not connection.is_closed:
+            message = await ws.receive()
+            if message['type'] == 'websocket.disconnect':
+                break
+            connection.last_seen = time.monotonic()
+            text = message.get('text')
+            if text is None:
+                connection.send_json({'type': 'error', 'message': 'binary frames are not supported; send JSON text'})
+                continue
+            if len(text) > manager.config.max_message_bytes // 4 and \
+                    len(text.encode()) > manager.config.max_message_bytes:
+                reason = f'message over {manager.config.max_message_bytes // 1024} KB'
+                manager.drop(connection, 1009, reason)
+                break
+            try:
+                parsed = m.parse_client_message(text)
+            except m.BadMessage as error:
+                connection.send_json({'type': 'error', 'message': str(error)})
+                continue
+            await _handle(connection, parsed, system)
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        manager.drop(connection, 1000, reason)
+
+
+async def _handle(connection: Connection, message: object, system: System) -> None:
+    match message:
+        case m.Subscribe():
+            for topic in message.topic_list:
+                connection.topics.add(topic)
+                connection.send_json({'type': 'subscription_confirmed', 'topic': topic.value, 'status': 'subscribed'})
+        case m.Unsubscribe():
+            for topic in message.topic_list:
+                connection.topics.discard(topic)
+                connection.send_json({'type': 'unsubscription_confirmed', 'topic': topic.value,
+                                      'status': 'unsubscribed'})
+        case m.Ping():
+            connection.last_ping = time.time()
+            connection.send_json({'type': 'pong', 'timestamp': message.timestamp})
+        case m.Pong():
+            connection.last_ping = time.time()
+        case m.GetStatus():
+            connection.send_json({'type': 'status_response', 'websocket_stats': system.connections.stats(),
+                                  'client_info': connection.info(),
+                                  'bot': {'state': system.controller.state.value,
+                                          'strategy': system.strategy.name}})
+        case m.GetEvents():
+            events = system.bus.recent(type_=message.event_type, limit=message.limit)
+            connection.send_json({'type': 'events_response', 'events': [envelope(e) for e in events],
+                                  'count': len(events)})
+        case m.TradingCommand():
+            result = await system.controller.run(message.command, reason='websocket command',
+                                                  actor=f'ws:{connection.id}', origin=_origin(connection))
+            connection.send_json({'type': 'trading_command_received', 'command': message.command,
+                                  'status': 'completed' if result.success else 'failed', 'success': result.success,
+                                  'message': result.message, 'state': result.state.value})
+        case m.Replay():
+            async def stored(after_id: int, until_id: int) -> list[Event]:
+                await asyncio.sleep(0)
+                return system.store.events(since_id=after_id, until_id=until_id, limit=1_000_000)
+
+            await system.connections.replay(connection, message.since_id, stored)
+
+
+def _origin(connection: Connection) -> str:
+    client = connection.ws.client
+    return f'{client.host}:{client.port}' if client else 'unknown'
+
+
+def endpoint_names() -> list[str]:
+    return list(ENDPOINTS)
