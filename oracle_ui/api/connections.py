@@ -17,6 +17,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import orjson
@@ -87,9 +88,13 @@ class Connection:
     last_ping: float | None = None
     queue: deque[str] = field(default_factory=deque)
     queued_bytes: int = 0
+    first_live_id: int | None = None
+    """Id of the first event sent live; a replay covers only what came before it."""
     replay_buffer: list[str] | None = None
     """While a replay runs, live events wait here so none is sent twice or out of order."""
     is_closed: bool = False
+    closing: asyncio.Task[None] | None = None
+    """Sends the close frame once the client is dropped."""
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _writer: asyncio.Task[None] | None = None
 
@@ -109,7 +114,9 @@ class Connection:
     def send_json(self, message: dict[str, Any]) -> None:
         self.send(dumps(message))
 
-    def deliver(self, text: str) -> None:
+    def deliver(self, text: str, event_id: int) -> None:
+        if self.first_live_id is None:
+            self.first_live_id = event_id
         if self.replay_buffer is not None:
             self.replay_buffer.append(text)
         else:
@@ -205,11 +212,11 @@ class ConnectionManager:
     def put(self, event: Event) -> None:
         """Serialize once, queue for every client subscribed to the event's topic."""
         text: str | None = None
-        for connection in self.connections.values():
+        for connection in tuple(self.connections.values()):  # a full queue drops its client mid-loop
             if event.topic in connection.topics:
                 if text is None:
                     text = dumps(envelope(event))
-                connection.deliver(text)
+                connection.deliver(text, event.id)
 
     # ---- connections -------------------------------------------------------------------------------------
     def new_id(self, requested: str | None) -> str:
@@ -224,10 +231,13 @@ class ConnectionManager:
         self.total_connected += 1
         connection._writer = asyncio.get_running_loop().create_task(connection.write_loop(),
                                                                     name=f'ws-writer:{connection.id}')
-        self.bus.publish(EventType.CLIENT_CONNECTED, ClientInfo(client_id=connection.id, client_type=endpoint.name,
-                                                                endpoint=f'/dashboard/ws/{endpoint.name}'),
-                         source='websocket')
         return connection
+
+    def announce(self, connection: Connection) -> None:
+        """Publish ``client_connected`` (after the client got its greeting, so that comes first)."""
+        self.bus.publish(EventType.CLIENT_CONNECTED, ClientInfo(
+            client_id=connection.id, client_type=connection.endpoint.name,
+            endpoint=f'/dashboard/ws/{connection.endpoint.name}'), source='websocket')
 
     def drop(self, connection: Connection, code: int, reason: str) -> None:
         """Disconnect ``connection`` (idempotent), counting why."""
@@ -242,10 +252,13 @@ class ConnectionManager:
         writer = connection._writer
         if writer is not None and writer is not asyncio.current_task():
             writer.cancel()
-        asyncio.get_running_loop().create_task(self._close(connection.ws, code, reason))
-        self.bus.publish(EventType.CLIENT_DISCONNECTED, ClientInfo(
+        loop = asyncio.get_running_loop()
+        connection.closing = loop.create_task(self._close(connection.ws, code, reason))
+        # announced on the next loop turn: a drop can happen inside another event's fan-out, and publishing
+        # there would overtake that event for the clients not yet served
+        loop.call_soon(partial(self.bus.publish, EventType.CLIENT_DISCONNECTED, ClientInfo(
             client_id=connection.id, client_type=connection.endpoint.name,
-            endpoint=f'/dashboard/ws/{connection.endpoint.name}', reason=reason), source='websocket')
+            endpoint=f'/dashboard/ws/{connection.endpoint.name}', reason=reason), source='websocket'))
 
     @staticmethod
     async def _close(ws: WebSocket, code: int, reason: str) -> None:
@@ -257,8 +270,11 @@ class ConnectionManager:
     # ---- replay ------------------------------------------------------------------------------------------
     async def replay(self, connection: Connection, since_id: int,
                      load_stored: Callable[[int, int], Awaitable[list[Event]]]) -> None:
-        """Send the client's missed events after ``since_id``, then ``replay_complete``, then live ones."""
-        to_id = self.bus.last_id
+        """Send the client's missed events after ``since_id``, then ``replay_complete``, then live ones.
+
+        Events this connection already got live are not sent again: the replay ends below the first of them.
+        """
+        to_id = self.bus.last_id if connection.first_live_id is None else connection.first_live_id - 1
         connection.replay_buffer = []  # from here on, live events wait (same synchronous step as to_id)
         try:
             memory = [e for e in self.bus.history if since_id < e.id <= to_id]

@@ -34,6 +34,10 @@ async def serve_websocket(ws: WebSocket, endpoint: Endpoint, system: System) -> 
         **({'requested_client_id_refused': requested} if requested and requested != connection.id else {})})
     connection.send_json({'type': endpoint.init_type, 'subscriptions': sorted(t.value for t in connection.topics),
                           'message': endpoint.init_message})
+    since = ws.query_params.get('since_id', '')
+    if since.isdigit():  # replay before any live event: the way to resume after a reconnect
+        await _handle(connection, m.Replay(type='replay', since_id=int(since)), system)
+    manager.announce(connection)
     reason = 'client closed the connection'
     try:
         while not connection.is_closed:
@@ -60,6 +64,8 @@ async def serve_websocket(ws: WebSocket, endpoint: Endpoint, system: System) -> 
         pass
     finally:
         manager.drop(connection, 1000, reason)
+        if connection.closing is not None:  # let the close frame (and its code) reach the client
+            await connection.closing
 
 
 async def _handle(connection: Connection, message: object, system: System) -> None:
