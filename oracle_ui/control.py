@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -51,6 +52,12 @@ class BotController:
         self.error_message = ''
         self._lock = asyncio.Lock()
         engine.on_feed_stopped = self._feed_stopped
+
+    @contextlib.asynccontextmanager
+    async def transition(self) -> AsyncIterator[None]:
+        """Hold off start/stop/restart while changing something the bot depends on."""
+        async with self._lock:
+            yield
 
     @property
     def is_busy(self) -> bool:

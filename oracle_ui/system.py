@@ -6,6 +6,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from . import runtime
 from .access import Access
 from .api.connections import ConnectionManager, WsConfig
 from .bus import EventBus
@@ -51,6 +52,7 @@ class System:
 
     async def start(self) -> None:
         """Restore the account, start the market feed and, if the settings say so, the bot."""
+        runtime.restore(self)
         self.engine.restore()
         self.connections.start()
         self.metrics.start()

@@ -159,3 +159,34 @@ async def test_token_is_required_when_configured(tmp_path) -> None:
         assert wrong.status_code == 401 and wrong.headers['www-authenticate'] == 'Bearer'
         ok = await http.get('/system-status', headers={'Authorization': 'Bearer s3cret-token'})
         assert ok.status_code == 200
+
+
+async def test_settings_are_validated_applied_persisted_and_audited(server, http, tmp_path) -> None:
+    current = (await http.get('/settings')).json()
+    assert current['settings']['strategy'] == 'regime' and 'sma_cross' in current['strategies']
+    assert 'fast=10' in current['strategies']['sma_cross']
+    changed = await http.put('/settings', json={'strategy': 'sma_cross', 'strategy_params': {'fast': 5, 'slow': 12},
+                                                'risk': {'max_positions': 2}})
+    assert changed.status_code == 200, changed.text
+    body = changed.json()['settings']
+    assert body['strategy'] == 'sma_cross' and body['strategy_params'] == {'fast': 5, 'slow': 12}
+    assert body['risk']['max_positions'] == 2 and body['risk']['fixed_margin'] == 10
+    assert server.system.engine.strategy.name == 'sma_cross' and server.system.engine.risk.settings.max_positions == 2
+    audit = (await http.get('/events', params={'type': 'settings_changed'})).json()['events'][-1]
+    assert audit['topic'] == 'audit' and audit['data']['actor'] == 'api'
+    assert audit['data']['details']['changes']['strategy'] == {'from': 'regime', 'to': 'sma_cross'}
+    for bad, message in (({'strategy': 'nope'}, "unknown strategy 'nope'"),
+                         ({'strategy_params': {'fast': 50}}, 'fast (50) must be smaller than slow (12)'),
+                         ({'risk': {'max_positions': 0}}, 'risk.max_positions'),
+                         ({'risk': {'sizing': 'yolo'}}, 'risk.sizing'),
+                         ({'colour': 'red'}, 'Extra inputs')):
+        response = await http.put('/settings', json=bad)
+        assert response.status_code == 422 and message in str(response.json()['detail']), (bad, response.text)
+    assert server.system.engine.strategy.name == 'sma_cross', 'a rejected change changes nothing'
+    await server.system.stop()
+    from oracle_ui.settings import Settings
+    from oracle_ui.system import build_system
+    again = build_system(Settings(data_dir=tmp_path, autostart=False, _env_file=None))
+    await again.start()
+    assert again.engine.strategy.name == 'sma_cross' and again.engine.risk.settings.max_positions == 2
+    await again.stop()

@@ -10,7 +10,7 @@ from oracle_ui.backtest import BacktestConfig, run_backtest
 from oracle_ui.engine.bars import BarsError, load_bars
 from oracle_ui.engine.ccxt_feed import CcxtFeed
 from oracle_ui.engine.feed import FeedError, FeedStatus, ReplayFeed, SimFeed, simulate_bars
-from oracle_ui.engine.models import Candle, Tick
+from oracle_ui.engine.models import Candle, OrderBook, Tick
 from oracle_ui.engine.strategies import create_strategy
 
 from .helpers import FakeClock
@@ -45,6 +45,11 @@ async def test_sim_feed_is_reproducible_with_a_seed() -> None:
     candles = [i for i in items if isinstance(i, Candle)]
     assert {t.symbol for t in ticks} == {'BTC/USDT', 'ETH/USDT', 'SOL/USDT'}
     assert candles, 'at speed 60 a 1m candle closes every second'
+    books = [i for i in items if isinstance(i, OrderBook)]
+    assert {b.symbol for b in books} == {'BTC/USDT', 'ETH/USDT', 'SOL/USDT'}
+    for book in books:
+        assert len(book.bids) == len(book.asks) == 10 and book.bids[0][0] < book.asks[0][0]
+        assert all(a[0] < b[0] for a, b in zip(book.asks, book.asks[1:], strict=False))
     for c in candles:
         assert c.low <= min(c.open, c.close) <= max(c.open, c.close) <= c.high and c.volume > 0
         assert c.time % 60 == 0
@@ -170,6 +175,8 @@ async def test_ccxt_feed_turns_exchange_data_into_candles_and_ticks() -> None:
         if 'klines' in url:
             # three closed minutes and the one still forming at NOW_MS
             return [_kline(1_699_999_920_000 + 60_000 * k, 100.0 + k) for k in range(4)]
+        if 'depth' in url:
+            return {'lastUpdateId': 1, 'bids': [['103.4', '2.5'], ['103.3', '1']], 'asks': [['103.6', '0.7']]}
         if 'ticker/24hr' in url:
             return {'symbol': 'BTCUSDT', 'lastPrice': '103.5', 'closeTime': NOW_MS, 'openPrice': '99',
                     'highPrice': '104', 'lowPrice': '98', 'volume': '1000', 'quoteVolume': '100000'}
@@ -180,8 +187,9 @@ async def test_ccxt_feed_turns_exchange_data_into_candles_and_ticks() -> None:
     history = await feed.connect({})
     assert [c.close for c in history['BTC/USDT']] == [100.0, 101.0, 102.0], 'the forming candle is left out'
     assert feed.status is FeedStatus.LIVE
-    items = await _collect(feed, 1)
-    assert items == [Tick('BTC/USDT', NOW_MS / 1000, 103.5)]
+    items = await _collect(feed, 2)
+    assert items[0] == Tick('BTC/USDT', NOW_MS / 1000, 103.5)
+    assert items[1] == OrderBook('BTC/USDT', NOW_MS / 1000, ((103.4, 2.5), (103.3, 1.0)), ((103.6, 0.7),))
     assert any('klines' in u for u in calls) and any('ticker' in u for u in calls)
 
 

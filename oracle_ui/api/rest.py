@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, WebSocket
 from fastapi.responses import JSONResponse
 
-from .. import reports
+from .. import reports, runtime
 from ..access import bearer_token
 from ..control import ACTIONS
 from ..events import EventType, Notification, Topic
@@ -76,6 +76,20 @@ def build_router(system: System) -> APIRouter:
         if trade is None:
             raise HTTPException(404, f'no open position on {name}')
         return s.CloseResponse(success=True, message=f'closed {name}', closed=[_closed(trade)])
+
+    @api.get('/settings', response_model=s.SettingsResponse)
+    def get_settings() -> s.SettingsResponse:
+        """Strategy, its parameters and risk limits, and every strategy's parameters with defaults."""
+        return s.SettingsResponse(settings=runtime.current(system), strategies=runtime.strategy_catalog())
+
+    @api.put('/settings', response_model=s.SettingsResponse)
+    async def put_settings(update: runtime.RuntimeSettingsUpdate, request: Request) -> s.SettingsResponse:
+        """Change strategy, parameters or risk limits; validated, applied between bot transitions, persisted."""
+        try:
+            await runtime.change(system, update, actor='api', origin=_client(request))
+        except runtime.SettingsError as error:
+            raise HTTPException(422, str(error)) from None
+        return s.SettingsResponse(settings=runtime.current(system), strategies=runtime.strategy_catalog())
 
     @api.get('/events', response_model=s.EventsPage)
     def events(topic: Topic | None = None, type: EventType | None = None,

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..events import EventType
+from ..runtime import RuntimeSettings
 
 
 class MarketQuote(BaseModel):
@@ -288,3 +289,9 @@ class ErrorResponse(BaseModel):
 
 
 Action = Literal['start', 'stop', 'restart']
+
+
+class SettingsResponse(BaseModel):
+    settings: RuntimeSettings
+    strategies: dict[str, str]
+    """Every strategy with its parameters and defaults."""

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from .feed import FeedError, FeedItem, FeedStatus, MarketFeed, Sleep
-from .models import Candle, Tick
+from .models import Candle, OrderBook, Tick
 
 
 class CcxtFeed(MarketFeed):
@@ -86,7 +86,9 @@ class CcxtFeed(MarketFeed):
         if self.exchange is None:
             raise FeedError('connect() the feed before streaming')
         failures = 0
+        polls = 0
         while True:
+            polls += 1
             try:
                 for symbol in self.symbols:
                     ticker = await self.exchange.fetch_ticker(symbol)
@@ -97,6 +99,11 @@ class CcxtFeed(MarketFeed):
                     rows = await self.exchange.fetch_ohlcv(symbol, self.timeframe, limit=3)
                     for candle in self._closed(symbol, rows):
                         yield candle
+                    if polls % 5 == 1:
+                        book = await self.exchange.fetch_order_book(symbol, limit=10)
+                        yield OrderBook(symbol, (book.get('timestamp') or self.exchange.milliseconds()) / 1000.0,
+                                        tuple((float(p), float(a)) for p, a, *_ in book.get('bids', [])[:10]),
+                                        tuple((float(p), float(a)) for p, a, *_ in book.get('asks', [])[:10]))
                 failures = 0
                 self.status, self.status_message = FeedStatus.LIVE, f'{self.exchange_id} public data'
             except ccxt_async.NetworkError as error:

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from ..timeframes import candle_start, timeframe_seconds
 from .bars import Bars, load_bars
-from .models import Candle, Tick
+from .models import Candle, OrderBook, Tick
 
 Sleep = Callable[[float], Awaitable[None]]
-FeedItem = Tick | Candle
+FeedItem = Tick | Candle | OrderBook
 
 
 class FeedStatus(StrEnum):
@@ -182,6 +182,22 @@ class SimulatedMarket:
         """The candle still open for ``symbol``."""
         return self._builders[symbol].candle(symbol)
 
+    def order_books(self, levels: int = 10) -> list[OrderBook]:
+        """Simulated depth around each price: the spread and sizes widen with the current volatility."""
+        books = []
+        for sim in self._symbols:
+            price = self._builders[sim.symbol].close
+            rng = random.Random(f'book:{sim.symbol}:{self.time:.3f}')
+            half_spread = price * 0.00005 * (0.5 + sim.variance)
+            step = price * 0.0001
+            unit = sim.volume / 50
+            bids = tuple((price - half_spread - k * step, unit * rng.lognormvariate(0, 0.6) * (1 + k / 3))
+                         for k in range(levels))
+            asks = tuple((price + half_spread + k * step, unit * rng.lognormvariate(0, 0.6) * (1 + k / 3))
+                         for k in range(levels))
+            books.append(OrderBook(sim.symbol, self.time, bids, asks))
+        return books
+
 
 def simulate_bars(symbol: str, timeframe_s: int, count: int, *, seed: int = 7, start: float = 1_700_000_000,
                   steps_per_candle: int = 8) -> Bars:
@@ -245,6 +261,7 @@ class SimFeed(MarketFeed):
             raise FeedError('connect() the feed before streaming')
         max_step = self.timeframe_s / 8
         next_wall = self._wall()
+        count, books_every = 0, max(1, round(1.0 / self.tick_interval_s))  # one book per symbol per second
         while True:
             next_wall += self.tick_interval_s
             delay = next_wall - self._wall()
@@ -257,6 +274,10 @@ class SimFeed(MarketFeed):
                 yield candle
             for tick in ticks:
                 yield tick
+            count += 1
+            if count % books_every == 0:
+                for book in market.order_books():
+                    yield book
 
 
 def _wall_time() -> float:

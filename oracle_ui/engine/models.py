@@ -64,6 +64,16 @@ class Tick:
     price: float
 
 
+@dataclass(slots=True, frozen=True)
+class OrderBook:
+    """Top of the book: (price, size) levels, best first."""
+
+    symbol: str
+    time: float
+    bids: tuple[tuple[float, float], ...]
+    asks: tuple[tuple[float, float], ...]
+
+
 @dataclass(slots=True, frozen=True, kw_only=True)
 class Signal:
     """What a strategy wants on a closed candle."""

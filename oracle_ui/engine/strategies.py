@@ -374,9 +374,14 @@ def create_strategy(name: str, params: Mapping[str, Any] | None = None) -> Strat
     try:
         return cls(cls.Params.model_validate(dict(params or {})))
     except ValidationError as error:
-        problems = '; '.join(f'{".".join(str(x) for x in e["loc"]) or "params"}: {e["msg"]}' for e in error.errors())
+        problems = '; '.join(_describe_error(e) for e in error.errors())
         valid = describe_params(cls.Params)
         raise StrategyError(f'invalid parameters for {name}: {problems}. Valid: {valid}') from None
+
+
+def _describe_error(error: Any) -> str:
+    where = '.'.join(str(x) for x in error['loc']) or 'params'
+    return f'{where}: {error["msg"].removeprefix("Value error, ")}'
 
 
 def describe_params(model: type[BaseModel]) -> str:

@@ -26,6 +26,7 @@ from ..events import (
     FillInfo,
     MarketData,
     Notification,
+    OrderbookUpdate,
     OrderInfo,
     PnlUpdate,
     PortfolioUpdate,
@@ -126,6 +127,23 @@ class TradingEngine:
         self.realized_pnl = sum(t.pnl for t in closed)
         self.total_fees = sum(t.fees for t in closed) + sum(p.entry_fee for p in self.broker.positions.values())
 
+    def warm_up(self) -> None:
+        """Run the stored candles through fresh indicator state (on start and after a strategy change)."""
+        last_ticks = {s: state.last_tick for s, state in self.state.items()}
+        self.state = {s: _SymbolState(self.strategy, self.feed.timeframe_s) for s in self.symbols}
+        for symbol in self.symbols:
+            self.state[symbol].last_tick = last_ticks.get(symbol)
+            for candle in self.store.candles(symbol, self.feed.timeframe, WARMUP_CANDLES):
+                self._update_indicators(candle)
+                self.broker.prices.setdefault(symbol, candle.close)
+            self.state[symbol].regime = self.strategy.classify(_LiveView(self.state[symbol].indicators.values,
+                                                                         self.state[symbol].previous))
+
+    def set_strategy(self, strategy: Strategy) -> None:
+        """Switch strategy: indicator state is rebuilt from the stored candles."""
+        self.strategy = strategy
+        self.warm_up()
+
     def start_feed(self) -> None:
         """Start (or restart after a failure) the feed task."""
         if self._task is None or self._task.done():
@@ -150,16 +168,17 @@ class TradingEngine:
             history = await feed.connect(last)
             for candles in history.values():
                 self.store.save_candles(candles, feed.timeframe)
-            for symbol in self.symbols:
-                for candle in self.store.candles(symbol, feed.timeframe, WARMUP_CANDLES):
-                    self._update_indicators(candle)
-                    self.broker.prices[symbol] = candle.close
+            self.warm_up()
             self.ready.set()
             async for item in feed.stream():
                 if isinstance(item, Tick):
                     self.on_tick(item)
-                else:
+                elif isinstance(item, Candle):
                     self.on_candle(item)
+                else:
+                    self.bus.publish(EventType.ORDERBOOK_UPDATE, OrderbookUpdate(
+                        symbol=item.symbol, bids=list(item.bids), asks=list(item.asks), timestamp=item.time),
+                        source='feed')
             message = feed.status_message or 'the market feed ended'
             feed.status = FeedStatus.ENDED
             self._feed_stopped(message, failed=False)

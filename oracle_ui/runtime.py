@@ -1,0 +1,126 @@
+"""Settings that can change while the bot runs (strategy, its parameters, risk limits), validated, applied
+through one path for the API and the dashboard, persisted, and reported as audit events."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .engine.strategies import STRATEGIES, StrategyError, create_strategy, describe_params
+from .events import EventType, StrategyUpdate, UserAction
+from .settings import RiskSettings
+
+if TYPE_CHECKING:
+    from .system import System
+
+META_KEY = 'runtime_settings'
+
+
+class RuntimeSettings(BaseModel):
+    """The live-changeable part of the settings."""
+
+    model_config = ConfigDict(extra='forbid')
+
+    strategy: str
+    strategy_params: dict[str, Any] = Field(default_factory=dict)
+    risk: RiskSettings
+
+
+class RuntimeSettingsUpdate(BaseModel):
+    """A change: omitted fields stay as they are; ``strategy_params`` (for the same strategy) and ``risk`` are
+    merged into the current values."""
+
+    model_config = ConfigDict(extra='forbid')
+
+    strategy: str | None = Field(None, max_length=40)
+    strategy_params: dict[str, Any] | None = None
+    risk: dict[str, Any] | None = None
+
+
+class SettingsError(ValueError):
+    """An invalid change; the message lists what is valid."""
+
+
+def current(system: System) -> RuntimeSettings:
+    return RuntimeSettings(strategy=system.strategy.name,
+                           strategy_params=system.strategy.params.model_dump(mode='json'),
+                           risk=system.engine.risk.settings)
+
+
+def strategy_catalog() -> dict[str, str]:
+    """Every strategy with its parameters and defaults."""
+    return {name: describe_params(cls.Params) for name, cls in STRATEGIES.items()}
+
+
+def validate(system: System, update: RuntimeSettingsUpdate) -> RuntimeSettings:
+    """The settings ``update`` would produce; raises SettingsError naming the problem."""
+    now = current(system)
+    name = update.strategy or now.strategy
+    base = now.strategy_params if name == now.strategy else {}
+    params = _merge(base, update.strategy_params or {})
+    try:
+        strategy = create_strategy(name, params)
+        risk = RiskSettings.model_validate({**now.risk.model_dump(), **(update.risk or {})})
+    except StrategyError as error:
+        raise SettingsError(str(error)) from None
+    except ValueError as error:
+        problems = '; '.join(f'risk.{".".join(str(x) for x in e["loc"])}: {e["msg"]}' for e in error.errors())
+        raise SettingsError(problems) from None
+    return RuntimeSettings(strategy=strategy.name, strategy_params=strategy.params.model_dump(mode='json'), risk=risk)
+
+
+def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` over ``base``, nested dicts (the regime's trend/range parts) merged too."""
+    merged = dict(base)
+    for key, value in changes.items():
+        merged[key] = _merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) \
+            else value
+    return merged
+
+
+def apply(system: System, settings: RuntimeSettings) -> None:
+    """Switch strategy and risk limits in the running engine (no events, no persistence)."""
+    engine = system.engine
+    if settings.strategy != system.strategy.name or \
+            settings.strategy_params != system.strategy.params.model_dump(mode='json'):
+        system.strategy = create_strategy(settings.strategy, settings.strategy_params)
+        engine.set_strategy(system.strategy)
+    engine.risk.settings = settings.risk
+    system.settings.strategy = settings.strategy
+    system.settings.strategy_params = settings.strategy_params
+    system.settings.risk = settings.risk
+
+
+async def change(system: System, update: RuntimeSettingsUpdate, *, actor: str, origin: str) -> RuntimeSettings:
+    """Validate, apply (between bot transitions), persist and announce a change."""
+    before = current(system)
+    after = validate(system, update)
+    async with system.controller.transition():
+        apply(system, after)
+        system.store.set_meta(META_KEY, after.model_dump_json())
+    changes = {k: {'from': v, 'to': after.model_dump(mode='json')[k]} for k, v in before.model_dump(mode='json').items()
+               if after.model_dump(mode='json')[k] != v}
+    system.bus.publish(EventType.SETTINGS_CHANGED, UserAction(actor=actor, action='change_settings', origin=origin,
+                                                              result='ok', details={'changes': changes}),
+                       source='settings')
+    system.bus.publish(EventType.STRATEGY_UPDATE, StrategyUpdate(
+        strategy=after.strategy, params=after.strategy_params, symbols=system.engine.symbols,
+        timeframe=system.settings.timeframe), source='settings')
+    return after
+
+
+def restore(system: System) -> None:
+    """Apply persisted changes at start-up, except fields given explicitly by flags or environment."""
+    stored = system.store.get_meta(META_KEY)
+    if not stored:
+        return
+    saved = RuntimeSettings.model_validate(json.loads(stored))
+    explicit = system.settings.model_fields_set
+    merged = RuntimeSettings(
+        strategy=system.strategy.name if 'strategy' in explicit else saved.strategy,
+        strategy_params=(system.strategy.params.model_dump(mode='json') if {'strategy', 'strategy_params'} & explicit
+                         else saved.strategy_params),
+        risk=system.settings.risk if 'risk' in explicit else saved.risk)
+    apply(system, merged)
