@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 from pydantic import ValidationError
 
 from .backtest import BacktestConfig, BacktestResult, run_backtest
 from .engine.bars import BarsError, load_bars
 from .engine.strategies import STRATEGIES, StrategyError, create_strategy, parse_assignments
+from .events import Topic
 from .settings import Settings
 
 
@@ -67,18 +72,27 @@ def _build_parser() -> argparse.ArgumentParser:
     backtest.add_argument('--sizing', choices=('all-in', 'risk'), default='all-in')
     backtest.add_argument('--risk-pct', type=float, default=1.0, help='equity %% risked per trade with --sizing risk')
     backtest.add_argument('--json', action='store_true', help='write one JSON document to stdout')
+    events = commands.add_parser('events', help="print a running server's events")
+    events.add_argument('--url', default='http://127.0.0.1:8080', help='the server (default http://127.0.0.1:8080)')
+    events.add_argument('--token', default=os.environ.get('ORACLE_API_TOKEN'),
+                        help='API token (default: $ORACLE_API_TOKEN)')
+    events.add_argument('--topic', action='append', default=[], help='topic to show, repeatable (default: all)')
+    events.add_argument('--follow', action='store_true', help='keep printing new events as they happen')
+    events.add_argument('--limit', type=int, default=50, help='history events to print first (default 50)')
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ('serve', 'backtest', '-h', '--help'):
+    if not argv or argv[0] not in ('serve', 'backtest', 'events', '-h', '--help'):
         argv.insert(0, 'serve')
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command == 'backtest':
             return _backtest(args)
+        if args.command == 'events':
+            return asyncio.run(_events(args))
         settings = settings_from_args(args)
     except (StrategyError, BarsError, ValidationError, ValueError) as error:
         print(f'oracle-trader: error: {error}', file=sys.stderr)
@@ -102,6 +116,36 @@ def _backtest(args: argparse.Namespace) -> int:
     else:
         print(format_report(result, strategy.name, args.data))
     return 0
+
+
+async def _events(args: argparse.Namespace) -> int:
+    from .client import ApiError, OracleClient, StreamLost
+
+    topics = args.topic or [t.value for t in Topic]
+    async with OracleClient(args.url, args.token) as client:
+        try:
+            history, last = [], 0
+            for topic in topics:
+                page = await client.history(topic=topic, limit=max(args.limit, 1), latest=True)
+                history += page['events']
+                last = max(last, page['last_event_id'])
+            shown = sorted(history, key=lambda e: e['id'])[-args.limit:] if args.limit > 0 else []
+            for event in shown:
+                print(format_event(event), flush=True)
+            if args.follow:
+                async for event in client.events(topics=topics, since_id=last):
+                    print(format_event(event), flush=True)
+        except (ApiError, StreamLost, httpx.HTTPError, OSError) as error:
+            print(f'oracle-trader events: {error}', file=sys.stderr)
+            return 1
+    return 0
+
+
+def format_event(event: dict[str, Any]) -> str:
+    """One line: time, id, topic, type and the data as JSON."""
+    when = datetime.fromtimestamp(event['timestamp'], UTC).strftime('%H:%M:%S')
+    test = ' [test]' if event.get('test') else ''
+    return f'{when} #{event["id"]:<6} {event["topic"]:<13} {event["type"]:<20}{test} {json.dumps(event["data"])}'
 
 
 def _progress_bar(done: int, total: int) -> None:

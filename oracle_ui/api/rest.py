@@ -94,15 +94,20 @@ def build_router(system: System) -> APIRouter:
     @api.get('/events', response_model=s.EventsPage)
     def events(topic: Topic | None = None, type: EventType | None = None,
                since_id: Annotated[int, Query(ge=0, le=2**62)] = 0,
-               limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> s.EventsPage:
-        """Event history, oldest first after ``since_id``, from memory and the store (sampled types from memory
-        only)."""
-        stored = {e.id: e for e in system.store.events(topic=topic, type_=type, since_id=since_id, limit=limit)}
-        for e in system.bus.recent(topic=topic, type_=type, since_id=since_id, limit=limit):
-            stored.setdefault(e.id, e)
-        page = sorted(stored.values(), key=lambda e: e.id)[:limit]
+               limit: Annotated[int, Query(ge=1, le=1000)] = 100, latest: bool = False) -> s.EventsPage:
+        """Event history in id order from memory and the store (sampled types from memory only): the first
+        ``limit`` after ``since_id``, or with ``latest=true`` the newest ``limit``."""
+        stored = {e.id: e for e in system.store.events(topic=topic, type_=type, since_id=since_id, limit=limit,
+                                                       newest_first=latest)}
+        recent = system.bus.recent(topic=topic, type_=type, since_id=since_id if not latest else 0,
+                                   limit=len(system.bus.history))
+        for e in recent:
+            if e.id > since_id:
+                stored.setdefault(e.id, e)
+        ordered = sorted(stored.values(), key=lambda e: e.id)
+        page = ordered[-limit:] if latest else ordered[:limit]
         return s.EventsPage(events=[s.EventOut(**envelope(e)) for e in page], count=len(page),
-                            next_since_id=page[-1].id if len(page) == limit else None,
+                            next_since_id=page[-1].id if len(page) == limit and not latest else None,
                             last_event_id=system.bus.last_id)
 
     @api.get('/candles', response_model=s.CandlesResponse)

@@ -26,6 +26,7 @@ async def serve_websocket(ws: WebSocket, endpoint: Endpoint, system: System) -> 
     await ws.accept()
     manager = system.connections
     connection = manager.add(ws, endpoint, ws.query_params.get('client_id'), token)
+    topics_error = _initial_topics(connection, ws.query_params.get('topics'))
     requested = ws.query_params.get('client_id')
     connection.send_json({
         'type': 'connection_established', 'client_id': connection.id, 'client_type': endpoint.name,
@@ -37,6 +38,8 @@ async def serve_websocket(ws: WebSocket, endpoint: Endpoint, system: System) -> 
     since = ws.query_params.get('since_id', '')
     if since.isdigit():  # replay before any live event: the way to resume after a reconnect
         await _handle(connection, m.Replay(type='replay', since_id=int(since)), system)
+    if topics_error:
+        connection.send_json({'type': 'error', 'message': topics_error})
     manager.announce(connection)
     reason = 'client closed the connection'
     try:
@@ -105,6 +108,18 @@ async def _handle(connection: Connection, message: object, system: System) -> No
                 return system.store.events(since_id=after_id, until_id=until_id, limit=1_000_000)
 
             await system.connections.replay(connection, message.since_id, stored)
+
+
+def _initial_topics(connection: Connection, text: str | None) -> str:
+    """``?topics=a,b`` replaces the endpoint's default topics (so a replay on connect covers them)."""
+    if text is None:
+        return ''
+    try:
+        parsed = m.Subscribe(type='subscribe', topics=[t.strip() for t in text.split(',') if t.strip()])
+    except ValueError as error:
+        return f'topics: {error.errors()[0]["msg"].removeprefix("Value error, ")}; kept the default topics'
+    connection.topics = set(parsed.topic_list)
+    return ''
 
 
 def _origin(connection: Connection) -> str:

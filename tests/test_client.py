@@ -1,0 +1,90 @@
+"""The Python client and ``oracle-trader events`` against a real server."""
+
+import asyncio
+import subprocess
+import sys
+
+import pytest
+
+from oracle_ui.client import ApiError, OracleClient, StreamLost
+from oracle_ui.events import EventType
+
+from .apiserver import running_server
+
+
+async def test_rest_methods(tmp_path) -> None:
+    async with running_server(tmp_path) as server, OracleClient(server.base) as client:
+        assert (await client.dashboard_data())['bot_status'] == 'running'
+        assert (await client.bot_control('stop'))['state'] == 'stopped'
+        assert (await client.system_status())['bot_running'] is False
+        assert 'total_trades' in await client.trading_metrics()
+        assert (await client.websocket_stats())['total_connections'] == 0
+        assert (await client.candles('BTC/USDT', limit=5))['candles']
+        emitted = await client.emit_test_event('notification', {'message': 'hello'})
+        latest = await client.history(type_='notification', latest=True, limit=1)
+        assert latest['events'][0]['id'] == emitted['event_id']
+        with pytest.raises(ApiError) as error:
+            await client.bot_control('explode')
+        assert error.value.status == 400 and 'allowed: start, stop, restart' in error.value.detail
+
+
+async def test_stream_survives_a_dropped_connection_without_loss_or_duplicates(tmp_path) -> None:
+    async with running_server(tmp_path) as server, OracleClient(server.base, backoff_s=0.05) as client:
+        bus, got = server.system.bus, []
+
+        async def follow() -> None:
+            async for event in client.events(topics=['notifications']):
+                got.append(event['data']['n'])
+                if len(got) == 9:
+                    return
+
+        task = asyncio.create_task(follow())
+        while not server.system.connections.connections:
+            await asyncio.sleep(0.01)
+        for n in range(3):
+            bus.publish(EventType.NOTIFICATION, {'message': 'x', 'n': n}, source='test')
+        while len(got) < 3:
+            await asyncio.sleep(0.01)
+        for connection in list(server.system.connections.connections.values()):
+            server.system.connections.drop(connection, 1012, 'service restart')
+        for n in range(3, 6):  # while the client is away
+            bus.publish(EventType.NOTIFICATION, {'message': 'x', 'n': n}, source='test')
+        while not server.system.connections.connections:
+            await asyncio.sleep(0.01)
+        for n in range(6, 9):
+            bus.publish(EventType.NOTIFICATION, {'message': 'x', 'n': n}, source='test')
+        await asyncio.wait_for(task, 10)
+        assert got == list(range(9))
+
+
+async def test_stream_gives_up_after_the_attempts_and_on_a_refused_token(tmp_path) -> None:
+    async with running_server(tmp_path, api_token='tok') as server, OracleClient(server.base, token='wrong') as client:
+        with pytest.raises(StreamLost, match='refused the token'):
+            async for _ in client.events():
+                pass
+    async with OracleClient('http://127.0.0.1:9', max_attempts=2, backoff_s=0.01) as client:
+        with pytest.raises(StreamLost, match='gave up after 2 reconnection attempts'):
+            async for _ in client.events():
+                pass
+
+
+async def test_events_command_prints_history_and_follows(tmp_path) -> None:
+    async with running_server(tmp_path) as server:
+        server.system.bus.publish(EventType.NOTIFICATION, {'message': 'from the past'}, source='test')
+        command = [sys.executable, '-m', 'oracle_ui.cli', 'events', '--url', server.base, '--topic', 'notifications']
+        result = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert 'notifications' in result.stdout and 'from the past' in result.stdout
+        follower = await asyncio.create_subprocess_exec(*command, '--follow', '--limit', '0',
+                                                        stdout=asyncio.subprocess.PIPE)
+        try:
+            for _ in range(200):
+                if server.system.connections.connections:
+                    break
+                await asyncio.sleep(0.05)
+            server.system.bus.publish(EventType.NOTIFICATION, {'message': 'live one'}, source='test')
+            line = await asyncio.wait_for(follower.stdout.readline(), 20)
+            assert b'notification' in line and b'live one' in line
+        finally:
+            follower.kill()
+            await follower.wait()
