@@ -2,8 +2,9 @@
 
 Fan-out: the manager is a synchronous sink on the bus; each event is serialized once and the same text is
 queued for every subscribed client. Each client has one writer task and a queue bounded in messages and
-bytes; a client that falls that far behind (or whose send stalls past ``send_timeout_s``) is disconnected with
-1013 and counted, so it never delays the others or grows memory without bound.
+bytes; a client that falls that far behind (or whose send stalls past ``send_timeout_s``, checked by a
+watchdog) is disconnected with 1013 and counted, so it never delays the others or grows memory without bound.
+The server runs without permessage-deflate: compressing is per connection, so it would undo serialize-once.
 """
 
 from __future__ import annotations
@@ -93,6 +94,8 @@ class Connection:
     replay_buffer: list[str] | None = None
     """While a replay runs, live events wait here so none is sent twice or out of order."""
     is_closed: bool = False
+    sending_since: float | None = None
+    """Loop time at which the send in progress started (None while idle); watched for stalls."""
     closing: asyncio.Task[None] | None = None
     """Sends the close frame once the client is dropped."""
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
@@ -123,19 +126,22 @@ class Connection:
             self.send(text)
 
     async def write_loop(self) -> None:
-        timeout = self.manager.config.send_timeout_s
+        loop = asyncio.get_running_loop()
+        queue, send = self.queue, self.ws.send_text
         try:
             while not self.is_closed:
-                if not self.queue:
+                if not queue:
                     self._wake.clear()
                     await self._wake.wait()
                     continue
-                text = self.queue.popleft()
+                text = queue.popleft()
                 self.queued_bytes -= len(text)
-                await asyncio.wait_for(self.ws.send_text(text), timeout)
+                self.sending_since = loop.time()
+                await send(text)
+                self.sending_since = None
                 self.manager.stats_sent += 1
-        except TimeoutError:
-            self.manager.drop(self, 1013, f'send stalled for {timeout:g} s: client is not reading')
+        except asyncio.CancelledError:
+            raise
         except Exception:  # the socket went away mid-send
             self.manager.drop(self, 1006, 'connection lost while sending')
 
@@ -170,7 +176,9 @@ class ConnectionManager:
         self._remove_sink = self.bus.add_sink(self)
         loop = asyncio.get_running_loop()
         self._tasks = [loop.create_task(self._every(self.config.heartbeat_s, self.heartbeat), name='ws-heartbeat'),
-                       loop.create_task(self._every(self.config.cleanup_s, self.cleanup), name='ws-cleanup')]
+                       loop.create_task(self._every(self.config.cleanup_s, self.cleanup), name='ws-cleanup'),
+                       loop.create_task(self._every(min(1.0, self.config.send_timeout_s / 4), self.watch_sends),
+                                        name='ws-send-watchdog')]
 
     async def stop(self) -> None:
         if self._remove_sink:
@@ -195,6 +203,15 @@ class ConnectionManager:
         text = dumps({'type': 'ping', 'timestamp': time.time()})
         for connection in list(self.connections.values()):
             connection.send(text)
+
+    def watch_sends(self) -> None:
+        """Drop clients whose current send has been stuck longer than ``send_timeout_s`` (a timer per send would
+        cost a task per message)."""
+        now = asyncio.get_running_loop().time()
+        limit = self.config.send_timeout_s
+        for connection in list(self.connections.values()):
+            if connection.sending_since is not None and now - connection.sending_since > limit:
+                self.drop(connection, 1013, f'send stalled for {limit:g} s: client is not reading')
 
     def cleanup(self) -> None:
         """Drop clients silent for longer than ``timeout_s`` and those whose token was withdrawn."""

@@ -25,9 +25,13 @@ ERRORS = {400: {'model': s.ErrorResponse}, 401: {'model': s.ErrorResponse}, 404:
 
 
 def build_router(system: System) -> APIRouter:
-    """The ``/dashboard`` router for ``system``; mount it with ``app.include_router``."""
+    """The ``/dashboard`` router for ``system``; mount it with ``app.include_router``.
 
-    def require_token(request: Request) -> None:
+    Every route and dependency is ``async def``: they run on the event loop thread, like the engine whose state
+    they read (FastAPI would run plain ``def`` ones in a thread pool, racing the engine).
+    """
+
+    async def require_token(request: Request) -> None:
         if not system.access.is_valid(bearer_token(request.headers.get('authorization'))):
             raise HTTPException(401, 'missing or invalid bearer token', headers={'WWW-Authenticate': 'Bearer'})
 
@@ -35,21 +39,21 @@ def build_router(system: System) -> APIRouter:
                     responses=ERRORS)
 
     @api.get('/dashboard-data', response_model=s.DashboardData)
-    def dashboard_data() -> s.DashboardData:
+    async def dashboard_data() -> s.DashboardData:
         """Everything the main page shows, in one response."""
         return reports.dashboard_data(system)
 
     @api.get('/trading-metrics', response_model=s.TradingMetrics)
-    def trading_metrics() -> s.TradingMetrics:
+    async def trading_metrics() -> s.TradingMetrics:
         """Fee-inclusive performance of the paper account."""
         return reports.trading_metrics(system)
 
     @api.get('/system-status', response_model=s.SystemStatus)
-    def system_status() -> s.SystemStatus:
+    async def system_status() -> s.SystemStatus:
         return reports.system_status(system)
 
     @api.get('/websocket-stats', response_model=s.WebSocketStats)
-    def websocket_stats() -> s.WebSocketStats:
+    async def websocket_stats() -> s.WebSocketStats:
         return s.WebSocketStats(**system.connections.stats())
 
     @api.post('/bot-control/{action}', response_model=s.ControlResponse)
@@ -62,14 +66,14 @@ def build_router(system: System) -> APIRouter:
                                  state=result.state.value)
 
     @api.post('/positions/close-all', response_model=s.CloseResponse)
-    def close_all() -> s.CloseResponse:
+    async def close_all() -> s.CloseResponse:
         """Close every open position at market now; the bot keeps running unless stopped."""
         trades = system.engine.close_all('closed all via the API')
         message = f'closed {len(trades)} position(s)' if trades else 'no open positions'
         return s.CloseResponse(success=True, message=message, closed=[_closed(t) for t in trades])
 
     @api.post('/positions/{symbol:path}/close', response_model=s.CloseResponse)
-    def close_position(symbol: str) -> s.CloseResponse:
+    async def close_position(symbol: str) -> s.CloseResponse:
         """Close one symbol's position at market now (``BTC/USDT``, ``BTC-USDT`` or ``BTCUSDT``)."""
         name = _symbol(system, symbol)
         trade = system.engine.close_position(name, 'closed via the API')
@@ -78,7 +82,7 @@ def build_router(system: System) -> APIRouter:
         return s.CloseResponse(success=True, message=f'closed {name}', closed=[_closed(trade)])
 
     @api.get('/settings', response_model=s.SettingsResponse)
-    def get_settings() -> s.SettingsResponse:
+    async def get_settings() -> s.SettingsResponse:
         """Strategy, its parameters and risk limits, and every strategy's parameters with defaults."""
         return s.SettingsResponse(settings=runtime.current(system), strategies=runtime.strategy_catalog())
 
@@ -92,7 +96,7 @@ def build_router(system: System) -> APIRouter:
         return s.SettingsResponse(settings=runtime.current(system), strategies=runtime.strategy_catalog())
 
     @api.get('/events', response_model=s.EventsPage)
-    def events(topic: Topic | None = None, type: EventType | None = None,
+    async def events(topic: Topic | None = None, type: EventType | None = None,
                since_id: Annotated[int, Query(ge=0, le=2**62)] = 0,
                limit: Annotated[int, Query(ge=1, le=1000)] = 100, latest: bool = False) -> s.EventsPage:
         """Event history in id order from memory and the store (sampled types from memory only): the first
@@ -111,7 +115,7 @@ def build_router(system: System) -> APIRouter:
                             last_event_id=system.bus.last_id)
 
     @api.get('/candles', response_model=s.CandlesResponse)
-    def candles(symbol: Annotated[str, Query(max_length=40)],
+    async def candles(symbol: Annotated[str, Query(max_length=40)],
                 timeframe: Annotated[str | None, Query(max_length=10)] = None,
                 limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> s.CandlesResponse:
         """OHLCV history with EMA 10/20/50 and Bollinger columns and the trades on it (the chart's data)."""

@@ -1,0 +1,308 @@
+"""WebSocket fan-out: ``python -m benchmarks.ws_fanout [--runs 3] [--scenario NAME]`` prints the README numbers.
+
+Starts the real app (``main.py``) and two baselines — the broadcast loop of FastAPI's WebSocket guide and the
+``websockets`` library's server with ``broadcast()`` — one at a time; connects N clients spread over several
+client processes; emits events through HTTP POST at a fixed rate with the send time inside ``data``; and
+reports delivered/lost, latency p50/p95/p99, connect time p50/p99 and server RSS. The median of the runs is
+printed, with our p99 as a ratio of each baseline's. Clients share the 2 cores with the server: compare ratios.
+
+Slow consumers: 20 healthy clients plus 5 that connect and never read (64 KB receive buffers, so the kernel
+cannot hide them), events padded with 60 KB of incompressible data at 10/s for 20 s; compared with the same
+run without them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import multiprocessing as mp
+import os
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import numpy as np
+import orjson
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENT_PROCESSES = 3
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    clients: int
+    rate: float
+    duration_s: float
+    stalled: int = 0
+    pad_bytes: int = 0
+
+
+SCENARIOS = {
+    '100x50': Scenario('100 clients x 50 ev/s', 100, 50, 10),
+    '1000x5': Scenario('1000 clients x 5 ev/s', 1000, 5, 10),
+    '1000x20': Scenario('1000 clients x 20 ev/s', 1000, 20, 10),
+    'slow-base': Scenario('20 clients, 60 KB x 10 ev/s', 20, 10, 20, pad_bytes=60_000),
+    'slow': Scenario('20 clients + 5 stalled, 60 KB x 10 ev/s', 20, 10, 20, stalled=5, pad_bytes=60_000),
+}
+
+
+@dataclass
+class Result:
+    delivered: int = 0
+    expected: int = 0
+    emitted: int = 0
+    emit_failures: int = 0
+    latencies_ms: np.ndarray = field(default_factory=lambda: np.array([]))
+    connect_ms: np.ndarray = field(default_factory=lambda: np.array([]))
+    rss_before_mb: float = 0.0
+    rss_peak_mb: float = 0.0
+    rss_after_mb: float = 0.0
+    stalled_dropped: int = 0
+
+    @property
+    def lost(self) -> int:
+        return self.expected - self.delivered
+
+    def pct(self, q: float) -> float:
+        return float(np.percentile(self.latencies_ms, q)) if len(self.latencies_ms) else float('nan')
+
+
+# ---- servers ------------------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    kind: str
+    process: subprocess.Popen
+    ws_url: str
+    emit_url: str
+
+    def wrap(self, data: dict) -> bytes:
+        return orjson.dumps({'type': 'notification', 'data': data})
+
+
+def start_server(kind: str, data_dir: Path) -> Server:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != 'PYTEST_CURRENT_TEST'}
+    if kind == 'oracle':
+        env.update(ORACLE_DATA_DIR=str(data_dir), ORACLE_SHOW='false', ORACLE_PORT=str(port))
+        command = [sys.executable, str(ROOT / 'main.py'), '--no-show', '--port', str(port)]
+        ws_url = f'ws://127.0.0.1:{port}/dashboard/ws/monitor?topics=notifications'
+        emit_url = f'http://127.0.0.1:{port}/dashboard/api/emit-test-event'
+    elif kind == 'fastapi':
+        command = [sys.executable, '-m', 'benchmarks.baselines', 'fastapi', '--port', str(port)]
+        ws_url, emit_url = f'ws://127.0.0.1:{port}/ws', f'http://127.0.0.1:{port}/emit'
+    else:
+        http_port = free_port()
+        command = [sys.executable, '-m', 'benchmarks.baselines', 'websockets', '--port', str(port), '--http-port',
+                   str(http_port)]
+        ws_url, emit_url = f'ws://127.0.0.1:{port}/', f'http://127.0.0.1:{http_port}/emit'
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(('127.0.0.1', port), timeout=1):
+            break
+        time.sleep(0.2)
+    time.sleep(2.0 if kind == 'oracle' else 0.3)  # the app warms its feed and sampler up
+    return Server(kind, process, ws_url, emit_url)
+
+
+def stop_server(server: Server) -> None:
+    server.process.send_signal(signal.SIGTERM)
+    try:
+        server.process.wait(10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+# ---- clients ------------------------------------------------------------------------------------------------
+def client_worker(url: str, count: int, stalled: int, ready: mp.Event, stop: mp.Event, out: mp.Queue) -> None:
+    asyncio.run(_clients(url, count, stalled, ready, stop, out))
+
+
+async def _clients(url: str, count: int, stalled: int, ready, stop, out) -> None:
+    from websockets.asyncio.client import connect
+
+    latencies: list[float] = []
+    received = [0] * count
+    connect_ms: list[float] = []
+    keep: list = []
+
+    async def one(index: int) -> None:
+        start = time.perf_counter()
+        async with connect(url, max_size=2**23, ping_interval=None, open_timeout=60) as ws:
+            connect_ms.append((time.perf_counter() - start) * 1000)
+            keep.append(ws)
+            async for raw in ws:
+                now = time.time()
+                message = orjson.loads(raw)
+                data = message.get('data')
+                if isinstance(data, dict) and 'sent' in data:
+                    latencies.append((now - data['sent']) * 1000)
+                    received[index] += 1
+                elif message.get('type') == 'ping':
+                    await ws.send('{"type":"pong"}')
+
+    async def stalled_client() -> None:
+        host, port = url.split('//')[1].split('/')[0].split(':')
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+        sock.connect((host, int(port)))
+        ws = await connect(url, sock=sock, max_size=2**23, max_queue=1, ping_interval=None)
+        keep.append(ws)  # connected, never read
+
+    tasks = [asyncio.create_task(one(i)) for i in range(count)]
+    for _ in range(stalled):
+        await stalled_client()
+    while len(connect_ms) < count:
+        await asyncio.sleep(0.05)
+    ready.set()
+    while not stop.is_set():
+        await asyncio.sleep(0.1)
+    for task in tasks:
+        task.cancel()
+    out.put((received, latencies, connect_ms))
+
+
+# ---- one run ------------------------------------------------------------------------------------------------
+async def emit(server: Server, scenario: Scenario, rss: list[float], pid: int) -> tuple[int, int]:
+    interval = 1.0 / scenario.rate
+    total = int(scenario.rate * scenario.duration_s)
+    failures = 0
+    process = psutil.Process(pid)
+    pad = secrets.token_urlsafe(scenario.pad_bytes * 3 // 4) if scenario.pad_bytes else ''
+    async with httpx.AsyncClient(timeout=5.0, limits=httpx.Limits(max_connections=20)) as http:
+        start = time.perf_counter()
+
+        async def post(seq: int) -> bool:
+            data = {'sent': time.time(), 'seq': seq, **({'pad': pad} if pad else {})}
+            try:
+                response = await http.post(server.emit_url, content=server.wrap(data),
+                                           headers={'content-type': 'application/json'})
+                return response.status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        pending = []
+        for seq in range(total):
+            delay = start + seq * interval - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            pending.append(asyncio.create_task(post(seq)))
+            if seq % max(1, int(scenario.rate)) == 0:
+                rss.append(process.memory_info().rss / 2**20)
+        results = await asyncio.gather(*pending)
+        failures = results.count(False)
+    return total - failures, failures
+
+
+def run_once(kind: str, scenario: Scenario) -> Result:
+    data_dir = Path(tempfile.mkdtemp(prefix='fanout-'))
+    server = start_server(kind, data_dir)
+    ctx = mp.get_context('spawn')
+    stop, out = ctx.Event(), ctx.Queue()
+    workers, readies = [], []
+    per = [scenario.clients // CLIENT_PROCESSES + (1 if i < scenario.clients % CLIENT_PROCESSES else 0)
+           for i in range(CLIENT_PROCESSES)]
+    for i, count in enumerate(per):
+        ready = ctx.Event()
+        stalled = scenario.stalled if i == 0 else 0
+        worker = ctx.Process(target=client_worker, args=(server.ws_url, count, stalled, ready, stop, out))
+        worker.start()
+        workers.append(worker)
+        readies.append(ready)
+    result = Result()
+    try:
+        for ready in readies:
+            if not ready.wait(120):
+                raise RuntimeError(f'{kind}: clients could not connect')
+        time.sleep(0.5)
+        process = psutil.Process(server.process.pid)
+        result.rss_before_mb = process.memory_info().rss / 2**20
+        rss: list[float] = []
+        result.emitted, result.emit_failures = asyncio.run(emit(server, scenario, rss, server.process.pid))
+        time.sleep(3.0)  # let the last events arrive
+        result.rss_peak_mb = max([*rss, process.memory_info().rss / 2**20])
+        result.rss_after_mb = process.memory_info().rss / 2**20
+        stop.set()
+        collected = [out.get(timeout=60) for _ in workers]
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join(10)
+            if worker.is_alive():
+                worker.kill()
+        if kind == 'oracle' and scenario.stalled:
+            with contextlib.suppress(httpx.HTTPError):
+                stats = httpx.get(server.emit_url.replace('emit-test-event', 'websocket-stats')).json()
+                result.stalled_dropped = sum(v for k, v in stats['disconnects_by_reason'].items()
+                                             if k.startswith('send'))
+        stop_server(server)
+        shutil.rmtree(data_dir, ignore_errors=True)
+    received = [n for part in collected for n in part[0]]
+    result.delivered = sum(received)
+    result.expected = result.emitted * scenario.clients
+    result.latencies_ms = np.array([x for part in collected for x in part[1]])
+    result.connect_ms = np.array([x for part in collected for x in part[2]])
+    return result
+
+
+# ---- report -------------------------------------------------------------------------------------------------
+def median_result(results: list[Result]) -> Result:
+    """The run with the median p99 (so its numbers belong together)."""
+    ordered = sorted(results, key=lambda r: r.pct(99))
+    return ordered[len(ordered) // 2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--runs', type=int, default=3)
+    parser.add_argument('--scenario', action='append', choices=list(SCENARIOS), help='default: all')
+    parser.add_argument('--server', action='append', choices=['oracle', 'fastapi', 'websockets'], help='default: all')
+    args = parser.parse_args()
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    servers = args.server or ['oracle', 'fastapi', 'websockets']
+    print(f'{os.cpu_count()} cores; {CLIENT_PROCESSES} client processes; median of {args.runs} run(s) by p99')
+    for key in args.scenario or list(SCENARIOS):
+        scenario = SCENARIOS[key]
+        print(f'\n== {scenario.name} for {scenario.duration_s:g} s')
+        print(f'{"server":<11} {"delivered":>10} {"lost":>6} {"emit fail":>9} {"p50 ms":>8} {"p95 ms":>8} '
+              f'{"p99 ms":>8} {"conn p50":>9} {"conn p99":>9} {"RSS MB":>7} {"peak":>6} {"after":>6}')
+        medians: dict[str, Result] = {}
+        for kind in servers:
+            runs = [run_once(kind, scenario) for _ in range(args.runs)]
+            r = medians[kind] = median_result(runs)
+            print(f'{kind:<11} {r.delivered:>10} {r.lost:>6} {r.emit_failures:>9} {r.pct(50):>8.1f} {r.pct(95):>8.1f} '
+                  f'{r.pct(99):>8.1f} {np.percentile(r.connect_ms, 50):>9.1f} {np.percentile(r.connect_ms, 99):>9.1f} '
+                  f'{r.rss_before_mb:>7.1f} {r.rss_peak_mb:>6.1f} {r.rss_after_mb:>6.1f}'
+                  + (f'  stalled dropped: {r.stalled_dropped}' if scenario.stalled and kind == 'oracle' else ''))
+        if 'oracle' in medians:
+            ours = medians['oracle'].pct(99)
+            ratios = [f'{ours / medians[k].pct(99):.2f}x {k}' for k in medians if k != 'oracle']
+            print('oracle p99 / baseline p99: ' + ', '.join(ratios))
+            sys.stdout.flush()
+    print()
+    _ = statistics
+
+
+if __name__ == '__main__':
+    main()
