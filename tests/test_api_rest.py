@@ -110,6 +110,11 @@ async def test_events_history_filters_and_pages(server, http) -> None:
     assert following['events'][0]['id'] > page['events'][-1]['id']
     typed = (await http.get('/events', params={'type': 'bot_stopped'})).json()
     assert typed['count'] >= 1 and {e['type'] for e in typed['events']} == {'bot_stopped'}
+    middle = typed['events'][0]['timestamp']
+    later = (await http.get('/events', params={'since': middle, 'topic': 'bot_status'})).json()['events']
+    earlier = (await http.get('/events', params={'until': middle, 'topic': 'bot_status'})).json()['events']
+    assert later and all(e['timestamp'] >= middle for e in later)
+    assert earlier and all(e['timestamp'] < middle for e in earlier)
     assert (await http.get('/events', params={'topic': 'weather'})).status_code == 422
     assert (await http.get('/events', params={'limit': 0})).status_code == 422
 

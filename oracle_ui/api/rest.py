@@ -98,15 +98,18 @@ def build_router(system: System) -> APIRouter:
     @api.get('/events', response_model=s.EventsPage)
     async def events(topic: Topic | None = None, type: EventType | None = None,
                since_id: Annotated[int, Query(ge=0, le=2**62)] = 0,
-               limit: Annotated[int, Query(ge=1, le=1000)] = 100, latest: bool = False) -> s.EventsPage:
+               limit: Annotated[int, Query(ge=1, le=1000)] = 100, latest: bool = False,
+               since: Annotated[float | None, Query(ge=0, le=1e11, description='Unix seconds, inclusive')] = None,
+               until: Annotated[float | None, Query(ge=0, le=1e11, description='Unix seconds, exclusive')] = None,
+               ) -> s.EventsPage:
         """Event history in id order from memory and the store (sampled types from memory only): the first
-        ``limit`` after ``since_id``, or with ``latest=true`` the newest ``limit``."""
+        ``limit`` after ``since_id``, or with ``latest=true`` the newest ``limit``; optionally within a time range."""
         stored = {e.id: e for e in system.store.events(topic=topic, type_=type, since_id=since_id, limit=limit,
-                                                       newest_first=latest)}
+                                                       newest_first=latest, since=since, until=until)}
         recent = system.bus.recent(topic=topic, type_=type, since_id=since_id if not latest else 0,
                                    limit=len(system.bus.history))
         for e in recent:
-            if e.id > since_id:
+            if e.id > since_id and (since is None or e.timestamp >= since) and (until is None or e.timestamp < until):
                 stored.setdefault(e.id, e)
         ordered = sorted(stored.values(), key=lambda e: e.id)
         page = ordered[-limit:] if latest else ordered[:limit]
