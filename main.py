@@ -12,10 +12,12 @@ from nicegui import app, ui
 
 from oracle_ui.api.rest import build_router
 from oracle_ui.cli import add_serve_arguments, settings_from_args
+from oracle_ui.secret import storage_secret
 from oracle_ui.settings import Settings
 from oracle_ui.state import shared_state
 from oracle_ui.system import build_system
-from pages import dashboard
+from pages import backtest, dashboard, events, trades
+from pages import settings as settings_page
 
 
 def build_app(settings: Settings) -> None:
@@ -23,7 +25,8 @@ def build_app(settings: Settings) -> None:
     system = build_system(settings)
     app.state.system = system
     app.include_router(build_router(system))
-    dashboard.register(system)
+    for page in (dashboard, trades, events, backtest, settings_page):
+        page.register(system)
 
     async def startup() -> None:
         await system.start()
@@ -49,6 +52,7 @@ def serve(settings: Settings) -> None:
     build_app(settings)
     ui.run(host=settings.host, port=settings.port, title='Oracle Trader', reload=False, show=settings.show,
            native=settings.native, dark=True, fastapi_docs=True, show_welcome_message=True,
+           storage_secret=storage_secret(settings.data_dir),
            ws_per_message_deflate=False)  # compression is per client: it would undo serializing events once
 
 

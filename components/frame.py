@@ -1,27 +1,62 @@
-"""The shared page frame: colours, header with navigation, paper-trading badge and bot state."""
+"""The shared page frame: header with navigation, paper-trading badge, bot state, links and theme toggle."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from nicegui import ui
+from nicegui import app, ui
 
 from components.status_badge import StatusBadge
 from oracle_ui.state import shared_state
+
+PAGES = (('/', 'Dashboard', 'dashboard'), ('/trades', 'Trades', 'receipt_long'), ('/events', 'Events', 'list'),
+         ('/backtest', 'Backtest', 'science'), ('/settings', 'Settings', 'tune'))
+
+# The browser's own link to the server: only the browser knows when it is lost, so it shows it itself.
+LINK_SCRIPT = '''
+<script>
+(function watchLink() {
+  const el = () => document.getElementById('link-status');
+  if (!window.socket || !el()) { setTimeout(watchLink, 200); return; }
+  const show = (text, color) => { const e = el(); if (e) { e.textContent = text; e.style.color = color; } };
+  window.socket.on('connect', () => show('link: live', '#4ade80'));
+  window.socket.on('disconnect', () => show('link: reconnecting…', '#f87171'));
+  window.socket.io.on('reconnect_attempt', () => show('link: reconnecting…', '#f87171'));
+  show(window.socket.connected ? 'link: live' : 'link: connecting…', window.socket.connected ? '#4ade80' : '#fbbf24');
+})();
+</script>
+'''
 
 
 @contextmanager
 def frame(title: str) -> Iterator[None]:
     """Header and a content column for a page titled ``title``."""
     ui.colors(primary='#0f766e', positive='#16a34a', negative='#dc2626')
-    ui.dark_mode(True)
+    dark = ui.dark_mode(app.storage.user.get('dark', True))
     ui.page_title(f'{title} · Oracle Trader')
-    with ui.header().classes('items-center gap-3 flex-wrap'):
+    ui.add_body_html(LINK_SCRIPT)
+    with ui.header().classes('items-center gap-x-3 gap-y-1 flex-wrap py-2'):
         ui.label('Oracle Trader').classes('text-lg font-bold')
         ui.badge('PAPER TRADING', color='amber').props('text-color=black').mark('paper-badge')
         StatusBadge().mark('bot-state').bind_text_from(shared_state.bot, 'state', backward=lambda s: f'bot: {s}')
         ui.label().bind_text_from(shared_state.bot, 'feed_status', backward=lambda s: f'feed: {s}') \
             .classes('text-sm opacity-80').mark('feed-status')
+        ui.label('link: connecting…').props('id=link-status').classes('text-sm').mark('link-status')
+        clients = ui.label().classes('text-sm opacity-80').mark('client-counts')
+        ui.timer(2.0, lambda: clients.set_text(
+            f'clients: {sum(1 for _ in app.clients("/"))} UI · {shared_state.bot.ws_clients} WS'), immediate=True)
+        ui.space()
+        with ui.row().classes('gap-0 flex-wrap'):
+            for path, label, icon in PAGES:
+                ui.button(label, icon=icon, on_click=lambda p=path: ui.navigate.to(p)).props('flat color=white dense') \
+                    .classes('text-xs').mark(f'nav-{label.lower()}')
+
+        def toggle() -> None:
+            dark.toggle()
+            app.storage.user['dark'] = dark.value
+
+        ui.button(icon='contrast', on_click=toggle).props('flat round color=white dense').mark('theme-toggle') \
+            .tooltip('light/dark')
     with ui.column().classes('w-full max-w-screen-xl mx-auto p-2 sm:p-4 gap-4'):
         yield

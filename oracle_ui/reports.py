@@ -26,7 +26,9 @@ from .api.schemas import (
     TradingMetrics,
     WebSocketStats,
 )
+from .backtest import BacktestTrade
 from .engine import indicators as ind
+from .engine.bars import Bars
 from .engine.models import Candle, Position, Trade
 from .timeframes import timeframe_seconds
 
@@ -186,5 +188,24 @@ def candles(system: System, symbol: str, timeframe: str | None, limit: int) -> C
         symbol=symbol, timeframe=timeframe,
         candles=[CandleOut(time=c.time, open=c.open, high=c.high, low=c.low, close=c.close, volume=c.volume)
                  for c in shown],
+        indicators={k: [None if math.isnan(x) else float(x) for x in v[start:]] for k, v in values.items()},
+        trades=markers)
+
+
+def backtest_chart(bars: Bars, trades: list[BacktestTrade], limit: int = 1500) -> CandlesResponse:
+    """The last ``limit`` bars of a backtest with chart indicators and its trades."""
+    values = ind.compute(CHART_INDICATORS, bars.open, bars.high, bars.low, bars.close, bars.volume)
+    start = max(0, len(bars) - limit)
+    times = bars.time
+    markers = [TradeMarker(id=k, side=t.side, entry_time=float(times[t.entry_bar]), entry_price=t.entry_price,
+                           exit_time=float(times[t.exit_bar]) if t.exit_bar is not None else None,
+                           exit_price=t.exit_price, pnl=t.pnl or 0.0,
+                           status='OPEN' if t.exit_bar is None else 'CLOSED', stop_loss=None, take_profit=None)
+               for k, t in enumerate(trades, 1) if (t.exit_bar if t.exit_bar is not None else len(bars)) >= start]
+    return CandlesResponse(
+        symbol='backtest', timeframe=f'{bars.interval_s}s',
+        candles=[CandleOut(time=int(times[i]), open=float(bars.open[i]), high=float(bars.high[i]),
+                           low=float(bars.low[i]), close=float(bars.close[i]), volume=float(bars.volume[i]))
+                 for i in range(start, len(bars))],
         indicators={k: [None if math.isnan(x) else float(x) for x in v[start:]] for k, v in values.items()},
         trades=markers)

@@ -124,3 +124,22 @@ def restore(system: System) -> None:
                          else saved.strategy_params),
         risk=system.settings.risk if 'risk' in explicit else saved.risk)
     apply(system, merged)
+
+
+SYMBOLS_KEY = 'symbols'
+
+
+def saved_symbols(system: System) -> list[str]:
+    """Symbols saved for the next start (empty if none)."""
+    stored = system.store.get_meta(SYMBOLS_KEY)
+    return json.loads(stored) if stored else []
+
+
+def save_symbols(system: System, symbols: list[str], *, actor: str, origin: str) -> None:
+    """Persist the symbols to trade from the next start (the feed is built with its symbols) and audit it."""
+    before = saved_symbols(system) or system.engine.symbols
+    system.store.set_meta(SYMBOLS_KEY, json.dumps(symbols))
+    system.bus.publish(EventType.SETTINGS_CHANGED, UserAction(
+        actor=actor, action='change_symbols', origin=origin, result='ok',
+        details={'changes': {'symbols': {'from': before, 'to': symbols}}, 'applies': 'next start'}),
+        source='settings')

@@ -23,7 +23,7 @@ def parse_symbols(value: Any) -> list[str]:
         if not symbol:
             continue
         if not _SYMBOL.match(symbol):
-            raise ValueError(f'invalid symbol {item!r}: use BASE/QUOTE, e.g. BTC/USDT')
+            raise ValueError(f'invalid symbol {str(item).strip()!r}: use BASE/QUOTE, e.g. BTC/USDT')
         if symbol not in symbols:
             symbols.append(symbol)
     if not symbols:

@@ -13,6 +13,10 @@ from nicegui import binding
 from .events import Event, EventType
 from .system import System
 
+METRICS = ('cpu_percent', 'memory_percent', 'process_rss_mb', 'open_connections', 'events_per_s')
+METRIC_POINTS = 120
+"""Samples kept per metric for sparklines (two minutes at the default 1 s interval)."""
+
 
 @binding.bindable_dataclass
 class Quote:
@@ -49,6 +53,13 @@ class BotView:
     positions_version: int = 0
     """Bumped whenever positions or trades change, so tables know to refresh."""
     last_event_id: int = 0
+    ws_clients: int = 0
+    cpu_percent: float = 0.0
+    memory_percent: float = 0.0
+    process_rss_mb: float = 0.0
+    open_connections: int = 0
+    events_per_s: float = 0.0
+    event_loop_lag_ms: float = 0.0
 
 
 class SharedState:
@@ -58,6 +69,7 @@ class SharedState:
         self.bot = BotView()
         self.quotes: dict[str, Quote] = {}
         self.events: deque[Event] = deque(maxlen=200)
+        self.metrics_history: dict[str, deque[float]] = {name: deque(maxlen=METRIC_POINTS) for name in METRICS}
         self.listeners: list[Callable[[Event], Any]] = []
         self._system: System | None = None
 
@@ -84,6 +96,11 @@ class SharedState:
         bot.free = b.balance - bot.used
         bot.unrealized_pnl, bot.realized_pnl, bot.fees = b.unrealized_pnl, engine.realized_pnl, engine.total_fees
         bot.open_positions = len(b.positions)
+        bot.ws_clients = len(system.connections.connections)
+        for symbol, state in engine.state.items():
+            quote = self.quotes.get(symbol)
+            if quote is not None and state.regime is not None:
+                quote.regime = state.regime.regime.value
 
     def apply(self, event: Event) -> None:
         """Bus subscriber: fold one event into the state."""
@@ -101,6 +118,10 @@ class SharedState:
             quote = self.quotes.get(data['symbol'])
             if quote is not None:
                 quote.regime = data['regime']
+        elif event.type is EventType.SYSTEM_METRICS:
+            for name in METRICS:
+                setattr(self.bot, name, data[name])
+                self.metrics_history[name].append(float(data[name]))
         if event.type in (EventType.POSITION_OPENED, EventType.POSITION_CLOSED):
             self.bot.positions_version += 1
         if event.type not in (EventType.PRICE_UPDATE, EventType.ANALYSIS_COMPLETE, EventType.CANDLE_CLOSED,

@@ -197,7 +197,30 @@ class Store:
 
     def trades(self, *, symbol: str | None = None, side: str | None = None, status: str | None = None,
                since: float | None = None, until: float | None = None, closed_only: bool = False,
-               newest_first: bool = True, limit: int | None = None, offset: int = 0) -> list[Trade]:
+               newest_first: bool = True, limit: int | None = None, offset: int = 0,
+               order_by: str = 'id') -> list[Trade]:
+        """Trades matching every given filter; ``order_by`` is a column name (id, symbol, entry_time, pnl ...)."""
+        conditions = self._trade_conditions(symbol=symbol, side=side, status=status, since=since, until=until,
+                                            closed_only=closed_only)
+        column = trades_table.c.get(order_by, trades_table.c.id)
+        order = column.desc() if newest_first else column.asc()
+        query = select(trades_table).where(and_(True, *conditions)).order_by(order, trades_table.c.id.desc()) \
+            .offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [_trade_from_row(r) for r in conn.execute(query)]
+
+    def count_trades(self, **filters: Any) -> int:
+        conditions = self._trade_conditions(**filters)
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(trades_table).where(and_(True, *conditions))
+                                ).scalar() or 0
+
+    @staticmethod
+    def _trade_conditions(*, symbol: str | None = None, side: str | None = None, status: str | None = None,
+                          since: float | None = None, until: float | None = None,
+                          closed_only: bool = False) -> list[Any]:
         conditions = []
         if symbol:
             conditions.append(trades_table.c.symbol == symbol)
@@ -211,12 +234,7 @@ class Store:
             conditions.append(trades_table.c.entry_time >= since)
         if until is not None:
             conditions.append(trades_table.c.entry_time < until)
-        order = trades_table.c.id.desc() if newest_first else trades_table.c.id.asc()
-        query = select(trades_table).where(and_(True, *conditions)).order_by(order).offset(offset)
-        if limit is not None:
-            query = query.limit(limit)
-        with self.engine.connect() as conn:
-            return [_trade_from_row(r) for r in conn.execute(query)]
+        return conditions
 
     def fills(self, position_id: int | None = None) -> list[Fill]:
         query = select(fills_table).order_by(fills_table.c.id)
@@ -272,33 +290,19 @@ class Store:
                until_id: int | None = None, since: float | None = None, until: float | None = None,
                search: str | None = None, limit: int = 100, offset: int = 0, newest_first: bool = False) -> list[Event]:
         """Stored events matching every given filter, by id."""
-        conditions = [events_table.c.id > since_id]
+        conditions = [events_table.c.id > since_id,
+                      *_event_conditions(topic=topic, type_=type_, since=since, until=until, search=search)]
         if until_id is not None:
             conditions.append(events_table.c.id <= until_id)
-        if topic:
-            conditions.append(events_table.c.topic == topic)
-        if type_:
-            conditions.append(events_table.c.type == type_)
-        if since is not None:
-            conditions.append(events_table.c.timestamp >= since)
-        if until is not None:
-            conditions.append(events_table.c.timestamp < until)
-        if search:
-            pattern = '%' + search.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
-            conditions.append(events_table.c.data.like(pattern, escape='\\') | events_table.c.type.like(pattern,
-                                                                                                      escape='\\'))
         order = events_table.c.id.desc() if newest_first else events_table.c.id.asc()
         query = select(events_table).where(*conditions).order_by(order).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return [Event(id=r.id, type=EventType(r.type), topic=Topic(r.topic), data=json.loads(r.data),
                           timestamp=r.timestamp, source=r.source, client_id=r.client_id) for r in conn.execute(query)]
 
-    def count_events(self, **filters: Any) -> int:
-        conditions = []
-        if filters.get('topic'):
-            conditions.append(events_table.c.topic == filters['topic'])
-        if filters.get('type_'):
-            conditions.append(events_table.c.type == filters['type_'])
+    def count_events(self, *, topic: str | None = None, type_: str | None = None, since: float | None = None,
+                     until: float | None = None, search: str | None = None) -> int:
+        conditions = _event_conditions(topic=topic, type_=type_, since=since, until=until, search=search)
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(events_table).where(*conditions)).scalar() or 0
 
@@ -311,6 +315,24 @@ class Store:
         with self.engine.begin() as conn:
             for table in (account_table, orders_table, fills_table, trades_table, equity_table):
                 conn.execute(delete(table))
+
+
+def _event_conditions(*, topic: str | None, type_: str | None, since: float | None, until: float | None,
+                      search: str | None) -> list[Any]:
+    conditions: list[Any] = []
+    if topic:
+        conditions.append(events_table.c.topic == topic)
+    if type_:
+        conditions.append(events_table.c.type == type_)
+    if since is not None:
+        conditions.append(events_table.c.timestamp >= since)
+    if until is not None:
+        conditions.append(events_table.c.timestamp < until)
+    if search:
+        pattern = '%' + search.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
+        conditions.append(events_table.c.data.like(pattern, escape='\\')
+                          | events_table.c.type.like(pattern, escape='\\'))
+    return conditions
 
 
 def _configure_connection(dbapi_connection: Any, _record: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -80,6 +81,9 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None) -> Syste
     """Build (but do not start) the system; raises StrategyError/ValueError for bad settings."""
     strategy = create_strategy(settings.strategy, settings.strategy_params)
     store = Store(settings.database_path)
+    saved = store.get_meta(runtime.SYMBOLS_KEY)
+    if saved and 'symbols' not in settings.model_fields_set:  # chosen on /settings; flags and env still win
+        settings.symbols = json.loads(saved)
     bus = EventBus(history_size=settings.event_history, persist=store.append_event, reserve_ids=store.reserve_ids,
                    first_id=store.first_event_id())
     feed = feed or make_feed(settings)

@@ -72,6 +72,16 @@ class _SymbolState:
         self.regime: RegimeReading | None = None
         self.day = deque[Candle](maxlen=max(1, 86_400 // timeframe_s))
         self.last_tick: Tick | None = None
+        self.forming: Candle | None = None
+        """The candle still open, built from the ticks since the last close (what a chart's last bar shows)."""
+
+
+def _extend_forming(forming: Candle | None, tick: Tick, length_s: int) -> Candle:
+    start = int(tick.time // length_s) * length_s
+    if forming is None or forming.time != start:
+        return Candle(tick.symbol, start, tick.price, tick.price, tick.price, tick.price, 0.0)
+    return Candle(tick.symbol, start, forming.open, max(forming.high, tick.price), min(forming.low, tick.price),
+                  tick.price, 0.0)
 
 
 def position_info(p: Position) -> PositionInfo:
@@ -205,7 +215,9 @@ class TradingEngine:
     def on_tick(self, tick: Tick) -> None:
         """A new price: fills pending orders, enforces exits, publishes the price."""
         self.market_time = max(self.market_time, tick.time)
-        self.state[tick.symbol].last_tick = tick
+        state = self.state[tick.symbol]
+        state.last_tick = tick
+        state.forming = _extend_forming(state.forming, tick, self.feed.timeframe_s)
         self._handle(self.broker.on_price(tick.symbol, tick.price, tick.time))
         self.bus.publish(EventType.PRICE_UPDATE, PriceUpdate(symbol=tick.symbol, price=tick.price,
                                                               timestamp=tick.time), source='feed')

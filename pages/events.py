@@ -1,0 +1,99 @@
+"""``/events``: the persisted event log (audit trail included): filter by topic, type and time, search, pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from nicegui import ui
+
+from components.events_feed import TOPIC_STYLE
+from components.frame import frame
+from components.tables import local_time
+from components.viewer import Viewer
+from oracle_ui.events import SAMPLED_TYPES, EventType, Topic
+from oracle_ui.formatting import event_summary
+from oracle_ui.system import System
+
+PAGE_SIZE = 50
+COLUMNS = [{'name': n, 'label': label, 'field': n, 'align': 'left'} for n, label in
+           (('id', '#'), ('time', 'Time'), ('topic', 'Topic'), ('type', 'Type'), ('source', 'Source'),
+            ('summary', 'What happened'))]
+
+
+def register(system: System) -> None:
+    @ui.page('/events')
+    async def events_page() -> None:
+        viewer = Viewer()
+        page = {'number': 0}
+        stored_types = sorted(t.value for t in EventType if t not in SAMPLED_TYPES)
+        with frame('Events'):
+            ui.label('Every stored event (high-rate market ticks and metrics are kept in memory only).') \
+                .classes('text-sm opacity-70')
+            with ui.row().classes('items-end gap-3 flex-wrap'):
+                topic = ui.select(['all', *(t.value for t in Topic)], value='all', label='Topic').classes('w-36') \
+                    .mark('filter-topic')
+                kind = ui.select(['all', *stored_types], value='all', label='Type').classes('w-48') \
+                    .mark('filter-type')
+                since = ui.input('From (YYYY-MM-DD HH:MM)').classes('w-48').mark('filter-since')
+                until = ui.input('To (YYYY-MM-DD HH:MM)').classes('w-48').mark('filter-until')
+                search = ui.input('Search', placeholder='text in the event').classes('w-48').mark('filter-search')
+            summary = ui.label().classes('text-sm opacity-80').mark('events-summary')
+            table = ui.table(columns=COLUMNS, rows=[], row_key='id').classes('w-full') \
+                .props('dense flat wrap-cells hide-pagination').mark('events-table')
+            table.add_slot('body-cell-topic', '''
+                <q-td :props="props"><q-badge :color="props.row.color" :label="props.value" /></q-td>''')
+            with ui.row().classes('items-center gap-2'):
+                previous = ui.button(icon='chevron_left', on_click=lambda: turn(-1)).props('flat').mark('page-prev')
+                position = ui.label().mark('page-label')
+                following = ui.button(icon='chevron_right', on_click=lambda: turn(1)).props('flat').mark('page-next')
+
+        def moment(text: str | None) -> float | None:
+            if not text:
+                return None
+            value = text.strip()
+            for pattern in ('%Y-%m-%d %H:%M', '%Y-%m-%d'):
+                try:
+                    return datetime.strptime(value, pattern).replace(tzinfo=viewer.timezone).timestamp()
+                except ValueError:
+                    continue
+            raise ValueError(value)
+
+        def load() -> None:
+            try:
+                start, end = moment(since.value), moment(until.value)
+            except ValueError as error:
+                ui.notify(f'{error} is not a time like 2026-11-26 14:30', type='warning')
+                return
+            chosen = {'topic': None if topic.value == 'all' else topic.value,
+                      'type_': None if kind.value == 'all' else kind.value, 'since': start, 'until': end,
+                      'search': (search.value or '').strip()[:200] or None}
+            total = system.store.count_events(**chosen)
+            pages = max(1, -(-total // PAGE_SIZE))
+            page['number'] = min(page['number'], pages - 1)
+            events = system.store.events(**chosen, newest_first=True, limit=PAGE_SIZE,
+                                         offset=page['number'] * PAGE_SIZE)
+            table.rows = [{'id': e.id, 'time': local_time(e.timestamp, viewer.timezone), 'topic': e.topic.value,
+                           'color': TOPIC_STYLE[e.topic.value][1], 'type': e.type.value, 'source': e.source,
+                           'summary': event_summary(e.type.value, e.data)} for e in events]
+            summary.set_text(f'{total} events · newest first · times in {viewer.timezone_name}')
+            position.set_text(f'page {page["number"] + 1} of {pages}')
+            previous.set_enabled(page['number'] > 0)
+            following.set_enabled(page['number'] < pages - 1)
+
+        def turn(step: int) -> None:
+            page['number'] = max(0, page['number'] + step)
+            load()
+
+        def restart() -> None:
+            page['number'] = 0
+            load()
+
+        for element in (topic, kind):
+            element.on_value_change(restart)
+        for element in (since, until, search):
+            element.on('keydown.enter', restart)
+            element.on('blur', restart)
+        load()
+        await ui.context.client.connected()
+        if await viewer.learn_timezone():
+            load()

@@ -1,0 +1,115 @@
+"""``/trades``: trade history from the store: filters, sorting, pages and CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from nicegui import ui
+
+from components.frame import frame
+from components.tables import TRADE_COLUMNS, trade_row
+from components.viewer import Viewer
+from oracle_ui.engine.models import Trade
+from oracle_ui.system import System
+
+PAGE_SIZE = 25
+SORTS = {'Newest first': ('id', True), 'Oldest first': ('id', False), 'PnL, best first': ('pnl', True),
+         'PnL, worst first': ('pnl', False), 'Symbol': ('symbol', False)}
+
+
+def _day_start(text: str | None, viewer: Viewer) -> float | None:
+    if not text:
+        return None
+    return datetime.strptime(text, '%Y-%m-%d').replace(tzinfo=viewer.timezone).timestamp()
+
+
+def register(system: System) -> None:
+    @ui.page('/trades')
+    async def trades_page() -> None:
+        viewer = Viewer()
+        page = {'number': 0}
+        with frame('Trades'):
+            with ui.row().classes('items-end gap-3 flex-wrap'):
+                symbol = ui.select(['all', *system.engine.symbols], value='all', label='Symbol').classes('w-36') \
+                    .mark('filter-symbol')
+                side = ui.select(['all', 'long', 'short'], value='all', label='Side').classes('w-28') \
+                    .mark('filter-side')
+                since = ui.input('From (YYYY-MM-DD)').classes('w-40').mark('filter-from')
+                until = ui.input('To (YYYY-MM-DD)').classes('w-40').mark('filter-to')
+                sort = ui.select(list(SORTS), value='Newest first', label='Sort').classes('w-40').mark('sort')
+                ui.button('Export CSV', icon='download', on_click=lambda: export()).mark('export-csv')
+            summary = ui.label().classes('text-sm opacity-80').mark('trades-summary')
+            table = ui.table(columns=TRADE_COLUMNS, rows=[], row_key='id').classes('w-full') \
+                .props('dense flat wrap-cells hide-pagination').mark('history-table')
+            with ui.row().classes('items-center gap-2'):
+                previous = ui.button(icon='chevron_left', on_click=lambda: turn(-1)).props('flat').mark('page-prev')
+                position = ui.label().mark('page-label')
+                following = ui.button(icon='chevron_right', on_click=lambda: turn(1)).props('flat').mark('page-next')
+
+        def filters() -> dict | None:
+            try:
+                start, end = _day_start(since.value, viewer), _day_start(until.value, viewer)
+            except ValueError:
+                ui.notify('dates must look like 2026-11-26', type='warning')
+                return None
+            return {'symbol': None if symbol.value == 'all' else symbol.value,
+                    'side': None if side.value == 'all' else side.value, 'since': start,
+                    'until': end + 86_400 if end is not None else None}
+
+        def load() -> None:
+            chosen = filters()
+            if chosen is None:
+                return
+            total = system.store.count_trades(**chosen)
+            pages = max(1, -(-total // PAGE_SIZE))
+            page['number'] = min(page['number'], pages - 1)
+            column, newest = SORTS[sort.value]
+            rows = system.store.trades(**chosen, order_by=column, newest_first=newest, limit=PAGE_SIZE,
+                                       offset=page['number'] * PAGE_SIZE)
+            table.rows = [trade_row(t, viewer.timezone) for t in rows]
+            closed = [t for t in system.store.trades(**chosen, closed_only=True)]
+            summary.set_text(f'{total} trades · {len(closed)} closed · net PnL {sum(t.pnl for t in closed):+,.2f} '
+                             f'· fees {sum(t.fees for t in closed):,.2f} · times in {viewer.timezone_name}')
+            position.set_text(f'page {page["number"] + 1} of {pages}')
+            previous.set_enabled(page['number'] > 0)
+            following.set_enabled(page['number'] < pages - 1)
+
+        def turn(step: int) -> None:
+            page['number'] = max(0, page['number'] + step)
+            load()
+
+        def restart() -> None:
+            page['number'] = 0
+            load()
+
+        def export() -> None:
+            chosen = filters()
+            if chosen is not None:
+                ui.download.content(trades_csv(system.store.trades(**chosen, newest_first=False)).encode(), 'trades.csv',
+                                    'text/csv')
+
+        for element in (symbol, side, sort):
+            element.on_value_change(restart)
+        for element in (since, until):
+            element.on('blur', restart)
+            element.on('keydown.enter', restart)
+        load()
+        await ui.context.client.connected()
+        if await viewer.learn_timezone():
+            load()
+
+
+def trades_csv(trades: list[Trade]) -> str:
+    """Trades as CSV with Unix and ISO times; PnL is fee-inclusive."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator='\n')
+    writer.writerow(['id', 'symbol', 'side', 'quantity', 'leverage', 'margin', 'entry_price', 'exit_price',
+                     'entry_time', 'exit_time', 'entry_fee', 'exit_fee', 'pnl', 'status', 'exit_reason', 'strategy',
+                     'regime'])
+    for t in trades:
+        writer.writerow([t.id, t.symbol, t.side.value, t.quantity, t.leverage, t.margin, t.entry_price, t.exit_price,
+                         t.entry_time, t.exit_time, t.entry_fee, t.exit_fee, t.pnl, t.status.value, t.exit_reason,
+                         t.strategy, t.regime])
+    return out.getvalue()

@@ -1,0 +1,149 @@
+"""Every page through NiceGUI's simulated user (main.py runs for each test with a fresh data directory)."""
+
+import asyncio
+import csv
+import io
+
+from nicegui import app, ui
+from nicegui.testing import User
+
+from oracle_ui.events import EventType
+
+
+def system():
+    return app.state.system
+
+
+async def eventually(condition, timeout_s: float = 20.0) -> None:
+    for _ in range(int(timeout_s / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError('condition not met in time')
+
+
+async def test_a_published_event_reaches_the_feed_and_raises_a_notification(user: User) -> None:
+    await user.open('/')
+    await user.should_see('Live events')
+    system().bus.publish(EventType.NOTIFICATION, {'message': 'margin call drill', 'level': 'warning'},
+                         source='test', test=True)
+    await user.should_see('margin call drill')  # toast and feed row
+    feed = user.find(marker='events-feed').elements.pop()
+    rows = feed.default_slot.children
+    assert any(row.props.get('data-topic') == 'notifications' and row.visible for row in rows)
+    user.find(marker='feed-chip-notifications').elements.pop().set_selected(False)
+    await eventually(lambda: all(not r.visible for r in rows if r.props.get('data-topic') == 'notifications'))
+
+
+async def test_dashboard_metrics_chart_and_controls(user: User) -> None:
+    await user.open('/')
+    await user.should_see('Process RSS')
+    await user.should_see('Events/s')
+    await eventually(lambda: system().metrics.latest.process_rss_mb > 0)
+    await user.should_see('MB')
+    chart = user.find(marker='price-chart').elements.pop()
+    assert chart.figure['data'][0]['type'] == 'candlestick' and len(chart.figure['data'][0]['x']) >= 100
+    names = [t.get('name') for t in chart.figure['data']]
+    assert {'EMA 10', 'EMA 20', 'EMA 50', 'BB upper', 'BB lower', 'entries', 'exits', 'volume'} <= set(names)
+    user.find(marker='restart-button').click()
+    await user.should_see('Restart the bot?')
+    user.find(marker='confirm-restart').click()
+    await user.should_see('bot restarted')
+
+
+async def test_close_all_positions_from_the_dashboard(user: User) -> None:
+    await user.open('/')
+    await eventually(lambda: bool(system().engine.broker.positions), timeout_s=60)
+    user.find(marker='close-all').click()
+    await user.should_see('Close all open positions at market now?')
+    user.find(marker='confirm-close').click()
+    await user.should_see('closed')
+    assert all(t.status.value != 'OPEN' for t in system().store.trades(limit=50)) or system().engine.broker.positions
+
+
+async def test_trades_page_filters_pages_and_exports(user: User) -> None:
+    await eventually(lambda: app.state.system.store.count_trades() >= 3 if hasattr(app.state, 'system') else False,
+                     timeout_s=90)
+    await user.open('/trades')
+    table = user.find(marker='history-table').elements.pop()
+    await eventually(lambda: len(table.rows) >= 3)
+    sides = {row['side'] for row in table.rows}
+    side = user.find(marker='filter-side').elements.pop()
+    wanted = 'short' if 'short' in sides else 'long'
+    side.value = wanted
+    await eventually(lambda: table.rows and all(row['side'] == wanted for row in table.rows))
+    side.value = 'all'
+    sort = user.find(marker='sort').elements.pop()
+    sort.value = 'Oldest first'
+    await eventually(lambda: [r['id'] for r in table.rows] == sorted(r['id'] for r in table.rows))
+    user.find(marker='filter-from').type('yesterday').trigger('keydown.enter')
+    await user.should_see('dates must look like 2026-11-26')
+    user.find(marker='filter-from').clear()
+    user.find(marker='export-csv').click()
+    response = await user.download.next()
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert rows and {'id', 'symbol', 'side', 'pnl', 'entry_fee', 'exit_fee'} <= set(rows[0])
+    assert len(rows) == system().store.count_trades()
+
+
+async def test_events_page_filters_and_searches_the_stored_log(user: User) -> None:
+    bus = system().bus
+    bus.publish(EventType.NOTIFICATION, {'message': 'needle in the log'}, source='test')
+    bus.publish(EventType.NOTIFICATION, {'message': 'hay'}, source='test')
+    await user.open('/events')
+    table = user.find(marker='events-table').elements.pop()
+    await eventually(lambda: len(table.rows) > 2)
+    kind = user.find(marker='filter-type').elements.pop()
+    kind.value = 'notification'
+    await eventually(lambda: table.rows and all(r['type'] == 'notification' for r in table.rows))
+    user.find(marker='filter-search').type('needle').trigger('keydown.enter')
+    await eventually(lambda: [r['summary'] for r in table.rows] == ['needle in the log'])
+
+
+async def test_settings_reject_bad_input_and_apply_good_changes(user: User) -> None:
+    await user.open('/settings')
+    user.find(marker='settings-strategy').elements.pop().value = 'sma_cross'
+    await user.should_see('fast')
+    user.find(marker='param-fast').elements.pop().value = 50
+    user.find(marker='settings-save').click()
+    await user.should_see('fast (50) must be smaller than slow (20)')
+    assert system().engine.strategy.name == 'regime', 'a rejected change changes nothing'
+    user.find(marker='param-fast').elements.pop().value = 5
+    user.find(marker='risk-max_positions').elements.pop().value = 0
+    user.find(marker='settings-save').click()
+    await user.should_see('risk.max_positions')
+    user.find(marker='risk-max_positions').elements.pop().value = 2
+    user.find(marker='settings-save').click()
+    await user.should_see('saved and applied: sma_cross')
+    assert system().engine.strategy.name == 'sma_cross' and system().engine.risk.settings.max_positions == 2
+    user.find(marker='settings-symbols').elements.pop().value = 'BTC/USDT, not a symbol!'
+    user.find(marker='symbols-save').click()
+    await user.should_see("invalid symbol 'not a symbol!'")
+    await user.open('/events')
+    table = user.find(marker='events-table').elements.pop()
+    audit = [r for r in table.rows if r['type'] == 'settings_changed']
+    assert audit and audit[0]['topic'] == 'audit' and 'dashboard change_settings from ui' in audit[0]['summary']
+
+
+async def test_backtest_runs_a_sample_and_rejects_bad_parameters(user: User) -> None:
+    await user.open('/backtest')
+    user.find(marker='bt-data').elements.pop().value = 'sample: GOOG_daily.csv'
+    user.find(marker='param-fast').elements.pop().value = 30
+    user.find(marker='bt-run').click()
+    await user.should_see('fast (30) must be smaller than slow (20)')
+    user.find(marker='param-fast').elements.pop().value = 10
+    user.find(marker='bt-run').click()
+    await user.should_see('sma_cross: 2148 bars in', retries=100)
+    await user.should_see('69,336.74')  # the same end equity as the CLI's golden file
+    await user.should_see('47 trades (46 closed)')
+    chart = user.find(marker='bt-chart').elements.pop()
+    assert len(chart.figure['data'][0]['x']) == 1500
+
+
+async def test_every_page_is_reachable_from_the_header(user: User) -> None:
+    for label, heading in (('trades', 'Export CSV'), ('events', 'Every stored event'), ('backtest', 'Run backtest'),
+                           ('settings', 'Save and apply'), ('dashboard', 'Live events')):
+        await user.open('/')
+        user.find(marker=f'nav-{label}').click()
+        await user.should_see(heading)
+    assert ui is not None
