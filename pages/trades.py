@@ -87,8 +87,8 @@ def register(system: System) -> None:
         def export() -> None:
             chosen = filters()
             if chosen is not None:
-                ui.download.content(trades_csv(system.store.trades(**chosen, newest_first=False)).encode(), 'trades.csv',
-                                    'text/csv')
+                content = trades_csv(system.store.trades(**chosen, newest_first=False)).encode()
+                ui.download.content(content, 'trades.csv', 'text/csv')
 
         for element in (symbol, side, sort):
             element.on_value_change(restart)
