@@ -50,6 +50,9 @@ def serve(settings: Settings) -> None:
     """Build the app and run the web server (or the native window)."""
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     build_app(settings)
+    if settings.native:
+        app.native.start_args['gui'] = os.environ.get('PYWEBVIEW_GUI', 'gtk')  # GTK/WebKit: the `native` extra
+        app.native.window_args['min_size'] = (375, 500)
     ui.run(host=settings.host, port=settings.port, title='Oracle Trader', reload=False, show=settings.show,
            native=settings.native, dark=True, fastapi_docs=True, show_welcome_message=True,
            storage_secret=storage_secret(settings.data_dir),

@@ -80,7 +80,7 @@ def register(system: System) -> None:
                     with ui.card().classes('p-3 min-w-0'):
                         ui.label(symbol).classes('text-sm font-bold')
                         ui.label().bind_text_from(quote, 'price', backward=fmt.price).classes('text-2xl') \
-                            .mark(f'price-{symbol}')
+                            .props(f'data-price="{symbol}"').mark(f'price-{symbol}')
                         with ui.row().classes('gap-2 text-xs'):
                             ui.label().bind_text_from(quote, 'change_pct', backward=lambda v: f'{v:+.2f} % 24h')
                             ui.label().bind_text_from(quote, 'regime', backward=lambda r: f'regime: {r}') \

@@ -1,8 +1,23 @@
 #!/usr/bin/env bash
-# Installs everything the tests need into .venv (creating it), then runs the linter and the whole test suite.
+# Installs everything the tests need (Debian packages for the browser and native-window tests, Python packages
+# into .venv), then runs the linter and the whole test suite. This is exactly what CI runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo "sudo")
+# chromium: browser tests (Playwright drives it; no browser download). The rest: the native window (pywebview
+# with GTK/WebKit) under a virtual X display, and the tools that find and photograph it.
+packages=(chromium xvfb xdotool x11-utils imagemagick gir1.2-webkit2-4.1 libgirepository1.0-dev libcairo2-dev
+          pkg-config gcc)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${missing[@]}"
+fi
 source scripts/venv.sh
-.venv/bin/python -m pip install --quiet -e '.[test]'
+.venv/bin/python -m pip install --quiet -e '.[test,native]'
 .venv/bin/python -m ruff check .
+export ORACLE_REQUIRE_BROWSER=1 ORACLE_REQUIRE_NATIVE=1  # missing tools fail the run instead of skipping tests
 exec .venv/bin/python -m pytest "$@"

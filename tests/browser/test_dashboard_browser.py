@@ -1,0 +1,71 @@
+"""The dashboard in a real Chromium (Debian's, driven by Playwright; no browser download)."""
+
+import os
+import shutil
+
+import httpx
+import pytest
+from playwright.async_api import async_playwright
+
+from ..liveapp import live_app
+
+CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
+if not CHROMIUM and os.environ.get('ORACLE_REQUIRE_BROWSER'):
+    raise RuntimeError('chromium is required for the browser tests (apt-get install chromium)')
+pytestmark = pytest.mark.skipif(not CHROMIUM, reason='no chromium on this machine')
+ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--no-first-run', '--disable-sync']
+
+
+@pytest.fixture
+async def browser():
+    async with async_playwright() as p:
+        instance = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        await instance.close()
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    with live_app(tmp_path / 'data', ORACLE_SPEED='60') as base:
+        yield base
+
+
+async def test_live_prices_stop_and_the_api_agrees(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900})
+    await page.goto(app_url + '/')
+    await page.wait_for_selector('.js-plotly-plot .main-svg', timeout=20_000)
+    await page.get_by_text('link: live').wait_for(timeout=20_000)
+    price = page.locator('[data-price="BTC/USDT"]')
+    first = await price.text_content()
+    assert first and float(first.replace(',', '')) > 1000
+    await page.wait_for_function(
+        '(before) => document.querySelector(\'[data-price="BTC/USDT"]\').textContent !== before', arg=first,
+        timeout=20_000)
+    await page.get_by_role('button', name='Stop').click()
+    await page.get_by_text('Stop the bot?').wait_for()
+    await page.get_by_role('button', name='Stop').last.click()
+    await page.get_by_text('bot: stopped').wait_for(timeout=20_000)
+    data = httpx.get(app_url + '/dashboard/api/dashboard-data').json()
+    assert data['bot_status'] == 'stopped'
+
+
+async def test_trades_and_events_pages_open(browser, app_url) -> None:
+    page = await browser.new_page()
+    await page.goto(app_url + '/trades')
+    await page.get_by_text('Export CSV').wait_for()
+    await page.get_by_text('page 1 of').wait_for()
+    await page.goto(app_url + '/events')
+    await page.get_by_text('Every stored event').wait_for()
+    await page.locator('tbody tr').first.wait_for()
+    assert await page.locator('tbody tr').count() > 0
+
+
+@pytest.mark.parametrize('width', [375, 768, 1440])
+async def test_no_horizontal_overflow(browser, app_url, width) -> None:
+    page = await browser.new_page(viewport={'width': width, 'height': 800})
+    for path in ('/', '/trades', '/events', '/backtest', '/settings'):
+        await page.goto(app_url + path)
+        await page.wait_for_load_state('networkidle')
+        overflow = await page.evaluate('() => document.documentElement.scrollWidth - window.innerWidth')
+        assert overflow <= 1, f'{path} at {width} px overflows by {overflow} px'
