@@ -44,7 +44,8 @@ def register(system: System) -> None:
                 with ui.row().classes('items-end gap-3 flex-wrap'):
                     strategy = ui.select(list(STRATEGIES), value='sma_cross', label='Strategy').classes('w-48') \
                         .mark('bt-strategy')
-                    data = ui.select(list(files), value=next(iter(files)), label='Data').classes('w-72') \
+                    default = next((k for k in files if 'GOOG' in k), next(iter(files)))
+                    data = ui.select(list(files), value=default, label='Data').classes('w-72') \
                         .mark('bt-data')
                     cash = ui.number('Cash', value=10_000, min=1).classes('w-32').mark('bt-cash')
                     commission = ui.number('Commission', value=0.001, step=0.0001, min=0, max=0.5).classes('w-32') \
@@ -120,7 +121,10 @@ def register(system: System) -> None:
             finally:
                 job['running'] = False
                 start.enable()
-            message.set_text(f'{chosen.name}: {len(bars)} bars in {time.perf_counter() - began:.2f} s')
+            text = f'{chosen.name}: {len(bars)} bars in {time.perf_counter() - began:.2f} s'
+            if result.rejections:
+                text += f'\n{len(result.rejections)} orders rejected, e.g. {result.rejections[0]}'
+            message.set_text(text)
             show(result, bars)
 
         def show(result: BacktestResult, bars: Bars) -> None:
@@ -138,7 +142,9 @@ def register(system: System) -> None:
                                      'x': [float(t) * 1000 for t in bars.time[::step]],
                                      'y': result.equity[::step].tolist(), 'line': {'color': '#2dd4bf'}}],
                            'layout': {'template': 'plotly_dark', 'height': 220, 'paper_bgcolor': 'rgba(0,0,0,0)',
-                                      'plot_bgcolor': 'rgba(0,0,0,0)', 'xaxis': {'type': 'date'},
+                                      'plot_bgcolor': 'rgba(0,0,0,0)',
+                                      'xaxis': {'type': 'date', 'gridcolor': '#334155'},
+                                      'yaxis': {'gridcolor': '#334155'},
                                       'margin': {'l': 60, 'r': 10, 't': 10, 'b': 30}}}) \
                     .classes('w-full h-[220px]').mark('bt-equity')
                 PriceChart(reports.backtest_chart(bars, result.trades), viewer.timezone).mark('bt-chart')

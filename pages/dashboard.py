@@ -171,8 +171,9 @@ def register(system: System) -> None:
             for name, card in cards.items():
                 card.draw(shared_state.metrics_history[name])
             commission = system.engine.broker.commission
-            positions.rows = [position_row(reports.open_position(p, commission))
-                              for p in system.engine.broker.positions.values()]
+            rows = [position_row(reports.open_position(p, commission)) for p in system.engine.broker.positions.values()]
+            if rows != positions.rows:  # assigning resends the table: only when something changed
+                positions.rows = rows
             if bot.positions_version != seen_version[0]:
                 seen_version[0] = bot.positions_version
                 trades.rows = [trade_row(t, viewer.timezone) for t in system.store.trades(closed_only=True, limit=20)]
