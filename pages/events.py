@@ -8,6 +8,7 @@ from nicegui import ui
 
 from components.events_feed import TOPIC_STYLE
 from components.frame import frame
+from components.pager import Pager
 from components.tables import local_time
 from components.viewer import Viewer
 from oracle_ui.events import SAMPLED_TYPES, EventType, Topic
@@ -24,7 +25,6 @@ def register(system: System) -> None:
     @ui.page('/events')
     async def events_page() -> None:
         viewer = Viewer()
-        page = {'number': 0}
         stored_types = sorted(t.value for t in EventType if t not in SAMPLED_TYPES)
         with frame('Events'):
             ui.label('Every stored event (high-rate market ticks and metrics are kept in memory only).') \
@@ -42,10 +42,7 @@ def register(system: System) -> None:
                 .props('dense flat wrap-cells hide-pagination').mark('events-table')
             table.add_slot('body-cell-topic', '''
                 <q-td :props="props"><q-badge :color="props.row.color" :label="props.value" /></q-td>''')
-            with ui.row().classes('items-center gap-2'):
-                previous = ui.button(icon='chevron_left', on_click=lambda: turn(-1)).props('flat').mark('page-prev')
-                position = ui.label().mark('page-label')
-                following = ui.button(icon='chevron_right', on_click=lambda: turn(1)).props('flat').mark('page-next')
+            pager = Pager(PAGE_SIZE, lambda: load())
 
         def moment(text: str | None) -> float | None:
             if not text:
@@ -68,31 +65,17 @@ def register(system: System) -> None:
                       'type_': None if kind.value == 'all' else kind.value, 'since': start, 'until': end,
                       'search': (search.value or '').strip()[:200] or None}
             total = system.store.count_events(**chosen)
-            pages = max(1, -(-total // PAGE_SIZE))
-            page['number'] = min(page['number'], pages - 1)
-            events = system.store.events(**chosen, newest_first=True, limit=PAGE_SIZE,
-                                         offset=page['number'] * PAGE_SIZE)
+            events = system.store.events(**chosen, newest_first=True, limit=PAGE_SIZE, offset=pager.fit(total))
             table.rows = [{'id': e.id, 'time': local_time(e.timestamp, viewer.timezone), 'topic': e.topic.value,
                            'color': TOPIC_STYLE[e.topic.value][1], 'type': e.type.value, 'source': e.source,
                            'summary': event_summary(e.type.value, e.data)} for e in events]
             summary.set_text(f'{total} events · newest first · times in {viewer.timezone_name}')
-            position.set_text(f'page {page["number"] + 1} of {pages}')
-            previous.set_enabled(page['number'] > 0)
-            following.set_enabled(page['number'] < pages - 1)
-
-        def turn(step: int) -> None:
-            page['number'] = max(0, page['number'] + step)
-            load()
-
-        def restart() -> None:
-            page['number'] = 0
-            load()
 
         for element in (topic, kind):
-            element.on_value_change(restart)
+            element.on_value_change(pager.first)
         for element in (since, until, search):
-            element.on('keydown.enter', restart)
-            element.on('blur', restart)
+            element.on('keydown.enter', pager.first)
+            element.on('blur', pager.first)
         load()
         await ui.context.client.connected()
         if await viewer.learn_timezone():

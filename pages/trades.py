@@ -9,6 +9,7 @@ from datetime import datetime
 from nicegui import ui
 
 from components.frame import frame
+from components.pager import Pager
 from components.tables import TRADE_COLUMNS, trade_row
 from components.viewer import Viewer
 from oracle_ui.engine.models import Trade
@@ -29,7 +30,6 @@ def register(system: System) -> None:
     @ui.page('/trades')
     async def trades_page() -> None:
         viewer = Viewer()
-        page = {'number': 0}
         with frame('Trades'):
             with ui.row().classes('items-end gap-3 flex-wrap'):
                 symbol = ui.select(['all', *system.engine.symbols], value='all', label='Symbol').classes('w-36') \
@@ -43,10 +43,7 @@ def register(system: System) -> None:
             summary = ui.label().classes('text-sm opacity-80').mark('trades-summary')
             table = ui.table(columns=TRADE_COLUMNS, rows=[], row_key='id').classes('w-full') \
                 .props('dense flat wrap-cells hide-pagination').mark('history-table')
-            with ui.row().classes('items-center gap-2'):
-                previous = ui.button(icon='chevron_left', on_click=lambda: turn(-1)).props('flat').mark('page-prev')
-                position = ui.label().mark('page-label')
-                following = ui.button(icon='chevron_right', on_click=lambda: turn(1)).props('flat').mark('page-next')
+            pager = Pager(PAGE_SIZE, lambda: load())
 
         def filters() -> dict | None:
             try:
@@ -63,26 +60,13 @@ def register(system: System) -> None:
             if chosen is None:
                 return
             total = system.store.count_trades(**chosen)
-            pages = max(1, -(-total // PAGE_SIZE))
-            page['number'] = min(page['number'], pages - 1)
             column, newest = SORTS[sort.value]
             rows = system.store.trades(**chosen, order_by=column, newest_first=newest, limit=PAGE_SIZE,
-                                       offset=page['number'] * PAGE_SIZE)
+                                       offset=pager.fit(total))
             table.rows = [trade_row(t, viewer.timezone) for t in rows]
             closed = [t for t in system.store.trades(**chosen, closed_only=True)]
             summary.set_text(f'{total} trades · {len(closed)} closed · net PnL {sum(t.pnl for t in closed):+,.2f} '
                              f'· fees {sum(t.fees for t in closed):,.2f} · times in {viewer.timezone_name}')
-            position.set_text(f'page {page["number"] + 1} of {pages}')
-            previous.set_enabled(page['number'] > 0)
-            following.set_enabled(page['number'] < pages - 1)
-
-        def turn(step: int) -> None:
-            page['number'] = max(0, page['number'] + step)
-            load()
-
-        def restart() -> None:
-            page['number'] = 0
-            load()
 
         def export() -> None:
             chosen = filters()
@@ -91,10 +75,10 @@ def register(system: System) -> None:
                 ui.download.content(content, 'trades.csv', 'text/csv')
 
         for element in (symbol, side, sort):
-            element.on_value_change(restart)
+            element.on_value_change(pager.first)
         for element in (since, until):
-            element.on('blur', restart)
-            element.on('keydown.enter', restart)
+            element.on('blur', pager.first)
+            element.on('keydown.enter', pager.first)
         load()
         await ui.context.client.connected()
         if await viewer.learn_timezone():
