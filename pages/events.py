@@ -36,7 +36,7 @@ def register(system: System) -> None:
                     .mark('filter-type')
                 since = ui.input('From (YYYY-MM-DD HH:MM)').classes('w-48').mark('filter-since')
                 until = ui.input('To (YYYY-MM-DD HH:MM)').classes('w-48').mark('filter-until')
-                search = ui.input('Search', placeholder='text in the event').classes('w-48').mark('filter-search')
+                search = ui.input('Search the event text').classes('w-48').mark('filter-search')
             summary = ui.label().classes('text-sm opacity-80').mark('events-summary')
             table = ui.table(columns=COLUMNS, rows=[], row_key='id').classes('w-full') \
                 .props('dense flat wrap-cells hide-pagination').mark('events-table')
