@@ -13,6 +13,10 @@ from nicegui import binding
 from .events import Event, EventType
 from .system import System
 
+FEED_EXCLUDED = frozenset({EventType.PRICE_UPDATE, EventType.ANALYSIS_COMPLETE, EventType.CANDLE_CLOSED,
+                           EventType.TICKER_UPDATE, EventType.PNL_UPDATE, EventType.MARKET_DATA,
+                           EventType.ORDERBOOK_UPDATE, EventType.SYSTEM_METRICS})
+"""Several per second and shown elsewhere (prices, chart, metric cards): not feed rows or toasts."""
 METRICS = ('cpu_percent', 'memory_percent', 'process_rss_mb', 'open_connections', 'events_per_s')
 METRIC_POINTS = 120
 """Samples kept per metric for sparklines (two minutes at the default 1 s interval)."""
@@ -124,8 +128,7 @@ class SharedState:
                 self.metrics_history[name].append(float(data[name]))
         if event.type in (EventType.POSITION_OPENED, EventType.POSITION_CLOSED):
             self.bot.positions_version += 1
-        if event.type not in (EventType.PRICE_UPDATE, EventType.ANALYSIS_COMPLETE, EventType.CANDLE_CLOSED,
-                              EventType.TICKER_UPDATE, EventType.PNL_UPDATE, EventType.MARKET_DATA):
+        if event.type not in FEED_EXCLUDED:
             self.events.append(event)
             for listener in list(self.listeners):
                 listener(event)

@@ -151,8 +151,8 @@ def register(system: System) -> None:
             with client:
                 feed.add(event)
                 note = toast(event)
-                if note:
-                    ui.notify(note[0], type=note[1], position='top-right')
+                if note:  # one toast per event type that updates (with a count) instead of a pile of them
+                    ui.notify(note[0], type=note[1], position='top-right', group=event.type.value)
 
         shared_state.listeners.append(on_event)
         client.on_delete(lambda: shared_state.listeners.remove(on_event))
