@@ -23,7 +23,6 @@ import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -301,7 +300,6 @@ def main() -> None:
             print('oracle p99 / baseline p99: ' + ', '.join(ratios))
             sys.stdout.flush()
     print()
-    _ = statistics
 
 
 if __name__ == '__main__':

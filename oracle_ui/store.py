@@ -24,7 +24,6 @@ from sqlalchemy import (
     Text,
     and_,
     create_engine,
-    delete,
     event,
     func,
     insert,
@@ -309,12 +308,6 @@ class Store:
     def oldest_event_id(self) -> int | None:
         with self.engine.connect() as conn:
             return conn.execute(select(func.min(events_table.c.id))).scalar()
-
-    def clear_trading(self) -> None:
-        """Forget account, orders, fills, trades and equity (a fresh paper account); keeps candles and events."""
-        with self.engine.begin() as conn:
-            for table in (account_table, orders_table, fills_table, trades_table, equity_table):
-                conn.execute(delete(table))
 
 
 def _event_conditions(*, topic: str | None, type_: str | None, since: float | None, until: float | None,

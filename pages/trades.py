@@ -64,7 +64,7 @@ def register(system: System) -> None:
             rows = system.store.trades(**chosen, order_by=column, newest_first=newest, limit=PAGE_SIZE,
                                        offset=pager.fit(total))
             table.rows = [trade_row(t, viewer.timezone) for t in rows]
-            closed = [t for t in system.store.trades(**chosen, closed_only=True)]
+            closed = system.store.trades(**chosen, closed_only=True)
             summary.set_text(f'{total} trades · {len(closed)} closed · net PnL {sum(t.pnl for t in closed):+,.2f} '
                              f'· fees {sum(t.fees for t in closed):,.2f} · times in {viewer.timezone_name}')
 

@@ -11,7 +11,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from ..access import bearer_token
 from ..events import Event
 from . import messages as m
-from .connections import ENDPOINTS, Connection, Endpoint, envelope
+from .connections import Connection, Endpoint, envelope
 
 if TYPE_CHECKING:
     from ..system import System
@@ -126,6 +126,3 @@ def _origin(connection: Connection) -> str:
     client = connection.ws.client
     return f'{client.host}:{client.port}' if client else 'unknown'
 
-
-def endpoint_names() -> list[str]:
-    return list(ENDPOINTS)
