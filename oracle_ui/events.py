@@ -225,6 +225,7 @@ class PositionInfo(Payload):
     take_profit: float | None
     mark_price: float
     unrealized_pnl: float
+    """Gross, at the mark price."""
     strategy: str
     regime: str
 

@@ -30,6 +30,7 @@ from .backtest import BacktestTrade
 from .engine import indicators as ind
 from .engine.bars import Bars
 from .engine.models import Candle, Position, Trade
+from .engine.trader import position_info
 from .timeframes import timeframe_seconds
 
 if TYPE_CHECKING:
@@ -40,11 +41,7 @@ CHART_WARMUP = 300
 
 
 def open_position(p: Position, commission: float) -> OpenPosition:
-    return OpenPosition(id=p.id, symbol=p.symbol, side=p.side.value, quantity=p.quantity, entry_price=p.entry_price,
-                        entry_time=p.entry_time, mark_price=p.mark_price, leverage=p.leverage, margin=p.margin,
-                        liquidation_price=p.liquidation_price, stop_loss=p.stop_loss, take_profit=p.take_profit,
-                        unrealized_pnl=p.unrealized_pnl, net_pnl=p.net_pnl(commission), entry_fee=p.entry_fee,
-                        strategy=p.strategy, regime=p.regime)
+    return OpenPosition(**position_info(p).model_dump(), net_pnl=p.net_pnl(commission))
 
 
 def recent_trade(t: Trade) -> RecentTrade:
@@ -90,7 +87,7 @@ def dashboard_data(system: System) -> DashboardData:
     m = system.metrics.latest
     return DashboardData(
         timestamp=time.time(), bot_status=system.controller.state.value, active_positions=len(broker.positions),
-        total_trades=len(system.store.trades(closed_only=True)), daily_pnl=engine.daily_pnl,
+        total_trades=system.store.count_trades(closed_only=True), daily_pnl=engine.daily_pnl,
         total_balance=broker.balance, market_data=market_quotes(system),
         recent_trades=[recent_trade(t) for t in system.store.trades(closed_only=True, limit=20)],
         system_health=SystemHealth(cpu_usage=m.cpu_percent, memory_usage=m.memory_percent,

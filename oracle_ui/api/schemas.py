@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..events import EventType
+from ..events import EventType, PositionInfo
 from ..runtime import RuntimeSettings
 
 
@@ -49,26 +49,11 @@ class AccountBalance(BaseModel):
     used: float
 
 
-class OpenPosition(BaseModel):
-    id: int
-    symbol: str
-    side: str
-    quantity: float
-    entry_price: float
-    entry_time: float
-    mark_price: float
-    leverage: float
-    margin: float
-    liquidation_price: float
-    stop_loss: float | None
-    take_profit: float | None
-    unrealized_pnl: float
-    """Gross, at the mark price."""
+class OpenPosition(PositionInfo):
+    """An open position as the API and dashboard show it: the ``position_opened`` payload, marked now."""
+
     net_pnl: float
-    """If closed now: gross minus entry fee and the exit fee it would cost."""
-    entry_fee: float
-    strategy: str
-    regime: str
+    """If closed now: gross minus the entry fee and the exit fee it would cost."""
 
 
 class BotInfo(BaseModel):
