@@ -8,15 +8,16 @@ import logging
 import os
 import sys
 
-from nicegui import app, ui
+from nicegui import app, core, ui
 
+from oracle_ui.api.guard import protect
 from oracle_ui.api.rest import build_router
 from oracle_ui.cli import add_serve_arguments, settings_from_args
 from oracle_ui.secret import storage_secret
 from oracle_ui.settings import Settings
 from oracle_ui.state import shared_state
 from oracle_ui.system import build_system
-from pages import backtest, dashboard, events, trades
+from pages import backtest, dashboard, events, login, trades
 from pages import settings as settings_page
 
 
@@ -25,7 +26,10 @@ def build_app(settings: Settings) -> None:
     system = build_system(settings)
     app.state.system = system
     app.include_router(build_router(system))
-    for page in (dashboard, trades, events, backtest, settings_page):
+    guard = protect(app, settings)
+    # NiceGUI's socket.io accepts any origin by default: hold it to the same rule as everything else
+    core.sio.eio.cors_allowed_origins = lambda origin, environ: guard.origin_allowed(origin, environ.get('HTTP_HOST'))
+    for page in (login, dashboard, trades, events, backtest, settings_page):
         page.register(system)
 
     async def startup() -> None:
@@ -56,6 +60,8 @@ def serve(settings: Settings) -> None:
     ui.run(host=settings.host, port=settings.port, title='Oracle Trader', reload=False, show=settings.show,
            native=settings.native, dark=True, fastapi_docs=True, show_welcome_message=True,
            storage_secret=storage_secret(settings.data_dir),
+           session_middleware_kwargs={'https_only': settings.is_https, 'same_site': 'lax'},
+           ssl_certfile=settings.ssl_certfile, ssl_keyfile=settings.ssl_keyfile,
            ws_per_message_deflate=False)  # compression is per client: it would undo serializing events once
 
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from nicegui import app, ui
 
 from components.status_badge import StatusBadge
+from oracle_ui.accounts import Principal
 from oracle_ui.state import shared_state
 
 PAGES = (('/', 'Dashboard', 'dashboard'), ('/trades', 'Trades', 'receipt_long'), ('/events', 'Events', 'list'),
@@ -30,8 +31,8 @@ LINK_SCRIPT = '''
 
 
 @contextmanager
-def frame(title: str) -> Iterator[None]:
-    """Header and a content column for a page titled ``title``."""
+def frame(title: str, who: Principal) -> Iterator[None]:
+    """Header and a content column for a page titled ``title``, shown to ``who``."""
     ui.colors(primary='#0f766e', positive='#16a34a', negative='#dc2626')
     dark = ui.dark_mode(app.storage.user.get('dark', True))
     ui.page_title(f'{title} · Oracle Trader')
@@ -58,5 +59,11 @@ def frame(title: str) -> Iterator[None]:
 
         ui.button(icon='contrast', on_click=toggle).props('flat round color=white dense').mark('theme-toggle') \
             .tooltip('light/dark')
+        if who.kind == 'user':
+            ui.label(f'{who.name} · {who.role.value}').classes('text-sm').mark('session-user')
+            ui.button(icon='logout', on_click=lambda: ui.navigate.to('/logout')) \
+                .props('flat round color=white dense').mark('logout').tooltip('log out')
+        if not who.can_control:
+            ui.badge('READ-ONLY', color='grey').mark('read-only-badge')
     with ui.column().classes('w-full max-w-screen-xl mx-auto p-2 sm:p-4 gap-4'):
         yield

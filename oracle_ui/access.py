@@ -1,38 +1,109 @@
-"""API tokens: when any is configured, every REST and WebSocket request must present one."""
+"""Who may do what: token and password checks, the role each grants, and the failed-login throttle.
+
+Authentication is on as soon as any credential exists (``ORACLE_API_TOKEN``, a user, or a stored token). While
+none exists the server only listens on loopback (see :func:`check_exposure`) and everyone is the local operator.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
-from collections.abc import Iterable
+import logging
+import time
+from collections.abc import Callable
+
+from .accounts import LOCAL, Accounts, Principal, Role
+from .settings import Settings
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+WEAK_TOKENS = frozenset({'token', 'secret', 'changeme', 'password', 'admin', 'test', 'oracle', 'dev'})
+MIN_TOKEN_LENGTH = 24
+
+
+class LoginThrottle:
+    """Per-client lock after repeated failures: ``max_failures`` within ``lock_s`` locks the client for ``lock_s``.
+
+    :param clock: monotonic seconds (tests pass a fake clock)
+    """
+
+    MAX_CLIENTS = 10_000
+
+    def __init__(self, max_failures: int = 5, lock_s: float = 60.0, clock: Callable[[], float] = time.monotonic):
+        self.max_failures = max_failures
+        self.lock_s = lock_s
+        self.clock = clock
+        self._failures: dict[str, list[float]] = {}
+        self._locked_until: dict[str, float] = {}
+
+    def retry_after(self, client: str) -> float:
+        """Seconds until ``client`` may try again (0: now)."""
+        return max(0.0, self._locked_until.get(client, 0.0) - self.clock())
+
+    def failure(self, client: str) -> None:
+        now = self.clock()
+        recent = [t for t in self._failures.get(client, []) if now - t < self.lock_s] + [now]
+        self._failures[client] = recent
+        if len(recent) >= self.max_failures:
+            self._locked_until[client] = now + self.lock_s
+            self._failures.pop(client)
+            log.warning('locked out %s for %.0f s after %d failed logins', client, self.lock_s, len(recent))
+        if len(self._failures) > self.MAX_CLIENTS:  # bounded memory under a spray of addresses
+            self._prune(now)
+
+    def success(self, client: str) -> None:
+        self._failures.pop(client, None)
+
+    def _prune(self, now: float) -> None:
+        self._failures = {c: ts for c, ts in self._failures.items() if now - ts[-1] < self.lock_s}
+        self._locked_until = {c: t for c, t in self._locked_until.items() if t > now}
 
 
 class Access:
-    """The set of valid API tokens (empty: no token required, loopback only).
+    """Resolves tokens and passwords to principals.
 
-    :param tokens: valid bearer tokens
+    :param accounts: stored users and tokens
+    :param config_token: ``ORACLE_API_TOKEN``, an operator token from the settings
     """
 
-    def __init__(self, tokens: Iterable[str] = ()) -> None:
-        self._tokens: tuple[bytes, ...] = ()
-        self.set_tokens(tokens)
+    def __init__(self, accounts: Accounts, config_token: str | None = None) -> None:
+        self.accounts = accounts
+        self._config_token = config_token.encode() if config_token else b''
+        self.throttle = LoginThrottle()
 
     @property
     def is_enabled(self) -> bool:
-        return bool(self._tokens)
+        """Any credential exists: requests must authenticate."""
+        return bool(self._config_token) or self.accounts.has_tokens() or self.accounts.has_users()
 
-    def set_tokens(self, tokens: Iterable[str]) -> None:
-        """Replace the valid tokens; connections holding a withdrawn one are closed at the next check."""
-        self._tokens = tuple(t.encode() for t in tokens if t)
+    def resolve(self, token: str | None) -> Principal | None:
+        """The principal a bearer token stands for; the local operator while no credential exists."""
+        if not self.is_enabled:
+            return LOCAL
+        if not token:
+            return None
+        if self._config_token and hmac.compare_digest(token.encode(), self._config_token):
+            return Principal('api-token', Role.OPERATOR, 'config')
+        return self.accounts.token_principal(token)
 
     def is_valid(self, token: str | None) -> bool:
-        """Constant-time check of ``token`` (any token is fine while none is configured)."""
-        if not self._tokens:
-            return True
-        if not token:
-            return False
-        candidate = token.encode()
-        matches = [hmac.compare_digest(candidate, valid) for valid in self._tokens]
-        return any(matches)
+        return self.resolve(token) is not None
+
+    async def login(self, name: str, password: str, client: str) -> Principal | None:
+        """Check a password (in a thread: argon2 takes ~50 ms); failures count towards the client's lock."""
+        principal = await asyncio.to_thread(self.accounts.verify_password, name, password)
+        if principal is None:
+            self.throttle.failure(client)
+            log.warning('failed login for user %r from %s', name, client)
+        else:
+            self.throttle.success(client)
+            log.info('user %r logged in from %s', name, client)
+        return principal
+
+    def token_failure(self, client: str) -> None:
+        self.throttle.failure(client)
+        log.warning('rejected a missing or invalid API token from %s', client)
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -41,3 +112,28 @@ def bearer_token(authorization: str | None) -> str | None:
         return None
     scheme, _, value = authorization.partition(' ')
     return value.strip() or None if scheme.lower() == 'bearer' else None
+
+
+def weak_secret_warnings(config_token: str | None) -> list[str]:
+    """Warnings about guessable secrets in the configuration."""
+    if config_token is None:
+        return []
+    if config_token.lower() in WEAK_TOKENS or len(config_token) < MIN_TOKEN_LENGTH or len(set(config_token)) < 8:
+        return [f'ORACLE_API_TOKEN is weak (under {MIN_TOKEN_LENGTH} characters or a common word): anyone who '
+                'guesses it controls the bot; use `oracle-trader tokens add NAME` or '
+                '`python3 -c "import secrets; print(secrets.token_urlsafe(32))"`']
+    return []
+
+
+def credentials_exist(settings: Settings) -> bool:
+    """A token is configured, or the data directory's database holds a user or token."""
+    if settings.api_token is not None:
+        return True
+    if not settings.database_path.exists():
+        return False
+    store = Store(settings.database_path)
+    try:
+        accounts = Accounts(store.engine)
+        return accounts.has_users() or accounts.has_tokens()
+    finally:
+        store.close()

@@ -1,4 +1,4 @@
-"""The ``oracle-trader`` command: ``serve`` (default) and ``backtest``."""
+"""The ``oracle-trader`` command: ``serve`` (default), ``backtest``, ``events``, ``users`` and ``tokens``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
+from .access import credentials_exist
+from .admin import add_account_commands, run_account_command
 from .backtest import BacktestConfig, BacktestResult, run_backtest
 from .engine.bars import BarsError, load_bars
 from .engine.strategies import STRATEGIES, StrategyError, create_strategy, parse_assignments
@@ -54,7 +56,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides['native'] = True
     settings = Settings(**overrides)
     create_strategy(settings.strategy, settings.strategy_params)  # fail early with the valid choices
-    settings.check_exposure()
+    settings.check_exposure(auth_configured=credentials_exist(settings))
     return settings
 
 
@@ -79,12 +81,13 @@ def _build_parser() -> argparse.ArgumentParser:
     events.add_argument('--topic', action='append', default=[], help='topic to show, repeatable (default: all)')
     events.add_argument('--follow', action='store_true', help='keep printing new events as they happen')
     events.add_argument('--limit', type=int, default=50, help='history events to print first (default 50)')
+    add_account_commands(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ('serve', 'backtest', 'events', '-h', '--help'):
+    if not argv or argv[0] not in ('serve', 'backtest', 'events', 'users', 'tokens', '-h', '--help'):
         argv.insert(0, 'serve')
     parser = _build_parser()
     args = parser.parse_args(argv)
@@ -93,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _backtest(args)
         if args.command == 'events':
             return asyncio.run(_events(args))
+        if args.command in ('users', 'tokens'):
+            return run_account_command(args)
         settings = settings_from_args(args)
     except (StrategyError, BarsError, ValidationError, ValueError) as error:
         print(f'oracle-trader: error: {error}', file=sys.stderr)

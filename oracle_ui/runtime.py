@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import audit
+from .accounts import Principal
 from .engine.strategies import STRATEGIES, StrategyError, create_strategy, describe_params
-from .events import EventType, StrategyUpdate, UserAction
+from .events import EventType, StrategyUpdate
 from .settings import RiskSettings
 
 if TYPE_CHECKING:
@@ -93,8 +95,16 @@ def apply(system: System, settings: RuntimeSettings) -> None:
     system.settings.risk = settings.risk
 
 
-async def change(system: System, update: RuntimeSettingsUpdate, *, actor: str, origin: str) -> RuntimeSettings:
-    """Validate, apply (between bot transitions), persist and announce a change."""
+def _require_operator(system: System, who: Principal, action: str, origin: str) -> None:
+    if not who.can_control:
+        audit.record(system.bus, who=who, action=action, origin=origin, result='denied',
+                     details={'reason': 'viewer role'}, type_=EventType.SETTINGS_CHANGED)
+        raise PermissionError(f'forbidden: {who.label} has the viewer role; changing settings needs an operator')
+
+
+async def change(system: System, update: RuntimeSettingsUpdate, *, who: Principal, origin: str) -> RuntimeSettings:
+    """Validate, apply (between bot transitions), persist and announce a change; PermissionError for viewers."""
+    _require_operator(system, who, 'change_settings', origin)
     before = current(system)
     after = validate(system, update)
     async with system.controller.transition():
@@ -102,9 +112,8 @@ async def change(system: System, update: RuntimeSettingsUpdate, *, actor: str, o
         system.store.set_meta(META_KEY, after.model_dump_json())
     changes = {k: {'from': v, 'to': after.model_dump(mode='json')[k]} for k, v in before.model_dump(mode='json').items()
                if after.model_dump(mode='json')[k] != v}
-    system.bus.publish(EventType.SETTINGS_CHANGED, UserAction(actor=actor, action='change_settings', origin=origin,
-                                                              result='ok', details={'changes': changes}),
-                       source='settings')
+    audit.record(system.bus, who=who, action='change_settings', origin=origin, result='ok',
+                 details={'changes': changes}, type_=EventType.SETTINGS_CHANGED)
     system.bus.publish(EventType.STRATEGY_UPDATE, StrategyUpdate(
         strategy=after.strategy, params=after.strategy_params, symbols=system.engine.symbols,
         timeframe=system.settings.timeframe), source='settings')
@@ -135,11 +144,11 @@ def saved_symbols(system: System) -> list[str]:
     return json.loads(stored) if stored else []
 
 
-def save_symbols(system: System, symbols: list[str], *, actor: str, origin: str) -> None:
+def save_symbols(system: System, symbols: list[str], *, who: Principal, origin: str) -> None:
     """Persist the symbols to trade from the next start (the feed is built with its symbols) and audit it."""
+    _require_operator(system, who, 'change_symbols', origin)
     before = saved_symbols(system) or system.engine.symbols
     system.store.set_meta(SYMBOLS_KEY, json.dumps(symbols))
-    system.bus.publish(EventType.SETTINGS_CHANGED, UserAction(
-        actor=actor, action='change_symbols', origin=origin, result='ok',
-        details={'changes': {'symbols': {'from': before, 'to': symbols}}, 'applies': 'next start'}),
-        source='settings')
+    audit.record(system.bus, who=who, action='change_symbols', origin=origin, result='ok',
+                 details={'changes': {'symbols': {'from': before, 'to': symbols}}, 'applies': 'next start'},
+                 type_=EventType.SETTINGS_CHANGED)

@@ -83,7 +83,21 @@ class Settings(BaseSettings):
     """Open a browser tab on start."""
     native: bool = False
     api_token: SecretStr | None = None
-    """When set, every REST and WebSocket request must carry it (``Authorization: Bearer`` or ``?token=``)."""
+    """An operator token: when any credential exists (this, a user or a stored token), every request must
+    authenticate (``Authorization: Bearer``, ``?token=`` or a first ``auth`` message on WebSockets)."""
+    session_idle_minutes: float = Field(30.0, gt=0, le=7 * 24 * 60)
+    """A logged-in browser session that did nothing for this long must log in again."""
+    https: bool = False
+    """Served over HTTPS (directly or behind a TLS proxy): session cookies are marked Secure and HSTS is sent."""
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+    cors_origins: Annotated[list[str], NoDecode] = []
+    """Origins (``https://host:port``) allowed to call the API from a browser and to open WebSockets; none: CORS off."""
+    allowed_hosts: Annotated[list[str], NoDecode] = []
+    """Host names the server answers to besides loopback and ``host`` (guards against DNS rebinding)."""
+    max_body_bytes: int = Field(1_048_576, ge=1024, le=1 << 30)
+    """Largest request body accepted by the API (uploads: ``max_upload_bytes``)."""
+    max_upload_bytes: int = Field(20 * 1_048_576, ge=1024, le=1 << 31)
     event_history: int = Field(1000, ge=10, le=1_000_000)
     """Events kept in memory for replay and feeds."""
     metrics_interval_s: float = Field(1.0, gt=0, le=3600)
@@ -95,12 +109,35 @@ class Settings(BaseSettings):
     def is_loopback(self) -> bool:
         return self.host in ('127.0.0.1', 'localhost', '::1') or self.host.startswith('127.')
 
-    def check_exposure(self) -> None:
-        """Refuse to serve beyond this machine without a token."""
-        if not self.is_loopback and self.api_token is None:
-            raise ValueError(f'refusing to listen on {self.host} without authentication: set ORACLE_API_TOKEN '
-                             '(e.g. ORACLE_API_TOKEN=$(python3 -c "import secrets; print(secrets.token_urlsafe(32))")) '
-                             'or keep the default --host 127.0.0.1')
+    @property
+    def is_https(self) -> bool:
+        return self.https or self.ssl_certfile is not None
+
+    def check_exposure(self, *, auth_configured: bool) -> None:
+        """Refuse to serve beyond this machine while no user or token exists."""
+        if not self.is_loopback and not auth_configured:
+            raise ValueError(
+                f'refusing to listen on {self.host} without authentication: add a user '
+                f'(`oracle-trader users add NAME --role operator --data-dir {self.data_dir}`), or a token '
+                f'(`oracle-trader tokens add NAME --role operator --data-dir {self.data_dir}`, or '
+                'ORACLE_API_TOKEN=$(python3 -c "import secrets; print(secrets.token_urlsafe(32))")), '
+                'or keep the default --host 127.0.0.1')
+
+    @field_validator('cors_origins', mode='before')
+    @classmethod
+    def _split_origins(cls, value: Any) -> list[str]:
+        items = value.split(',') if isinstance(value, str) else list(value)
+        origins = [str(i).strip().rstrip('/') for i in items if str(i).strip()]
+        for origin in origins:
+            if not re.match(r'^https?://[A-Za-z0-9.\-\[\]:]+$', origin):
+                raise ValueError(f'invalid origin {origin!r}: use scheme://host[:port], e.g. https://bot.example.com')
+        return origins
+
+    @field_validator('allowed_hosts', mode='before')
+    @classmethod
+    def _split_hosts(cls, value: Any) -> list[str]:
+        items = value.split(',') if isinstance(value, str) else list(value)
+        return [str(i).strip().lower() for i in items if str(i).strip()]
 
     @field_validator('symbols', mode='before')
     @classmethod

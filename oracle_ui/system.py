@@ -8,7 +8,8 @@ import time
 from dataclasses import dataclass, field
 
 from . import runtime
-from .access import Access
+from .access import Access, weak_secret_warnings
+from .accounts import Accounts
 from .api.connections import ConnectionManager, WsConfig
 from .bus import EventBus
 from .control import BotController
@@ -92,7 +93,10 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None) -> Syste
     engine = TradingEngine(settings=settings, feed=feed, broker=broker, risk=RiskManager(settings.risk),
                            strategy=strategy, store=store, bus=bus)
     controller = BotController(engine, bus)
-    access = Access([settings.api_token.get_secret_value()] if settings.api_token else [])
+    config_token = settings.api_token.get_secret_value() if settings.api_token else None
+    access = Access(Accounts(store.engine), config_token)
+    for warning in weak_secret_warnings(config_token):
+        log.warning(warning)
     connections = ConnectionManager(bus, WsConfig(heartbeat_s=settings.ws_heartbeat_s, timeout_s=settings.ws_timeout_s,
                                                   cleanup_s=settings.ws_cleanup_s), is_token_valid=access.is_valid)
 

@@ -11,6 +11,7 @@ from nicegui import events, run, ui
 from components.frame import frame
 from components.param_form import ParamForm
 from components.price_chart import PriceChart
+from components.session import guarded_page, page_principal
 from components.viewer import Viewer
 from oracle_ui import reports
 from oracle_ui.backtest import BacktestConfig, BacktestResult, run_backtest
@@ -34,12 +35,13 @@ def sample_files() -> dict[str, Path]:
 def register(system: System) -> None:
     uploads = system.settings.data_dir / 'uploads'
 
-    @ui.page('/backtest')
+    @guarded_page(system, '/backtest')
     async def backtest_page() -> None:
+        who = page_principal(system)
         viewer = Viewer()
         files = {**sample_files(), **{f'upload: {p.name}': p for p in sorted(uploads.glob('*.csv'))}}
         job = {'done': 0, 'total': 1, 'running': False}
-        with frame('Backtest'):
+        with frame('Backtest', who):
             with ui.card().classes('w-full'):
                 with ui.row().classes('items-end gap-3 flex-wrap'):
                     strategy = ui.select(list(STRATEGIES), value='sma_cross', label='Strategy').classes('w-48') \

@@ -10,10 +10,12 @@ from components.events_feed import EventsFeed
 from components.frame import frame
 from components.metric_card import MetricCard
 from components.price_chart import PriceChart
+from components.session import acting_principal, guarded_page, origin, page_principal
 from components.tables import POSITION_COLUMNS, TRADE_COLUMNS, local_time, position_row, trade_row
 from components.viewer import Viewer
 from oracle_ui import formatting as fmt
 from oracle_ui import reports
+from oracle_ui.accounts import Principal
 from oracle_ui.api.schemas import CandleOut
 from oracle_ui.events import Event, EventType
 from oracle_ui.state import shared_state
@@ -50,13 +52,14 @@ def toast(event: Event) -> tuple[str, str] | None:
 
 
 def register(system: System) -> None:
-    @ui.page('/')
+    @guarded_page(system, '/')
     async def dashboard() -> None:
+        who = page_principal(system)
         client = ui.context.client
         viewer = Viewer()
         bot = shared_state.bot
-        with frame('Dashboard'):
-            _controls(system)
+        with frame('Dashboard', who):
+            _controls(system, who)
             with ui.grid().classes('w-full gap-3 grid-cols-2 md:grid-cols-5'):
                 cards = {
                     'cpu_percent': MetricCard('CPU', bot, 'cpu_percent', lambda v: f'{v:.1f} %'),
@@ -131,14 +134,16 @@ def register(system: System) -> None:
                 equity_last = [curve[-1].time if curve else 0.0]
 
             ui.label('Open positions').classes('text-lg')
-            positions = ui.table(columns=POSITION_COLUMNS, rows=[], row_key='symbol').classes('w-full') \
+            columns = POSITION_COLUMNS if who.can_control else [c for c in POSITION_COLUMNS if c['name'] != 'close']
+            positions = ui.table(columns=columns, rows=[], row_key='symbol').classes('w-full') \
                 .props('dense flat wrap-cells').mark('positions-table')
-            positions.add_slot('body-cell-close', '''
-                <q-td :props="props"><q-btn size="sm" color="negative" label="Close" dense
-                 @click="() => $parent.$emit('close', props.row.symbol)" /></q-td>''')
-            positions.on('close', lambda e: _confirm_close(system, e.args))
-            ui.button('Close all', color='negative', on_click=lambda: _confirm_close(system, None)) \
-                .mark('close-all').bind_enabled_from(bot, 'open_positions', backward=bool)
+            if who.can_control:  # hidden from viewers; the server refuses them anyway
+                positions.add_slot('body-cell-close', '''
+                    <q-td :props="props"><q-btn size="sm" color="negative" label="Close" dense
+                     @click="() => $parent.$emit('close', props.row.symbol)" /></q-td>''')
+                positions.on('close', lambda e: _confirm_close(system, e.args))
+                ui.button('Close all', color='negative', on_click=lambda: _confirm_close(system, None)) \
+                    .mark('close-all').bind_enabled_from(bot, 'open_positions', backward=bool)
             ui.label('Recent trades').classes('text-lg')
             trades = ui.table(columns=TRADE_COLUMNS, rows=[], row_key='id').classes('w-full') \
                 .props('dense flat wrap-cells').mark('trades-table')
@@ -232,11 +237,19 @@ def _update_chart(system: System, chart: dict, symbol: str, timeframe: str, regi
         plot.show_levels(reports.open_position(position, system.engine.broker.commission) if position else None)
 
 
-def _controls(system: System) -> None:
+def _controls(system: System, who: Principal) -> None:
     bot = shared_state.bot
+    if not who.can_control:
+        with ui.row().classes('items-center gap-2'):
+            ui.label().bind_text_from(bot, 'state', backward=lambda s: f'Bot {s}').classes('text-lg')
+            ui.label('read-only view: controls need an operator login').classes('text-sm opacity-70') \
+                .mark('read-only-note')
+        return
 
     async def run(action: str) -> None:
-        result = await system.controller.run(action, reason='dashboard', actor='dashboard', origin='ui')
+        if (actor := acting_principal(system)) is None:
+            return
+        result = await system.controller.run(action, reason='dashboard', who=actor, origin=origin())
         ui.notify(result.message, type='positive' if result.success else 'negative')
 
     async def confirm_then(action: str) -> None:
@@ -268,13 +281,13 @@ async def _confirm_close(system: System, symbol: str | None) -> None:
         with ui.row():
             ui.button('Cancel', on_click=lambda: dialog.submit(False)).props('flat')
             ui.button('Close', color='negative', on_click=lambda: dialog.submit(True)).mark('confirm-close')
-    if not await dialog:
+    if not await dialog or (actor := acting_principal(system)) is None:
         return
-    if symbol:
-        trade = system.engine.close_position(symbol, 'closed from the dashboard')
-        closed = [trade] if trade else []
-    else:
-        closed = system.engine.close_all('closed all from the dashboard')
+    try:
+        closed = system.controller.close_positions([symbol] if symbol else None, who=actor, origin=origin())
+    except PermissionError as problem:
+        ui.notify(str(problem), type='negative')
+        return
     if closed:
         ui.notify(f'closed {len(closed)} position(s), PnL {sum(t.pnl for t in closed):+,.2f}', type='positive')
     else:

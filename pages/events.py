@@ -9,6 +9,7 @@ from nicegui import ui
 from components.events_feed import TOPIC_STYLE
 from components.frame import frame
 from components.pager import Pager
+from components.session import guarded_page, page_principal
 from components.tables import local_time
 from components.viewer import Viewer
 from oracle_ui.events import SAMPLED_TYPES, EventType, Topic
@@ -22,11 +23,12 @@ COLUMNS = [{'name': n, 'label': label, 'field': n, 'align': 'left'} for n, label
 
 
 def register(system: System) -> None:
-    @ui.page('/events')
+    @guarded_page(system, '/events')
     async def events_page() -> None:
+        who = page_principal(system)
         viewer = Viewer()
         stored_types = sorted(t.value for t in EventType if t not in SAMPLED_TYPES)
-        with frame('Events'):
+        with frame('Events', who):
             ui.label('Every stored event (high-rate market ticks and metrics are kept in memory only).') \
                 .classes('text-sm opacity-70')
             with ui.row().classes('items-end gap-3 flex-wrap'):

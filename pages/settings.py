@@ -7,6 +7,7 @@ from nicegui import ui
 
 from components.frame import frame
 from components.param_form import ParamForm
+from components.session import acting_principal, guarded_page, origin, page_principal
 from oracle_ui import runtime
 from oracle_ui.engine.strategies import STRATEGIES
 from oracle_ui.settings import RiskSettings, parse_symbols
@@ -16,10 +17,11 @@ RISK_FIELDS = ('fixed_margin', 'margin_pct', 'risk_pct', 'max_positions', 'max_d
 
 
 def register(system: System) -> None:
-    @ui.page('/settings')
+    @guarded_page(system, '/settings')
     def settings_page() -> None:
+        who = page_principal(system)
         current = runtime.current(system)
-        with frame('Settings'):
+        with frame('Settings', who):
             with ui.card().classes('w-full'):
                 ui.label('Strategy').classes('text-lg')
                 strategy = ui.select(list(STRATEGIES), value=current.strategy, label='Strategy').classes('w-56') \
@@ -52,8 +54,13 @@ def register(system: System) -> None:
                     risk['max_positions'] = int(risk['max_positions'])
                 update = runtime.RuntimeSettingsUpdate(strategy=strategy.value,
                                                        strategy_params=form['params'].values, risk=risk)
+                if (actor := acting_principal(system)) is None:
+                    return
                 try:
-                    applied = await runtime.change(system, update, actor='dashboard', origin='ui')
+                    applied = await runtime.change(system, update, who=actor, origin=origin())
+                except PermissionError as problem:
+                    ui.notify(str(problem), type='negative')
+                    return
                 except runtime.SettingsError as problem:
                     error.set_text(str(problem))
                     ui.notify('settings not saved: see the message below', type='negative')
@@ -61,7 +68,9 @@ def register(system: System) -> None:
                 error.set_text('')
                 ui.notify(f'saved and applied: {applied.strategy}, {applied.risk.sizing} sizing', type='positive')
 
-            ui.button('Save and apply', icon='save', on_click=save).mark('settings-save')
+            ui.button('Save and apply', icon='save', on_click=save).mark('settings-save').set_enabled(who.can_control)
+            if not who.can_control:
+                ui.label('read-only view: changing settings needs an operator login').classes('text-sm opacity-70')
 
             with ui.card().classes('w-full'):
                 ui.label('Symbols (from the next start)').classes('text-lg')
@@ -76,9 +85,16 @@ def register(system: System) -> None:
                         symbols_note.set_text(str(problem))
                         symbols_note.classes(replace='text-sm text-negative')
                         return
-                    runtime.save_symbols(system, chosen, actor='dashboard', origin='ui')
+                    if (actor := acting_principal(system)) is None:
+                        return
+                    try:
+                        runtime.save_symbols(system, chosen, who=actor, origin=origin())
+                    except PermissionError as problem:
+                        ui.notify(str(problem), type='negative')
+                        return
                     symbols_note.set_text(f'saved: {", ".join(chosen)} — restart the app to trade them')
                     symbols_note.classes(replace='text-sm text-positive')
 
-                ui.button('Save symbols', icon='save', on_click=save_symbols).mark('symbols-save')
+                ui.button('Save symbols', icon='save', on_click=save_symbols).mark('symbols-save') \
+                    .set_enabled(who.can_control)
             ui.label(f'Risk defaults: {RiskSettings().model_dump()}').classes('text-xs opacity-50')

@@ -10,6 +10,7 @@ from nicegui import ui
 
 from components.frame import frame
 from components.pager import Pager
+from components.session import guarded_page, page_principal
 from components.tables import TRADE_COLUMNS, trade_row
 from components.viewer import Viewer
 from oracle_ui.engine.models import Trade
@@ -27,10 +28,11 @@ def _day_start(text: str | None, viewer: Viewer) -> float | None:
 
 
 def register(system: System) -> None:
-    @ui.page('/trades')
+    @guarded_page(system, '/trades')
     async def trades_page() -> None:
+        who = page_principal(system)
         viewer = Viewer()
-        with frame('Trades'):
+        with frame('Trades', who):
             with ui.row().classes('items-end gap-3 flex-wrap'):
                 symbol = ui.select(['all', *system.engine.symbols], value='all', label='Symbol').classes('w-36') \
                     .mark('filter-symbol')

@@ -9,5 +9,6 @@ def oracle_env(tmp_path, monkeypatch):
     monkeypatch.setenv('ORACLE_DATA_DIR', str(tmp_path / 'data'))
     monkeypatch.setenv('ORACLE_SPEED', '300')
     monkeypatch.setenv('ORACLE_SHOW', 'false')
+    monkeypatch.setenv('ORACLE_ALLOWED_HOSTS', 'test')  # the host name of NiceGUI's simulated `user` client
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -178,7 +178,7 @@ async def test_settings_are_validated_applied_persisted_and_audited(server, http
     assert body['risk']['max_positions'] == 2 and body['risk']['fixed_margin'] == 10
     assert server.system.engine.strategy.name == 'sma_cross' and server.system.engine.risk.settings.max_positions == 2
     audit = (await http.get('/events', params={'type': 'settings_changed'})).json()['events'][-1]
-    assert audit['topic'] == 'audit' and audit['data']['actor'] == 'api'
+    assert audit['topic'] == 'audit' and audit['data']['actor'] == 'local'
     assert audit['data']['details']['changes']['strategy'] == {'from': 'regime', 'to': 'sma_cross'}
     for bad, message in (({'strategy': 'nope'}, "unknown strategy 'nope'"),
                          ({'strategy_params': {'fast': 50}}, 'fast (50) must be smaller than slow (12)'),

@@ -9,10 +9,12 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from oracle_ui.accounts import Role
 from oracle_ui.events import EventType
 
 from .apiserver import running_server
 
+CONFIG_TOKEN = 'cfg-' + secrets.token_urlsafe(24)
 FAST = {'ws_heartbeat_s': 30, 'ws_timeout_s': 120, 'ws_cleanup_s': 60}
 
 
@@ -86,7 +88,7 @@ async def test_original_client_messages_and_replies(server) -> None:
         assert reply['command'] == 'stop' and reply['status'] == 'completed' and reply['state'] == 'stopped'
         assert server.system.controller.state.value == 'stopped'
         assert audit['topic'] == 'audit' and audit['data']['action'] == 'stop'
-        assert audit['data']['actor'] == f"ws:{info['client_id']}"
+        assert audit['data']['actor'] == 'local' and audit['data']['origin'].startswith('127.0.0.1:')
 
 
 async def test_events_arrive_as_envelopes_only_on_subscribed_topics(server) -> None:
@@ -265,24 +267,38 @@ async def test_client_ids_cannot_be_taken_over(server) -> None:
         assert b['requested_client_id_refused'] == 'alice'
 
 
-async def test_websocket_tokens_checked_on_handshake_and_when_withdrawn(tmp_path) -> None:
-    async with running_server(tmp_path, api_token='tok-123', ws_cleanup_s=0.2) as server:
+async def test_websocket_tokens_in_url_header_or_first_message_and_withdrawal(tmp_path) -> None:
+    async with running_server(tmp_path, api_token=CONFIG_TOKEN, ws_cleanup_s=0.2) as server:
+        viewer_token = server.system.access.accounts.add_token('watcher', Role.VIEWER)
         with pytest.raises(InvalidStatus) as refused:
-            async with connect(f'{server.ws_base}/dashboard/ws/dashboard'):
-                pass
-        assert refused.value.response.status_code == 403
-        with pytest.raises(InvalidStatus):
             async with connect(f'{server.ws_base}/dashboard/ws/dashboard?token=wrong'):
                 pass
-        async with connect(f'{server.ws_base}/dashboard/ws/monitor?token=tok-123') as ws:
+        assert refused.value.response.status_code == 403
+        for first in ({'type': 'ping'}, {'type': 'auth', 'token': 'not-a-token'}):
+            async with connect(f'{server.ws_base}/dashboard/ws/dashboard') as ws:
+                await ws.send(json.dumps(first))
+                with pytest.raises(ConnectionClosed) as closed:
+                    await recv(ws)
+                assert closed.value.rcvd.code == 1008
+                assert closed.value.rcvd.reason == ('invalid token' if first['type'] == 'auth' else
+                                                    'authentication required: send {"type": "auth", "token": '
+                                                    '"..."} first or connect with ?token=')
+        async with connect(f'{server.ws_base}/dashboard/ws/monitor') as ws:
+            await ws.send(json.dumps({'type': 'auth', 'token': viewer_token}))
+            assert await recv(ws) == {'type': 'auth_ok', 'role': 'viewer'}
             await greet(ws)
-            server.system.access.set_tokens(['a-new-token'])
+            await ws.send(json.dumps({'type': 'trading_command', 'command': 'stop'}))
+            reply = await recv_until(ws, lambda m: m['type'] == 'trading_command_received')
+            assert reply['success'] is False and reply['status'] == 'failed'
+            assert reply['message'] == 'forbidden: token:watcher has the viewer role; control needs an operator'
+            assert server.system.controller.state.value != 'stopped'
+            server.system.access.accounts.remove_token('watcher')
             with pytest.raises(ConnectionClosed) as closed:
                 while True:
                     await recv(ws)
-            assert closed.value.rcvd.code == 1008
+            assert closed.value.rcvd.code == 1008 and closed.value.rcvd.reason == 'token no longer valid'
         async with connect(f'{server.ws_base}/dashboard/ws/monitor',
-                           additional_headers={'Authorization': 'Bearer a-new-token'}) as ws:
+                           additional_headers={'Authorization': f'Bearer {CONFIG_TOKEN}'}) as ws:
             assert (await recv(ws))['type'] == 'connection_established'
 
 

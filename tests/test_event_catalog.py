@@ -16,15 +16,17 @@ CORE = Path(__file__).parent.parent / 'oracle_ui'
 
 
 def _published_types() -> set[str]:
-    """EventType members handed to a call (``publish`` or a helper that publishes) or sat in a dispatch table,
-    anywhere in the core but the module that declares them."""
+    """EventType members handed to a call (``publish`` or a helper that publishes), the default of a publishing
+    helper's parameter, or sat in a dispatch table, anywhere in the core but the module that declares them."""
     found = set()
     for path in CORE.rglob('*.py'):
         if path.name == 'events.py':
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call):
-                candidates = node.args
+                candidates = [*node.args, *(k.value for k in node.keywords)]
+            elif isinstance(node, ast.arguments):
+                candidates = [*node.defaults, *(d for d in node.kw_defaults if d is not None)]
             elif isinstance(node, ast.Dict):
                 candidates = node.values
             else:

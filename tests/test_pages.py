@@ -122,7 +122,8 @@ async def test_settings_reject_bad_input_and_apply_good_changes(user: User) -> N
     await user.open('/events')
     table = user.find(marker='events-table').elements.pop()
     audit = [r for r in table.rows if r['type'] == 'settings_changed']
-    assert audit and audit[0]['topic'] == 'audit' and 'dashboard change_settings from ui' in audit[0]['summary']
+    assert audit and audit[0]['topic'] == 'audit'
+    assert audit[0]['summary'] == 'local change_settings from ui 127.0.0.1: ok'
 
 
 async def test_backtest_runs_a_sample_and_rejects_bad_parameters(user: User) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 from starlette.websockets import WebSocket, WebSocketState
 
+from ..accounts import Principal
 from ..bus import EventBus
 from ..events import ClientInfo, Event, EventType, Topic
 from .messages import MAX_MESSAGE_BYTES
@@ -82,6 +83,7 @@ class Connection:
     id: str
     endpoint: Endpoint
     token: str | None
+    principal: Principal
     manager: ConnectionManager
     topics: set[Topic] = field(default_factory=set)
     connected_at: float = field(default_factory=time.time)
@@ -241,8 +243,10 @@ class ConnectionManager:
             return requested
         return uuid.uuid4().hex[:16]
 
-    def add(self, ws: WebSocket, endpoint: Endpoint, requested_id: str | None, token: str | None) -> Connection:
-        connection = Connection(ws=ws, id=self.new_id(requested_id), endpoint=endpoint, token=token, manager=self,
+    def add(self, ws: WebSocket, endpoint: Endpoint, requested_id: str | None, token: str | None,
+            principal: Principal) -> Connection:
+        connection = Connection(ws=ws, id=self.new_id(requested_id), endpoint=endpoint, token=token,
+                                principal=principal, manager=self,
                                 topics=set(endpoint.topics))
         self.connections[connection.id] = connection
         self.total_connected += 1

@@ -69,14 +69,23 @@ class TradingCommand(_Message):
     command: Literal['start', 'stop', 'restart']
 
 
+class Auth(_Message):
+    """The token, as the first message, for clients that cannot put it in the URL or a header."""
+
+    type: Literal['auth']
+    token: str = Field(min_length=1, max_length=4096)
+
+
 class Replay(_Message):
     type: Literal['replay']
     since_id: int = Field(ge=0)
 
 
-ClientMessage = Annotated[Subscribe | Unsubscribe | Ping | Pong | GetStatus | GetEvents | TradingCommand | Replay,
-                          Field(discriminator='type')]
-MESSAGE_TYPES = ('subscribe', 'unsubscribe', 'ping', 'pong', 'get_status', 'get_events', 'trading_command', 'replay')
+ClientMessage = Annotated[
+    Subscribe | Unsubscribe | Ping | Pong | GetStatus | GetEvents | TradingCommand | Replay | Auth,
+    Field(discriminator='type')]
+MESSAGE_TYPES = ('subscribe', 'unsubscribe', 'ping', 'pong', 'get_status', 'get_events', 'trading_command', 'replay',
+                 'auth')
 client_message = TypeAdapter(ClientMessage)
 
 
@@ -85,7 +94,7 @@ class BadMessage(ValueError):
 
 
 def parse_client_message(text: str) -> Subscribe | Unsubscribe | Ping | Pong | GetStatus | GetEvents | \
-        TradingCommand | Replay:
+        TradingCommand | Replay | Auth:
     """Validate one text frame; raises :class:`BadMessage` naming the problem."""
     try:
         raw = orjson.loads(text)

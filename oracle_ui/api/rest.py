@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Annotated
 
 import orjson
@@ -10,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from .. import reports, runtime
 from ..access import bearer_token
+from ..accounts import Principal
 from ..control import ACTIONS
 from ..events import EventType, Notification, Topic
 from . import schemas as s
@@ -20,8 +22,7 @@ from .ws import serve_websocket
 if TYPE_CHECKING:
     from ..system import System
 
-ERRORS = {400: {'model': s.ErrorResponse}, 401: {'model': s.ErrorResponse}, 404: {'model': s.ErrorResponse},
-          422: {'model': s.ErrorResponse}}
+ERRORS = {code: {'model': s.ErrorResponse} for code in (400, 401, 403, 404, 413, 422, 429)}
 
 
 def build_router(system: System) -> APIRouter:
@@ -31,11 +32,28 @@ def build_router(system: System) -> APIRouter:
     they read (FastAPI would run plain ``def`` ones in a thread pool, racing the engine).
     """
 
-    async def require_token(request: Request) -> None:
-        if not system.access.is_valid(bearer_token(request.headers.get('authorization'))):
-            raise HTTPException(401, 'missing or invalid bearer token', headers={'WWW-Authenticate': 'Bearer'})
+    access = system.access
 
-    api = APIRouter(prefix='/dashboard/api', tags=['dashboard'], dependencies=[Depends(require_token)],
+    async def principal(request: Request) -> Principal:
+        """The caller named by the bearer token; 401 without a valid one, 429 while the client is locked out."""
+        client = request.client.host if request.client else 'unknown'
+        if (wait := access.throttle.retry_after(client)) > 0:
+            raise HTTPException(429, f'too many failed attempts; retry in {wait:.0f} s',
+                                headers={'Retry-After': str(math.ceil(wait))})
+        who = access.resolve(bearer_token(request.headers.get('authorization')))
+        if who is None:
+            access.token_failure(client)
+            raise HTTPException(401, 'missing or invalid bearer token', headers={'WWW-Authenticate': 'Bearer'})
+        return who
+
+    async def operator(who: Principal = Depends(principal)) -> Principal:
+        """The caller, who must hold the operator role (403 for viewers)."""
+        if not who.can_control:
+            raise HTTPException(403, f'forbidden: {who.label} has the viewer role; this needs an operator')
+        return who
+
+    as_operator = Depends(operator)
+    api = APIRouter(prefix='/dashboard/api', tags=['dashboard'], dependencies=[Depends(principal)],
                     responses=ERRORS)
 
     @api.get('/dashboard-data', response_model=s.DashboardData)
@@ -57,29 +75,29 @@ def build_router(system: System) -> APIRouter:
         return s.WebSocketStats(**system.connections.stats())
 
     @api.post('/bot-control/{action}', response_model=s.ControlResponse)
-    async def bot_control(action: str, request: Request) -> s.ControlResponse:
+    async def bot_control(action: str, request: Request, who: Principal = as_operator) -> s.ControlResponse:
         """Start, stop or restart the bot; asking for the current state succeeds and says so."""
         if action not in ACTIONS:
             raise HTTPException(400, f'unknown action {action!r}; allowed: {", ".join(ACTIONS)}')
-        result = await system.controller.run(action, reason='api', actor='api', origin=_client(request))
+        result = await system.controller.run(action, reason='api', who=who, origin=_client(request))
         return s.ControlResponse(success=result.success, message=result.message, action=result.action,
                                  state=result.state.value)
 
     @api.post('/positions/close-all', response_model=s.CloseResponse)
-    async def close_all() -> s.CloseResponse:
+    async def close_all(request: Request, who: Principal = as_operator) -> s.CloseResponse:
         """Close every open position at market now; the bot keeps running unless stopped."""
-        trades = system.engine.close_all('closed all via the API')
+        trades = system.controller.close_positions(None, who=who, origin=_client(request))
         message = f'closed {len(trades)} position(s)' if trades else 'no open positions'
         return s.CloseResponse(success=True, message=message, closed=[_closed(t) for t in trades])
 
     @api.post('/positions/{symbol:path}/close', response_model=s.CloseResponse)
-    async def close_position(symbol: str) -> s.CloseResponse:
+    async def close_position(symbol: str, request: Request, who: Principal = as_operator) -> s.CloseResponse:
         """Close one symbol's position at market now (``BTC/USDT``, ``BTC-USDT`` or ``BTCUSDT``)."""
         name = _symbol(system, symbol)
-        trade = system.engine.close_position(name, 'closed via the API')
-        if trade is None:
+        trades = system.controller.close_positions([name], who=who, origin=_client(request))
+        if not trades:
             raise HTTPException(404, f'no open position on {name}')
-        return s.CloseResponse(success=True, message=f'closed {name}', closed=[_closed(trade)])
+        return s.CloseResponse(success=True, message=f'closed {name}', closed=[_closed(t) for t in trades])
 
     @api.get('/settings', response_model=s.SettingsResponse)
     async def get_settings() -> s.SettingsResponse:
@@ -87,10 +105,11 @@ def build_router(system: System) -> APIRouter:
         return s.SettingsResponse(settings=runtime.current(system), strategies=runtime.strategy_catalog())
 
     @api.put('/settings', response_model=s.SettingsResponse)
-    async def put_settings(update: runtime.RuntimeSettingsUpdate, request: Request) -> s.SettingsResponse:
+    async def put_settings(update: runtime.RuntimeSettingsUpdate, request: Request, who: Principal = as_operator) \
+            -> s.SettingsResponse:
         """Change strategy, parameters or risk limits; validated, applied between bot transitions, persisted."""
         try:
-            await runtime.change(system, update, actor='api', origin=_client(request))
+            await runtime.change(system, update, who=who, origin=_client(request))
         except runtime.SettingsError as error:
             raise HTTPException(422, str(error)) from None
         return s.SettingsResponse(settings=runtime.current(system), strategies=runtime.strategy_catalog())
@@ -128,7 +147,7 @@ def build_router(system: System) -> APIRouter:
             raise HTTPException(400, str(error)) from None
 
     @api.post('/emit-test-event', response_model=s.EmitResponse, status_code=200)
-    async def emit_test_event(request: Request) -> JSONResponse:
+    async def emit_test_event(request: Request, _who: Principal = as_operator) -> JSONResponse:
         """Without a body: the original's test notification. With ``{"type", "data"}``: that event through the
         real bus (``data`` unchanged, ``test: true``, ``source: "test"``), never persisted, never trading."""
         raw = await request.body()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import TYPE_CHECKING
 
+import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..access import bearer_token
+from ..accounts import Principal
 from ..events import Event
 from . import messages as m
 from .connections import Connection, Endpoint, envelope
@@ -17,15 +20,30 @@ if TYPE_CHECKING:
     from ..system import System
 
 
+AUTH_TIMEOUT_S = 10.0
+"""How long a client without a token in the URL or header has to send ``{"type": "auth", "token": ...}``."""
+
+
 async def serve_websocket(ws: WebSocket, endpoint: Endpoint, system: System) -> None:
     """Run one client connection from handshake to close."""
+    access = system.access
+    client = ws.client.host if ws.client else 'unknown'
     token = ws.query_params.get('token') or bearer_token(ws.headers.get('authorization'))
-    if not system.access.is_valid(token):
-        await ws.close(code=1008, reason='missing or invalid token')  # before accept: the client sees HTTP 403
+    if access.throttle.retry_after(client) > 0:
+        await ws.close(code=1008, reason='too many failed attempts; retry later')  # before accept: HTTP 403
+        return
+    who = access.resolve(token)
+    if token and who is None:
+        access.token_failure(client)
+        await ws.close(code=1008, reason='invalid token')  # before accept: the client sees HTTP 403
         return
     await ws.accept()
+    if who is None:
+        token, who = await _first_message_auth(ws, system, client)
+        if who is None:
+            return
     manager = system.connections
-    connection = manager.add(ws, endpoint, ws.query_params.get('client_id'), token)
+    connection = manager.add(ws, endpoint, ws.query_params.get('client_id'), token, who)
     topics_error = _initial_topics(connection, ws.query_params.get('topics'))
     requested = ws.query_params.get('client_id')
     connection.send_json({
@@ -96,9 +114,12 @@ async def _handle(connection: Connection, message: object, system: System) -> No
             events = system.bus.recent(type_=message.event_type, limit=message.limit)
             connection.send_json({'type': 'events_response', 'events': [envelope(e) for e in events],
                                   'count': len(events)})
+        case m.Auth():
+            connection.send_json({'type': 'auth_ok', 'role': connection.principal.role.value,
+                                  'message': 'already authenticated'})
         case m.TradingCommand():
             result = await system.controller.run(message.command, reason='websocket command',
-                                                  actor=f'ws:{connection.id}', origin=_origin(connection))
+                                                  who=connection.principal, origin=_origin(connection))
             connection.send_json({'type': 'trading_command_received', 'command': message.command,
                                   'status': 'completed' if result.success else 'failed', 'success': result.success,
                                   'message': result.message, 'state': result.state.value})
@@ -108,6 +129,32 @@ async def _handle(connection: Connection, message: object, system: System) -> No
                 return system.store.events(since_id=after_id, until_id=until_id, limit=1_000_000)
 
             await system.connections.replay(connection, message.since_id, stored)
+
+
+async def _first_message_auth(ws: WebSocket, system: System, client: str) -> tuple[str | None, Principal | None]:
+    """Wait for ``{"type": "auth", "token": ...}``; on anything else close with 1008 and a reason."""
+    reason = 'authentication required: send {"type": "auth", "token": "..."} first or connect with ?token='
+    try:
+        message = await asyncio.wait_for(ws.receive(), AUTH_TIMEOUT_S)
+    except TimeoutError:
+        message = {'type': 'websocket.receive'}
+    if message['type'] == 'websocket.disconnect':
+        return None, None
+    text = message.get('text')
+    parsed = None
+    if text is not None and len(text) <= m.MAX_MESSAGE_BYTES:
+        with contextlib.suppress(m.BadMessage):
+            parsed = m.parse_client_message(text)
+    who = system.access.resolve(parsed.token) if isinstance(parsed, m.Auth) else None
+    if who is None:
+        if isinstance(parsed, m.Auth):
+            system.access.token_failure(client)
+            reason = 'invalid token'
+        with contextlib.suppress(RuntimeError):
+            await ws.close(code=1008, reason=reason)
+        return None, None
+    await ws.send_text(orjson.dumps({'type': 'auth_ok', 'role': who.role.value}).decode())
+    return parsed.token, who
 
 
 def _initial_topics(connection: Connection, text: str | None) -> str:

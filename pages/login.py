@@ -1,0 +1,67 @@
+"""``/login`` and ``/logout``: password sign-in with a per-client lock after repeated failures."""
+
+from __future__ import annotations
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from components import session
+from oracle_ui import audit
+from oracle_ui.system import System
+
+
+def safe_target(redirect_to: str) -> str:
+    """Only paths on this server (no ``//host`` or ``\\``): a login link cannot send people elsewhere."""
+    if redirect_to.startswith('/') and not redirect_to.startswith('//') and '\\' not in redirect_to:
+        return redirect_to
+    return '/'
+
+
+def register(system: System) -> None:
+    access = system.access
+
+    @ui.page('/login')
+    def login(redirect_to: str = '/') -> RedirectResponse | None:
+        target = safe_target(redirect_to)
+        if session.current_principal(system) is not None:
+            return RedirectResponse(target)
+        ui.page_title('Log in · Oracle Trader')
+        client_ip = ui.context.client.ip or 'unknown'
+
+        async def try_login() -> None:
+            if (wait := access.throttle.retry_after(client_ip)) > 0:
+                message.set_text(f'too many failed attempts: try again in {wait:.0f} s')
+                return
+            button.disable()
+            try:
+                who = await access.login(username.value or '', password.value or '', client_ip)
+            finally:
+                button.enable()
+            audit.record(system.bus, who=who or (username.value or '')[:64], action='login', origin=f'ui {client_ip}',
+                         result='ok' if who else 'denied')
+            if who is None:
+                password.set_value('')
+                message.set_text('invalid username or password')
+                return
+            session.sign_in(who)
+            ui.navigate.to(target)
+
+        with ui.card().classes('absolute-center w-80 max-w-full'):
+            ui.label('Oracle Trader').classes('text-xl font-bold')
+            ui.badge('PAPER TRADING', color='amber').props('text-color=black')
+            username = ui.input('Username').props('autocomplete=username autofocus maxlength=64').classes('w-full') \
+                .mark('login-username')
+            password = ui.input('Password', password=True, password_toggle_button=True) \
+                .props('autocomplete=current-password maxlength=1024').classes('w-full').mark('login-password') \
+                .on('keydown.enter', try_login)
+            button = ui.button('Log in', on_click=try_login).classes('w-full').mark('login-button')
+            message = ui.label().classes('text-negative text-sm').mark('login-message')
+        return None
+
+    @ui.page('/logout')
+    def logout() -> RedirectResponse:
+        who = session.current_principal(system)
+        if who is not None and who.kind == 'user':
+            audit.record(system.bus, who=who, action='logout', origin=f'ui {ui.context.client.ip}', result='ok')
+        session.sign_out()
+        return RedirectResponse('/login')
