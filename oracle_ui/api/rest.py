@@ -9,7 +9,7 @@ import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, WebSocket
 from fastapi.responses import JSONResponse
 
-from .. import reports, runtime
+from .. import audit, reports, runtime
 from ..access import bearer_token
 from ..accounts import Principal
 from ..control import ACTIONS
@@ -46,9 +46,11 @@ def build_router(system: System) -> APIRouter:
             raise HTTPException(401, 'missing or invalid bearer token', headers={'WWW-Authenticate': 'Bearer'})
         return who
 
-    async def operator(who: Principal = Depends(principal)) -> Principal:
-        """The caller, who must hold the operator role (403 for viewers)."""
+    async def operator(request: Request, who: Principal = Depends(principal)) -> Principal:
+        """The caller, who must hold the operator role (403 for viewers; the attempt is audited)."""
         if not who.can_control:
+            audit.record(system.bus, who=who, action=f'{request.method} {request.url.path}', origin=_client(request),
+                         result='denied', details={'reason': 'viewer role'})
             raise HTTPException(403, f'forbidden: {who.label} has the viewer role; this needs an operator')
         return who
 

@@ -1,0 +1,123 @@
+"""Logins, roles and sessions on the NiceGUI pages, through the simulated user (checks happen on the server)."""
+
+import asyncio
+
+import pytest
+from nicegui import app
+from nicegui.testing import User
+
+from oracle_ui.accounts import Accounts, Role
+from oracle_ui.store import Store
+
+PASSWORD = 'correct horse battery staple'
+
+
+@pytest.fixture
+def accounts(oracle_env):
+    """alice (operator) and victor (viewer) in the data directory main.py is about to open."""
+    store = Store(oracle_env / 'data' / 'oracle.db')
+    accounts = Accounts(store.engine)
+    accounts.add_user('alice', PASSWORD, Role.OPERATOR)
+    accounts.add_user('victor', PASSWORD, Role.VIEWER)
+    store.close()
+
+
+def system():
+    return app.state.system
+
+
+def login_attempts() -> list[dict]:
+    return [e.data for e in system().bus.recent(type_='user_action') if e.data['action'] == 'login']
+
+
+async def log_in(user: User, name: str, password: str = PASSWORD) -> None:
+    """Submit the login form and wait until the server has judged the attempt."""
+    before = len(login_attempts())
+    user.find(marker='login-username').clear().type(name)
+    user.find(marker='login-password').clear().type(password)
+    user.find(marker='login-button').click()
+    await eventually(lambda: len(login_attempts()) > before)
+
+
+async def eventually(condition, timeout_s: float = 20.0) -> None:
+    for _ in range(int(timeout_s / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError('condition not met in time')
+
+
+async def test_pages_need_a_login_and_wrong_passwords_lock_the_client(accounts, user: User) -> None:
+    for path in ('/', '/trades', '/events', '/backtest', '/settings'):
+        await user.open(path)
+        await user.should_see('Log in')
+        await user.should_not_see('Bot control')
+    await log_in(user, 'alice', 'wrong password!')
+    await user.should_see('invalid username or password')
+    for _ in range(4):
+        await log_in(user, 'alice', 'wrong password!')
+    assert [a['result'] for a in login_attempts()] == ['denied'] * 5 and login_attempts()[0]['actor'] == 'alice'
+    user.find(marker='login-password').clear().type(PASSWORD)  # the right password, but the client is locked now
+    user.find(marker='login-button').click()
+    await user.should_see('too many failed attempts: try again in 60 s')
+    await user.should_not_see('Live events')
+    assert len(login_attempts()) == 5, 'a locked client does not get its password checked'
+
+
+async def test_operator_logs_in_controls_the_bot_and_logs_out(accounts, user: User) -> None:
+    await user.open('/settings')
+    await log_in(user, 'alice')
+    await user.should_see('Risk')  # back where the login started
+    await user.open('/')
+    await user.should_see('alice · operator')
+    await eventually(lambda: system().controller.state.value == 'running')
+    user.find(marker='stop-button').click()
+    await user.should_see(marker='confirm-stop')
+    user.find(marker='confirm-stop').click()
+    await eventually(lambda: system().controller.state.value == 'stopped')
+    audit = [e.data for e in system().bus.recent(type_='user_action') if e.data['action'] == 'stop'][-1]
+    assert audit['actor'] == 'alice' and audit['result'] == 'ok' and audit['origin'].startswith('ui ')
+    await user.open('/logout')
+    await user.should_see('Log in')
+    await user.open('/')
+    await user.should_see('Log in')
+
+
+async def test_a_viewer_sees_the_dashboard_without_controls(accounts, user: User) -> None:
+    await user.open('/')
+    await log_in(user, 'victor')
+    await user.should_see('read-only view: controls need an operator login')
+    await user.should_see('READ-ONLY')
+    await user.should_see('Process RSS')
+    await user.should_not_see('Close all')
+    await user.should_not_see(marker='stop-button')
+    await user.open('/settings')
+    assert not user.find(marker='settings-save').elements.pop().enabled
+
+
+async def test_a_demoted_users_open_page_cannot_stop_the_bot(accounts, user: User) -> None:
+    await user.open('/')
+    await log_in(user, 'alice')
+    await user.should_see('alice · operator')
+    await eventually(lambda: system().controller.state.value == 'running')
+    system().access.accounts.add_user('alice', PASSWORD, Role.VIEWER)  # demoted while the tab is open
+    user.find(marker='stop-button').click()
+    await user.should_see(marker='confirm-stop')
+    user.find(marker='confirm-stop').click()
+    await user.should_see('forbidden: alice has the viewer role; control needs an operator')
+    assert system().controller.state.value == 'running'
+    denied = [e.data for e in system().bus.recent(type_='user_action') if e.data['result'] == 'denied']
+    assert denied[-1]['actor'] == 'alice' and denied[-1]['action'] == 'stop'
+
+
+async def test_idle_sessions_expire(accounts, user: User, monkeypatch) -> None:
+    await user.open('/')
+    await log_in(user, 'alice')
+    await user.should_see('alice · operator')
+    system().settings.session_idle_minutes = 0.01  # 0.6 s
+    await asyncio.sleep(1.0)
+    user.find(marker='stop-button').click()
+    await user.should_see(marker='confirm-stop')
+    user.find(marker='confirm-stop').click()
+    await user.should_see('your session has expired')
+    assert system().controller.state.value == 'running'
