@@ -38,7 +38,7 @@ def live_app(data_dir: Path, *args: str, **env: str) -> Iterator[str]:
             if process.poll() is not None:
                 raise RuntimeError(f'the app exited with {process.returncode}; see {log.name}')
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f'{base}/dashboard/api/system-status', timeout=2).status_code == 200:
+                if httpx.get(f'{base}/dashboard/api/system-status', timeout=2).status_code in (200, 401):
                     break
             time.sleep(0.2)
         else:

@@ -7,6 +7,9 @@ import httpx
 import pytest
 from playwright.async_api import async_playwright
 
+from oracle_ui.accounts import Accounts, Role
+from oracle_ui.store import Store
+
 from ..liveapp import live_app
 
 CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
@@ -69,3 +72,37 @@ async def test_no_horizontal_overflow(browser, app_url, width) -> None:
         await page.wait_for_load_state('networkidle')
         overflow = await page.evaluate('() => document.documentElement.scrollWidth - window.innerWidth')
         assert overflow <= 1, f'{path} at {width} px overflows by {overflow} px'
+
+
+HOSTILE = '<img src=x onerror="window.pwned=1">'
+
+
+async def test_login_hostile_names_render_as_text_and_the_policy_blocks_nothing(browser, tmp_path) -> None:
+    store = Store(tmp_path / 'data' / 'oracle.db')
+    Accounts(store.engine).add_user('alice', 'correct horse battery staple', Role.OPERATOR)
+    store.close()
+    with live_app(tmp_path / 'data', ORACLE_SPEED='60') as base:
+        page = await browser.new_page()
+        violations: list[str] = []
+        page.on('console', lambda m: violations.append(m.text) if 'Content Security Policy' in m.text else None)
+        response = await page.goto(base + '/')
+        assert page.url.startswith(base + '/login')
+        assert "frame-ancestors 'none'" in response.headers['content-security-policy']
+        await page.get_by_label('Username').fill(HOSTILE)
+        await page.get_by_label('Password').fill('whatever it is')
+        await page.get_by_role('button', name='Log in').click()
+        await page.get_by_text('invalid username or password').wait_for()
+        await page.get_by_label('Username').fill('alice')
+        await page.get_by_label('Password').fill('correct horse battery staple')
+        await page.get_by_role('button', name='Log in').click()
+        await page.get_by_text('alice · operator').wait_for(timeout=20_000)
+        await page.wait_for_selector('.js-plotly-plot .main-svg', timeout=20_000)
+        cookies = {c['name']: c for c in await page.context.cookies()}
+        assert cookies['session']['httpOnly'] and cookies['session']['sameSite'] == 'Lax'
+        await page.goto(base + '/events')
+        await page.get_by_text(f'{HOSTILE[:40]}').first.wait_for(timeout=20_000)  # the failed login, as text
+        assert await page.evaluate('() => window.pwned === undefined && !document.querySelector("img[src=x]")')
+        for path in ('/trades', '/backtest', '/settings'):
+            await page.goto(base + path)
+            await page.wait_for_load_state('networkidle')
+        assert violations == []
