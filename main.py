@@ -11,7 +11,7 @@ import sys
 from nicegui import app, core, ui
 
 from oracle_ui.api.guard import protect
-from oracle_ui.api.rest import build_router
+from oracle_ui.api.rest import build_router, install_error_format
 from oracle_ui.cli import add_serve_arguments, settings_from_args
 from oracle_ui.secret import storage_secret
 from oracle_ui.settings import Settings
@@ -26,6 +26,7 @@ def build_app(settings: Settings) -> None:
     system = build_system(settings)
     app.state.system = system
     app.include_router(build_router(system))
+    install_error_format(app)
     guard = protect(app, settings)
     # NiceGUI's socket.io accepts any origin by default: hold it to the same rule as everything else
     core.sio.eio.cors_allowed_origins = lambda origin, environ: guard.origin_allowed(origin, environ.get('HTTP_HOST'))

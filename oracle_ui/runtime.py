@@ -4,9 +4,10 @@ through one path for the API and the dashboard, persisted, and reported as audit
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic.fields import FieldInfo
 
 from . import audit
 from .accounts import Principal
@@ -30,19 +31,36 @@ class RuntimeSettings(BaseModel):
     risk: RiskSettings
 
 
+RiskUpdate = create_model(
+    'RiskUpdate', __config__=ConfigDict(extra='forbid'), __doc__='Risk limits to change; omitted ones stay.',
+    **{name: (info.annotation | None, FieldInfo.merge_field_infos(info, default=None))
+       for name, info in RiskSettings.model_fields.items()})
+"""Every :class:`RiskSettings` field, optional, with the same bounds (so the API schema states them)."""
+StrategyName = Literal.__getitem__(tuple(STRATEGIES))
+
+
 class RuntimeSettingsUpdate(BaseModel):
     """A change: omitted fields stay as they are; ``strategy_params`` (for the same strategy) and ``risk`` are
-    merged into the current values."""
+    merged into the current values. Which parameters are valid depends on the strategy (``GET settings``)."""
 
     model_config = ConfigDict(extra='forbid')
 
-    strategy: str | None = Field(None, max_length=40)
-    strategy_params: dict[str, Any] | None = None
-    risk: dict[str, Any] | None = None
+    strategy: StrategyName | None = None
+    strategy_params: dict[str, Any] | None = Field(None, max_length=64)
+    risk: RiskUpdate | None = None
 
 
 class SettingsError(ValueError):
     """An invalid change; the message lists what is valid."""
+
+
+def parse_update(**fields: Any) -> RuntimeSettingsUpdate:
+    """A :class:`RuntimeSettingsUpdate` from form values; SettingsError names each bad field."""
+    try:
+        return RuntimeSettingsUpdate(**fields)
+    except ValidationError as error:
+        raise SettingsError('; '.join(f'{".".join(str(x) for x in e["loc"])}: {e["msg"]}'
+                                      for e in error.errors())) from None
 
 
 def current(system: System) -> RuntimeSettings:
@@ -64,7 +82,8 @@ def validate(system: System, update: RuntimeSettingsUpdate) -> RuntimeSettings:
     params = _merge(base, update.strategy_params or {})
     try:
         strategy = create_strategy(name, params)
-        risk = RiskSettings.model_validate({**now.risk.model_dump(), **(update.risk or {})})
+        risk = RiskSettings.model_validate({**now.risk.model_dump(),
+                                            **(update.risk.model_dump(exclude_unset=True) if update.risk else {})})
     except StrategyError as error:
         raise SettingsError(str(error)) from None
     except ValueError as error:

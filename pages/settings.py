@@ -52,11 +52,11 @@ def register(system: System) -> None:
                 risk = {'sizing': sizing.value, **{k: v.value for k, v in risk_inputs.items()}}
                 if isinstance(risk['max_positions'], float) and risk['max_positions'].is_integer():
                     risk['max_positions'] = int(risk['max_positions'])
-                update = runtime.RuntimeSettingsUpdate(strategy=strategy.value,
-                                                       strategy_params=form['params'].values, risk=risk)
                 if (actor := acting_principal(system)) is None:
                     return
                 try:
+                    update = runtime.parse_update(strategy=strategy.value, strategy_params=form['params'].values,
+                                                  risk=risk)
                     applied = await runtime.change(system, update, who=actor, origin=origin())
                 except PermissionError as problem:
                     ui.notify(str(problem), type='negative')

@@ -12,7 +12,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from oracle_ui.api.guard import protect
-from oracle_ui.api.rest import build_router
+from oracle_ui.api.rest import build_router, install_error_format
 from oracle_ui.settings import Settings
 from oracle_ui.system import System, build_system
 
@@ -30,6 +30,7 @@ async def running_server(data_dir: Path, **overrides) -> AsyncIterator[Server]:
     system = build_system(settings)
     app = FastAPI()
     app.include_router(build_router(system))
+    install_error_format(app)
     protect(app, settings)
     config = uvicorn.Config(app, host='127.0.0.1', port=0, log_level='warning', lifespan='off')
     server = uvicorn.Server(config)

@@ -180,7 +180,7 @@ async def test_settings_are_validated_applied_persisted_and_audited(server, http
     audit = (await http.get('/events', params={'type': 'settings_changed'})).json()['events'][-1]
     assert audit['topic'] == 'audit' and audit['data']['actor'] == 'local'
     assert audit['data']['details']['changes']['strategy'] == {'from': 'regime', 'to': 'sma_cross'}
-    for bad, message in (({'strategy': 'nope'}, "unknown strategy 'nope'"),
+    for bad, message in (({'strategy': 'nope'}, "strategy: Input should be 'regime'"),
                          ({'strategy_params': {'fast': 50}}, 'fast (50) must be smaller than slow (12)'),
                          ({'risk': {'max_positions': 0}}, 'risk.max_positions'),
                          ({'risk': {'sizing': 'yolo'}}, 'risk.sizing'),

@@ -6,8 +6,10 @@ import math
 from typing import TYPE_CHECKING, Annotated
 
 import orjson
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, WebSocket
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request, WebSocket
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import audit, reports, runtime
 from ..access import bearer_token
@@ -79,7 +81,8 @@ def build_router(system: System) -> APIRouter:
         return s.WebSocketStats(**system.connections.stats())
 
     @api.post('/bot-control/{action}', response_model=s.ControlResponse)
-    async def bot_control(action: str, request: Request, who: Principal = as_operator) -> s.ControlResponse:
+    async def bot_control(action: Annotated[str, Path(json_schema_extra={'enum': list(ACTIONS)})], request: Request,
+                          who: Principal = as_operator) -> s.ControlResponse:
         """Start, stop or restart the bot; asking for the current state succeeds and says so."""
         if action not in ACTIONS:
             raise HTTPException(400, f'unknown action {action!r}; allowed: {", ".join(ACTIONS)}')
@@ -183,6 +186,28 @@ def build_router(system: System) -> APIRouter:
     router.include_router(api)
     router.include_router(ws)
     return router
+
+
+def install_error_format(app: FastAPI) -> None:
+    """API errors in one shape, ``{"detail": "..."}``: validation errors as ``"<where>: <problem>; ..."`` (not
+    FastAPI's list), and unknown API paths as JSON 404s (not the pages' HTML one)."""
+
+    async def validation_error(_request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, RequestValidationError)
+        problems = '; '.join(f'{".".join(str(x) for x in e["loc"] if x != "body") or "body"}: {e["msg"]}'
+                             for e in error.errors()[:10])
+        return JSONResponse({'detail': problems}, status_code=422)
+
+    app.add_exception_handler(RequestValidationError, validation_error)
+    pages_not_found = app.exception_handlers.get(404)  # NiceGUI renders an HTML page for unknown paths
+
+    async def not_found(request: Request, error: Exception) -> Response:
+        if request.url.path.startswith('/dashboard/api') or pages_not_found is None:
+            detail = error.detail if isinstance(error, StarletteHTTPException) else 'not found'
+            return JSONResponse({'detail': detail}, status_code=404)
+        return await pages_not_found(request, error)
+
+    app.add_exception_handler(404, not_found)
 
 
 def _symbol(system: System, text: str) -> str:

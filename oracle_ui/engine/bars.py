@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,58 +80,69 @@ def load_bars(path: Path | str) -> Bars:
     except OSError as error:
         raise BarsError(f'{path}: cannot open: {error.strerror or error}') from None
     with handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if not header:
-            raise BarsError(f'{path}: the file is empty; expected a header with Date or timestamp, Open, High, Low, '
-                            'Close[, Volume]')
-        columns = {name.strip().lower(): i for i, name in enumerate(header)}
-        time_col = next((c for c in _TIME_COLUMNS if c in columns), None)
-        missing = [c for c in _PRICE_COLUMNS if c not in columns]
-        if time_col is None or missing:
-            need = (['Date or timestamp'] if time_col is None else []) + [c.capitalize() for c in missing]
-            raise BarsError(f'{path}: line 1: missing column(s) {", ".join(need)}; found {", ".join(header)}')
-        wanted = [(time_col, columns[time_col]), *((c, columns[c]) for c in _PRICE_COLUMNS)]
-        if 'volume' in columns:
-            wanted.append(('volume', columns['volume']))
-        names = {c: header[i].strip() for c, i in wanted}
-        rows: list[list[float]] = []
-        previous_time = -math.inf
-        for line, record in enumerate(reader, start=2):
-            if not record or all(not cell.strip() for cell in record):
-                continue
-            values: list[float] = []
-            for column, index in wanted:
-                cell = record[index] if index < len(record) else ''
-                try:
-                    if not cell.strip():
-                        raise ValueError('empty')
-                    value = parse_time(cell) if column == time_col else float(cell)
-                    if not math.isfinite(value):
-                        raise ValueError('not finite')
-                except ValueError:
-                    kind = 'a date/time or Unix timestamp' if column == time_col else 'a number'
-                    raise BarsError(f'{path}: line {line}, column {names[column]}: {cell!r} is not {kind}') from None
-                if column != time_col and value < 0:
-                    raise BarsError(f'{path}: line {line}, column {names[column]}: {cell!r} is negative')
-                values.append(value)
-            t, o, h, low, c = values[:5]
-            if t <= previous_time:
-                raise BarsError(f'{path}: line {line}, column {names[time_col]}: time {record[wanted[0][1]]!r} is not '
-                                'after the previous row')
-            if h < max(o, c, low):
-                raise BarsError(f'{path}: line {line}, column {names["high"]}: high {h:g} is below open, close or low')
-            if low > min(o, c):
-                raise BarsError(f'{path}: line {line}, column {names["low"]}: low {low:g} is above open or close')
-            if o <= 0 or c <= 0:
-                raise BarsError(f'{path}: line {line}, column {names["open" if o <= 0 else "close"]}: prices must be '
-                                'positive')
-            previous_time = t
-            rows.append(values if len(values) == 6 else [*values, 0.0])
+        try:
+            rows = _read_rows(path, csv.reader(handle))
+        except UnicodeDecodeError as error:
+            raise BarsError(f'{path}: not UTF-8 text (byte {error.start} cannot be decoded); save it as UTF-8 CSV') \
+                from None
+        except csv.Error as error:
+            raise BarsError(f'{path}: not a readable CSV: {error}') from None
     if not rows:
         raise BarsError(f'{path}: no data rows after the header')
     data = np.asarray(rows, dtype=np.float64)
     return Bars(data[:, 0], data[:, 1], data[:, 2], data[:, 3], data[:, 4], data[:, 5])
+
+
+def _read_rows(path: Path, reader: Iterator[list[str]]) -> list[list[float]]:
+    """Checked rows of (time, open, high, low, close, volume); raises BarsError at the first problem."""
+    header = next(reader, None)
+    if not header:
+        raise BarsError(f'{path}: the file is empty; expected a header with Date or timestamp, Open, High, Low, '
+                        'Close[, Volume]')
+    columns = {name.strip().lower(): i for i, name in enumerate(header)}
+    time_col = next((c for c in _TIME_COLUMNS if c in columns), None)
+    missing = [c for c in _PRICE_COLUMNS if c not in columns]
+    if time_col is None or missing:
+        need = (['Date or timestamp'] if time_col is None else []) + [c.capitalize() for c in missing]
+        raise BarsError(f'{path}: line 1: missing column(s) {", ".join(need)}; found {", ".join(header)}')
+    wanted = [(time_col, columns[time_col]), *((c, columns[c]) for c in _PRICE_COLUMNS)]
+    if 'volume' in columns:
+        wanted.append(('volume', columns['volume']))
+    names = {c: header[i].strip() for c, i in wanted}
+    rows: list[list[float]] = []
+    previous_time = -math.inf
+    for line, record in enumerate(reader, start=2):
+        if not record or all(not cell.strip() for cell in record):
+            continue
+        values: list[float] = []
+        for column, index in wanted:
+            cell = record[index] if index < len(record) else ''
+            try:
+                if not cell.strip():
+                    raise ValueError('empty')
+                value = parse_time(cell) if column == time_col else float(cell)
+                if not math.isfinite(value):
+                    raise ValueError('not finite')
+            except (ValueError, OverflowError):
+                kind = 'a date/time or Unix timestamp' if column == time_col else 'a number'
+                raise BarsError(f'{path}: line {line}, column {names[column]}: {cell!r} is not {kind}') from None
+            if column != time_col and value < 0:
+                raise BarsError(f'{path}: line {line}, column {names[column]}: {cell!r} is negative')
+            values.append(value)
+        t, o, h, low, c = values[:5]
+        if t <= previous_time:
+            raise BarsError(f'{path}: line {line}, column {names[time_col]}: time {record[wanted[0][1]]!r} is not '
+                            'after the previous row')
+        if h < max(o, c, low):
+            raise BarsError(f'{path}: line {line}, column {names["high"]}: high {h:g} is below open, close or low')
+        if low > min(o, c):
+            raise BarsError(f'{path}: line {line}, column {names["low"]}: low {low:g} is above open or close')
+        if o <= 0 or c <= 0:
+            raise BarsError(f'{path}: line {line}, column {names["open" if o <= 0 else "close"]}: prices must be '
+                            'positive')
+        previous_time = t
+        rows.append(values if len(values) == 6 else [*values, 0.0])
+    return rows
 
 
 def write_bars(path: Path | str, bars: Bars) -> None:

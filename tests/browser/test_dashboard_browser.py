@@ -102,7 +102,12 @@ async def test_login_hostile_names_render_as_text_and_the_policy_blocks_nothing(
         await page.goto(base + '/events')
         await page.get_by_text(f'{HOSTILE[:40]}').first.wait_for(timeout=20_000)  # the failed login, as text
         assert await page.evaluate('() => window.pwned === undefined && !document.querySelector("img[src=x]")')
-        for path in ('/trades', '/backtest', '/settings'):
+        await page.goto(base + '/settings')
+        await page.get_by_label('Symbols').fill(HOSTILE)
+        await page.get_by_role('button', name='Save symbols').click()
+        await page.get_by_text(f"invalid symbol '{HOSTILE}'", exact=False).wait_for()
+        assert await page.evaluate('() => window.pwned === undefined && !document.querySelector("img[src=x]")')
+        for path in ('/trades', '/backtest'):
             await page.goto(base + path)
             await page.wait_for_load_state('networkidle')
         assert violations == []
