@@ -91,12 +91,13 @@ TOPIC_OF: dict[EventType, Topic] = {
 
 SAMPLED_TYPES: frozenset[EventType] = frozenset({
     EventType.PRICE_UPDATE, EventType.TICKER_UPDATE, EventType.ORDERBOOK_UPDATE, EventType.MARKET_DATA,
-    EventType.SYSTEM_METRICS, EventType.PNL_UPDATE, EventType.ANALYSIS_COMPLETE, EventType.HEALTH_UPDATE,
+    EventType.SYSTEM_METRICS, EventType.ANALYSIS_COMPLETE, EventType.HEALTH_UPDATE,
     EventType.CANDLE_CLOSED, EventType.CLIENT_CONNECTED, EventType.CLIENT_DISCONNECTED,
 })
 """High-rate types kept in memory only (not persisted): ticks, books, metrics, per-candle analysis, WebSocket
 client comings and goings (a thousand clients reconnecting must not mean a thousand commits), and candle closes
-(the candles themselves are stored in their own table)."""
+(the candles themselves are stored in their own table). Every trading, portfolio (``pnl_update`` is published at
+most once a second), bot_status and audit event is stored."""
 
 
 class Payload(BaseModel):

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -22,9 +23,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass
+class LiveApp:
+    base: str
+    process: subprocess.Popen
+
+
 @contextlib.contextmanager
 def live_app(data_dir: Path, *args: str, **env: str) -> Iterator[str]:
     """Run main.py until the block ends; yields its base URL."""
+    with live_process(data_dir, *args, **env) as app:
+        yield app.base
+
+
+@contextlib.contextmanager
+def live_process(data_dir: Path, *args: str, **env: str) -> Iterator[LiveApp]:
+    """Run main.py until the block ends (unless killed before); yields its URL and process."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if k != 'PYTEST_CURRENT_TEST'}
     environment.update({'ORACLE_DATA_DIR': str(data_dir), 'ORACLE_SHOW': 'false', **env})
@@ -43,7 +57,7 @@ def live_app(data_dir: Path, *args: str, **env: str) -> Iterator[str]:
             time.sleep(0.2)
         else:
             raise RuntimeError('the app did not start within 60 s')
-        yield base
+        yield LiveApp(base, process)
     finally:
         process.terminate()
         try:
