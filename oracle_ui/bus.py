@@ -121,7 +121,8 @@ class EventBus:
         self._published_times: deque[float] = deque(maxlen=10_000)
         self.published = 0
         self.persist_failures = 0
-        self._in_persist_error = False
+        self.store_failing = False
+        """The last write to the store failed (announced once, with a notification when it recovers)."""
 
     @property
     def last_id(self) -> int:
@@ -129,7 +130,12 @@ class EventBus:
 
     def _take_id(self) -> int:
         if self._next_id >= self._id_limit and self._reserve_ids is not None:
-            self._id_limit = self._reserve_ids(self._next_id + ID_BLOCK)
+            wanted = self._next_id + ID_BLOCK
+            try:
+                self._id_limit = self._reserve_ids(wanted)
+            except Exception as error:  # keep numbering in memory; a crash before the store recovers may reuse ids
+                self._id_limit = wanted
+                self._store_failed(error)
         value = self._next_id
         self._next_id += 1
         return value
@@ -144,19 +150,29 @@ class EventBus:
         if self._persist is not None and not test and type_ not in SAMPLED_TYPES:
             try:
                 self._persist(event)
-            except Exception as error:  # a full disk must not stop trading or the dashboard
-                self.persist_failures += 1
+            except Exception as error:  # a full disk must not stop the dashboard: deliver, and say so once
                 log.warning('could not persist event %s (%s): %s', event.id, event.type, error)
-                if not self._in_persist_error:
-                    self._in_persist_error = True
-                    try:
-                        self.publish(EventType.BOT_ERROR, {'message': f'event store failed: {error}',
-                                                           'component': 'store', 'recoverable': True},
-                                     source='bus')
-                    finally:
-                        self._in_persist_error = False
+                self.deliver(event)
+                self._store_failed(error)
+                return event
+            if self.store_failing:
+                self._store_recovered()
         self.deliver(event)
         return event
+
+    def _store_failed(self, error: Exception) -> None:
+        """Count a failed write; the first of a run of failures is announced as a ``bot_error``."""
+        self.persist_failures += 1
+        if not self.store_failing:
+            self.store_failing = True
+            self.publish(EventType.BOT_ERROR, {'message': f'event store failed: {type(error).__name__}: {error}',
+                                               'component': 'store', 'recoverable': True}, source='bus')
+
+    def _store_recovered(self) -> None:
+        self.store_failing = False
+        self.publish(EventType.NOTIFICATION, {'message': f'event store recovered ({self.persist_failures} writes '
+                                                         'failed in all)', 'level': 'info', 'category': 'store'},
+                     source='bus')
 
     def deliver(self, event: Event) -> None:
         """Record ``event`` in history and queue it for every subscription that wants it."""

@@ -135,7 +135,8 @@ def system_status(system: System) -> SystemStatus:
         websocket_connections=len(system.connections.connections), last_update=m.time or time.time(),
         bot_state=system.controller.state.value, process_rss_mb=m.process_rss_mb, threads=m.threads,
         open_connections=m.open_connections, event_loop_lag_ms=m.event_loop_lag_ms,
-        database_size_bytes=system.store.size_bytes, feed=FeedInfo(name=feed.name, status=feed.status.value,
+        database_size_bytes=system.store.size_bytes, database_status='failing' if system.bus.store_failing else 'ok',
+        database_write_failures=system.bus.persist_failures, feed=FeedInfo(name=feed.name, status=feed.status.value,
                                                                    message=feed.status_message),
         events_per_s=m.events_per_s)
 

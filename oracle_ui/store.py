@@ -36,6 +36,10 @@ from sqlalchemy.engine import Connection, Engine
 from .engine.models import Candle, Fill, OrderRequest, Position, Side, Trade, TradeStatus
 from .events import Event, EventType, Topic
 
+BUSY_TIMEOUT_MS = 1000
+"""How long a write waits for another process's lock before failing. Writes run on the event loop, so this
+bounds how long an external lock (a stuck backup, a CLI) can stall it; a failed write is reported, not hidden."""
+
 metadata = MetaData()
 
 meta_table = Table('meta', metadata, Column('key', String, primary_key=True), Column('value', Text, nullable=False))
@@ -332,7 +336,7 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute('PRAGMA journal_mode=WAL')
     cursor.execute('PRAGMA synchronous=NORMAL')
-    cursor.execute('PRAGMA busy_timeout=5000')
+    cursor.execute(f'PRAGMA busy_timeout={BUSY_TIMEOUT_MS}')
     cursor.close()
 
 

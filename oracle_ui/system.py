@@ -101,7 +101,7 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None) -> Syste
                                                   cleanup_s=settings.ws_cleanup_s), is_token_valid=access.is_valid)
 
     def health() -> tuple[str, str, str, str]:
-        database = 'degraded' if bus.persist_failures else 'ok'
+        database = 'failing' if bus.store_failing else 'ok'
         return feed.status.value, feed.status_message, database, controller.state.value
 
     metrics = MetricsSampler(bus, interval_s=settings.metrics_interval_s, health=health,

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from oracle_ui.api.guard import protect
 from oracle_ui.api.rest import build_router, install_error_format
+from oracle_ui.engine.feed import MarketFeed
 from oracle_ui.settings import Settings
 from oracle_ui.system import System, build_system
 
@@ -25,9 +26,9 @@ class Server:
 
 
 @contextlib.asynccontextmanager
-async def running_server(data_dir: Path, **overrides) -> AsyncIterator[Server]:
+async def running_server(data_dir: Path, feed: MarketFeed | None = None, **overrides) -> AsyncIterator[Server]:
     settings = Settings(data_dir=data_dir, _env_file=None, **{'speed': 300, **overrides})
-    system = build_system(settings)
+    system = build_system(settings, feed=feed)
     app = FastAPI()
     app.include_router(build_router(system))
     install_error_format(app)

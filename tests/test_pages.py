@@ -147,3 +147,32 @@ async def test_every_page_is_reachable_from_the_header(user: User) -> None:
         await user.open('/')
         user.find(marker=f'nav-{label}').click()
         await user.should_see(heading)
+
+
+async def test_dashboard_keeps_serving_through_a_failing_database_and_restart_recovers(user: User) -> None:
+    import sqlite3
+
+    from sqlalchemy import event as sa_event
+    from sqlalchemy.exc import OperationalError
+
+    await user.open('/')
+    await user.should_see('Live events')
+    await eventually(lambda: system().controller.state.value == 'running')
+    full = {'on': True}
+
+    def no_space(_conn, _cursor, statement, *_args) -> None:
+        if full['on'] and statement.lstrip().upper().startswith(('INSERT', 'UPDATE', 'DELETE')):
+            raise OperationalError(statement, None, sqlite3.OperationalError('database or disk is full'))
+    sa_event.listen(system().store.engine, 'before_cursor_execute', no_space)
+    await user.should_see('disk is full', retries=100)  # toast and feed row
+    await eventually(lambda: system().controller.state.value == 'error')
+    await user.should_see('bot: error')
+    await user.open('/trades')  # pages still load
+    await user.should_see('Export CSV')
+    full['on'] = False
+    await user.open('/')
+    user.find(marker='restart-button').click()
+    await user.should_see(marker='confirm-restart')
+    user.find(marker='confirm-restart').click()
+    await user.should_see('bot restarted')
+    assert system().controller.state.value == 'running'

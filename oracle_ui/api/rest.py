@@ -9,6 +9,7 @@ import orjson
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request, WebSocket
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import audit, reports, runtime
@@ -24,7 +25,7 @@ from .ws import serve_websocket
 if TYPE_CHECKING:
     from ..system import System
 
-ERRORS = {code: {'model': s.ErrorResponse} for code in (400, 401, 403, 404, 413, 422, 429)}
+ERRORS = {code: {'model': s.ErrorResponse} for code in (400, 401, 403, 404, 413, 422, 429, 503)}
 
 
 def build_router(system: System) -> APIRouter:
@@ -190,7 +191,7 @@ def build_router(system: System) -> APIRouter:
 
 def install_error_format(app: FastAPI) -> None:
     """API errors in one shape, ``{"detail": "..."}``: validation errors as ``"<where>: <problem>; ..."`` (not
-    FastAPI's list), and unknown API paths as JSON 404s (not the pages' HTML one)."""
+    FastAPI's list), unknown API paths as JSON 404s (not the pages' HTML one), a failing database as 503."""
 
     async def validation_error(_request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
@@ -208,6 +209,13 @@ def install_error_format(app: FastAPI) -> None:
         return await pages_not_found(request, error)
 
     app.add_exception_handler(404, not_found)
+
+    async def database_unavailable(_request: Request, error: Exception) -> JSONResponse:
+        cause = getattr(error, 'orig', None) or error  # sqlite's own words, without the SQL statement
+        return JSONResponse({'detail': f'database unavailable: {cause}; retry shortly'}, status_code=503,
+                            headers={'Retry-After': '5'})
+
+    app.add_exception_handler(SQLAlchemyError, database_unavailable)
 
 
 def _symbol(system: System, text: str) -> str:

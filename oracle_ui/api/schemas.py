@@ -176,6 +176,9 @@ class SystemStatus(BaseModel):
     open_connections: int
     event_loop_lag_ms: float
     database_size_bytes: int
+    database_status: Literal['ok', 'failing']
+    """``failing`` from a failed write until the next one succeeds (each run of failures is a ``bot_error``)."""
+    database_write_failures: int
     feed: FeedInfo
     events_per_s: float
 

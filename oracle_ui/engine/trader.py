@@ -16,6 +16,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from ..bus import EventBus
 from ..events import (
     AnalysisComplete,
@@ -174,6 +176,7 @@ class TradingEngine:
     async def _run_feed(self) -> None:
         feed = self.feed
         try:
+            self.restore()  # the store is the truth: after a failure, memory may be ahead of it
             last = {s: (c[-1] if (c := self.store.candles(s, feed.timeframe, 1)) else None) for s in self.symbols}
             history = await feed.connect(last)
             for candles in history.values():
@@ -197,6 +200,11 @@ class TradingEngine:
         except FeedError as error:
             feed.status, feed.status_message = FeedStatus.FAILED, str(error)
             self._feed_stopped(str(error), failed=True)
+        except SQLAlchemyError as error:  # disk full, locked by another process: expected faults, said plainly
+            cause = getattr(error, 'orig', None) or error
+            log.warning('trading stopped: database write failed: %s', cause)
+            feed.status, feed.status_message = FeedStatus.FAILED, f'database write failed: {cause}'
+            self._feed_stopped(feed.status_message, failed=True)
         except Exception as error:
             log.exception('market feed crashed')
             feed.status, feed.status_message = FeedStatus.FAILED, f'{type(error).__name__}: {error}'
