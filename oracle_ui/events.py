@@ -343,6 +343,9 @@ class SystemMetrics(Payload):
     event_loop_lag_ms: float
     events_per_s: float
     threads: int
+    open_files: int = 0
+    """File descriptors of the process (sockets included)."""
+    asyncio_tasks: int = 0
     uptime_s: float
 
 

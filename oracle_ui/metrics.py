@@ -34,6 +34,8 @@ class MetricsSnapshot:
     event_loop_lag_ms: float = 0.0
     events_per_s: float = 0.0
     threads: int = 0
+    open_files: int = 0
+    asyncio_tasks: int = 0
     uptime_s: float = 0.0
     time: float = 0.0
 
@@ -107,6 +109,7 @@ class MetricsSampler:
         with process.oneshot():
             rss = process.memory_info().rss
             threads = process.num_threads()
+            open_files = process.num_fds()
         connections = count_sockets() if sockets is None else sockets
         try:
             disk = psutil.disk_usage(self.data_dir).percent
@@ -115,14 +118,15 @@ class MetricsSampler:
         snapshot = MetricsSnapshot(
             cpu_percent=psutil.cpu_percent(None), memory_percent=psutil.virtual_memory().percent,
             disk_percent=disk, process_rss_mb=rss / 2**20, open_connections=connections, event_loop_lag_ms=lag_ms,
-            events_per_s=self.bus.events_per_s(), threads=threads, uptime_s=time.time() - self.started,
-            time=time.time())
+            events_per_s=self.bus.events_per_s(), threads=threads, open_files=open_files,
+            asyncio_tasks=len(asyncio.all_tasks()), uptime_s=time.time() - self.started, time=time.time())
         self.latest = snapshot
         self.bus.publish(EventType.SYSTEM_METRICS, SystemMetrics(
             cpu_percent=snapshot.cpu_percent, memory_percent=snapshot.memory_percent,
             process_rss_mb=snapshot.process_rss_mb, open_connections=snapshot.open_connections,
             event_loop_lag_ms=snapshot.event_loop_lag_ms, events_per_s=snapshot.events_per_s,
-            threads=snapshot.threads, uptime_s=snapshot.uptime_s), source='metrics')
+            threads=snapshot.threads, open_files=snapshot.open_files, asyncio_tasks=snapshot.asyncio_tasks,
+            uptime_s=snapshot.uptime_s), source='metrics')
         self._alerts(snapshot)
         self._health()
         return snapshot

@@ -77,6 +77,7 @@ def metrics_out(system: System) -> SystemMetricsOut:
     return SystemMetricsOut(cpu_percent=m.cpu_percent, memory_percent=m.memory_percent, disk_percent=m.disk_percent,
                             process_rss_mb=m.process_rss_mb, open_connections=m.open_connections,
                             event_loop_lag_ms=m.event_loop_lag_ms, events_per_s=m.events_per_s, threads=m.threads,
+                            open_files=m.open_files, asyncio_tasks=m.asyncio_tasks,
                             uptime_s=time.time() - system.started_time)
 
 
@@ -134,6 +135,7 @@ def system_status(system: System) -> SystemStatus:
         cpu_usage=m.cpu_percent, memory_usage=m.memory_percent,
         websocket_connections=len(system.connections.connections), last_update=m.time or time.time(),
         bot_state=system.controller.state.value, process_rss_mb=m.process_rss_mb, threads=m.threads,
+        open_files=m.open_files, asyncio_tasks=m.asyncio_tasks,
         open_connections=m.open_connections, event_loop_lag_ms=m.event_loop_lag_ms,
         database_size_bytes=system.store.size_bytes, database_status='failing' if system.bus.store_failing else 'ok',
         database_write_failures=system.bus.persist_failures, feed=FeedInfo(name=feed.name, status=feed.status.value,

@@ -77,6 +77,8 @@ class SystemMetricsOut(BaseModel):
     event_loop_lag_ms: float
     events_per_s: float
     threads: int
+    open_files: int
+    asyncio_tasks: int
     uptime_s: float
 
 
@@ -173,6 +175,8 @@ class SystemStatus(BaseModel):
     bot_state: str
     process_rss_mb: float
     threads: int
+    open_files: int
+    asyncio_tasks: int
     open_connections: int
     event_loop_lag_ms: float
     database_size_bytes: int
