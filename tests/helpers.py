@@ -27,3 +27,12 @@ async def until(condition: Callable[[], bool], *, steps: int = 200_000, message:
             return
         await asyncio.sleep(0)
     raise AssertionError(f'{message} did not happen within {steps} loop iterations')
+
+
+async def eventually(condition: Callable[[], object], timeout_s: float = 20.0, what: str = 'condition') -> None:
+    """Poll ``condition()`` in real time (for servers and pages doing real work) until it holds."""
+    for _ in range(int(timeout_s / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f'{what} not met within {timeout_s:g} s')

@@ -17,6 +17,7 @@ from oracle_ui.events import EventType
 from oracle_ui.settings import Settings
 
 from .apiserver import running_server
+from .helpers import eventually
 
 
 class FlakyFeed(SimFeed):
@@ -32,14 +33,6 @@ class FlakyFeed(SimFeed):
             if self.fail_after is not None and count >= self.fail_after:
                 self.fail_after = None
                 raise ConnectionError('exchange connection reset')
-
-
-async def eventually(condition, timeout_s: float = 20.0, what: str = 'condition') -> None:
-    for _ in range(int(timeout_s / 0.05)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f'{what} not met in time')
 
 
 def messages(server, type_: EventType) -> list[str]:

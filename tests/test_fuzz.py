@@ -109,6 +109,8 @@ def test_websocket_frames_never_break_the_server(live, batch, oversized) -> None
     with connect(url) as fresh:
         assert json.loads(fresh.recv(timeout=10))['type'] == 'connection_established'
         _still_serving(fresh)
+        stats = httpx.get(f'{live}/dashboard/api/websocket-stats', headers=AUTH, timeout=10).json()
+        assert stats['direct_connections'] == stats['total_connections'] >= 1, 'frames go straight to the socket'
 
 
 csv_lines = st.lists(st.one_of(

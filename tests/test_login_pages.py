@@ -2,12 +2,16 @@
 
 import asyncio
 
+import httpx
 import pytest
 from nicegui import app
 from nicegui.testing import User
 
 from oracle_ui.accounts import Accounts, Role
 from oracle_ui.store import Store
+
+from .helpers import eventually
+from .liveapp import live_app
 
 PASSWORD = 'correct horse battery staple'
 
@@ -37,14 +41,6 @@ async def log_in(user: User, name: str, password: str = PASSWORD) -> None:
     user.find(marker='login-password').clear().type(password)
     user.find(marker='login-button').click()
     await eventually(lambda: len(login_attempts()) > before)
-
-
-async def eventually(condition, timeout_s: float = 20.0) -> None:
-    for _ in range(int(timeout_s / 0.05)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError('condition not met in time')
 
 
 async def test_pages_need_a_login_and_wrong_passwords_lock_the_client(accounts, user: User) -> None:
@@ -121,3 +117,14 @@ async def test_idle_sessions_expire(accounts, user: User, monkeypatch) -> None:
     user.find(marker='confirm-stop').click()
     await user.should_see('your session has expired')
     assert system().controller.state.value == 'running'
+
+
+def test_over_https_cookies_are_secure_and_socketio_refuses_foreign_origins(tmp_path) -> None:
+    with live_app(tmp_path / 'data', ORACLE_HTTPS='true') as base:
+        page = httpx.get(base + '/login')
+        cookie = page.headers['set-cookie'].lower()
+        assert 'httponly' in cookie and 'samesite=lax' in cookie and 'secure' in cookie
+        assert page.headers['strict-transport-security'] == 'max-age=31536000'
+        handshake = base + '/_nicegui_ws/socket.io/?EIO=4&transport=polling'
+        assert httpx.get(handshake, headers={'Origin': 'https://evil.example'}).status_code in (400, 403)
+        assert httpx.get(handshake, headers={'Origin': base}).status_code == 200

@@ -1,6 +1,5 @@
 """Every page through NiceGUI's simulated user (main.py runs for each test with a fresh data directory)."""
 
-import asyncio
 import csv
 import io
 
@@ -9,17 +8,11 @@ from nicegui.testing import User
 
 from oracle_ui.events import EventType
 
+from .helpers import eventually
+
 
 def system():
     return app.state.system
-
-
-async def eventually(condition, timeout_s: float = 20.0) -> None:
-    for _ in range(int(timeout_s / 0.05)):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError('condition not met in time')
 
 
 async def test_a_published_event_reaches_the_feed_and_raises_a_notification(user: User) -> None:

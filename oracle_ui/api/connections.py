@@ -1,9 +1,13 @@
 """WebSocket connections: topics, per-client bounded send queues, heartbeat, cleanup, replay and stats.
 
-Fan-out: the manager is a synchronous sink on the bus; each event is serialized once and the same text is
-queued for every subscribed client. Each client has one writer task and a queue bounded in messages and
-bytes; a client that falls that far behind (or whose send stalls past ``send_timeout_s``, checked by a
-watchdog) is disconnected with 1013 and counted, so it never delays the others or grows memory without bound.
+Fan-out: the manager is a synchronous sink on the bus; each event is serialized once, and framed once: a
+server's WebSocket frame is unmasked, so the same bytes go to every subscribed client. Under uvicorn those
+bytes are written straight to each client's transport (what ``websockets.broadcast`` does), skipping the
+per-client ASGI send path (starlette -> uvicorn -> wsproto) that dominated the cost at a thousand clients. The
+transport's write buffer is then the client's send queue, bounded in bytes; a client whose buffer passes the
+bound, or stays non-empty (its kernel buffer full) for ``send_timeout_s``, is disconnected with 1013 and
+counted, and its socket aborted, so it never delays the others or holds memory. Under a server that does not
+expose its transport the same bounds apply to a per-client queue drained by one writer task.
 The server runs without permessage-deflate: compressing is per connection, so it would undo serialize-once.
 """
 
@@ -23,6 +27,7 @@ from typing import Any
 
 import orjson
 from starlette.websockets import WebSocket, WebSocketState
+from websockets.frames import Frame, Opcode
 
 from ..accounts import Principal
 from ..bus import EventBus
@@ -75,6 +80,26 @@ def dumps(message: dict[str, Any]) -> str:
     return orjson.dumps(message).decode()
 
 
+def text_frame(text: str) -> bytes:
+    """``text`` as one server-to-client WebSocket frame (unmasked, so the same bytes suit every client)."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+
+
+TRANSPORT_METHODS = ('write', 'get_write_buffer_size', 'is_closing', 'abort')
+
+
+def server_transport(ws: WebSocket) -> asyncio.WriteTransport | None:
+    """The client's transport, if the ASGI server exposes it on the protocol object behind ``receive``.
+
+    uvicorn's WebSocket protocols (wsproto, websockets, websockets-sansio) do; anything else gets the ASGI send
+    path. A test checks the fast path is in use under the app's server, so an upgrade that hides it shows up.
+    """
+    protocol = getattr(getattr(ws, '_receive', None), '__self__', None)
+    transport = getattr(protocol, 'transport', None)
+    usable = all(callable(getattr(transport, name, None)) for name in TRANSPORT_METHODS)  # uvloop's are no subclass
+    return transport if usable else None
+
+
 @dataclass(eq=False)
 class Connection:
     """One WebSocket client: its topics, its send queue and its writer task."""
@@ -89,26 +114,32 @@ class Connection:
     connected_at: float = field(default_factory=time.time)
     last_seen: float = field(default_factory=time.monotonic)
     last_ping: float | None = None
+    transport: asyncio.WriteTransport | None = None
+    """The client's socket, when the server exposes it: frames are written to it directly."""
     queue: deque[str] = field(default_factory=deque)
     queued_bytes: int = 0
     first_live_id: int | None = None
     """Id of the first event sent live; a replay covers only what came before it."""
-    replay_buffer: list[str] | None = None
+    replay_buffer: list[tuple[str, bytes | None]] | None = None
     """While a replay runs, live events wait here so none is sent twice or out of order."""
     is_closed: bool = False
     sending_since: float | None = None
-    """Loop time at which the send in progress started (None while idle); watched for stalls."""
+    """Loop time since which a send has been in progress (writer task) or the transport's buffer non-empty."""
     closing: asyncio.Task[None] | None = None
     """Sends the close frame once the client is dropped."""
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _writer: asyncio.Task[None] | None = None
 
-    def send(self, text: str) -> None:
-        """Queue one serialized message; disconnects the client when its queue is full."""
+    def send(self, text: str, frame: bytes | None = None) -> None:
+        """Send one serialized message (``frame``: the same, already framed); disconnects a client that is too
+        far behind."""
         if self.is_closed:
             return
-        if len(self.queue) >= self.manager.config.queue_messages or \
-                self.queued_bytes + len(text) > self.manager.config.queue_bytes:
+        config = self.manager.config
+        if self.transport is not None:
+            self._write(frame or text_frame(text), config.queue_bytes)
+            return
+        if len(self.queue) >= config.queue_messages or self.queued_bytes + len(text) > config.queue_bytes:
             self.manager.stats_dropped += len(self.queue) + 1
             self.manager.drop(self, 1013, 'send queue full: client is not keeping up')
             return
@@ -116,16 +147,34 @@ class Connection:
         self.queued_bytes += len(text)
         self._wake.set()
 
+    def _write(self, frame: bytes, limit: int) -> None:
+        transport = self.transport
+        assert transport is not None
+        if transport.is_closing():
+            self.manager.drop(self, 1006, 'connection lost while sending')
+            return
+        if transport.get_write_buffer_size() + len(frame) > limit:
+            self.manager.stats_dropped += 1
+            self.manager.drop(self, 1013, 'send queue full: client is not keeping up')
+            return
+        transport.write(frame)
+        self.manager.stats_sent += 1
+
     def send_json(self, message: dict[str, Any]) -> None:
         self.send(dumps(message))
 
-    def deliver(self, text: str, event_id: int) -> None:
+    def deliver(self, text: str, frame: bytes | None, event_id: int) -> None:
         if self.first_live_id is None:
             self.first_live_id = event_id
         if self.replay_buffer is not None:
-            self.replay_buffer.append(text)
+            self.replay_buffer.append((text, frame))
         else:
-            self.send(text)
+            self.send(text, frame)
+
+    @property
+    def backlog_bytes(self) -> int:
+        """Bytes accepted for this client but not yet handed to its kernel socket buffer."""
+        return self.transport.get_write_buffer_size() if self.transport is not None else self.queued_bytes
 
     async def write_loop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -150,7 +199,8 @@ class Connection:
     def info(self) -> dict[str, Any]:
         return {'client_id': self.id, 'client_type': self.endpoint.name, 'connected_at': self.connected_at,
                 'last_ping': self.last_ping, 'subscriptions': sorted(t.value for t in self.topics),
-                'is_alive': not self.is_closed, 'queued_messages': len(self.queue)}
+                'is_alive': not self.is_closed, 'queued_messages': len(self.queue),
+                'queued_bytes': self.backlog_bytes}
 
 
 class ConnectionManager:
@@ -207,11 +257,17 @@ class ConnectionManager:
             connection.send(text)
 
     def watch_sends(self) -> None:
-        """Drop clients whose current send has been stuck longer than ``send_timeout_s`` (a timer per send would
-        cost a task per message)."""
+        """Drop clients whose send has been stuck longer than ``send_timeout_s`` (a timer per send would cost a
+        task per message): a writer task's send in progress, or a transport whose buffer never emptied."""
         now = asyncio.get_running_loop().time()
         limit = self.config.send_timeout_s
         for connection in list(self.connections.values()):
+            if connection.transport is not None:
+                backlog = connection.transport.get_write_buffer_size() > 0
+                if not backlog:
+                    connection.sending_since = None
+                elif connection.sending_since is None:
+                    connection.sending_since = now
             if connection.sending_since is not None and now - connection.sending_since > limit:
                 self.drop(connection, 1013, f'send stalled for {limit:g} s: client is not reading')
 
@@ -229,13 +285,15 @@ class ConnectionManager:
         return bool(self.connections)
 
     def put(self, event: Event) -> None:
-        """Serialize once, queue for every client subscribed to the event's topic."""
+        """Serialize and frame once, send to every client subscribed to the event's topic."""
         text: str | None = None
+        frame = b''
         for connection in tuple(self.connections.values()):  # a full queue drops its client mid-loop
             if event.topic in connection.topics:
                 if text is None:
                     text = dumps(envelope(event))
-                connection.deliver(text, event.id)
+                    frame = text_frame(text)
+                connection.deliver(text, frame, event.id)
 
     # ---- connections -------------------------------------------------------------------------------------
     def new_id(self, requested: str | None) -> str:
@@ -250,8 +308,10 @@ class ConnectionManager:
                                 topics=set(endpoint.topics))
         self.connections[connection.id] = connection
         self.total_connected += 1
-        connection._writer = asyncio.get_running_loop().create_task(connection.write_loop(),
-                                                                    name=f'ws-writer:{connection.id}')
+        connection.transport = server_transport(ws)
+        if connection.transport is None:
+            connection._writer = asyncio.get_running_loop().create_task(connection.write_loop(),
+                                                                        name=f'ws-writer:{connection.id}')
         return connection
 
     def announce(self, connection: Connection) -> None:
@@ -274,7 +334,7 @@ class ConnectionManager:
         if writer is not None and writer is not asyncio.current_task():
             writer.cancel()
         loop = asyncio.get_running_loop()
-        connection.closing = loop.create_task(self._close(connection.ws, code, reason))
+        connection.closing = loop.create_task(self._close(connection, code, reason))
         # announced on the next loop turn: a drop can happen inside another event's fan-out, and publishing
         # there would overtake that event for the clients not yet served
         loop.call_soon(partial(self.bus.publish, EventType.CLIENT_DISCONNECTED, ClientInfo(
@@ -282,11 +342,16 @@ class ConnectionManager:
             endpoint=f'/dashboard/ws/{connection.endpoint.name}', reason=reason), source='websocket'))
 
     @staticmethod
-    async def _close(ws: WebSocket, code: int, reason: str) -> None:
-        if ws.application_state is WebSocketState.DISCONNECTED or ws.client_state is WebSocketState.DISCONNECTED:
-            return
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(ws.close(code=code, reason=reason[:120]), 2.0)
+    async def _close(connection: Connection, code: int, reason: str) -> None:
+        ws, transport = connection.ws, connection.transport
+        if ws.application_state is not WebSocketState.DISCONNECTED and \
+                ws.client_state is not WebSocketState.DISCONNECTED:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ws.close(code=code, reason=reason[:120]), 2.0)
+        if transport is not None and not transport.is_closing() and transport.get_write_buffer_size():
+            await asyncio.sleep(2.0)  # time for the close frame behind the backlog; a stalled client gets none
+            if transport.get_write_buffer_size():
+                transport.abort()  # frees the backlog now instead of at the TCP timeout
 
     # ---- replay ------------------------------------------------------------------------------------------
     async def replay(self, connection: Connection, since_id: int,
@@ -317,8 +382,8 @@ class ConnectionManager:
                                   'truncated': truncated})
         finally:
             buffered, connection.replay_buffer = connection.replay_buffer, None
-            for text in buffered or []:
-                connection.send(text)
+            for text, frame in buffered or []:
+                connection.send(text, frame)
 
     # ---- stats -------------------------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
@@ -336,6 +401,7 @@ class ConnectionManager:
             'subscribers_by_topic': {t.value: by_topic.get(t.value, 0) for t in Topic},
             'messages_sent': self.stats_sent,
             'messages_dropped': self.stats_dropped,
+            'direct_connections': sum(c.transport is not None for c in self.connections.values()),
             'disconnects_by_reason': dict(self.disconnects),
             'uptime_s': time.time() - self.started,
             'last_event_id': self.bus.last_id,

@@ -93,6 +93,8 @@ class WebSocketStats(BaseModel):
     subscribers_by_topic: dict[str, int]
     messages_sent: int
     messages_dropped: int
+    direct_connections: int
+    """Connections whose frames are written straight to their socket (the fast path; the rest use ASGI sends)."""
     disconnects_by_reason: dict[str, int]
     uptime_s: float
     last_event_id: int
