@@ -19,7 +19,8 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -52,7 +53,7 @@ class Load:
     vanished: int = 0
     received: int = 0
     emitted: int = 0
-    emit_failures: int = 0
+    emit_failures: Counter[str] = field(default_factory=Counter)
     page_loads: int = 0
 
 
@@ -82,9 +83,10 @@ async def emitter(http: httpx.AsyncClient, load: Load, stop: asyncio.Event, rate
             response = await http.post('/dashboard/api/emit-test-event', json={
                 'type': 'notification', 'data': {'message': f'soak {n}', 'level': 'info', 'sent': time.time()}})
             load.emitted += response.status_code == 200
-            load.emit_failures += response.status_code != 200
-        except httpx.HTTPError:
-            load.emit_failures += 1
+            if response.status_code != 200:
+                load.emit_failures[f'HTTP {response.status_code}'] += 1
+        except httpx.HTTPError as error:
+            load.emit_failures[type(error).__name__] += 1
 
     pending: set[asyncio.Task[None]] = set()
     n = 0
@@ -194,8 +196,8 @@ async def main() -> int:
             await asyncio.gather(*work)
             trades = (await http.get('/dashboard/api/trading-metrics')).json()['total_trades']
     print(f'\nload: {load.connects} WebSocket connects ({load.vanished} vanished), {load.received} messages '
-          f'received, {load.emitted} test events emitted ({load.emitted / duration:.1f}/s, {load.emit_failures} '
-          f'failed), {load.page_loads} page loads, {trades} trades closed by the bot')
+          f'received, {load.emitted} test events emitted ({load.emitted / duration:.1f}/s; failed: '
+          f'{dict(load.emit_failures) or "none"}), {load.page_loads} page loads, {trades} trades closed by the bot')
     return 0 if verdict(samples, warmup) else 1
 
 
