@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
+
+import oracle_ui
+
+GOOG_SAMPLE = Path(oracle_ui.__file__).parent / 'samples' / 'GOOG_daily.csv'
+"""Daily GOOG bars (from backtesting.py's test data), shipped with the package for /backtest."""
 
 
 class FakeClock:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from .helpers import GOOG_SAMPLE
+
 DATA = Path(__file__).parent / 'data'
 
 
@@ -16,7 +18,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_json_output_matches_the_golden_file() -> None:
     """Pinned output; its end equity (69,336.74) also equals backtesting.py's for the same SMA(10/20) rules."""
-    result = run_cli('backtest', '--data', str(DATA / 'GOOG.csv'), '--strategy', 'sma_cross', '--json')
+    result = run_cli('backtest', '--data', str(GOOG_SAMPLE), '--strategy', 'sma_cross', '--json')
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     golden = json.loads((DATA / 'golden_sma_cross_goog.json').read_text())
@@ -35,7 +37,7 @@ def test_json_output_matches_the_golden_file() -> None:
 
 
 def test_readable_report_and_parameters() -> None:
-    result = run_cli('backtest', '--data', str(DATA / 'GOOG.csv'), '--strategy', 'sma_cross', '--param', 'fast=5',
+    result = run_cli('backtest', '--data', str(GOOG_SAMPLE), '--strategy', 'sma_cross', '--param', 'fast=5',
                      '--param', 'slow=30', '--cash', '50000', '--commission', '0.002')
     assert result.returncode == 0, result.stderr
     assert 'Backtest of sma_cross' in result.stdout and 'Start equity      50,000.00' in result.stdout
@@ -56,7 +58,7 @@ def test_risk_sizing_runs_the_regime_strategy() -> None:
     (['--param', 'fast'], "parameter 'fast' is not key=value"),
 ])
 def test_bad_arguments_fail_with_a_clear_message(args: list[str], message: str) -> None:
-    result = run_cli('backtest', '--data', str(DATA / 'GOOG.csv'), *args)
+    result = run_cli('backtest', '--data', str(GOOG_SAMPLE), *args)
     assert result.returncode == 2 and message in result.stderr and 'Traceback' not in result.stderr
 
 

@@ -13,7 +13,7 @@ from oracle_ui.engine.feed import FeedError, FeedStatus, ReplayFeed, SimFeed, si
 from oracle_ui.engine.models import Candle, OrderBook, Tick
 from oracle_ui.engine.strategies import create_strategy
 
-from .helpers import FakeClock
+from .helpers import GOOG_SAMPLE, FakeClock
 
 DATA = Path(__file__).parent / 'data'
 
@@ -92,7 +92,7 @@ def test_simulated_market_has_regimes_that_both_strategies_trade() -> None:
 
 async def test_replay_feed_plays_bars_as_ticks_then_candles() -> None:
     clock = FakeClock()
-    feed = ReplayFeed(DATA / 'GOOG.csv', ['GOOG/USD'], '1d', speed=86_400, sleep=clock.sleep)
+    feed = ReplayFeed(GOOG_SAMPLE, ['GOOG/USD'], '1d', speed=86_400, sleep=clock.sleep)
     await feed.connect({})
     items = await _collect(feed, 10)
     assert [type(i).__name__ for i in items] == ['Tick'] * 4 + ['Candle'] + ['Tick'] * 4 + ['Candle']
