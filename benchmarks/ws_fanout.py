@@ -36,6 +36,9 @@ import orjson
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.liveapp import free_port  # noqa: E402
+
 CLIENT_PROCESSES = 3
 
 
@@ -80,12 +83,6 @@ class Result:
 
 
 # ---- servers ------------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Server:
     kind: str

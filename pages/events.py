@@ -73,11 +73,7 @@ def register(system: System) -> None:
                            'summary': event_summary(e.type.value, e.data)} for e in events]
             summary.set_text(f'{total} events · newest first · times in {viewer.timezone_name}')
 
-        for element in (topic, kind):
-            element.on_value_change(pager.first)
-        for element in (since, until, search):
-            element.on('keydown.enter', pager.first)
-            element.on('blur', pager.first)
+        pager.restart_on(choices=(topic, kind), entries=(since, until, search))
         load()
         await ui.context.client.connected()
         if await viewer.learn_timezone():

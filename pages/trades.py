@@ -76,11 +76,7 @@ def register(system: System) -> None:
                 content = trades_csv(system.store.trades(**chosen, newest_first=False)).encode()
                 ui.download.content(content, 'trades.csv', 'text/csv')
 
-        for element in (symbol, side, sort):
-            element.on_value_change(pager.first)
-        for element in (since, until):
-            element.on('blur', pager.first)
-            element.on('keydown.enter', pager.first)
+        pager.restart_on(choices=(symbol, side, sort), entries=(since, until))
         load()
         await ui.context.client.connected()
         if await viewer.learn_timezone():
