@@ -101,9 +101,14 @@ class Access:
             log.info('user %r logged in from %s', name, client)
         return principal
 
-    def token_failure(self, client: str) -> None:
-        self.throttle.failure(client)
-        log.warning('rejected a missing or invalid API token from %s', client)
+    def authenticate(self, token: str | None, client: str) -> Principal | None:
+        """:meth:`resolve` for a request from ``client``: a presented but wrong token counts towards its lock (a
+        request without any token does not) and is logged, without the token."""
+        who = self.resolve(token)
+        if who is None and token:
+            self.throttle.failure(client)
+            log.warning('rejected an invalid API token from %s', client)
+        return who
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -43,11 +43,8 @@ def build_router(system: System) -> APIRouter:
         if (wait := access.throttle.retry_after(client)) > 0:
             raise HTTPException(429, f'too many failed attempts; retry in {wait:.0f} s',
                                 headers={'Retry-After': str(math.ceil(wait))})
-        token = bearer_token(request.headers.get('authorization'))
-        who = access.resolve(token)
+        who = access.authenticate(bearer_token(request.headers.get('authorization')), client)
         if who is None:
-            if token:  # a wrong guess counts towards the lock; a request without any token does not
-                access.token_failure(client)
             raise HTTPException(401, 'missing or invalid bearer token', headers={'WWW-Authenticate': 'Bearer'})
         return who
 

@@ -32,9 +32,8 @@ async def serve_websocket(ws: WebSocket, endpoint: Endpoint, system: System) -> 
     if access.throttle.retry_after(client) > 0:
         await ws.close(code=1008, reason='too many failed attempts; retry later')  # before accept: HTTP 403
         return
-    who = access.resolve(token)
+    who = access.authenticate(token, client)
     if token and who is None:
-        access.token_failure(client)
         await ws.close(code=1008, reason='invalid token')  # before accept: the client sees HTTP 403
         return
     await ws.accept()
@@ -145,10 +144,9 @@ async def _first_message_auth(ws: WebSocket, system: System, client: str) -> tup
     if text is not None and len(text) <= m.MAX_MESSAGE_BYTES:
         with contextlib.suppress(m.BadMessage):
             parsed = m.parse_client_message(text)
-    who = system.access.resolve(parsed.token) if isinstance(parsed, m.Auth) else None
+    who = system.access.authenticate(parsed.token, client) if isinstance(parsed, m.Auth) else None
     if who is None:
         if isinstance(parsed, m.Auth):
-            system.access.token_failure(client)
             reason = 'invalid token'
         with contextlib.suppress(RuntimeError):
             await ws.close(code=1008, reason=reason)
