@@ -7,6 +7,7 @@ when it is created.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -17,7 +18,8 @@ from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Column, Float, MetaData, String, Table, delete, func, insert, select, update
+from sqlalchemy import Column, Float, MetaData, String, Table, delete, func, insert, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
 NAME_PATTERN = re.compile(r'^[A-Za-z0-9_.@-]{1,64}$')
@@ -106,7 +108,6 @@ class Accounts:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._hasher = PasswordHasher()
-        self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
         self._token_cache: dict[str, Principal] = {}
         self._token_cache_time = -1e9
         self._users_cache = (-1e9, False)
@@ -118,26 +119,19 @@ class Accounts:
         check_name(name)
         if problem := password_problem(name, password):
             raise AccountError(problem)
-        row = {'name': name, 'password_hash': self._hasher.hash(password), 'role': Role(role).value,
-               'created_time': time.time()}
+        changed = {'password_hash': self._hasher.hash(password), 'role': Role(role).value}
         with self.engine.begin() as conn:
-            if conn.execute(select(users_table.c.name).where(users_table.c.name == name)).first():
-                conn.execute(update(users_table).where(users_table.c.name == name).values(
-                    password_hash=row['password_hash'], role=row['role']))
-            else:
-                conn.execute(insert(users_table).values(**row))
+            conn.execute(sqlite_insert(users_table).values(name=name, created_time=time.time(), **changed)
+                         .on_conflict_do_update(index_elements=['name'], set_=changed))
         self._users_cache = (-1e9, False)
 
     def remove_user(self, name: str) -> bool:
-        with self.engine.begin() as conn:
-            removed = conn.execute(delete(users_table).where(users_table.c.name == name)).rowcount > 0
+        removed = self._delete(users_table, name)
         self._users_cache = (-1e9, False)
         return removed
 
     def users(self) -> list[AccountInfo]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(users_table).order_by(users_table.c.name)).all()
-        return [AccountInfo(r.name, Role(r.role), r.created_time) for r in rows]
+        return self._listing(users_table)
 
     def user(self, name: str) -> Principal | None:
         """The user ``name`` as it is now (a removed user, or a changed role, takes effect at once)."""
@@ -154,6 +148,11 @@ class Accounts:
         except (VerificationError, InvalidHashError):
             return None
         return Principal(row.name, Role(row.role), 'user') if row else None
+
+    @functools.cached_property
+    def _dummy_hash(self) -> str:
+        """Checked against when the user does not exist (so that takes as long); made on first use, not at start."""
+        return self._hasher.hash(secrets.token_urlsafe(16))
 
     def has_users(self) -> bool:
         checked, present = self._users_cache
@@ -177,15 +176,12 @@ class Accounts:
         return token
 
     def remove_token(self, name: str) -> bool:
-        with self.engine.begin() as conn:
-            removed = conn.execute(delete(tokens_table).where(tokens_table.c.name == name)).rowcount > 0
+        removed = self._delete(tokens_table, name)
         self._token_cache_time = -1e9
         return removed
 
     def tokens(self) -> list[AccountInfo]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(tokens_table).order_by(tokens_table.c.name)).all()
-        return [AccountInfo(r.name, Role(r.role), r.created_time) for r in rows]
+        return self._listing(tokens_table)
 
     def token_principal(self, token: str) -> Principal | None:
         """The principal a token value belongs to (looked up by its hash), or None."""
@@ -193,6 +189,15 @@ class Accounts:
 
     def has_tokens(self) -> bool:
         return bool(self._tokens_by_hash())
+
+    def _delete(self, table: Table, name: str) -> bool:
+        with self.engine.begin() as conn:
+            return conn.execute(delete(table).where(table.c.name == name)).rowcount > 0
+
+    def _listing(self, table: Table) -> list[AccountInfo]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(table).order_by(table.c.name)).all()
+        return [AccountInfo(r.name, Role(r.role), r.created_time) for r in rows]
 
     def _tokens_by_hash(self) -> dict[str, Principal]:
         if time.monotonic() - self._token_cache_time > TOKEN_CACHE_S:
