@@ -10,6 +10,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from oracle_ui.accounts import Role
+from oracle_ui.api import connections
 from oracle_ui.events import EventType
 
 from .apiserver import running_server
@@ -228,7 +229,11 @@ def small_buffer_socket(base: str) -> socket.socket:
     return sock
 
 
-async def test_a_stalled_client_is_dropped_while_a_healthy_one_keeps_receiving(tmp_path) -> None:
+@pytest.mark.parametrize('send_path', ['transport', 'asgi'])
+async def test_a_stalled_client_is_dropped_while_a_healthy_one_keeps_receiving(tmp_path, monkeypatch,
+                                                                               send_path) -> None:
+    if send_path == 'asgi':  # a server that hides its transport: per-client queue and writer task
+        monkeypatch.setattr(connections, 'server_transport', lambda ws: None)
     async with running_server(tmp_path) as server:
         server.system.connections.config.queue_bytes = 512 * 1024
         bus = server.system.bus
@@ -256,6 +261,7 @@ async def test_a_stalled_client_is_dropped_while_a_healthy_one_keeps_receiving(t
             stats = server.system.connections.stats()
             assert stats['disconnects_by_reason'].get('send queue full') == 1
             assert stats['total_connections'] == 1 and stats['messages_dropped'] > 0
+            assert stats['direct_connections'] == (1 if send_path == 'transport' else 0)
 
 
 async def test_client_ids_cannot_be_taken_over(server) -> None:
