@@ -176,7 +176,8 @@ class TradingEngine:
     async def _run_feed(self) -> None:
         feed = self.feed
         try:
-            self.restore()  # the store is the truth: after a failure, memory may be ahead of it
+            if feed.status is FeedStatus.FAILED:  # a failed write may have left memory ahead of the store
+                self.restore()  # (the first run's state comes from System.start)
             last = {s: (c[-1] if (c := self.store.candles(s, feed.timeframe, 1)) else None) for s in self.symbols}
             history = await feed.connect(last)
             for candles in history.values():
