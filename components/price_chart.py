@@ -9,8 +9,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from nicegui import ui
-
+from components.plot import Plot
 from oracle_ui.api.schemas import CandleOut, CandlesResponse, OpenPosition
 
 MAX_POINTS = 500
@@ -25,7 +24,7 @@ def _time(seconds: float, timezone: tzinfo) -> str:
     return datetime.fromtimestamp(seconds, timezone).strftime('%Y-%m-%d %H:%M:%S')
 
 
-class PriceChart(ui.plotly):
+class PriceChart(Plot):
     """The chart of one symbol; ``timezone`` is the viewer's."""
 
     def __init__(self, data: CandlesResponse, timezone: tzinfo, position: OpenPosition | None = None) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from nicegui import events, run, ui
 
+from components.equity_chart import EquityChart
 from components.frame import frame
 from components.param_form import ParamForm
 from components.price_chart import PriceChart
@@ -140,15 +141,8 @@ def register(system: System) -> None:
                             ui.label('n/a' if value is None else pattern.format(value)).classes('text-lg') \
                                 .mark(f'bt-stat-{key}')
                 step = max(1, len(result.equity) // 2000)
-                ui.plotly({'data': [{'type': 'scatter', 'mode': 'lines', 'name': 'equity',
-                                     'x': [float(t) * 1000 for t in bars.time[::step]],
-                                     'y': result.equity[::step].tolist(), 'line': {'color': '#2dd4bf'}}],
-                           'layout': {'template': 'plotly_dark', 'height': 220, 'paper_bgcolor': 'rgba(0,0,0,0)',
-                                      'plot_bgcolor': 'rgba(0,0,0,0)',
-                                      'xaxis': {'type': 'date', 'gridcolor': '#334155'},
-                                      'yaxis': {'gridcolor': '#334155'},
-                                      'margin': {'l': 60, 'r': 10, 't': 10, 'b': 30}}}) \
-                    .classes('w-full h-[220px]').mark('bt-equity')
+                EquityChart([float(t) * 1000 for t in bars.time[::step]], result.equity[::step].tolist(), 220) \
+                    .mark('bt-equity')
                 PriceChart(reports.backtest_chart(bars, result.trades), viewer.timezone).mark('bt-chart')
                 ui.label(f'{len(result.trades)} trades ({result.stats["trades"]} closed)').classes('text-sm') \
                     .mark('bt-trade-count')

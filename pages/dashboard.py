@@ -6,6 +6,7 @@ import time
 
 from nicegui import ui
 
+from components.equity_chart import EquityChart
 from components.events_feed import EventsFeed
 from components.frame import frame
 from components.metric_card import MetricCard
@@ -122,15 +123,8 @@ def register(system: System) -> None:
             with ui.card().classes('w-full p-2'):
                 ui.label('Equity').classes('text-sm opacity-70')
                 curve = system.store.equity_curve(limit=2000)
-                equity_plot = ui.plotly({
-                    'data': [{'type': 'scatter', 'mode': 'lines', 'x': [local_time(p.time, viewer.timezone)
-                                                                       for p in curve],
-                              'y': [p.equity for p in curve], 'line': {'color': '#2dd4bf'}, 'name': 'equity'}],
-                    'layout': {'template': 'plotly_dark', 'height': 200, 'paper_bgcolor': 'rgba(0,0,0,0)',
-                               'plot_bgcolor': 'rgba(0,0,0,0)', 'margin': {'l': 60, 'r': 10, 't': 10, 'b': 30},
-                               'xaxis': {'type': 'date', 'gridcolor': '#334155'},
-                               'yaxis': {'gridcolor': '#334155'}}, 'config': {'displaylogo': False, 'responsive': True},
-                }).classes('w-full h-[200px]').mark('equity-chart')
+                equity_plot = EquityChart([local_time(p.time, viewer.timezone) for p in curve],
+                                          [p.equity for p in curve], 200).mark('equity-chart')
                 equity_last = [curve[-1].time if curve else 0.0]
 
             ui.label('Open positions').classes('text-lg')

@@ -53,6 +53,30 @@ async def test_live_prices_stop_and_the_api_agrees(browser, app_url) -> None:
     assert data['bot_status'] == 'stopped'
 
 
+CANDLES_SHOWN = '''() => { const plot = document.querySelector('.js-plotly-plot');
+    return plot && plot.data ? plot.data[0].x.length + '|' + plot.data[0].x.at(-1) : null; }'''
+
+
+async def test_the_chart_draws_history_then_grows_with_live_candles(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900})
+    await page.goto(app_url + '/')
+    await page.wait_for_selector('.js-plotly-plot .main-svg', timeout=20_000)
+    assert await page.locator('.js-plotly-plot .boxlayer .trace path').count() > 0
+    before = await page.evaluate(CANDLES_SHOWN)
+    assert int(before.split('|')[0]) >= 100
+    await page.wait_for_function(f'(before) => ({CANDLES_SHOWN})() !== before', arg=before, timeout=20_000)
+    assert (await page.evaluate(CANDLES_SHOWN)).split('|')[1] > before.split('|')[1]  # a later candle
+
+
+async def test_a_backtest_chart_appears_after_the_page_has_loaded(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900})
+    await page.goto(app_url + '/backtest')
+    await page.get_by_text('Run backtest').click()
+    await page.get_by_text('47 trades (46 closed)').wait_for(timeout=30_000)
+    assert await page.locator('.js-plotly-plot .main-svg').count() >= 2  # equity and price
+    assert await page.locator('.js-plotly-plot .boxlayer .trace path').count() > 0
+
+
 async def test_trades_and_events_pages_open(browser, app_url) -> None:
     page = await browser.new_page()
     await page.goto(app_url + '/trades')

@@ -1,0 +1,21 @@
+"""``EquityChart``: account equity over time as one line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from components.plot import Plot
+
+
+class EquityChart(Plot):
+    """Equity line; ``times`` are date strings or epoch milliseconds. Extend it with ``extendTraces`` on trace 0."""
+
+    def __init__(self, times: Sequence[str | float], equity: Sequence[float], height: int) -> None:
+        super().__init__({
+            'data': [{'type': 'scatter', 'mode': 'lines', 'name': 'equity', 'x': list(times), 'y': list(equity),
+                      'line': {'color': '#2dd4bf'}}],
+            'layout': {'template': 'plotly_dark', 'height': height, 'paper_bgcolor': 'rgba(0,0,0,0)',
+                       'plot_bgcolor': 'rgba(0,0,0,0)', 'margin': {'l': 60, 'r': 10, 't': 10, 'b': 30},
+                       'xaxis': {'type': 'date', 'gridcolor': '#334155'}, 'yaxis': {'gridcolor': '#334155'}},
+            'config': {'displaylogo': False}})
+        self.classes(f'w-full h-[{height}px]')

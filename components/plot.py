@@ -1,0 +1,26 @@
+"""``Plot``: NiceGUI's ``ui.plotly`` on plotly.js's finance bundle, a quarter of the size of the full one."""
+
+from __future__ import annotations
+
+from nicegui import __version__, ui
+from nicegui.dependencies import esm_modules
+
+BUNDLE = 'oracle-plotly'
+
+
+class Plot(ui.plotly, component='plot.js', esm={BUNDLE: 'vendor/plotly'}):
+    """A plotly chart (dict figure) of the trace types in the finance bundle: candlestick, bar, scatter, ...
+
+    Same Python interface as ``ui.plotly`` (``update``, ``update_figure``, ``run_plot_method``); resizes
+    with its container.
+    """
+
+    def __init__(self, figure: dict) -> None:
+        super().__init__(figure)
+        client = self.client
+        if not client.has_socket_connection and not getattr(client, 'plot_bundle_preloaded', False):
+            # fetch and run the bundle while the page loads (see vendor/plotly/index.js)
+            client.plot_bundle_preloaded = True
+            base = f'/_nicegui/{__version__}/esm/{next(k for k, m in esm_modules.items() if m.name == BUNDLE)}'
+            ui.add_head_html(f'<script async id="oracle-plotly" src="{base}/plotly-finance.min.js"></script>'
+                             f'<link rel="modulepreload" href="{base}/index.js">')
