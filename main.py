@@ -8,8 +8,10 @@ import logging
 import os
 import sys
 
+from nicegui import __version__ as nicegui_version
 from nicegui import app, core, ui
 
+from oracle_ui.api.asset_cache import compressed_with_cache
 from oracle_ui.api.guard import protect
 from oracle_ui.api.rest import build_router, install_error_format
 from oracle_ui.cli import add_serve_arguments, settings_from_args
@@ -22,6 +24,12 @@ from pages import settings as settings_page
 
 GC_THRESHOLDS = (700, 10, 100)
 """CPython's defaults but the last: a full collection after 100 middle ones instead of 10."""
+ASSETS = f'/_nicegui/{nicegui_version}/'
+
+
+def is_versioned_asset(path: str) -> bool:
+    """NiceGUI's own rule for the paths it marks ``Cache-Control: immutable``."""
+    return path.startswith(ASSETS) and not path.startswith(ASSETS + 'dynamic_resources/')
 
 
 def build_app(settings: Settings) -> None:
@@ -69,6 +77,7 @@ def serve(settings: Settings) -> None:
            storage_secret=storage_secret(settings.data_dir),
            session_middleware_kwargs={'https_only': settings.is_https, 'same_site': 'lax'},
            ssl_certfile=settings.ssl_certfile, ssl_keyfile=settings.ssl_keyfile,
+           gzip_middleware_factory=lambda asgi: compressed_with_cache(asgi, is_versioned_asset),
            ws_per_message_deflate=False)  # compression is per client: it would undo serializing events once
 
 
