@@ -11,6 +11,7 @@ import sys
 from nicegui import __version__ as nicegui_version
 from nicegui import app, core, ui
 
+from components import styles
 from oracle_ui.api.asset_cache import compressed_with_cache
 from oracle_ui.api.guard import protect
 from oracle_ui.api.rest import build_router, install_error_format
@@ -41,6 +42,7 @@ def build_app(settings: Settings) -> None:
     guard = protect(app, settings)
     # NiceGUI's socket.io accepts any origin by default: hold it to the same rule as everything else
     core.sio.eio.cors_allowed_origins = lambda origin, environ: guard.origin_allowed(origin, environ.get('HTTP_HOST'))
+    styles.install()
     for page in (login, dashboard, trades, events, backtest, settings_page):
         page.register(system)
 
@@ -73,7 +75,7 @@ def serve(settings: Settings) -> None:
         app.native.start_args['gui'] = os.environ.get('PYWEBVIEW_GUI', 'gtk')  # GTK/WebKit: the `native` extra
         app.native.window_args['min_size'] = (375, 500)
     ui.run(host=settings.host, port=settings.port, title='Oracle Trader', reload=False, show=settings.show,
-           native=settings.native, dark=True, fastapi_docs=True, show_welcome_message=True,
+           native=settings.native, dark=True, tailwind=False, fastapi_docs=True, show_welcome_message=True,
            storage_secret=storage_secret(settings.data_dir),
            session_middleware_kwargs={'https_only': settings.is_https, 'same_site': 'lax'},
            ssl_certfile=settings.ssl_certfile, ssl_keyfile=settings.ssl_keyfile,

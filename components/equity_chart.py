@@ -18,4 +18,4 @@ class EquityChart(Plot):
                        'plot_bgcolor': 'rgba(0,0,0,0)', 'margin': {'l': 60, 'r': 10, 't': 10, 'b': 30},
                        'xaxis': {'type': 'date', 'gridcolor': '#334155'}, 'yaxis': {'gridcolor': '#334155'}},
             'config': {'displaylogo': False}})
-        self.classes(f'w-full h-[{height}px]')
+        self.classes('w-full').style(f'height: {height}px')
