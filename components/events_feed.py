@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
+from itertools import count
+from typing import Any
 
 from nicegui import ui
 
@@ -17,17 +21,39 @@ TOPIC_STYLE: dict[str, tuple[str, str]] = {
 DEFAULT_TOPICS = {'trading', 'bot_status', 'notifications', 'portfolio', 'audit', 'analysis'}
 
 
-class EventsFeed(ui.column):
-    """Newest first; at most ``capacity`` rows. Feed it with :meth:`add`."""
+class FeedRows(ui.element, component='events_feed.js'):
+    """The rows, newest first, drawn in the browser (see events_feed.js); ``rows`` mirrors what it holds."""
 
-    def __init__(self, timezone: tzinfo, capacity: int = 150) -> None:
+    def __init__(self, capacity: int, topics: set[str], rows: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.rows: deque[dict[str, Any]] = deque(maxlen=capacity)
+        self.rows.extendleft(rows)
+        self._props['capacity'] = capacity
+        self._props['rows'] = list(self.rows)
+        self._props['topics'] = sorted(topics)
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        """Append rows (oldest first) in the browser without resending the others."""
+        self.rows.extendleft(rows)
+        self.run_method('add', rows)
+
+    def show_topics(self, topics: set[str]) -> None:
+        self._props['topics'] = sorted(topics)
+        self._props['rows'] = list(self.rows)
+        self.update()
+
+
+class EventsFeed(ui.column):
+    """Newest first; at most ``capacity`` rows, starting with ``history`` (oldest first). Feed it with :meth:`add`."""
+
+    def __init__(self, timezone: tzinfo, history: Iterable[Event] = (), capacity: int = 150) -> None:
         super().__init__()
         self.classes('w-full gap-1')
         self.timezone = timezone
-        self.capacity = capacity
         self.shown_topics = set(DEFAULT_TOPICS)
         self.is_paused = False
-        self._held: list[Event] = []
+        self._held: deque[Event] = deque(maxlen=capacity)
+        self._keys = count()
         with self:
             with ui.row().classes('items-center gap-1 flex-wrap'):
                 for topic in Topic:
@@ -39,41 +65,29 @@ class EventsFeed(ui.column):
                 self._pause = ui.button('Pause', icon='pause', on_click=self._toggle_pause).props('flat dense') \
                     .mark('feed-pause')
             with ui.scroll_area().classes('w-full h-72 border rounded'):
-                self._rows = ui.column().classes('w-full gap-0').mark('events-feed')
+                self.view = FeedRows(capacity, self.shown_topics, [self._row(e) for e in history]).mark('events-feed')
 
     def _toggle(self, topic: str, shown: bool) -> None:
         (self.shown_topics.add if shown else self.shown_topics.discard)(topic)
-        for row in self._rows.default_slot.children:
-            row.set_visibility(row.props.get('data-topic') in self.shown_topics)
+        self.view.show_topics(self.shown_topics)
 
     def _toggle_pause(self) -> None:
         self.is_paused = not self.is_paused
         self._pause.set_text('Resume' if self.is_paused else 'Pause')
         self._pause.props(f'icon={"play_arrow" if self.is_paused else "pause"}')
-        if not self.is_paused:
-            for event in self._held:
-                self._insert(event)
+        if not self.is_paused and self._held:
+            self.view.add([self._row(event) for event in self._held])
             self._held.clear()
 
     def add(self, event: Event) -> None:
         if self.is_paused:
-            self._held = [*self._held[-self.capacity + 1:], event]
+            self._held.append(event)
             return
-        self._insert(event)
+        self.view.add([self._row(event)])
 
-    def _insert(self, event: Event) -> None:
+    def _row(self, event: Event) -> dict[str, Any]:
         icon, color = TOPIC_STYLE.get(event.topic.value, ('circle', 'grey'))
-        stamp = datetime.fromtimestamp(event.timestamp, self.timezone).strftime('%H:%M:%S')
-        with self._rows:
-            row = ui.row().classes('w-full items-center gap-2 px-2 py-1 text-sm no-wrap')
-            row.props(f'data-topic={event.topic.value}')
-            with row:
-                ui.icon(icon, color=color).classes('text-base')
-                ui.label(stamp).classes('opacity-60 font-mono text-xs')
-                ui.label(event.type.value + (' [test]' if event.test else '')).classes(f'text-{color} font-medium')
-                ui.label(event_summary(event.type.value, event.data)).classes('truncate opacity-90')
-        row.move(self._rows, 0)
-        row.set_visibility(event.topic.value in self.shown_topics)
-        children = self._rows.default_slot.children
-        while len(children) > self.capacity:
-            self._rows.remove(children[-1])
+        return {'key': next(self._keys), 'topic': event.topic.value, 'icon': icon, 'color': color,
+                'time': datetime.fromtimestamp(event.timestamp, self.timezone).strftime('%H:%M:%S'),
+                'type': event.type.value + (' [test]' if event.test else ''),
+                'summary': event_summary(event.type.value, event.data)}

@@ -142,9 +142,7 @@ def register(system: System) -> None:
             trades = ui.table(columns=TRADE_COLUMNS, rows=[], row_key='id').classes('w-full') \
                 .props('dense flat wrap-cells').mark('trades-table')
             ui.label('Live events').classes('text-lg')
-            feed = EventsFeed(viewer.timezone)
-            for event in list(shared_state.events)[-50:]:
-                feed.add(event)
+            feed = EventsFeed(viewer.timezone, list(shared_state.events)[-50:])
 
         def on_event(event: Event) -> None:
             with client:

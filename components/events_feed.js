@@ -1,0 +1,35 @@
+// Live events feed. Rows live in this component, not as NiceGUI elements: NiceGUI re-renders the whole page's
+// element tree on every update, so 150 rows x 5 elements made every event (and every other live change on the
+// page) cost ~10 ms of rendering. New rows arrive through add(); text is interpolated, never parsed as HTML.
+export default {
+  template: `
+    <div class="w-full">
+      <div v-for="row in shown" :key="row.key" :data-topic="row.topic"
+           class="row w-full items-center gap-2 px-2 py-1 text-sm no-wrap">
+        <q-icon :name="row.icon" :color="row.color" class="text-base" />
+        <span class="opacity-60 font-mono text-xs">{{ row.time }}</span>
+        <span :class="'text-' + row.color + ' font-medium'">{{ row.type }}</span>
+        <span class="truncate opacity-90">{{ row.summary }}</span>
+      </div>
+    </div>`,
+  props: { rows: Array, topics: Array, capacity: Number },
+  data() {
+    return { items: [...this.rows] };
+  },
+  computed: {
+    shown() {
+      const topics = new Set(this.topics);
+      return this.items.filter((row) => topics.has(row.topic));
+    },
+  },
+  watch: {
+    rows(rows) {
+      this.items = [...rows]; // a full update from the server carries its current rows
+    },
+  },
+  methods: {
+    add(rows) {
+      this.items = [...rows.slice().reverse(), ...this.items].slice(0, this.capacity);
+    },
+  },
+};
