@@ -66,6 +66,10 @@ async def test_the_chart_draws_history_then_grows_with_live_candles(browser, app
     assert int(before.split('|')[0]) >= 100
     await page.wait_for_function(f'(before) => ({CANDLES_SHOWN})() !== before', arg=before, timeout=20_000)
     assert (await page.evaluate(CANDLES_SHOWN)).split('|')[1] > before.split('|')[1]  # a later candle
+    forming_in_view = '''() => { const plot = document.querySelector('.js-plotly-plot');
+        const [body, wick] = plot.layout.shapes; const [start, end] = plot._fullLayout.xaxis.range;
+        return body.visible !== false && wick.x0 > plot.data[0].x.at(-1) && start <= wick.x0 && wick.x0 <= end; }'''
+    await page.wait_for_function(forming_in_view, timeout=10_000)  # the candle still forming, right of the rest
 
 
 async def test_a_backtest_chart_appears_after_the_page_has_loaded(browser, app_url) -> None:
