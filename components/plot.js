@@ -1,7 +1,6 @@
-// A plotly.js chart drawn with the finance bundle (components/vendor/plotly), imported statically so the
-// browser fetches it with the page instead of after the app has mounted.
+// A plotly.js chart drawn with the finance bundle (components/vendor/plotly). The page head already loads the
+// bundle as an async script; the import below waits for it.
 import { Plotly } from "oracle-plotly";
-window.plotImported = performance.now();
 
 export default {
   template: "<div></div>",
@@ -18,8 +17,7 @@ export default {
   methods: {
     update() {
       const { data, layout, config } = this.options;
-      const t0 = performance.now(); window.plotTimes ??= []; setTimeout(() => 0);
-      Plotly.react(this.$el, data, layout, { ...config, responsive: false }); window.plotTimes.push([Math.round(t0), Math.round(performance.now() - t0)]);
+      Plotly.react(this.$el, data, layout, { ...config, responsive: false });
     },
     async run_plot_method(name, ...args) {
       const result = await Plotly[name](this.$el, ...args);
