@@ -13,7 +13,8 @@ from nicegui import app, core, ui
 
 from components import styles
 from oracle_ui.api.asset_cache import compressed_with_cache
-from oracle_ui.api.guard import protect
+from oracle_ui.api.guard import OUR_MIDDLEWARE, protect
+from oracle_ui.api.lane import install_api_lane
 from oracle_ui.api.rest import build_router, install_error_format
 from oracle_ui.cli import add_serve_arguments, settings_from_args
 from oracle_ui.secret import storage_secret
@@ -40,6 +41,7 @@ def build_app(settings: Settings) -> None:
     app.include_router(build_router(system))
     install_error_format(app)
     guard = protect(app, settings)
+    install_api_lane(app, OUR_MIDDLEWARE, ('/dashboard/api/', '/dashboard/ws/'))
     # NiceGUI's socket.io accepts any origin by default: hold it to the same rule as everything else
     core.sio.eio.cors_allowed_origins = lambda origin, environ: guard.origin_allowed(origin, environ.get('HTTP_HOST'))
     styles.install()

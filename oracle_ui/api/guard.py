@@ -164,3 +164,7 @@ def _hostname(host_header: str) -> str:
     if host.startswith('['):  # [::1]:8080
         return host[1:host.index(']')] if ']' in host else host
     return host.rsplit(':', 1)[0] if host.count(':') == 1 else host
+
+
+OUR_MIDDLEWARE = (GuardMiddleware, CORSMiddleware)
+"""What :func:`protect` installs, for finding its place in the stack."""
