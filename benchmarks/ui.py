@@ -1,6 +1,7 @@
 """Dashboard in Chromium: ``python -m benchmarks.ui`` prints the numbers quoted in the README.
 
-* First load of ``/``: navigation start -> price chart drawn and metric cards filled (median of 5 loads).
+* First load of ``/``: navigation start -> price chart drawn and metric cards filled (median of 9 cold loads,
+  each in a new browser context: nothing cached).
 * Event -> DOM: a notification published through ``POST emit-test-event`` until its text is in the page
   (MutationObserver timestamp minus the send time; both clocks are this machine's), p50/p95 over 200 events.
 * Server RSS and CPU with 1, 10 and 30 open dashboard tabs.
@@ -50,7 +51,7 @@ async def run(base: str) -> None:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=shutil.which('chromium'), args=ARGS)
         loads = []
-        for _ in range(5):
+        for _ in range(9):
             page = await browser.new_page(viewport={'width': 1440, 'height': 900})
             await page.goto(base + '/', wait_until='commit')
             await page.wait_for_function(READY, polling='raf', timeout=30_000)
