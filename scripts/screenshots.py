@@ -33,8 +33,8 @@ async def pages(base: str) -> None:
         for size, (width, height) in WIDTHS.items():
             page = await browser.new_page(viewport={'width': width, 'height': height})
             for name, path in PAGES.items():
-                await page.goto(base + path)
-                await page.wait_for_load_state('networkidle')
+                await page.goto(base + path)  # not 'networkidle': at 60x the dashboard never went quiet for it
+                await page.wait_for_load_state('load')
                 if name == 'backtest':
                     await page.get_by_role('button', name='Run backtest').click()
                     await page.get_by_text('bars in').wait_for(timeout=30_000)
