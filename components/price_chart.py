@@ -4,7 +4,7 @@ Built once from the store's history; live changes go out as small ``extendTraces
 resending the figure (about 0.2 KB instead of about 24 KB per update). The candle still forming and the position's
 levels are layout shapes: replacing a shape redraws only that shape (~2 ms in Chromium here), where restyling a
 trace redraws the whole chart (~35 ms every second, which delayed every other live update on the page). Shapes
-do not count for the axes' autorange, so an invisible two-point trace spans the forming candle; it is restyled
+do not count for the axes' autorange, so an invisible one-candle trace spans the forming candle; it is restyled
 (a full redraw) only when a new candle starts or the forming one reaches past everything the chart already spans.
 """
 
