@@ -121,12 +121,18 @@ async def test_trades_and_events_pages_open(browser, app_url) -> None:
     assert await page.locator('tbody tr').count() > 0
 
 
+# What each page shows once it is drawn. ('networkidle' is no signal: a live dashboard may never go quiet.)
+DRAWN = {'/': '.js-plotly-plot .main-svg', '/trades': 'text=page 1 of', '/events': 'tbody tr',
+         '/backtest': 'text=Run backtest', '/settings': 'text=Symbols (from the next start)'}
+
+
 @pytest.mark.parametrize('width', [375, 768, 1440])
 async def test_no_horizontal_overflow(browser, app_url, width) -> None:
     page = await browser.new_page(viewport={'width': width, 'height': 800})
-    for path in ('/', '/trades', '/events', '/backtest', '/settings'):
+    for path, drawn in DRAWN.items():
         await page.goto(app_url + path)
-        await page.wait_for_load_state('networkidle')
+        await page.locator(drawn).first.wait_for(timeout=20_000)
+        await page.evaluate('() => document.fonts.ready.then(() => new Promise(requestAnimationFrame))')
         overflow = await page.evaluate('() => document.documentElement.scrollWidth - window.innerWidth')
         assert overflow <= 1, f'{path} at {width} px overflows by {overflow} px'
 
@@ -166,5 +172,5 @@ async def test_login_hostile_names_render_as_text_and_the_policy_blocks_nothing(
         assert await page.evaluate('() => window.pwned === undefined && !document.querySelector("img[src=x]")')
         for path in ('/trades', '/backtest'):
             await page.goto(base + path)
-            await page.wait_for_load_state('networkidle')
+            await page.locator(DRAWN[path]).first.wait_for(timeout=20_000)
         assert violations == []
