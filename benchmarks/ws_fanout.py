@@ -3,8 +3,9 @@
 Starts the real app (``main.py``) and two baselines — the broadcast loop of FastAPI's WebSocket guide and the
 ``websockets`` library's server with ``broadcast()`` — one at a time; connects N clients spread over several
 client processes; emits events through HTTP POST at a fixed rate with the send time inside ``data``; and
-reports delivered/lost, latency p50/p95/p99, connect time p50/p99 and server RSS. The median of the runs is
-printed, with our p99 as a ratio of each baseline's. Clients share the 2 cores with the server: compare ratios.
+reports delivered/lost, latency p50/p95/p99, connect time p50/p99 and server RSS. Runs are interleaved (ours,
+then each baseline, round after round); the median of the runs is printed, with our p99 as a ratio of each
+baseline's. Clients share the 2 cores with the server: compare ratios.
 
 Slow consumers: 20 healthy clients plus 5 that connect and never read (64 KB receive buffers, so the kernel
 cannot hide them), events padded with 60 KB of incompressible data at 10/s for 20 s; compared with the same
@@ -283,10 +284,13 @@ def main() -> None:
         print(f'\n== {scenario.name} for {scenario.duration_s:g} s')
         print(f'{"server":<11} {"delivered":>10} {"lost":>6} {"emit fail":>9} {"p50 ms":>8} {"p95 ms":>8} '
               f'{"p99 ms":>8} {"conn p50":>9} {"conn p99":>9} {"RSS MB":>7} {"peak":>6} {"after":>6}')
+        runs: dict[str, list[Result]] = {kind: [] for kind in servers}
+        for _ in range(args.runs):  # interleaved, so a slow spell of this noisy machine hits every server alike
+            for kind in servers:
+                runs[kind].append(run_once(kind, scenario))
         medians: dict[str, Result] = {}
         for kind in servers:
-            runs = [run_once(kind, scenario) for _ in range(args.runs)]
-            r = medians[kind] = median_result(runs)
+            r = medians[kind] = median_result(runs[kind])
             print(f'{kind:<11} {r.delivered:>10} {r.lost:>6} {r.emit_failures:>9} {r.pct(50):>8.1f} {r.pct(95):>8.1f} '
                   f'{r.pct(99):>8.1f} {np.percentile(r.connect_ms, 50):>9.1f} {np.percentile(r.connect_ms, 99):>9.1f} '
                   f'{r.rss_before_mb:>7.1f} {r.rss_peak_mb:>6.1f} {r.rss_after_mb:>6.1f}'
