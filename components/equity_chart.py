@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from components.plot import Plot
+from components.plot import TRANSPARENT, Plot
 
 
 class EquityChart(Plot):
@@ -14,8 +14,7 @@ class EquityChart(Plot):
         super().__init__({
             'data': [{'type': 'scatter', 'mode': 'lines', 'name': 'equity', 'x': list(times), 'y': list(equity),
                       'line': {'color': '#2dd4bf'}}],
-            'layout': {'template': 'plotly_dark', 'height': height, 'paper_bgcolor': 'rgba(0,0,0,0)',
-                       'plot_bgcolor': 'rgba(0,0,0,0)', 'margin': {'l': 60, 'r': 10, 't': 10, 'b': 30},
-                       'xaxis': {'type': 'date', 'gridcolor': '#334155'}, 'yaxis': {'gridcolor': '#334155'}},
+            'layout': {**TRANSPARENT, 'height': height, 'margin': {'l': 60, 'r': 10, 't': 10, 'b': 30},
+                       'xaxis': {'type': 'date'}},
             'config': {'displaylogo': False}})
         self.classes('w-full').style(f'height: {height}px')

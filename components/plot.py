@@ -6,6 +6,8 @@ from nicegui import __version__, ui
 from nicegui.dependencies import esm_modules
 
 BUNDLE = 'oracle-plotly'
+TRANSPARENT = {'paper_bgcolor': 'rgba(0,0,0,0)', 'plot_bgcolor': 'rgba(0,0,0,0)'}
+"""Chart backgrounds show the card behind them; text and grid colours follow the page's theme (``plot.js``)."""
 
 
 class Plot(ui.plotly, component='plot.js', esm={BUNDLE: 'vendor/plotly'}):

@@ -14,7 +14,7 @@ from collections import deque
 from datetime import datetime, tzinfo
 from typing import Any
 
-from components.plot import Plot
+from components.plot import TRANSPARENT, Plot
 from oracle_ui.api.schemas import CandleOut, CandlesResponse, OpenPosition
 from oracle_ui.timeframes import timeframe_seconds
 
@@ -79,12 +79,10 @@ class PriceChart(Plot):
                        'close': [], 'increasing': hidden, 'decreasing': hidden, 'hoverinfo': 'skip',
                        'showlegend': False})  # padded like the candles, unlike a scatter trace
         return {'data': traces, 'layout': {
-            'template': 'plotly_dark', 'paper_bgcolor': 'rgba(0,0,0,0)', 'plot_bgcolor': 'rgba(0,0,0,0)',
-            'margin': {'l': 50, 'r': 10, 't': 10, 'b': 30}, 'showlegend': True,
+            **TRANSPARENT, 'margin': {'l': 50, 'r': 10, 't': 10, 'b': 30}, 'showlegend': True,
             'legend': {'orientation': 'h', 'y': 1.02, 'x': 0, 'font': {'size': 10}},
-            'xaxis': {'rangeslider': {'visible': False}, 'type': 'date', 'gridcolor': '#334155'},
-            'yaxis': {'domain': [0.25, 1.0], 'gridcolor': '#334155'},
-            'yaxis2': {'domain': [0.0, 0.2], 'showticklabels': False, 'gridcolor': '#334155'},
+            'xaxis': {'rangeslider': {'visible': False}, 'type': 'date'}, 'yaxis': {'domain': [0.25, 1.0]},
+            'yaxis2': {'domain': [0.0, 0.2], 'showticklabels': False},
             'shapes': [*self._forming(None), *self._levels(position)]},
             'config': {'displaylogo': False, 'responsive': True}}
 

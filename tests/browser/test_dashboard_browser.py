@@ -72,6 +72,19 @@ async def test_the_chart_draws_history_then_grows_with_live_candles(browser, app
     await page.wait_for_function(forming_in_view, timeout=10_000)  # the candle still forming, right of the rest
 
 
+TICK_FILL = "() => getComputedStyle(document.querySelector('.js-plotly-plot .ytick text')).fill"
+
+
+async def test_chart_text_follows_the_light_and_dark_theme(browser, app_url) -> None:
+    page = await browser.new_page()
+    await page.goto(app_url + '/')
+    await page.wait_for_selector('.js-plotly-plot .ytick text', timeout=20_000)
+    assert await page.evaluate(TICK_FILL) == 'rgb(203, 213, 225)'  # light axis labels on the dark page
+    await page.locator('button', has_text='contrast').click()
+    await page.wait_for_function(f"() => document.body.classList.contains('body--light') && "
+                                 f"({TICK_FILL})() === 'rgb(51, 65, 85)'", timeout=10_000)
+
+
 async def test_a_backtest_chart_appears_after_the_page_has_loaded(browser, app_url) -> None:
     page = await browser.new_page(viewport={'width': 1440, 'height': 900})
     await page.goto(app_url + '/backtest')
