@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from nicegui import __version__, ui
+import weakref
+
+from nicegui import Client, __version__, ui
 from nicegui.dependencies import esm_modules
 
 BUNDLE = 'oracle-plotly'
 TRANSPARENT = {'paper_bgcolor': 'rgba(0,0,0,0)', 'plot_bgcolor': 'rgba(0,0,0,0)'}
 """Chart backgrounds show the card behind them; text and grid colours follow the page's theme (``plot.js``)."""
+_preloading: weakref.WeakSet[Client] = weakref.WeakSet()
+"""Pages whose head already loads the bundle."""
 
 
 class Plot(ui.plotly, component='plot.js', esm={BUNDLE: 'vendor/plotly'}):
@@ -20,9 +24,9 @@ class Plot(ui.plotly, component='plot.js', esm={BUNDLE: 'vendor/plotly'}):
     def __init__(self, figure: dict) -> None:
         super().__init__(figure)
         client = self.client
-        if not client.has_socket_connection and not getattr(client, 'plot_bundle_preloaded', False):
+        if not client.has_socket_connection and client not in _preloading:
             # fetch and run the bundle while the page loads (see vendor/plotly/index.js)
-            client.plot_bundle_preloaded = True
+            _preloading.add(client)
             base = f'/_nicegui/{__version__}/esm/{next(k for k, m in esm_modules.items() if m.name == BUNDLE)}'
             ui.add_head_html(f'<script async id="oracle-plotly" src="{base}/plotly-finance.min.js"></script>'
                              f'<link rel="modulepreload" href="{base}/index.js">')
