@@ -44,6 +44,8 @@ class PriceChart(Plot):
         self.period_s = timeframe_seconds(data.timeframe)
         self.last_time = data.candles[-1].time if data.candles else 0
         self._ranges: deque[tuple[float, float]] = deque(((c.low, c.high) for c in data.candles), maxlen=MAX_POINTS)
+        self._extent = self._closed_extent()
+        """(low, high) over the closed candles shown, kept for the per-tick check in ``show_forming``."""
         self._spanned: tuple[float, float, float] | None = None
         """(time, low, high) of the forming candle as the SPAN trace covers it."""
         super().__init__(self._figure(data, position))
@@ -125,6 +127,11 @@ class PriceChart(Plot):
                              [VOLUME, *range(FIRST_OVERLAY, FIRST_OVERLAY + len(OVERLAYS))], MAX_POINTS)
         self.last_time = candles[-1].time
         self._ranges.extend((c.low, c.high) for c in candles)
+        self._extent = self._closed_extent()
+
+    def _closed_extent(self) -> tuple[float, float]:
+        return (min((r[0] for r in self._ranges), default=float('inf')),
+                max((r[1] for r in self._ranges), default=float('-inf')))
 
     def show_forming(self, candle: CandleOut | None) -> None:
         """Redraw the bar still forming from live ticks (None hides it)."""
@@ -133,8 +140,7 @@ class PriceChart(Plot):
             return
         spanned = self._spanned
         if spanned is not None and spanned[0] == candle.time:  # the same candle: move the span only past the chart
-            low = min(spanned[1], *(r[0] for r in self._ranges))
-            high = max(spanned[2], *(r[1] for r in self._ranges))
+            low, high = min(spanned[1], self._extent[0]), max(spanned[2], self._extent[1])
             if low <= candle.low and candle.high <= high:
                 return
         self._spanned = (candle.time, candle.low, candle.high)
