@@ -14,6 +14,7 @@ from nicegui import app, core, ui
 from components import styles
 from oracle_ui.api.asset_cache import compressed_with_cache
 from oracle_ui.api.guard import OUR_MIDDLEWARE, protect
+from oracle_ui.api.http_protocol import HttpProtocol
 from oracle_ui.api.lane import install_api_lane
 from oracle_ui.api.rest import build_router, install_error_format
 from oracle_ui.cli import add_serve_arguments, settings_from_args
@@ -81,7 +82,7 @@ def serve(settings: Settings) -> None:
            storage_secret=storage_secret(settings.data_dir),
            session_middleware_kwargs={'https_only': settings.is_https, 'same_site': 'lax'},
            ssl_certfile=settings.ssl_certfile, ssl_keyfile=settings.ssl_keyfile,
-           gzip_middleware_factory=lambda asgi: compressed_with_cache(asgi, is_versioned_asset),
+           gzip_middleware_factory=lambda asgi: compressed_with_cache(asgi, is_versioned_asset), http=HttpProtocol,
            ws_per_message_deflate=False)  # compression is per client: it would undo serializing events once
 
 

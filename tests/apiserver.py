@@ -12,6 +12,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from oracle_ui.api.guard import protect
+from oracle_ui.api.http_protocol import HttpProtocol
 from oracle_ui.api.rest import build_router, install_error_format
 from oracle_ui.engine.feed import MarketFeed
 from oracle_ui.settings import Settings
@@ -33,7 +34,7 @@ async def running_server(data_dir: Path, feed: MarketFeed | None = None, **overr
     app.include_router(build_router(system))
     install_error_format(app)
     protect(app, settings)
-    config = uvicorn.Config(app, host='127.0.0.1', port=0, log_level='warning', lifespan='off')
+    config = uvicorn.Config(app, host='127.0.0.1', port=0, log_level='warning', lifespan='off', http=HttpProtocol)
     server = uvicorn.Server(config)
     await system.start()
     task = asyncio.create_task(server.serve())

@@ -1,11 +1,13 @@
 """The WebSocket protocol over real sockets: original messages, replay, bad input, heartbeat, slow clients, tokens."""
 
 import asyncio
+import gc
 import json
 import secrets
 import socket
 
 import pytest
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
@@ -336,3 +338,17 @@ async def test_reconnect_with_since_id_replays_before_any_live_event(server) -> 
         assert message['to_id'] >= missed[-1] and message['count'] == len(ids)
         connected = await recv_until(ws, lambda m: m['type'] == 'client_connected')
         assert connected['id'] > message['to_id'], 'live events follow the replay'
+
+
+async def test_a_websocket_connect_leaves_no_http_protocol_for_the_garbage_collector(server) -> None:
+    gc.collect()
+    gc.disable()  # anything still here afterwards was left in a reference cycle, not freed
+    try:
+        for _ in range(20):
+            async with connect(f'{server.ws_base}/dashboard/ws/monitor') as ws:
+                await greet(ws)
+        await asyncio.sleep(0.2)
+        left = [o for o in gc.get_objects() if issubclass(type(o), HttpToolsProtocol)]
+    finally:
+        gc.enable()
+    assert left == []
