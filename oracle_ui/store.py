@@ -35,10 +35,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from .engine.models import Candle, Fill, OrderRequest, Position, Side, Trade, TradeStatus
 from .events import Event, EventType, Topic
+from .lock_wait import LockWait
 
 BUSY_TIMEOUT_MS = 1000
 """How long a write waits for another process's lock before failing. Writes run on the event loop, so this
-bounds how long an external lock (a stuck backup, a CLI) can stall it; a failed write is reported, not hidden."""
+bounds how long an external lock (a stuck backup, a CLI) can stall it; a failed write is reported, not hidden.
+While a lock is known to be held, writes do not wait at all (:class:`~oracle_ui.lock_wait.LockWait`)."""
 
 metadata = MetaData()
 
@@ -111,6 +113,7 @@ class Store:
         self.path = path
         self.engine: Engine = create_engine(f'sqlite:///{path}')
         event.listen(self.engine, 'connect', _configure_connection)
+        self.lock_wait = LockWait(self.engine, BUSY_TIMEOUT_MS)
         metadata.create_all(self.engine)
 
     def close(self) -> None:
@@ -332,12 +335,13 @@ def _event_conditions(*, topic: str | None, type_: str | None, since: float | No
     return conditions
 
 
-def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
+def _configure_connection(dbapi_connection: Any, record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute('PRAGMA journal_mode=WAL')
     cursor.execute('PRAGMA synchronous=NORMAL')
     cursor.execute(f'PRAGMA busy_timeout={BUSY_TIMEOUT_MS}')
     cursor.close()
+    record.info['busy_timeout_ms'] = BUSY_TIMEOUT_MS
 
 
 def _upsert_meta(conn: Connection, key: str, value: str) -> None:

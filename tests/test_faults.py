@@ -15,6 +15,7 @@ from websockets.asyncio.client import connect
 from oracle_ui.engine.feed import ReplayFeed, SimFeed
 from oracle_ui.events import EventType
 from oracle_ui.settings import Settings
+from oracle_ui.store import BUSY_TIMEOUT_MS, Store
 
 from .apiserver import running_server
 from .helpers import eventually
@@ -125,6 +126,31 @@ async def test_database_locked_by_another_process(tmp_path, api) -> None:
             await asyncio.to_thread(holder.join)
         await restart_recovers(http, server)
         assert any('event store recovered' in m for m in messages(server, EventType.NOTIFICATION))
+
+
+def test_once_a_write_failed_on_a_lock_the_next_ones_do_not_wait_for_it(tmp_path) -> None:
+    store = Store(tmp_path / 'oracle.db')
+
+    def busy_timeout_ms() -> int:
+        with store.engine.connect() as conn:
+            return conn.exec_driver_sql('PRAGMA busy_timeout').scalar()
+
+    assert busy_timeout_ms() == BUSY_TIMEOUT_MS
+    other = sqlite3.connect(tmp_path / 'oracle.db', isolation_level=None)
+    other.execute('BEGIN EXCLUSIVE')
+    started = time.monotonic()
+    with pytest.raises(OperationalError, match='locked'):
+        store.set_meta('k', 'v')
+    assert time.monotonic() - started >= BUSY_TIMEOUT_MS / 1000 * 0.9, 'the first write waits for the lock'
+    assert busy_timeout_ms() == 0
+    with pytest.raises(OperationalError, match='locked'):
+        store.set_meta('k', 'v')
+    other.execute('ROLLBACK')
+    store.set_meta('k', 'v')  # the lock is gone: the write goes through, and writes wait again
+    assert busy_timeout_ms() == BUSY_TIMEOUT_MS
+    assert store.get_meta('k') == 'v'
+    other.close()
+    store.close()
 
 
 async def test_disk_full(tmp_path, api) -> None:
