@@ -22,7 +22,7 @@ from oracle_ui.secret import storage_secret
 from oracle_ui.settings import Settings
 from oracle_ui.state import shared_state
 from oracle_ui.system import build_system
-from pages import backtest, dashboard, events, login, trades
+from pages import api_docs, backtest, dashboard, events, login, trades
 from pages import settings as settings_page
 
 GC_THRESHOLDS = (700, 10, 100)
@@ -46,7 +46,7 @@ def build_app(settings: Settings) -> None:
     # NiceGUI's socket.io accepts any origin by default: hold it to the same rule as everything else
     core.sio.eio.cors_allowed_origins = lambda origin, environ: guard.origin_allowed(origin, environ.get('HTTP_HOST'))
     styles.install()
-    for page in (login, dashboard, trades, events, backtest, settings_page):
+    for page in (login, dashboard, trades, events, backtest, settings_page, api_docs):
         page.register(system)
 
     async def startup() -> None:
@@ -78,7 +78,7 @@ def serve(settings: Settings) -> None:
         app.native.start_args['gui'] = os.environ.get('PYWEBVIEW_GUI', 'gtk')  # GTK/WebKit: the `native` extra
         app.native.window_args['min_size'] = (375, 500)
     ui.run(host=settings.host, port=settings.port, title='Oracle Trader', reload=False, show=settings.show,
-           native=settings.native, dark=True, tailwind=False, fastapi_docs=True, show_welcome_message=True,
+           native=settings.native, dark=True, tailwind=False, show_welcome_message=True,
            storage_secret=storage_secret(settings.data_dir),
            session_middleware_kwargs={'https_only': settings.is_https, 'same_site': 'lax'},
            ssl_certfile=settings.ssl_certfile, ssl_keyfile=settings.ssl_keyfile,

@@ -79,6 +79,23 @@ async def test_operator_logs_in_controls_the_bot_and_logs_out(accounts, user: Us
     await user.should_see('Log in')
 
 
+async def test_api_docs_and_schema_need_a_session_or_a_token(accounts, user: User) -> None:
+    http = user.http_client
+    assert (await http.get('/openapi.json')).status_code == 401
+    for path in ('/docs', '/redoc'):
+        response = await http.get(path, follow_redirects=False)
+        assert response.status_code == 307 and response.headers['location'] == f'/login?redirect_to={path}'
+    token = system().access.accounts.add_token('script', Role.VIEWER)
+    schema = await http.get('/openapi.json', headers={'Authorization': f'Bearer {token}'})
+    assert schema.status_code == 200 and '/dashboard/api/dashboard-data' in schema.json()['paths']
+    await user.open('/login')
+    await log_in(user, 'victor')
+    await user.should_see('victor · viewer')
+    assert (await http.get('/openapi.json')).status_code == 200  # this browser's session
+    docs = await http.get('/docs')
+    assert docs.status_code == 200 and 'swagger-ui' in docs.text and '/openapi.json' in docs.text
+
+
 async def test_a_viewer_sees_the_dashboard_without_controls(accounts, user: User) -> None:
     await user.open('/')
     await log_in(user, 'victor')

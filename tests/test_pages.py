@@ -173,3 +173,9 @@ async def test_dashboard_keeps_serving_through_a_failing_database_and_restart_re
     user.find(marker='confirm-restart').click()
     await user.should_see('bot restarted')
     assert system().controller.state.value == 'running'
+
+
+async def test_without_any_login_the_api_docs_are_open_on_loopback(user: User) -> None:
+    schema = await user.http_client.get('/openapi.json')
+    assert schema.status_code == 200 and '/dashboard/api/bot-control/{action}' in schema.json()['paths']
+    assert 'swagger-ui' in (await user.http_client.get('/docs')).text

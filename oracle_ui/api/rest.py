@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import audit, reports, runtime
-from ..access import bearer_token
+from ..access import Access, bearer_token
 from ..accounts import Principal
 from ..control import ACTIONS
 from ..events import EventType, Notification, Topic
@@ -28,6 +28,19 @@ if TYPE_CHECKING:
 ERRORS = {code: {'model': s.ErrorResponse} for code in (400, 401, 403, 404, 413, 422, 429, 503)}
 
 
+def token_principal(access: Access, request: Request) -> Principal:
+    """The caller named by the request's bearer token; 401 without a valid one, 429 while the client is locked
+    out."""
+    client = request.client.host if request.client else 'unknown'
+    if (wait := access.throttle.retry_after(client)) > 0:
+        raise HTTPException(429, f'too many failed attempts; retry in {wait:.0f} s',
+                            headers={'Retry-After': str(math.ceil(wait))})
+    who = access.authenticate(bearer_token(request.headers.get('authorization')), client)
+    if who is None:
+        raise HTTPException(401, 'missing or invalid bearer token', headers={'WWW-Authenticate': 'Bearer'})
+    return who
+
+
 def build_router(system: System) -> APIRouter:
     """The ``/dashboard`` router for ``system``; mount it with ``app.include_router``.
 
@@ -35,18 +48,8 @@ def build_router(system: System) -> APIRouter:
     they read (FastAPI would run plain ``def`` ones in a thread pool, racing the engine).
     """
 
-    access = system.access
-
     async def principal(request: Request) -> Principal:
-        """The caller named by the bearer token; 401 without a valid one, 429 while the client is locked out."""
-        client = request.client.host if request.client else 'unknown'
-        if (wait := access.throttle.retry_after(client)) > 0:
-            raise HTTPException(429, f'too many failed attempts; retry in {wait:.0f} s',
-                                headers={'Retry-After': str(math.ceil(wait))})
-        who = access.authenticate(bearer_token(request.headers.get('authorization')), client)
-        if who is None:
-            raise HTTPException(401, 'missing or invalid bearer token', headers={'WWW-Authenticate': 'Bearer'})
-        return who
+        return token_principal(system.access, request)
 
     async def operator(request: Request, who: Principal = Depends(principal)) -> Principal:
         """The caller, who must hold the operator role (403 for viewers; the attempt is audited)."""

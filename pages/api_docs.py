@@ -1,0 +1,43 @@
+"""The API's docs, ``/docs`` (Swagger UI) and ``/redoc``, and its schema ``/openapi.json``, for API users only.
+
+Once a login or token exists they need what the API needs: the schema a bearer token (scripts, schema-driven
+tools) or this browser's session, the docs pages a session (otherwise the browser is sent to log in).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from nicegui import app
+
+from components.session import current_principal
+from oracle_ui.api.rest import token_principal
+from oracle_ui.system import System
+
+SCHEMA_PATH = '/openapi.json'
+TITLE = 'Oracle Trader API'
+
+
+def register(system: System) -> None:
+    app.title = TITLE
+
+    @app.get(SCHEMA_PATH, include_in_schema=False)
+    async def schema(request: Request) -> JSONResponse:
+        if current_principal(system) is None:
+            token_principal(system.access, request)  # 401 / 429 as on the API itself
+        return JSONResponse(app.openapi())
+
+    @app.get('/docs', include_in_schema=False, response_model=None)
+    async def swagger_ui() -> HTMLResponse | RedirectResponse:
+        if current_principal(system) is None:
+            return RedirectResponse(f'/login?redirect_to={quote("/docs")}')
+        return get_swagger_ui_html(openapi_url=SCHEMA_PATH, title=f'{TITLE} - Swagger UI')
+
+    @app.get('/redoc', include_in_schema=False, response_model=None)
+    async def redoc() -> HTMLResponse | RedirectResponse:
+        if current_principal(system) is None:
+            return RedirectResponse(f'/login?redirect_to={quote("/redoc")}')
+        return get_redoc_html(openapi_url=SCHEMA_PATH, title=f'{TITLE} - ReDoc')
