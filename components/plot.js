@@ -14,7 +14,12 @@ function themed(layout, dark) {
   const result = {
     ...layout,
     font: { ...layout.font, color: theme.text },
-    hoverlabel: { ...layout.hoverlabel, bgcolor: theme.hover, bordercolor: theme.grid, font: { color: theme.hoverText } },
+    hoverlabel: {
+      ...layout.hoverlabel,
+      bgcolor: theme.hover,
+      bordercolor: theme.grid,
+      font: { color: theme.hoverText },
+    },
   };
   for (const axis of new Set(["xaxis", "yaxis", ...Object.keys(layout).filter((key) => /^[xy]axis\d+$/.test(key))])) {
     result[axis] = { ...layout[axis], gridcolor: theme.grid, linecolor: theme.grid, zerolinecolor: theme.grid };
