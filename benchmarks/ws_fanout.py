@@ -9,7 +9,7 @@ baseline's. Clients share the 2 cores with the server: compare ratios.
 
 Slow consumers: 20 healthy clients plus 5 that connect and never read (64 KB receive buffers, so the kernel
 cannot hide them), events padded with 60 KB of incompressible data at 10/s for 20 s; compared with the same
-run without them.
+run without them (the two scenarios' runs alternate).
 """
 
 from __future__ import annotations
@@ -270,6 +270,36 @@ def median_result(results: list[Result]) -> Result:
     return ordered[len(ordered) // 2]
 
 
+def run_groups(keys: list[str]) -> list[list[str]]:
+    """Scenarios to run together: the stalled-clients run and its baseline alternate, being compared."""
+    groups: list[list[str]] = []
+    for key in keys:
+        if key == 'slow' and groups and groups[-1] == ['slow-base']:
+            groups[-1].append(key)
+        else:
+            groups.append([key])
+    return groups
+
+
+def report(scenario: Scenario, runs: dict[str, list[Result]]) -> dict[str, Result]:
+    """Print the median run of each server and our p99 as a ratio of each baseline's; returns the medians."""
+    print(f'\n== {scenario.name} for {scenario.duration_s:g} s')
+    print(f'{"server":<11} {"delivered":>10} {"lost":>6} {"emit fail":>9} {"p50 ms":>8} {"p95 ms":>8} '
+          f'{"p99 ms":>8} {"conn p50":>9} {"conn p99":>9} {"RSS MB":>7} {"peak":>6} {"after":>6}')
+    medians = {kind: median_result(results) for kind, results in runs.items()}
+    for kind, r in medians.items():
+        print(f'{kind:<11} {r.delivered:>10} {r.lost:>6} {r.emit_failures:>9} {r.pct(50):>8.1f} {r.pct(95):>8.1f} '
+              f'{r.pct(99):>8.1f} {np.percentile(r.connect_ms, 50):>9.1f} {np.percentile(r.connect_ms, 99):>9.1f} '
+              f'{r.rss_before_mb:>7.1f} {r.rss_peak_mb:>6.1f} {r.rss_after_mb:>6.1f}'
+              + (f'  stalled dropped: {r.stalled_dropped}' if scenario.stalled and kind == 'oracle' else ''))
+    if 'oracle' in medians and len(medians) > 1:
+        ours = medians['oracle'].pct(99)
+        ratios = [f'{ours / medians[k].pct(99):.2f}x {k}' for k in medians if k != 'oracle']
+        print('oracle p99 / baseline p99: ' + ', '.join(ratios))
+    sys.stdout.flush()
+    return medians
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--runs', type=int, default=3)
@@ -280,27 +310,16 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     servers = args.server or ['oracle', 'fastapi', 'websockets']
     print(f'{os.cpu_count()} cores; {CLIENT_PROCESSES} client processes; median of {args.runs} run(s) by p99')
-    for key in args.scenario or list(SCENARIOS):
-        scenario = SCENARIOS[key]
-        print(f'\n== {scenario.name} for {scenario.duration_s:g} s')
-        print(f'{"server":<11} {"delivered":>10} {"lost":>6} {"emit fail":>9} {"p50 ms":>8} {"p95 ms":>8} '
-              f'{"p99 ms":>8} {"conn p50":>9} {"conn p99":>9} {"RSS MB":>7} {"peak":>6} {"after":>6}')
-        runs: dict[str, list[Result]] = {kind: [] for kind in servers}
-        for _ in range(args.runs):  # interleaved, so a slow spell of this noisy machine hits every server alike
-            for kind in servers:
-                runs[kind].append(run_once(kind, scenario))
-        medians: dict[str, Result] = {}
-        for kind in servers:
-            r = medians[kind] = median_result(runs[kind])
-            print(f'{kind:<11} {r.delivered:>10} {r.lost:>6} {r.emit_failures:>9} {r.pct(50):>8.1f} {r.pct(95):>8.1f} '
-                  f'{r.pct(99):>8.1f} {np.percentile(r.connect_ms, 50):>9.1f} {np.percentile(r.connect_ms, 99):>9.1f} '
-                  f'{r.rss_before_mb:>7.1f} {r.rss_peak_mb:>6.1f} {r.rss_after_mb:>6.1f}'
-                  + (f'  stalled dropped: {r.stalled_dropped}' if scenario.stalled and kind == 'oracle' else ''))
-        if 'oracle' in medians:
-            ours = medians['oracle'].pct(99)
-            ratios = [f'{ours / medians[k].pct(99):.2f}x {k}' for k in medians if k != 'oracle']
-            print('oracle p99 / baseline p99: ' + ', '.join(ratios))
-            sys.stdout.flush()
+    for group in run_groups(args.scenario or list(SCENARIOS)):
+        runs: dict[str, dict[str, list[Result]]] = {key: {kind: [] for kind in servers} for key in group}
+        for _ in range(args.runs):  # interleaved, so a slow spell of this noisy machine hits all alike
+            for key in group:
+                for kind in servers:
+                    runs[key][kind].append(run_once(kind, SCENARIOS[key]))
+        medians = {key: report(SCENARIOS[key], runs[key]) for key in group}
+        if group == ['slow-base', 'slow'] and 'oracle' in servers:
+            base, stalled = medians['slow-base']['oracle'].pct(99), medians['slow']['oracle'].pct(99)
+            print(f'oracle healthy p99 with stalled clients / without: {stalled / base:.2f}x')
     print()
 
 
