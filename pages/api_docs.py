@@ -6,14 +6,12 @@ tools) or this browser's session, the docs pages a session (otherwise the browse
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from nicegui import app
 
-from components.session import current_principal
+from components.session import current_principal, guarded_page
 from oracle_ui.api.rest import token_principal
 from oracle_ui.system import System
 
@@ -30,14 +28,10 @@ def register(system: System) -> None:
             token_principal(system.access, request)  # 401 / 429 as on the API itself
         return JSONResponse(app.openapi())
 
-    @app.get('/docs', include_in_schema=False, response_model=None)
-    async def swagger_ui() -> HTMLResponse | RedirectResponse:
-        if current_principal(system) is None:
-            return RedirectResponse(f'/login?redirect_to={quote("/docs")}')
+    @guarded_page(system, '/docs')
+    def swagger_ui() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url=SCHEMA_PATH, title=f'{TITLE} - Swagger UI')
 
-    @app.get('/redoc', include_in_schema=False, response_model=None)
-    async def redoc() -> HTMLResponse | RedirectResponse:
-        if current_principal(system) is None:
-            return RedirectResponse(f'/login?redirect_to={quote("/redoc")}')
+    @guarded_page(system, '/redoc')
+    def redoc() -> HTMLResponse:
         return get_redoc_html(openapi_url=SCHEMA_PATH, title=f'{TITLE} - ReDoc')
