@@ -12,6 +12,7 @@ from nicegui import __version__ as nicegui_version
 from nicegui import app, core, ui
 
 from components import styles
+from oracle_ui.api import REST_PREFIX, WS_PREFIX
 from oracle_ui.api.asset_cache import compressed_with_cache
 from oracle_ui.api.guard import OUR_MIDDLEWARE, protect
 from oracle_ui.api.http_protocol import HttpProtocol
@@ -42,7 +43,7 @@ def build_app(settings: Settings) -> None:
     app.include_router(build_router(system))
     install_error_format(app)
     guard = protect(app, settings)
-    install_api_lane(app, OUR_MIDDLEWARE, ('/dashboard/api/', '/dashboard/ws/'))
+    install_api_lane(app, OUR_MIDDLEWARE, (f'{REST_PREFIX}/', f'{WS_PREFIX}/'))
     # NiceGUI's socket.io accepts any origin by default: hold it to the same rule as everything else
     core.sio.eio.cors_allowed_origins = lambda origin, environ: guard.origin_allowed(origin, environ.get('HTTP_HOST'))
     styles.install()

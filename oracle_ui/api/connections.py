@@ -32,6 +32,7 @@ from websockets.frames import Frame, Opcode
 from ..accounts import Principal
 from ..bus import EventBus
 from ..events import ClientInfo, Event, EventType, Topic
+from . import WS_PREFIX
 from .messages import MAX_MESSAGE_BYTES
 
 log = logging.getLogger(__name__)
@@ -318,7 +319,7 @@ class ConnectionManager:
         """Publish ``client_connected`` (after the client got its greeting, so that comes first)."""
         self.bus.publish(EventType.CLIENT_CONNECTED, ClientInfo(
             client_id=connection.id, client_type=connection.endpoint.name,
-            endpoint=f'/dashboard/ws/{connection.endpoint.name}'), source='websocket')
+            endpoint=f'{WS_PREFIX}/{connection.endpoint.name}'), source='websocket')
 
     def drop(self, connection: Connection, code: int, reason: str) -> None:
         """Disconnect ``connection`` (idempotent), counting why."""
@@ -339,7 +340,7 @@ class ConnectionManager:
         # there would overtake that event for the clients not yet served
         loop.call_soon(partial(self.bus.publish, EventType.CLIENT_DISCONNECTED, ClientInfo(
             client_id=connection.id, client_type=connection.endpoint.name,
-            endpoint=f'/dashboard/ws/{connection.endpoint.name}', reason=reason), source='websocket'))
+            endpoint=f'{WS_PREFIX}/{connection.endpoint.name}', reason=reason), source='websocket'))
 
     @staticmethod
     async def _close(connection: Connection, code: int, reason: str) -> None:

@@ -20,6 +20,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..settings import Settings
+from . import REST_PREFIX
 
 LOOPBACK_HOSTS = frozenset({'127.0.0.1', 'localhost', '::1'})
 UNSAFE_METHODS = frozenset({'POST', 'PUT', 'PATCH', 'DELETE'})
@@ -137,7 +138,7 @@ def _with_headers(send: Send, path: str, https: bool) -> Send:
              (b'permissions-policy', b'camera=(), microphone=(), geolocation=()')]
     if not path.startswith(EXTERNAL_ASSET_PAGES):
         extra.append((b'content-security-policy', CSP.encode()))
-    if path.startswith('/dashboard/api'):
+    if path.startswith(REST_PREFIX):
         extra.append((b'cache-control', b'no-store'))
     if https:
         extra.append((b'strict-transport-security', b'max-age=31536000'))

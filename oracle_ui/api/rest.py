@@ -17,6 +17,7 @@ from ..access import Access, bearer_token
 from ..accounts import Principal
 from ..control import ACTIONS
 from ..events import EventType, Notification, Topic
+from . import REST_PREFIX, WS_PREFIX
 from . import schemas as s
 from .connections import ENDPOINTS, envelope
 from .messages import MAX_MESSAGE_BYTES
@@ -60,7 +61,7 @@ def build_router(system: System) -> APIRouter:
         return who
 
     as_operator = Depends(operator)
-    api = APIRouter(prefix='/dashboard/api', tags=['dashboard'], dependencies=[Depends(principal)],
+    api = APIRouter(prefix=REST_PREFIX, tags=['dashboard'], dependencies=[Depends(principal)],
                     responses=ERRORS)
 
     @api.get('/dashboard-data', response_model=s.DashboardData)
@@ -176,7 +177,7 @@ def build_router(system: System) -> APIRouter:
         return JSONResponse(s.EmitResponse(success=True, message=f'{event.type} emitted', event_id=event.id,
                                            type=event.type.value).model_dump())
 
-    ws = APIRouter(prefix='/dashboard/ws')
+    ws = APIRouter(prefix=WS_PREFIX)
     for name, endpoint in ENDPOINTS.items():
         async def handler(websocket: WebSocket, endpoint=endpoint) -> None:
             await serve_websocket(websocket, endpoint, system)
@@ -203,7 +204,7 @@ def install_error_format(app: FastAPI) -> None:
     pages_not_found = app.exception_handlers.get(404)  # NiceGUI renders an HTML page for unknown paths
 
     async def not_found(request: Request, error: Exception) -> Response:
-        if request.url.path.startswith('/dashboard/api') or pages_not_found is None:
+        if request.url.path.startswith(REST_PREFIX) or pages_not_found is None:
             detail = error.detail if isinstance(error, StarletteHTTPException) else 'not found'
             return JSONResponse({'detail': detail}, status_code=404)
         return await pages_not_found(request, error)
