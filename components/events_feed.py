@@ -11,7 +11,7 @@ from typing import Any
 from nicegui import ui
 
 from oracle_ui.events import Event, Topic
-from oracle_ui.formatting import event_summary
+from oracle_ui.summaries import summarize
 
 TOPIC_STYLE: dict[str, tuple[str, str]] = {
     'trading': ('swap_horiz', 'teal'), 'market_data': ('show_chart', 'blue'), 'bot_status': ('smart_toy', 'amber'),
@@ -90,4 +90,4 @@ class EventsFeed(ui.column):
         return {'key': next(self._keys), 'topic': event.topic.value, 'icon': icon, 'color': color,
                 'time': datetime.fromtimestamp(event.timestamp, self.timezone).strftime('%H:%M:%S'),
                 'type': event.type.value + (' [test]' if event.test else ''),
-                'summary': event_summary(event.type.value, event.data)}
+                'summary': summarize(event)}

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from nicegui import app, ui
 
 from components.status_badge import StatusBadge
-from oracle_ui.accounts import Principal
-from oracle_ui.state import shared_state
+from oracle_ui.security.accounts import Principal
+from oracle_ui.web.state import BotView
 
 PAGES = (('/', 'Dashboard', 'dashboard'), ('/trades', 'Trades', 'receipt_long'), ('/events', 'Events', 'list'),
          ('/backtest', 'Backtest', 'science'), ('/settings', 'Settings', 'tune'))
@@ -31,8 +31,8 @@ LINK_SCRIPT = '''
 
 
 @contextmanager
-def frame(title: str, who: Principal) -> Iterator[None]:
-    """Header and a content column for a page titled ``title``, shown to ``who``."""
+def frame(title: str, who: Principal, bot: BotView) -> Iterator[None]:
+    """Header and a content column for a page titled ``title``, shown to ``who``; ``bot`` feeds the header."""
     ui.colors(primary='#0f766e', positive='#16a34a', negative='#dc2626')
     dark = ui.dark_mode(app.storage.user.get('dark', True))
     ui.page_title(f'{title} · Oracle Trader')
@@ -40,13 +40,13 @@ def frame(title: str, who: Principal) -> Iterator[None]:
     with ui.header().classes('items-center gap-x-3 gap-y-1 flex-wrap py-2'):
         ui.label('Oracle Trader').classes('text-lg font-bold')
         ui.badge('PAPER TRADING', color='amber').props('text-color=black').mark('paper-badge')
-        StatusBadge().mark('bot-state').bind_text_from(shared_state.bot, 'state', backward=lambda s: f'bot: {s}')
-        ui.label().bind_text_from(shared_state.bot, 'feed_status', backward=lambda s: f'feed: {s}') \
+        StatusBadge().mark('bot-state').bind_text_from(bot, 'state', backward=lambda s: f'bot: {s}')
+        ui.label().bind_text_from(bot, 'feed_status', backward=lambda s: f'feed: {s}') \
             .classes('text-sm opacity-80').mark('feed-status')
         ui.label('link: connecting…').props('id=link-status').classes('text-sm').mark('link-status')
         clients = ui.label().classes('text-sm opacity-80').mark('client-counts')
         ui.timer(2.0, lambda: clients.set_text(
-            f'clients: {sum(1 for _ in app.clients("/"))} UI · {shared_state.bot.ws_clients} WS'), immediate=True)
+            f'clients: {sum(1 for _ in app.clients("/"))} UI · {bot.ws_clients} WS'), immediate=True)
         ui.space()
         with ui.row().classes('gap-0 flex-wrap'):
             for path, label, icon in PAGES:

@@ -15,8 +15,8 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from components.plot import TRANSPARENT, Plot
-from oracle_ui.api.schemas import CandleOut, CandlesResponse, OpenPosition
 from oracle_ui.timeframes import timeframe_seconds
+from oracle_ui.views import CandleOut, CandlesResponse, OpenPosition
 
 MAX_POINTS = 500
 OVERLAYS = (('ema_10', 'EMA 10', '#f59e0b', 'solid'), ('ema_20', 'EMA 20', '#a855f7', 'solid'),

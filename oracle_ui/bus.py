@@ -7,7 +7,9 @@
 * Non-sampled, non-test events are handed to ``persist`` before any subscriber sees them, so whatever a client
   received is already stored.
 * Ids come from blocks reserved in the store (``reserve_ids``), so they never repeat across restarts, even
-  after a crash.
+  after a crash, nor clash with ids another process (the ``users`` command's audit events) reserved.
+* Payloads are typed: :meth:`EventBus.publish` takes the payload model of the event's type and nothing else;
+  test events (:meth:`EventBus.publish_test`) carry their data as sent, typed only if it fits the model.
 """
 
 from __future__ import annotations
@@ -19,9 +21,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel
-
-from .events import SAMPLED_TYPES, TOPIC_OF, Event, EventType, Topic
+from .events import PAYLOAD_OF, SAMPLED_TYPES, BotError, Event, EventType, Notification, Payload, Topic, parse_payload
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +44,11 @@ class SubscriptionOverflow(Exception):
 class Subscription:
     """A bounded queue of events for one consumer; iterate it with ``async for``."""
 
-    def __init__(self, bus: EventBus, topics: Iterable[Topic] | None, maxsize: int, overflow: Overflow) -> None:
+    def __init__(self, bus: EventBus, topics: Iterable[Topic] | None, maxsize: int, overflow: Overflow,
+                 types: Iterable[EventType] | None = None) -> None:
         self._bus = bus
         self.topics = frozenset(topics) if topics is not None else None
+        self.types = frozenset(types) if types is not None else None
         self.maxsize = maxsize
         self.overflow = overflow
         self._queue: deque[Event] = deque(maxlen=maxsize if overflow == 'drop_oldest' else None)
@@ -56,7 +58,7 @@ class Subscription:
         self.is_closed = False
 
     def wants(self, event: Event) -> bool:
-        return self.topics is None or event.topic in self.topics
+        return (self.topics is None or event.topic in self.topics) and (self.types is None or event.type in self.types)
 
     def put(self, event: Event) -> None:
         if self.is_closed or self.is_overflowed:
@@ -106,12 +108,13 @@ class EventBus:
 
     :param history_size: events kept in memory (default: 1000)
     :param persist: stores one event durably; called before delivery for non-sampled, non-test events
-    :param reserve_ids: durably reserves ids up to the returned value (exclusive) given the next id wanted
+    :param reserve_ids: ``(count, floor)`` -> ``(first, limit)``: durably reserves ``count`` ids from at least
+        ``floor``; ids in ``[first, limit)`` are this bus's to hand out
     :param first_id: the first id to hand out (after a restart: the stored high-water mark)
     """
 
     def __init__(self, *, history_size: int = 1000, persist: Callable[[Event], None] | None = None,
-                 reserve_ids: Callable[[int], int] | None = None, first_id: int = 1) -> None:
+                 reserve_ids: Callable[[int, int], tuple[int, int]] | None = None, first_id: int = 1) -> None:
         self.history: deque[Event] = deque(maxlen=history_size)
         self._persist = persist
         self._reserve_ids = reserve_ids
@@ -130,24 +133,26 @@ class EventBus:
 
     def _take_id(self) -> int:
         if self._next_id >= self._id_limit and self._reserve_ids is not None:
-            wanted = self._next_id + ID_BLOCK
             try:
-                self._id_limit = self._reserve_ids(wanted)
+                self._next_id, self._id_limit = self._reserve_ids(ID_BLOCK, self._next_id)
             except Exception as error:  # keep numbering in memory; a crash before the store recovers may reuse ids
-                self._id_limit = wanted
+                self._id_limit = self._next_id + ID_BLOCK
                 self._store_failed(error)
         value = self._next_id
         self._next_id += 1
         return value
 
-    def publish(self, type_: EventType, data: BaseModel | dict[str, Any], *, source: str,
-                client_id: str | None = None, test: bool = False, timestamp: float | None = None) -> Event:
-        """Build the envelope, persist it if durable, then hand it to every matching subscription."""
-        payload = data.model_dump(mode='json') if isinstance(data, BaseModel) else dict(data)
-        event = Event(id=self._take_id(), type=type_, topic=TOPIC_OF[type_], data=payload,
-                      timestamp=time.time() if timestamp is None else timestamp, source=source, client_id=client_id,
-                      test=test)
-        if self._persist is not None and not test and type_ not in SAMPLED_TYPES:
+    def publish(self, type_: EventType, payload: Payload, *, source: str, client_id: str | None = None,
+                timestamp: float | None = None) -> Event:
+        """Build the envelope, persist it if durable, then hand it to every matching subscription.
+
+        :raises TypeError: if ``payload`` is not ``type_``'s payload model (see ``PAYLOAD_OF``)
+        """
+        if not isinstance(payload, PAYLOAD_OF[type_]):
+            raise TypeError(f'{type_} carries {PAYLOAD_OF[type_].__name__}, not {type(payload).__name__}')
+        event = Event(id=self._take_id(), type=type_, payload=payload,
+                      timestamp=time.time() if timestamp is None else timestamp, source=source, client_id=client_id)
+        if self._persist is not None and type_ not in SAMPLED_TYPES:
             try:
                 self._persist(event)
             except Exception as error:  # a full disk must not stop the dashboard: deliver, and say so once
@@ -160,19 +165,31 @@ class EventBus:
         self.deliver(event)
         return event
 
+    def publish_test(self, type_: EventType | None, data: dict[str, Any]) -> Event:
+        """A test event (``test: true``, ``source: "test"``, never stored): ``data`` goes out unchanged and is
+        typed only if it fits ``type_``'s model, so odd test data never reaches typed consumers. Without a type:
+        the original dashboard's test notification."""
+        if type_ is None:
+            type_, data = EventType.NOTIFICATION, {'message': 'Test notification from the dashboard API',
+                                                   'level': 'info', 'category': 'test'}
+        event = Event(id=self._take_id(), type=type_, payload=parse_payload(type_, data), data=dict(data),
+                      timestamp=time.time(), source='test', test=True)
+        self.deliver(event)
+        return event
+
     def _store_failed(self, error: Exception) -> None:
         """Count a failed write; the first of a run of failures is announced as a ``bot_error``."""
         self.persist_failures += 1
         if not self.store_failing:
             self.store_failing = True
-            self.publish(EventType.BOT_ERROR, {'message': f'event store failed: {type(error).__name__}: {error}',
-                                               'component': 'store', 'recoverable': True}, source='bus')
+            self.publish(EventType.BOT_ERROR, BotError(message=f'event store failed: {type(error).__name__}: {error}',
+                                                       component='store', recoverable=True), source='bus')
 
     def _store_recovered(self) -> None:
         self.store_failing = False
-        self.publish(EventType.NOTIFICATION, {'message': f'event store recovered ({self.persist_failures} writes '
-                                                         'failed in all)', 'level': 'info', 'category': 'store'},
-                     source='bus')
+        self.publish(EventType.NOTIFICATION, Notification(
+            message=f'event store recovered ({self.persist_failures} writes failed in all)', level='info',
+            category='store'), source='bus')
 
     def deliver(self, event: Event) -> None:
         """Record ``event`` in history and queue it for every subscription that wants it."""
@@ -183,10 +200,11 @@ class EventBus:
             if subscription.wants(event):
                 subscription.put(event)
 
-    def stream(self, topics: Iterable[Topic] | None = None, *, maxsize: int = 1000,
-               overflow: Overflow = 'drop_oldest') -> Subscription:
-        """A new subscription; use as ``async with bus.stream(...) as events: async for e in events``."""
-        subscription = Subscription(self, topics, maxsize, overflow)
+    def stream(self, topics: Iterable[Topic] | None = None, *, types: Iterable[EventType] | None = None,
+               maxsize: int = 1000, overflow: Overflow = 'drop_oldest') -> Subscription:
+        """A new subscription to ``topics`` (None: all) and, if given, only ``types`` of them; use as
+        ``async with bus.stream(...) as events: async for e in events``."""
+        subscription = Subscription(self, topics, maxsize, overflow, types)
         self._subscriptions.add(subscription)
         return subscription
 
@@ -196,12 +214,12 @@ class EventBus:
         return lambda: self._subscriptions.discard(sink)  # type: ignore[arg-type]
 
     def subscribe(self, callback: Callable[[Event], Any], topics: Iterable[Topic] | None = None, *,
-                  maxsize: int = 1000) -> Callable[[], None]:
+                  types: Iterable[EventType] | None = None, maxsize: int = 1000) -> Callable[[], None]:
         """Run ``callback`` (sync or async) for each event in its own task; returns the unsubscribe function.
 
         A callback error is logged with the callback's name and never reaches the publisher.
         """
-        subscription = self.stream(topics, maxsize=maxsize)
+        subscription = self.stream(topics, types=types, maxsize=maxsize)
         name = getattr(callback, '__qualname__', repr(callback))
 
         async def consume() -> None:

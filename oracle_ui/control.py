@@ -13,12 +13,9 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Literal
 
-from . import audit
-from .accounts import Principal
 from .bus import EventBus
-from .engine.models import Trade
 from .engine.trader import TradingEngine
 from .events import BotLifecycle, BotStatusUpdate, EventType
 
@@ -76,61 +73,28 @@ class BotController:
         self.bus.publish(type_, BotLifecycle(status=self.state.value, reason=reason, strategy=self.engine.strategy.name,
                                              symbols=self.engine.symbols), source='bot')
 
-    async def run(self, action: str, *, reason: str, who: Principal | None = None,
-                  origin: str = 'internal') -> ControlResult:
-        """Run ``action`` (start, stop or restart) for ``who`` (audited; None: the system itself).
+    async def run(self, action: Action, *, reason: str) -> ControlResult:
+        """Run ``action`` (start, stop or restart), one transition at a time.
 
-        Unknown actions raise ValueError listing the valid ones; a principal without the operator role is refused.
+        Callers go through :class:`oracle_ui.commands.Commands`, which checks the role and audits.
         """
-        if action not in ACTIONS:
-            raise ValueError(f'unknown action {action!r}; allowed: {", ".join(ACTIONS)}')
-        if who is not None and not who.can_control:
-            audit.record(self.bus, who=who, action=action, origin=origin, result='denied',
-                         details={'reason': 'viewer role'})
-            return ControlResult(False, f'forbidden: {who.label} has the viewer role; control needs an operator',
-                                 action, self.state)
         async with self._lock:
             if action == 'start':
-                result = await self._start(reason)
-            elif action == 'stop':
-                result = await self._stop(reason)
-            else:
-                await self._stop(reason)
-                result = await self._start(reason)
-                if result.success:
-                    self._lifecycle(EventType.BOT_RESTARTED, reason)
-                    result = ControlResult(True, 'bot restarted', 'restart', self.state)
-                else:
-                    result = ControlResult(False, result.message, 'restart', self.state)
-        if who is not None:
-            audit.record(self.bus, who=who, action=action, origin=origin, result='ok' if result.success else 'failed',
-                         details={'message': result.message, 'state': result.state.value})
-        return result
+                return await self._start(reason)
+            if action == 'stop':
+                return await self._stop(reason)
+            await self._stop(reason)
+            result = await self._start(reason)
+            if not result.success:
+                return ControlResult(False, result.message, 'restart', self.state)
+            self._lifecycle(EventType.BOT_RESTARTED, reason)
+            return ControlResult(True, 'bot restarted', 'restart', self.state)
 
-    def close_positions(self, symbols: list[str] | None, *, who: Principal, origin: str) -> list[Trade]:
-        """Close ``symbols``' positions (None: all) at market now, for an operator; audited either way."""
-        action = 'close_all' if symbols is None else 'close_position'
-        if not who.can_control:
-            audit.record(self.bus, who=who, action=action, origin=origin, result='denied',
-                         details={'reason': 'viewer role', 'symbols': symbols})
-            raise PermissionError(f'forbidden: {who.label} has the viewer role; closing positions needs an operator')
-        how = f'closed by {who.label}'
-        if symbols is None:
-            trades = self.engine.close_all(how)
-        else:
-            trades = [t for s in symbols if (t := self.engine.close_position(s, how)) is not None]
-        audit.record(self.bus, who=who, action=action, origin=origin, result='ok',
-                     details={'symbols': symbols, 'closed': [t.id for t in trades]})
-        return trades
+    async def start(self, reason: str = 'requested') -> ControlResult:
+        return await self.run('start', reason=reason)
 
-    async def start(self, reason: str = 'requested', **who: Any) -> ControlResult:
-        return await self.run('start', reason=reason, **who)
-
-    async def stop(self, reason: str = 'requested', **who: Any) -> ControlResult:
-        return await self.run('stop', reason=reason, **who)
-
-    async def restart(self, reason: str = 'requested', **who: Any) -> ControlResult:
-        return await self.run('restart', reason=reason, **who)
+    async def stop(self, reason: str = 'requested') -> ControlResult:
+        return await self.run('stop', reason=reason)
 
     async def _start(self, reason: str) -> ControlResult:
         if self.state is BotState.RUNNING:

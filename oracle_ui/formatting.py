@@ -1,4 +1,4 @@
-"""Pure display formatters shared by pages (no UI code)."""
+"""Pure display formatters of numbers, prices and ages, shared by pages and summaries (no UI code)."""
 
 from __future__ import annotations
 
@@ -45,32 +45,3 @@ def sparkline_points(values: list[float], width: float = 120, height: float = 28
     span = (high - low) or 1.0
     step = width / (len(values) - 1)
     return ' '.join(f'{i * step:.1f},{height - (v - low) / span * (height - 2) - 1:.1f}' for i, v in enumerate(values))
-
-
-def event_summary(event_type: str, data: dict) -> str:
-    """A one-line human description of an event's payload."""
-    symbol = data.get('symbol', '')
-    if 'message' in data and isinstance(data['message'], str):
-        return data['message']
-    if event_type in ('position_opened', 'order_placed', 'order_filled'):
-        side = data.get('side', '')
-        quantity, where = data.get('quantity'), data.get('price') or data.get('entry_price')
-        return f'{symbol} {side} {quantity or "":.6g} @ {price(where)}' if quantity else f'{symbol} {side}'
-    if event_type in ('position_closed', 'trade_executed', 'stop_loss_hit', 'take_profit_hit', 'position_liquidated'):
-        pnl = data.get('pnl')
-        return f'{symbol} {data.get("side", "")} {data.get("status", "")} PnL {signed_money(pnl)}'.strip()
-    if event_type == 'order_rejected':
-        return f'{symbol} {data.get("side", "")}: {data.get("reason", "")}'
-    if event_type == 'regime_changed':
-        return f'{symbol}: {data.get("previous")} → {data.get("regime")}'
-    if event_type == 'signal_generated':
-        return f'{symbol} {data.get("kind")} strength {data.get("strength")}: {data.get("reason", "")}'
-    if event_type in ('bot_status_update', 'bot_started', 'bot_stopped', 'bot_restarted'):
-        return f'bot {data.get("status")} ({(data.get("details") or {}).get("reason") or data.get("reason", "")})'
-    if event_type in ('user_action', 'settings_changed'):
-        return f'{data.get("actor")} {data.get("action")} from {data.get("origin")}: {data.get("result")}'
-    if event_type in ('balance_update', 'portfolio_update'):
-        return f'balance {money(data.get("balance"))}, equity {money(data.get("equity"))}'
-    if event_type in ('client_connected', 'client_disconnected'):
-        return f'{data.get("client_type")} client {data.get("client_id")} {data.get("reason", "")}'.strip()
-    return ', '.join(f'{k}={v}' for k, v in list(data.items())[:4])

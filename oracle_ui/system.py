@@ -6,12 +6,11 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from . import runtime
-from .access import Access, weak_secret_warnings
-from .accounts import Accounts
-from .api.connections import ConnectionManager, WsConfig
+from . import live_settings
 from .bus import EventBus
+from .commands import Commands
 from .control import BotController
 from .engine.broker import PaperBroker
 from .engine.ccxt_feed import CcxtFeed
@@ -21,8 +20,11 @@ from .engine.strategies import Strategy, create_strategy
 from .engine.trader import TradingEngine
 from .events import EventType, StrategyUpdate
 from .metrics import MetricsSampler
+from .security.access import Access, weak_secret_warnings
+from .security.accounts import Accounts
 from .settings import Settings
 from .store import Store
+from .views.models import WebSocketStats
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,39 @@ def make_feed(settings: Settings) -> MarketFeed:
     return SimFeed(settings.symbols, settings.timeframe, seed=settings.seed, speed=settings.speed)
 
 
+class Clients(Protocol):
+    """The WebSocket clients of the app, as counted by whoever serves them (the API's connection manager)."""
+
+    def stats(self) -> WebSocketStats: ...
+
+    @property
+    def count(self) -> int:
+        """Clients connected now."""
+
+
+class Service(Protocol):
+    """Something that runs beside the engine for as long as the system does."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class NoClients:
+    """Until an API serves WebSocket clients: none."""
+
+    def __init__(self) -> None:
+        self.started = time.time()
+
+    count = 0
+
+    def stats(self) -> WebSocketStats:
+        return WebSocketStats(total_connections=0, connections_by_type={}, topics=[], total_subscriptions=0,
+                              recent_events_count=0, last_event_time=None, connections_by_endpoint={},
+                              subscribers_by_topic={}, messages_sent=0, messages_dropped=0, direct_connections=0,
+                              disconnects_by_reason={}, uptime_s=time.time() - self.started, last_event_id=0)
+
+
 @dataclass(kw_only=True)
 class System:
     """Everything one running bot consists of; built once by :func:`build_system`."""
@@ -49,14 +84,22 @@ class System:
     controller: BotController
     access: Access
     metrics: MetricsSampler
-    connections: ConnectionManager
+    clients: Clients = field(default_factory=NoClients)
+    services: list[Service] = field(default_factory=list)
+    """Started after the engine is restored, stopped before it shuts down (e.g. the WebSocket manager)."""
     started_time: float = field(default_factory=time.time)
+    commands: Commands = field(init=False)
+    """The one path for changes (role check, audit, one error type)."""
+
+    def __post_init__(self) -> None:
+        self.commands = Commands(self)
 
     async def start(self) -> None:
         """Restore the account, start the market feed and, if the settings say so, the bot."""
-        runtime.restore(self)
+        live_settings.restore(self)
         self.engine.restore()
-        self.connections.start()
+        for service in self.services:
+            await service.start()
         self.metrics.start()
         self.engine.start_feed()
         s = self.settings
@@ -64,17 +107,18 @@ class System:
             strategy=self.strategy.name, params=self.strategy.params.model_dump(mode='json'), symbols=s.symbols,
             timeframe=s.timeframe), source='system')
         if s.autostart:
-            result = await self.controller.start(reason='autostart')
+            result = await self.controller.start('autostart')
             if not result.success:
                 log.warning('bot did not start: %s', result.message)
 
     async def stop(self) -> None:
         """Stop the bot and the feed and close the database."""
         if self.controller.state.value not in ('stopped', 'error'):
-            await self.controller.stop(reason='shutdown')
+            await self.controller.stop('shutdown')
         await self.engine.shutdown()
         await self.metrics.stop()
-        await self.connections.stop()
+        for service in self.services:
+            await service.stop()
         self.store.close()
 
 
@@ -82,7 +126,7 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None) -> Syste
     """Build (but do not start) the system; raises StrategyError/ValueError for bad settings."""
     strategy = create_strategy(settings.strategy, settings.strategy_params)
     store = Store(settings.database_path)
-    saved = store.get_meta(runtime.SYMBOLS_KEY)
+    saved = store.get_meta(live_settings.SYMBOLS_KEY)
     if saved and 'symbols' not in settings.model_fields_set:  # chosen on /settings; flags and env still win
         settings.symbols = json.loads(saved)
     bus = EventBus(history_size=settings.event_history, persist=store.append_event, reserve_ids=store.reserve_ids,
@@ -97,8 +141,6 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None) -> Syste
     access = Access(Accounts(store.engine), config_token)
     for warning in weak_secret_warnings(config_token):
         log.warning(warning)
-    connections = ConnectionManager(bus, WsConfig(heartbeat_s=settings.ws_heartbeat_s, timeout_s=settings.ws_timeout_s,
-                                                  cleanup_s=settings.ws_cleanup_s), is_token_valid=access.is_valid)
 
     def health() -> tuple[str, str, str, str]:
         database = 'failing' if bus.store_failing else 'ok'
@@ -107,4 +149,4 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None) -> Syste
     metrics = MetricsSampler(bus, interval_s=settings.metrics_interval_s, health=health,
                              data_dir=str(settings.data_dir))
     return System(settings=settings, store=store, bus=bus, strategy=strategy, engine=engine, controller=controller,
-                  access=access, metrics=metrics, connections=connections)
+                  access=access, metrics=metrics)

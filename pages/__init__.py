@@ -1,1 +1,13 @@
-"""NiceGUI pages; each module has ``register(system)``."""
+"""NiceGUI pages, one module per route; each has ``register(context)``."""
+
+from __future__ import annotations
+
+from oracle_ui.web.context import AppContext
+
+from . import api_docs, backtest, dashboard, events, login, settings, trades
+
+
+def register_pages(context: AppContext) -> None:
+    """Register every page of the app for ``context`` (the web app calls this once)."""
+    for page in (login, dashboard, trades, events, backtest, settings, api_docs):
+        page.register(context)

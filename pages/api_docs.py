@@ -11,15 +11,16 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from nicegui import app
 
-from components.session import current_principal, guarded_page
-from oracle_ui.api.rest import token_principal
-from oracle_ui.system import System
+from oracle_ui.api import token_principal
+from oracle_ui.web.context import AppContext
+from oracle_ui.web.session import current_principal, guarded_page
 
 SCHEMA_PATH = '/openapi.json'
 TITLE = 'Oracle Trader API'
 
 
-def register(system: System) -> None:
+def register(context: AppContext) -> None:
+    system = context.system
     app.title = TITLE
 
     @app.get(SCHEMA_PATH, include_in_schema=False)

@@ -12,13 +12,13 @@ from components.equity_chart import EquityChart
 from components.frame import frame
 from components.param_form import ParamForm
 from components.price_chart import PriceChart
-from components.session import guarded_page, page_principal
 from components.viewer import Viewer
-from oracle_ui import reports
+from oracle_ui import views
 from oracle_ui.backtest import BacktestConfig, BacktestResult, run_backtest
 from oracle_ui.engine.bars import Bars, BarsError, load_bars
 from oracle_ui.engine.strategies import STRATEGIES, StrategyError, create_strategy
-from oracle_ui.system import System
+from oracle_ui.web.context import AppContext
+from oracle_ui.web.session import guarded_page, page_principal
 
 SAMPLES = Path(__file__).resolve().parent.parent / 'oracle_ui' / 'samples'
 MAX_UPLOAD_BYTES = 50 * 2**20
@@ -33,7 +33,8 @@ def sample_files() -> dict[str, Path]:
     return {f'sample: {p.name}': p for p in sorted(SAMPLES.glob('*.csv'))}
 
 
-def register(system: System) -> None:
+def register(context: AppContext) -> None:
+    system = context.system
     uploads = system.settings.data_dir / 'uploads'
 
     @guarded_page(system, '/backtest')
@@ -42,7 +43,7 @@ def register(system: System) -> None:
         viewer = Viewer()
         files = {**sample_files(), **{f'upload: {p.name}': p for p in sorted(uploads.glob('*.csv'))}}
         job = {'done': 0, 'total': 1, 'running': False}
-        with frame('Backtest', who):
+        with frame('Backtest', who, context.state.bot):
             with ui.card().classes('w-full'):
                 with ui.row().classes('items-end gap-3 flex-wrap'):
                     strategy = ui.select(list(STRATEGIES), value='sma_cross', label='Strategy').classes('w-48') \
@@ -143,7 +144,7 @@ def register(system: System) -> None:
                 step = max(1, len(result.equity) // 2000)
                 EquityChart([float(t) * 1000 for t in bars.time[::step]], result.equity[::step].tolist(), 220) \
                     .mark('bt-equity')
-                PriceChart(reports.backtest_chart(bars, result.trades), viewer.timezone).mark('bt-chart')
+                PriceChart(views.backtest_chart(bars, result.trades), viewer.timezone).mark('bt-chart')
                 ui.label(f'{len(result.trades)} trades ({result.stats["trades"]} closed)').classes('text-sm') \
                     .mark('bt-trade-count')
 

@@ -9,12 +9,12 @@ from nicegui import ui
 from components.events_feed import TOPIC_STYLE
 from components.frame import frame
 from components.pager import Pager
-from components.session import guarded_page, page_principal
 from components.tables import local_time
 from components.viewer import Viewer
 from oracle_ui.events import SAMPLED_TYPES, EventType, Topic
-from oracle_ui.formatting import event_summary
-from oracle_ui.system import System
+from oracle_ui.summaries import summarize
+from oracle_ui.web.context import AppContext
+from oracle_ui.web.session import guarded_page, page_principal
 
 PAGE_SIZE = 50
 COLUMNS = [{'name': n, 'label': label, 'field': n, 'align': 'left'} for n, label in
@@ -22,13 +22,14 @@ COLUMNS = [{'name': n, 'label': label, 'field': n, 'align': 'left'} for n, label
             ('summary', 'What happened'))]
 
 
-def register(system: System) -> None:
+def register(context: AppContext) -> None:
+    system = context.system
     @guarded_page(system, '/events')
     async def events_page() -> None:
         who = page_principal(system)
         viewer = Viewer()
         stored_types = sorted(t.value for t in EventType if t not in SAMPLED_TYPES)
-        with frame('Events', who):
+        with frame('Events', who, context.state.bot):
             ui.label('Every stored event (high-rate market ticks and metrics are kept in memory only).') \
                 .classes('text-sm opacity-70')
             with ui.row().classes('items-end gap-3 flex-wrap'):
@@ -70,7 +71,7 @@ def register(system: System) -> None:
             events = system.store.events(**chosen, newest_first=True, limit=PAGE_SIZE, offset=pager.fit(total))
             table.rows = [{'id': e.id, 'time': local_time(e.timestamp, viewer.timezone), 'topic': e.topic.value,
                            'color': TOPIC_STYLE[e.topic.value][1], 'type': e.type.value, 'source': e.source,
-                           'summary': event_summary(e.type.value, e.data)} for e in events]
+                           'summary': summarize(e)} for e in events]
             summary.set_text(f'{total} events · newest first · times in {viewer.timezone_name}')
 
         pager.restart_on(choices=(topic, kind), entries=(since, until, search))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from components import session
-from oracle_ui import audit
-from oracle_ui.system import System
+from oracle_ui.security import audit
+from oracle_ui.web import session
+from oracle_ui.web.context import AppContext
 
 
 def safe_target(redirect_to: str) -> str:
@@ -17,7 +17,8 @@ def safe_target(redirect_to: str) -> str:
     return '/'
 
 
-def register(system: System) -> None:
+def register(context: AppContext) -> None:
+    system = context.system
     access = system.access
 
     @ui.page('/login')

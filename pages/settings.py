@@ -7,21 +7,23 @@ from nicegui import ui
 
 from components.frame import frame
 from components.param_form import ParamForm
-from components.session import acting_principal, guarded_page, origin, page_principal
-from oracle_ui import runtime
+from oracle_ui import live_settings
 from oracle_ui.engine.strategies import STRATEGIES
+from oracle_ui.errors import CommandError, ErrorKind
 from oracle_ui.settings import RiskSettings, parse_symbols
-from oracle_ui.system import System
+from oracle_ui.web.context import AppContext
+from oracle_ui.web.session import acting_principal, guarded_page, origin, page_principal
 
 RISK_FIELDS = ('fixed_margin', 'margin_pct', 'risk_pct', 'max_positions', 'max_daily_loss_pct')
 
 
-def register(system: System) -> None:
+def register(context: AppContext) -> None:
+    system = context.system
     @guarded_page(system, '/settings')
     def settings_page() -> None:
         who = page_principal(system)
-        current = runtime.current(system)
-        with frame('Settings', who):
+        current = live_settings.current(system)
+        with frame('Settings', who, context.state.bot):
             with ui.card().classes('w-full'):
                 ui.label('Strategy').classes('text-lg')
                 strategy = ui.select(list(STRATEGIES), value=current.strategy, label='Strategy').classes('w-56') \
@@ -55,15 +57,15 @@ def register(system: System) -> None:
                 if (actor := acting_principal(system)) is None:
                     return
                 try:
-                    update = runtime.parse_update(strategy=strategy.value, strategy_params=form['params'].values,
-                                                  risk=risk)
-                    applied = await runtime.change(system, update, who=actor, origin=origin())
-                except PermissionError as problem:
-                    ui.notify(str(problem), type='negative')
-                    return
-                except runtime.SettingsError as problem:
-                    error.set_text(str(problem))
-                    ui.notify('settings not saved: see the message below', type='negative')
+                    update = live_settings.parse_update(strategy=strategy.value,
+                                                        strategy_params=form['params'].values, risk=risk)
+                    applied = await system.commands.change_settings(update, who=actor, origin=origin())
+                except CommandError as problem:
+                    if problem.kind is ErrorKind.INVALID:
+                        error.set_text(problem.message)
+                        ui.notify('settings not saved: see the message below', type='negative')
+                    else:
+                        ui.notify(problem.message, type='negative')
                     return
                 error.set_text('')
                 ui.notify(f'saved and applied: {applied.strategy}, {applied.risk.sizing} sizing', type='positive')
@@ -74,7 +76,8 @@ def register(system: System) -> None:
 
             with ui.card().classes('w-full'):
                 ui.label('Symbols (from the next start)').classes('text-lg')
-                symbols = ui.input('Symbols', value=','.join(runtime.saved_symbols(system) or system.engine.symbols)) \
+                saved = live_settings.saved_symbols(system) or system.engine.symbols
+                symbols = ui.input('Symbols', value=','.join(saved)) \
                     .classes('w-full').mark('settings-symbols')
                 symbols_note = ui.label().classes('text-sm').mark('symbols-note')
 
@@ -88,9 +91,9 @@ def register(system: System) -> None:
                     if (actor := acting_principal(system)) is None:
                         return
                     try:
-                        runtime.save_symbols(system, chosen, who=actor, origin=origin())
-                    except PermissionError as problem:
-                        ui.notify(str(problem), type='negative')
+                        system.commands.save_symbols(chosen, who=actor, origin=origin())
+                    except CommandError as problem:
+                        ui.notify(problem.message, type='negative')
                         return
                     symbols_note.set_text(f'saved: {", ".join(chosen)} — restart the app to trade them')
                     symbols_note.classes(replace='text-sm text-positive')

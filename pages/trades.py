@@ -10,11 +10,11 @@ from nicegui import ui
 
 from components.frame import frame
 from components.pager import Pager
-from components.session import guarded_page, page_principal
 from components.tables import TRADE_COLUMNS, trade_row
 from components.viewer import Viewer
 from oracle_ui.engine.models import Trade
-from oracle_ui.system import System
+from oracle_ui.web.context import AppContext
+from oracle_ui.web.session import guarded_page, page_principal
 
 PAGE_SIZE = 25
 SORTS = {'Newest first': ('id', True), 'Oldest first': ('id', False), 'PnL, best first': ('pnl', True),
@@ -27,12 +27,13 @@ def _day_start(text: str | None, viewer: Viewer) -> float | None:
     return datetime.strptime(text, '%Y-%m-%d').replace(tzinfo=viewer.timezone).timestamp()
 
 
-def register(system: System) -> None:
+def register(context: AppContext) -> None:
+    system = context.system
     @guarded_page(system, '/trades')
     async def trades_page() -> None:
         who = page_principal(system)
         viewer = Viewer()
-        with frame('Trades', who):
+        with frame('Trades', who, context.state.bot):
             with ui.row().classes('items-end gap-3 flex-wrap'):
                 symbol = ui.select(['all', *system.engine.symbols], value='all', label='Symbol').classes('w-36') \
                     .mark('filter-symbol')

@@ -1,4 +1,4 @@
-"""A real HTTP/WebSocket server for API tests: the system's router on uvicorn, on a free loopback port."""
+"""A real HTTP/WebSocket server for API tests: the production API wiring on uvicorn, on a free loopback port."""
 
 from __future__ import annotations
 
@@ -11,17 +11,18 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
-from oracle_ui.api.guard import protect
-from oracle_ui.api.http_protocol import HttpProtocol
-from oracle_ui.api.rest import build_router, install_error_format
+from oracle_ui.api.connections import ConnectionManager
 from oracle_ui.engine.feed import MarketFeed
 from oracle_ui.settings import Settings
 from oracle_ui.system import System, build_system
+from oracle_ui.web.app import mount_api
+from oracle_ui.web.http_protocol import HttpProtocol
 
 
 @dataclass
 class Server:
     system: System
+    connections: ConnectionManager
     base: str
     ws_base: str
 
@@ -31,9 +32,9 @@ async def running_server(data_dir: Path, feed: MarketFeed | None = None, **overr
     settings = Settings(data_dir=data_dir, _env_file=None, **{'speed': 300, **overrides})
     system = build_system(settings, feed=feed)
     app = FastAPI()
-    app.include_router(build_router(system))
-    install_error_format(app)
-    protect(app, settings)
+    mount_api(app, system)
+    assert isinstance(system.clients, ConnectionManager)
+    connections = system.clients
     config = uvicorn.Config(app, host='127.0.0.1', port=0, log_level='warning', lifespan='off', http=HttpProtocol)
     server = uvicorn.Server(config)
     await system.start()
@@ -42,9 +43,9 @@ async def running_server(data_dir: Path, feed: MarketFeed | None = None, **overr
         await asyncio.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield Server(system, f'http://127.0.0.1:{port}', f'ws://127.0.0.1:{port}')
+        yield Server(system, connections, f'http://127.0.0.1:{port}', f'ws://127.0.0.1:{port}')
     finally:
-        await system.connections.stop()
+        await connections.stop()  # WebSocket clients go first, or the server waits for them
         server.should_exit = True
         await task
         await system.stop()

@@ -9,7 +9,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from oracle_ui.api.lane import install_api_lane
+from oracle_ui.web.lane import install_api_lane
 
 
 class Ours:

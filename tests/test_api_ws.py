@@ -11,9 +11,9 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from oracle_ui.accounts import Role
 from oracle_ui.api import connections
-from oracle_ui.events import EventType
+from oracle_ui.events import BotStatusUpdate, EventType, Notification, SignalGenerated
+from oracle_ui.security.accounts import Role
 
 from .apiserver import running_server
 
@@ -26,6 +26,11 @@ async def server(tmp_path):
     async with running_server(tmp_path, **FAST) as s:
         yield s
 
+
+
+def signal(symbol: str) -> SignalGenerated:
+    return SignalGenerated(symbol=symbol, kind='long', strength=1.0, stop_loss=None, take_profit=None, leverage=1.0,
+                           reason='test', regime=None, strategy='test')
 
 async def recv(ws, timeout: float = 10.0) -> dict:
     return json.loads(await asyncio.wait_for(ws.recv(), timeout))
@@ -79,7 +84,7 @@ async def test_original_client_messages_and_replies(server) -> None:
         assert info['subscriptions'] == ['audit', 'bot_status', 'notifications', 'system', 'trading']
         assert status['websocket_stats']['connections_by_type']['monitor'] == 1
         for k in range(4):
-            server.system.bus.publish(EventType.SIGNAL_GENERATED, {'symbol': f'S{k}'}, source='test')
+            server.system.bus.publish(EventType.SIGNAL_GENERATED, signal(f'S{k}'), source='test')
         await ws.send(json.dumps({'type': 'get_events', 'limit': 3, 'event_type': 'signal_generated'}))
         events = await recv_until(ws, lambda m: m['type'] == 'events_response')
         assert events['count'] == 3 and [e['data']['symbol'] for e in events['events']] == ['S1', 'S2', 'S3']
@@ -97,10 +102,10 @@ async def test_original_client_messages_and_replies(server) -> None:
 async def test_events_arrive_as_envelopes_only_on_subscribed_topics(server) -> None:
     async with connect(f'{server.ws_base}/dashboard/ws/monitor') as ws:
         await greet(ws)
-        server.system.bus.publish(EventType.NOTIFICATION, {'message': 'hi', 'level': 'info', 'category': 't'},
+        server.system.bus.publish(EventType.NOTIFICATION, Notification(message='hi', level='info', category='t'),
                                   source='test')
-        server.system.bus.publish(EventType.SIGNAL_GENERATED, {'symbol': 'X'}, source='test')  # analysis: not sent
-        server.system.bus.publish(EventType.NOTIFICATION, {'message': 'bye'}, source='test')
+        server.system.bus.publish(EventType.SIGNAL_GENERATED, signal('X'), source='test')  # analysis: not sent
+        server.system.bus.publish(EventType.NOTIFICATION, Notification(message='bye'), source='test')
         got = await recv_until(ws, lambda m: m.get('data', {}).get('message') == 'hi')
         assert set(got) >= {'type', 'data', 'timestamp', 'source', 'client_id', 'id', 'topic'}
         nxt = await recv_until(ws, lambda m: m.get('topic') in ('notifications', 'analysis'))
@@ -144,11 +149,12 @@ async def test_replay_after_disconnect_has_no_gap_and_no_duplicate(server) -> No
     async with connect(f'{server.ws_base}/dashboard/ws/monitor') as ws:
         await greet(ws)
         last_seen = bus.last_id
-    missed = [bus.publish(EventType.NOTIFICATION, {'message': f'missed {k}'}, source='test').id for k in range(5)]
+    missed = [bus.publish(EventType.NOTIFICATION, Notification(message=f'missed {k}'), source='test').id
+              for k in range(5)]
     async with connect(f'{server.ws_base}/dashboard/ws/monitor') as ws:
         await greet(ws)
         await ws.send(json.dumps({'type': 'replay', 'since_id': last_seen}))
-        live = bus.publish(EventType.NOTIFICATION, {'message': 'live after replay request'}, source='test').id
+        live = bus.publish(EventType.NOTIFICATION, Notification(message='live after replay request'), source='test').id
         received, replayed, complete = [], [], None
         while complete is None or live not in replayed + received:
             message = await recv(ws)
@@ -172,7 +178,8 @@ async def test_replay_beyond_memory_comes_from_the_store_and_says_truncated(tmp_
     async with running_server(tmp_path, event_history=10) as server:
         bus = server.system.bus
         start = bus.last_id
-        stored = [bus.publish(EventType.NOTIFICATION, {'message': f'n{k}'}, source='test').id for k in range(30)]
+        stored = [bus.publish(EventType.NOTIFICATION, Notification(message=f'n{k}'), source='test').id
+                  for k in range(30)]
         async with connect(f'{server.ws_base}/dashboard/ws/monitor') as ws:
             await greet(ws)
             await ws.send(json.dumps({'type': 'replay', 'since_id': start}))
@@ -218,8 +225,8 @@ async def test_heartbeat_pings_and_silent_clients_are_dropped(tmp_path) -> None:
             responder.cancel()
             assert len(pings) >= 8 and all('timestamp' in p for p in pings)
             assert statuses and statuses[0]['client_info']['is_alive'], 'answering pings keeps a client alive'
-        stats = server.system.connections.stats()
-        assert stats['disconnects_by_reason'].get('no message from the client for 1 s') == 1
+        stats = server.connections.stats()
+        assert stats.disconnects_by_reason.get('no message from the client for 1 s') == 1
 
 
 def small_buffer_socket(base: str) -> socket.socket:
@@ -237,7 +244,7 @@ async def test_a_stalled_client_is_dropped_while_a_healthy_one_keeps_receiving(t
     if send_path == 'asgi':  # a server that hides its transport: per-client queue and writer task
         monkeypatch.setattr(connections, 'server_transport', lambda ws: None)
     async with running_server(tmp_path) as server:
-        server.system.connections.config.queue_bytes = 512 * 1024
+        server.connections.config.queue_bytes = 512 * 1024
         bus = server.system.bus
         stalled_socket = small_buffer_socket(server.ws_base)
         async with connect(f'{server.ws_base}/dashboard/ws/monitor', max_size=None) as healthy, \
@@ -256,14 +263,14 @@ async def test_a_stalled_client_is_dropped_while_a_healthy_one_keeps_receiving(t
             reader = asyncio.create_task(read())
             for n in range(200):  # 200 x 60 KB = 12 MB: more than the kernel buffers hold
                 pad = secrets.token_urlsafe(45_000)  # 60 KB that permessage-deflate cannot shrink
-                bus.publish(EventType.NOTIFICATION, {'n': n, 'pad': pad}, source='test', test=True)
+                bus.publish_test(EventType.NOTIFICATION, {'n': n, 'pad': pad})
                 await asyncio.sleep(0.01)
             await asyncio.wait_for(reader, 30)
             assert received == list(range(200))
-            stats = server.system.connections.stats()
-            assert stats['disconnects_by_reason'].get('send queue full') == 1
-            assert stats['total_connections'] == 1 and stats['messages_dropped'] > 0
-            assert stats['direct_connections'] == (1 if send_path == 'transport' else 0)
+            stats = server.connections.stats()
+            assert stats.disconnects_by_reason.get('send queue full') == 1
+            assert stats.total_connections == 1 and stats.messages_dropped > 0
+            assert stats.direct_connections == (1 if send_path == 'transport' else 0)
 
 
 async def test_client_ids_cannot_be_taken_over(server) -> None:
@@ -298,7 +305,7 @@ async def test_websocket_tokens_in_url_header_or_first_message_and_withdrawal(tm
             await ws.send(json.dumps({'type': 'trading_command', 'command': 'stop'}))
             reply = await recv_until(ws, lambda m: m['type'] == 'trading_command_received')
             assert reply['success'] is False and reply['status'] == 'failed'
-            assert reply['message'] == 'forbidden: token:watcher has the viewer role; control needs an operator'
+            assert reply['message'] == 'forbidden: token:watcher has the viewer role; this needs an operator'
             assert server.system.controller.state.value != 'stopped'
             server.system.access.accounts.remove_token('watcher')
             with pytest.raises(ConnectionClosed) as closed:
@@ -325,7 +332,8 @@ async def test_connect_and_disconnect_are_events(server) -> None:
 async def test_reconnect_with_since_id_replays_before_any_live_event(server) -> None:
     bus = server.system.bus
     last_seen = bus.last_id
-    missed = [bus.publish(EventType.BOT_STATUS_UPDATE, {'status': f's{k}'}, source='test').id for k in range(3)]
+    missed = [bus.publish(EventType.BOT_STATUS_UPDATE, BotStatusUpdate(status=f's{k}'), source='test').id
+              for k in range(3)]
     async with connect(f'{server.ws_base}/dashboard/ws/monitor?since_id={last_seen}') as ws:
         await greet(ws)
         ids = []

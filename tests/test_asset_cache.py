@@ -7,7 +7,7 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from oracle_ui.api.asset_cache import ImmutableResponseCache, compressed_with_cache
+from oracle_ui.web.asset_cache import ImmutableResponseCache, compressed_with_cache
 
 BIG = 'x' * 5000
 

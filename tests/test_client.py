@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from oracle_ui.client import ApiError, OracleClient, StreamLost
-from oracle_ui.events import EventType
+from oracle_ui.events import EventType, Notification
 
 from .apiserver import running_server
 
@@ -39,20 +39,20 @@ async def test_stream_survives_a_dropped_connection_without_loss_or_duplicates(t
                     return
 
         task = asyncio.create_task(follow())
-        while not server.system.connections.connections:
+        while not server.connections.connections:
             await asyncio.sleep(0.01)
         for n in range(3):
-            bus.publish(EventType.NOTIFICATION, {'message': 'x', 'n': n}, source='test')
+            bus.publish(EventType.NOTIFICATION, Notification(message='x', n=n), source='test')
         while len(got) < 3:
             await asyncio.sleep(0.01)
-        for connection in list(server.system.connections.connections.values()):
-            server.system.connections.drop(connection, 1012, 'service restart')
+        for connection in list(server.connections.connections.values()):
+            server.connections.drop(connection, 1012, 'service restart')
         for n in range(3, 6):  # while the client is away
-            bus.publish(EventType.NOTIFICATION, {'message': 'x', 'n': n}, source='test')
-        while not server.system.connections.connections:
+            bus.publish(EventType.NOTIFICATION, Notification(message='x', n=n), source='test')
+        while not server.connections.connections:
             await asyncio.sleep(0.01)
         for n in range(6, 9):
-            bus.publish(EventType.NOTIFICATION, {'message': 'x', 'n': n}, source='test')
+            bus.publish(EventType.NOTIFICATION, Notification(message='x', n=n), source='test')
         await asyncio.wait_for(task, 10)
         assert got == list(range(9))
 
@@ -70,7 +70,7 @@ async def test_stream_gives_up_after_the_attempts_and_on_a_refused_token(tmp_pat
 
 async def test_events_command_prints_history_and_follows(tmp_path) -> None:
     async with running_server(tmp_path) as server:
-        server.system.bus.publish(EventType.NOTIFICATION, {'message': 'from the past'}, source='test')
+        server.system.bus.publish(EventType.NOTIFICATION, Notification(message='from the past'), source='test')
         command = [sys.executable, '-m', 'oracle_ui.cli', 'events', '--url', server.base, '--topic', 'notifications']
         result = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr
@@ -79,10 +79,10 @@ async def test_events_command_prints_history_and_follows(tmp_path) -> None:
                                                         stdout=asyncio.subprocess.PIPE)
         try:
             for _ in range(200):
-                if server.system.connections.connections:
+                if server.connections.connections:
                     break
                 await asyncio.sleep(0.05)
-            server.system.bus.publish(EventType.NOTIFICATION, {'message': 'live one'}, source='test')
+            server.system.bus.publish(EventType.NOTIFICATION, Notification(message='live one'), source='test')
             line = await asyncio.wait_for(follower.stdout.readline(), 20)
             assert b'notification' in line and b'live one' in line
         finally:

@@ -8,7 +8,9 @@ import pytest
 
 from oracle_ui.control import BotState
 from oracle_ui.engine.feed import SimFeed
-from oracle_ui.events import EventType, Topic
+from oracle_ui.errors import CommandError
+from oracle_ui.events import EventType, Notification, Topic
+from oracle_ui.security.accounts import LOCAL
 from oracle_ui.settings import Settings
 from oracle_ui.system import System, build_system
 
@@ -40,8 +42,8 @@ async def test_concurrent_start_stop_are_serialized(tmp_path: Path) -> None:
     # every transition is a whole one: never two 'starting' without a 'running' or 'error' between
     assert states == ['starting', 'running', 'stopping', 'stopped', 'starting', 'running', 'stopping', 'stopped',
                       'starting', 'running', 'stopping', 'stopped']
-    with pytest.raises(ValueError, match='allowed: start, stop, restart'):
-        await system.controller.run('explode', reason='test')
+    with pytest.raises(CommandError, match='allowed: start, stop, restart'):
+        await system.commands.control('explode', who=LOCAL, origin='test', reason='test')
     await system.stop()
 
 
@@ -90,7 +92,7 @@ async def test_restart_resumes_balance_positions_history_and_event_ids(tmp_path:
     assert again.engine.broker.balance == pytest.approx(
         again.settings.starting_balance + sum(t.pnl for t in closed)
         - sum(p.entry_fee for p in again.engine.broker.positions.values()), rel=1e-9)
-    assert again.bus.publish(EventType.NOTIFICATION, {'message': 'hello'}, source='test').id > last_id
+    assert again.bus.publish(EventType.NOTIFICATION, Notification(message='hello'), source='test').id > last_id
     await until(lambda: len(again.store.candles('BTC/USDT', '1m', 100_000)) > candles, message='new candles')
     resumed = again.store.candles('BTC/USDT', '1m', 100_000)
     assert all(b.time - a.time == 60 for a, b in itertools.pairwise(resumed)), 'no gap, no overlap'

@@ -7,7 +7,7 @@ import pytest
 from nicegui import app
 from nicegui.testing import User
 
-from oracle_ui.accounts import Accounts, Role
+from oracle_ui.security.accounts import Accounts, Role
 from oracle_ui.store import Store
 
 from .helpers import eventually
@@ -117,7 +117,7 @@ async def test_a_demoted_users_open_page_cannot_stop_the_bot(accounts, user: Use
     user.find(marker='stop-button').click()
     await user.should_see(marker='confirm-stop')
     user.find(marker='confirm-stop').click()
-    await user.should_see('forbidden: alice has the viewer role; control needs an operator')
+    await user.should_see('forbidden: alice has the viewer role; this needs an operator')
     assert system().controller.state.value == 'running'
     denied = [e.data for e in system().bus.recent(type_='user_action') if e.data['result'] == 'denied']
     assert denied[-1]['actor'] == 'alice' and denied[-1]['action'] == 'stop'

@@ -6,7 +6,7 @@ import io
 from nicegui import app
 from nicegui.testing import User
 
-from oracle_ui.events import EventType
+from oracle_ui.events import EventType, Notification
 
 from .helpers import eventually
 
@@ -18,8 +18,7 @@ def system():
 async def test_a_published_event_reaches_the_feed_and_raises_a_notification(user: User) -> None:
     await user.open('/')
     await user.should_see('Live events')
-    system().bus.publish(EventType.NOTIFICATION, {'message': 'margin call drill', 'level': 'warning'},
-                         source='test', test=True)
+    system().bus.publish_test(EventType.NOTIFICATION, {'message': 'margin call drill', 'level': 'warning'})
     await user.should_see('margin call drill')  # the toast
     feed = user.find(marker='events-feed').elements.pop()
     assert any(row['summary'] == 'margin call drill' and row['topic'] == 'notifications' for row in feed.rows)
@@ -85,8 +84,8 @@ async def test_trades_page_filters_pages_and_exports(user: User) -> None:
 
 async def test_events_page_filters_and_searches_the_stored_log(user: User) -> None:
     bus = system().bus
-    bus.publish(EventType.NOTIFICATION, {'message': 'needle in the log'}, source='test')
-    bus.publish(EventType.NOTIFICATION, {'message': 'hay'}, source='test')
+    bus.publish(EventType.NOTIFICATION, Notification(message='needle in the log'), source='test')
+    bus.publish(EventType.NOTIFICATION, Notification(message='hay'), source='test')
     await user.open('/events')
     table = user.find(marker='events-table').elements.pop()
     await eventually(lambda: len(table.rows) > 2)

@@ -1,5 +1,6 @@
 """Accounts, roles, throttling and the HTTP/WebSocket guard, over real sockets."""
 
+import argparse
 import io
 import secrets
 import sqlite3
@@ -10,7 +11,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from oracle_ui import cli
-from oracle_ui.accounts import AccountError, Accounts, Role
+from oracle_ui.cli.serve import add_serve_arguments, settings_from_args
+from oracle_ui.security.accounts import AccountError, Accounts, Role
 from oracle_ui.settings import Settings
 from oracle_ui.store import Store
 
@@ -18,6 +20,12 @@ from .apiserver import running_server
 from .helpers import FakeClock
 
 PASSWORD = 'correct horse battery staple'
+
+
+def serve_flags() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser()
+    add_serve_arguments(parser)
+    return parser
 
 
 def test_passwords_and_tokens_are_stored_only_as_hashes(tmp_path) -> None:
@@ -46,7 +54,7 @@ def test_passwords_and_tokens_are_stored_only_as_hashes(tmp_path) -> None:
 def test_cli_manages_users_and_tokens_and_exposure_needs_one(tmp_path, monkeypatch, capsys) -> None:
     data = str(tmp_path / 'd')
     with pytest.raises(ValueError, match='oracle-trader users add NAME --role operator'):
-        cli.settings_from_args(cli._build_parser().parse_args(['serve', '--host', '0.0.0.0', '--data-dir', data]))
+        settings_from_args(serve_flags().parse_args(['--host', '0.0.0.0', '--data-dir', data]))
     monkeypatch.setattr('sys.stdin', io.StringIO(PASSWORD + '\n'))
     assert cli.main(['users', 'add', 'alice', '--role', 'operator', '--password-stdin', '--data-dir', data]) == 0
     assert cli.main(['tokens', 'add', 'ci', '--data-dir', data]) == 0
@@ -56,8 +64,7 @@ def test_cli_manages_users_and_tokens_and_exposure_needs_one(tmp_path, monkeypat
     assert cli.main(['tokens', 'list', '--data-dir', data]) == 0
     listing = capsys.readouterr().out
     assert 'alice' in listing and 'operator' in listing and 'ci' in listing and token not in listing
-    settings = cli.settings_from_args(cli._build_parser().parse_args(['serve', '--host', '0.0.0.0',
-                                                                       '--data-dir', data]))
+    settings = settings_from_args(serve_flags().parse_args(['--host', '0.0.0.0', '--data-dir', data]))
     assert settings.host == '0.0.0.0'
     assert cli.main(['tokens', 'remove', 'ci', '--data-dir', data]) == 0
     assert cli.main(['users', 'remove', 'nobody', '--data-dir', data]) == 1
@@ -97,10 +104,7 @@ async def test_viewer_tokens_read_but_cannot_control_and_denials_are_audited(sec
         assert stopped.status_code == 200 and stopped.json()['state'] == 'stopped'
         audit = (await operator.get('/events', params={'topic': 'audit', 'limit': 100})).json()['events']
         denied = [e['data'] for e in audit if e['data']['result'] == 'denied']
-        assert [d['action'] for d in denied] == ['POST /dashboard/api/bot-control/stop',
-                                                 'POST /dashboard/api/positions/close-all',
-                                                 'PUT /dashboard/api/settings',
-                                                 'POST /dashboard/api/emit-test-event']
+        assert [d['action'] for d in denied] == ['stop', 'close_all', 'change_settings', 'emit_test_event']
         assert all(d['actor'] == 'token:dash-viewer' and d['origin'].startswith('127.0.0.1:') for d in denied)
         done = [e['data'] for e in audit if e['data']['result'] == 'ok']
         assert done[-1]['actor'] == 'token:ops' and done[-1]['action'] == 'stop'
@@ -170,5 +174,5 @@ async def test_cors_allow_list_and_body_limits(tmp_path) -> None:
 def test_settings_reject_bad_origins_and_warn_about_weak_tokens() -> None:
     with pytest.raises(ValueError, match='invalid origin'):
         Settings(cors_origins='javascript:alert(1)', _env_file=None)
-    from oracle_ui.access import weak_secret_warnings
+    from oracle_ui.security.access import weak_secret_warnings
     assert weak_secret_warnings('changeme') and not weak_secret_warnings(secrets.token_urlsafe(32))

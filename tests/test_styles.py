@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nicegui
 
-from components.styles import TAILWIND_CSS
+from oracle_ui.web.styles import TAILWIND_CSS
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = Path(nicegui.__file__).parent / 'static'
@@ -26,7 +26,7 @@ def defined_classes() -> set[str]:
 def used_classes() -> dict[str, str]:
     """Class names in literal ``.classes(...)`` arguments under pages/ and components/, with where they are."""
     used: dict[str, str] = {}
-    for path in [*ROOT.glob('pages/*.py'), *ROOT.glob('components/*.py')]:
+    for path in [*ROOT.glob('pages/*.py'), *ROOT.glob('components/*.py'), *ROOT.glob('oracle_ui/web/*.py')]:
         for node in ast.walk(ast.parse(path.read_text(encoding='utf-8'))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == 'classes':
                 for argument in [*node.args, *(k.value for k in node.keywords)]:

@@ -1,5 +1,34 @@
-"""The FastAPI router (REST + raw WebSockets) that NiceGUI's app mounts under ``/dashboard``."""
+"""The FastAPI side of the app: REST routes under ``/dashboard/api`` and raw WebSockets under ``/dashboard/ws``.
 
-API_VERSION = '1.0'
-REST_PREFIX = '/dashboard/api'
-WS_PREFIX = '/dashboard/ws'
+:func:`install_api` is the one place the web app (and the API test server) mounts it from.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from ..system import System
+from .connections import ConnectionManager, WsConfig
+from .errors import install_error_handlers
+from .paths import API_VERSION, REST_PREFIX, WS_PREFIX
+from .rest import router as rest_router
+from .token import token_principal
+from .ws import router as ws_router
+
+__all__ = ['API_VERSION', 'REST_PREFIX', 'WS_PREFIX', 'install_api', 'token_principal']
+
+
+def install_api(app: FastAPI, system: System) -> ConnectionManager:
+    """Mount the REST and WebSocket routes for ``system`` on ``app`` with their error handlers; returns the
+    WebSocket manager (started and stopped with the system)."""
+    settings = system.settings
+    manager = ConnectionManager(system.bus, WsConfig(heartbeat_s=settings.ws_heartbeat_s,
+                                                     timeout_s=settings.ws_timeout_s, cleanup_s=settings.ws_cleanup_s),
+                                is_token_valid=system.access.is_valid)
+    system.clients = manager
+    system.services.append(manager)
+    app.state.system = system
+    app.include_router(rest_router)
+    app.include_router(ws_router)
+    install_error_handlers(app)
+    return manager

@@ -29,11 +29,12 @@ import orjson
 from starlette.websockets import WebSocket, WebSocketState
 from websockets.frames import Frame, Opcode
 
-from ..accounts import Principal
 from ..bus import EventBus
 from ..events import ClientInfo, Event, EventType, Topic
-from . import WS_PREFIX
+from ..security.accounts import Principal
+from ..views.models import WebSocketStats
 from .messages import MAX_MESSAGE_BYTES
+from .paths import WS_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +70,6 @@ class WsConfig:
     queue_bytes: int = 4 * 2**20
     send_timeout_s: float = 10.0
     max_message_bytes: int = MAX_MESSAGE_BYTES
-
-
-def envelope(event: Event) -> dict[str, Any]:
-    """The wire form of an event: the original's five fields plus ``id``, ``topic`` and ``test``."""
-    return {'type': event.type.value, 'data': event.data, 'timestamp': event.timestamp, 'source': event.source,
-            'client_id': event.client_id, 'id': event.id, 'topic': event.topic.value, 'test': event.test}
 
 
 def dumps(message: dict[str, Any]) -> str:
@@ -225,7 +220,7 @@ class ConnectionManager:
         self._remove_sink: Callable[[], None] | None = None
 
     # ---- lifecycle ---------------------------------------------------------------------------------------
-    def start(self) -> None:
+    async def start(self) -> None:
         self._remove_sink = self.bus.add_sink(self)
         loop = asyncio.get_running_loop()
         self._tasks = [loop.create_task(self._every(self.config.heartbeat_s, self.heartbeat), name='ws-heartbeat'),
@@ -292,7 +287,7 @@ class ConnectionManager:
         for connection in tuple(self.connections.values()):  # a full queue drops its client mid-loop
             if event.topic in connection.topics:
                 if text is None:
-                    text = dumps(envelope(event))
+                    text = event.json
                     frame = text_frame(text)
                 connection.deliver(text, frame, event.id)
 
@@ -375,7 +370,7 @@ class ConnectionManager:
                 if event.id in seen or event.topic not in connection.topics:
                     continue
                 seen.add(event.id)
-                connection.send(dumps(envelope(event)))
+                connection.send(event.json)
                 count += 1
             # below the memory window only stored (non-sampled) events survive: ticks and metrics there are gone
             truncated = since_id < to_id and since_id + 1 < oldest_in_memory
@@ -387,11 +382,15 @@ class ConnectionManager:
                 connection.send(text, frame)
 
     # ---- stats -------------------------------------------------------------------------------------------
-    def stats(self) -> dict[str, Any]:
+    @property
+    def count(self) -> int:
+        return len(self.connections)
+
+    def stats(self) -> WebSocketStats:
         by_endpoint = Counter(c.endpoint.name for c in self.connections.values())
         by_topic = Counter(t.value for c in self.connections.values() for t in c.topics)
         history = self.bus.history
-        return {
+        return WebSocketStats(**{
             'total_connections': len(self.connections),
             'connections_by_type': {name: by_endpoint.get(name, 0) for name in ENDPOINTS},
             'topics': [t.value for t in Topic],
@@ -406,4 +405,4 @@ class ConnectionManager:
             'disconnects_by_reason': dict(self.disconnects),
             'uptime_s': time.time() - self.started,
             'last_event_id': self.bus.last_id,
-        }
+        })

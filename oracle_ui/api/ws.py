@@ -1,31 +1,49 @@
-"""The raw WebSocket endpoints ``/dashboard/ws/{dashboard,trading,monitor}`` and their protocol."""
+"""The raw WebSocket endpoints ``/dashboard/ws/{dashboard,trading,monitor}`` and their protocol (docs/PROTOCOL.md)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import time
-from typing import TYPE_CHECKING
 
 import orjson
+from fastapi import APIRouter
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..access import bearer_token
-from ..accounts import Principal
+from ..errors import CommandError
 from ..events import Event
+from ..security.access import bearer_token
+from ..security.accounts import Principal
+from ..system import System
 from . import messages as m
-from .connections import Connection, Endpoint, envelope
+from .connections import ENDPOINTS, Connection, ConnectionManager, Endpoint
+from .paths import WS_PREFIX
 
-if TYPE_CHECKING:
-    from ..system import System
+router = APIRouter(prefix=WS_PREFIX)
 
 
 AUTH_TIMEOUT_S = 10.0
 """How long a client without a token in the URL or header has to send ``{"type": "auth", "token": ...}``."""
 
 
-async def serve_websocket(ws: WebSocket, endpoint: Endpoint, system: System) -> None:
+@router.websocket('/dashboard')
+async def dashboard(websocket: WebSocket) -> None:
+    await serve_websocket(websocket, ENDPOINTS['dashboard'])
+
+
+@router.websocket('/trading')
+async def trading(websocket: WebSocket) -> None:
+    await serve_websocket(websocket, ENDPOINTS['trading'])
+
+
+@router.websocket('/monitor')
+async def monitor(websocket: WebSocket) -> None:
+    await serve_websocket(websocket, ENDPOINTS['monitor'])
+
+
+async def serve_websocket(ws: WebSocket, endpoint: Endpoint) -> None:
     """Run one client connection from handshake to close."""
+    system: System = ws.app.state.system
     access = system.access
     client = ws.client.host if ws.client else 'unknown'
     token = ws.query_params.get('token') or bearer_token(ws.headers.get('authorization'))
@@ -41,7 +59,7 @@ async def serve_websocket(ws: WebSocket, endpoint: Endpoint, system: System) -> 
         token, who = await _first_message_auth(ws, system, client)
         if who is None:
             return
-    manager = system.connections
+    manager = _manager(system)
     connection = manager.add(ws, endpoint, ws.query_params.get('client_id'), token, who)
     topics_error = _initial_topics(connection, ws.query_params.get('topics'))
     requested = ws.query_params.get('client_id')
@@ -105,29 +123,35 @@ async def _handle(connection: Connection, message: object, system: System) -> No
         case m.Pong():
             connection.last_ping = time.time()
         case m.GetStatus():
-            connection.send_json({'type': 'status_response', 'websocket_stats': system.connections.stats(),
+            connection.send_json({'type': 'status_response',
+                                  'websocket_stats': _manager(system).stats().model_dump(mode='json'),
                                   'client_info': connection.info(),
                                   'bot': {'state': system.controller.state.value,
                                           'strategy': system.strategy.name}})
         case m.GetEvents():
             events = system.bus.recent(type_=message.event_type, limit=message.limit)
-            connection.send_json({'type': 'events_response', 'events': [envelope(e) for e in events],
+            connection.send_json({'type': 'events_response', 'events': [e.envelope() for e in events],
                                   'count': len(events)})
         case m.Auth():
             connection.send_json({'type': 'auth_ok', 'role': connection.principal.role.value,
                                   'message': 'already authenticated'})
         case m.TradingCommand():
-            result = await system.controller.run(message.command, reason='websocket command',
-                                                  who=connection.principal, origin=_origin(connection))
+            try:
+                result = await system.commands.control(message.command, who=connection.principal,
+                                                       origin=_origin(connection), reason='websocket command')
+            except CommandError as error:
+                success, text = False, error.message
+            else:
+                success, text = result.success, result.message
             connection.send_json({'type': 'trading_command_received', 'command': message.command,
-                                  'status': 'completed' if result.success else 'failed', 'success': result.success,
-                                  'message': result.message, 'state': result.state.value})
+                                  'status': 'completed' if success else 'failed', 'success': success,
+                                  'message': text, 'state': system.controller.state.value})
         case m.Replay():
             async def stored(after_id: int, until_id: int) -> list[Event]:
                 await asyncio.sleep(0)
                 return system.store.events(since_id=after_id, until_id=until_id, limit=1_000_000)
 
-            await system.connections.replay(connection, message.since_id, stored)
+            await _manager(system).replay(connection, message.since_id, stored)
 
 
 async def _first_message_auth(ws: WebSocket, system: System, client: str) -> tuple[str | None, Principal | None]:
@@ -171,3 +195,8 @@ def _origin(connection: Connection) -> str:
     client = connection.ws.client
     return f'{client.host}:{client.port}' if client else 'unknown'
 
+
+def _manager(system: System) -> ConnectionManager:
+    """The manager :func:`oracle_ui.api.install_api` made for the system's WebSocket clients."""
+    assert isinstance(system.clients, ConnectionManager)
+    return system.clients

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from playwright.async_api import async_playwright
 
-from oracle_ui.accounts import Accounts, Role
+from oracle_ui.security.accounts import Accounts, Role
 from oracle_ui.store import Store
 
 from ..liveapp import live_app

@@ -16,8 +16,8 @@ from urllib.parse import quote
 from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
-from oracle_ui.accounts import LOCAL, Principal
-from oracle_ui.system import System
+from ..security.accounts import LOCAL, Principal
+from ..system import System
 
 USER_KEY = 'user'
 ACTIVE_KEY = 'last_active'

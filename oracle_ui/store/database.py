@@ -7,12 +7,12 @@ every committed transaction across a process crash (power loss may drop the last
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     Boolean,
     Column,
@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    cast,
     create_engine,
     event,
     func,
@@ -33,14 +34,16 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
-from .engine.models import Candle, Fill, OrderRequest, Position, Side, Trade, TradeStatus
-from .events import Event, EventType, Topic
+from ..engine.models import Candle, Fill, OrderRequest, Position, Side, Trade, TradeStatus
+from ..events import Event, EventType
 from .lock_wait import LockWait
 
 BUSY_TIMEOUT_MS = 1000
 """How long a write waits for another process's lock before failing. Writes run on the event loop, so this
 bounds how long an external lock (a stuck backup, a CLI) can stall it; a failed write is reported, not hidden.
 While a lock is known to be held, writes do not wait at all (:class:`~oracle_ui.lock_wait.LockWait`)."""
+
+ID_LIMIT_KEY = 'event_id_limit'
 
 metadata = MetaData()
 
@@ -136,16 +139,22 @@ class Store:
         with self.engine.begin() as conn:
             _upsert_meta(conn, key, value)
 
-    def reserve_ids(self, limit: int) -> int:
-        """Durably record that event ids below ``limit`` may be in use; returns ``limit``."""
-        self.set_meta('event_id_limit', str(limit))
-        return limit
+    def reserve_ids(self, count: int, floor: int = 1) -> tuple[int, int]:
+        """Durably reserve ``count`` event ids, none below ``floor`` nor below any id stored or reserved before
+        (by this or another process); returns ``(first, limit)``: ids ``first .. limit - 1`` are the caller's."""
+        with self.engine.begin() as conn:
+            conn.execute(sqlite_insert(meta_table).values(key=ID_LIMIT_KEY, value='1').on_conflict_do_nothing())
+            highest = select(func.coalesce(func.max(events_table.c.id), 0) + 1).scalar_subquery()
+            reserved = func.max(cast(meta_table.c.value, Integer), highest, floor)
+            limit = conn.execute(update(meta_table).where(meta_table.c.key == ID_LIMIT_KEY)
+                                 .values(value=cast(reserved + count, String)).returning(meta_table.c.value)).scalar()
+        return int(limit) - count, int(limit)
 
     def first_event_id(self) -> int:
         """Where ids continue after a restart: past every id that may have been handed out."""
         with self.engine.connect() as conn:
             stored = conn.execute(select(func.max(events_table.c.id))).scalar() or 0
-        return max(stored + 1, int(self.get_meta('event_id_limit', '1') or 1))
+        return max(stored + 1, int(self.get_meta(ID_LIMIT_KEY, '1') or 1))
 
     # ---- account and trading -----------------------------------------------------------------------------
     def load_account(self, starting_balance: float) -> tuple[float, float]:
@@ -290,7 +299,7 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(insert(events_table).values(
                 id=event_.id, type=event_.type.value, topic=event_.topic.value, timestamp=event_.timestamp,
-                source=event_.source, client_id=event_.client_id, data=json.dumps(event_.data)))
+                source=event_.source, client_id=event_.client_id, data=orjson.dumps(event_.data).decode()))
 
     def events(self, *, topic: str | None = None, type_: str | None = None, since_id: int = 0,
                until_id: int | None = None, since: float | None = None, until: float | None = None,
@@ -303,8 +312,8 @@ class Store:
         order = events_table.c.id.desc() if newest_first else events_table.c.id.asc()
         query = select(events_table).where(*conditions).order_by(order).limit(limit).offset(offset)
         with self.engine.connect() as conn:
-            return [Event(id=r.id, type=EventType(r.type), topic=Topic(r.topic), data=json.loads(r.data),
-                          timestamp=r.timestamp, source=r.source, client_id=r.client_id) for r in conn.execute(query)]
+            return [Event(id=r.id, type=EventType(r.type), data=orjson.loads(r.data), timestamp=r.timestamp,
+                          source=r.source, client_id=r.client_id) for r in conn.execute(query)]
 
     def count_events(self, *, topic: str | None = None, type_: str | None = None, since: float | None = None,
                      until: float | None = None, search: str | None = None) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from ..bus import EventBus
+from ..events import EventType, UserAction
 from .accounts import Principal
-from .bus import EventBus
-from .events import EventType, UserAction
 
 
 def record(bus: EventBus, *, who: Principal | str, action: str, origin: str, result: Literal['ok', 'failed', 'denied'],

@@ -12,9 +12,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..settings import Settings
+from ..store import Store
 from .accounts import AccountError, AccountInfo, Accounts, Role
-from .settings import Settings
-from .store import Store
 
 
 def add_account_commands(commands: argparse._SubParsersAction) -> None:

@@ -1,22 +1,17 @@
-"""The shared state pages bind to, kept current by a bus subscriber (the only core module using NiceGUI,
-and only ``nicegui.binding``: bindable dataclasses push changes instead of being polled)."""
+"""The shared state pages bind to, kept current by one bus subscriber (its only writer). Bindable dataclasses
+push changes to the browser instead of being polled."""
 
 from __future__ import annotations
 
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any
 
 from nicegui import binding
 
-from .events import Event, EventType
-from .system import System
+from ..events import Event, EventType, PriceUpdate, RegimeChanged, SystemMetrics, TickerUpdate
+from ..system import System
 
-FEED_EXCLUDED = frozenset({EventType.PRICE_UPDATE, EventType.ANALYSIS_COMPLETE, EventType.CANDLE_CLOSED,
-                           EventType.TICKER_UPDATE, EventType.PNL_UPDATE, EventType.MARKET_DATA,
-                           EventType.ORDERBOOK_UPDATE, EventType.SYSTEM_METRICS})
-"""Several per second and shown elsewhere (prices, chart, metric cards): not feed rows or toasts."""
 METRICS = ('cpu_percent', 'memory_percent', 'process_rss_mb', 'open_connections', 'events_per_s')
 METRIC_POINTS = 120
 """Samples kept per metric for sparklines (two minutes at the default 1 s interval)."""
@@ -67,26 +62,30 @@ class BotView:
 
 
 class SharedState:
-    """One per process: what every tab and the native window show."""
+    """One per app: what every tab and the native window show. Created by :func:`oracle_ui.web.build_app`."""
 
     def __init__(self) -> None:
         self.bot = BotView()
         self.quotes: dict[str, Quote] = {}
-        self.events: deque[Event] = deque(maxlen=200)
         self.metrics_history: dict[str, deque[float]] = {name: deque(maxlen=METRIC_POINTS) for name in METRICS}
-        self.listeners: list[Callable[[Event], Any]] = []
         self._system: System | None = None
+        self._unsubscribe: Callable[[], None] | None = None
 
-    def attach(self, system: System) -> Callable[[], None]:
-        """Fill from ``system`` now and follow its bus; returns the function that stops following."""
+    def follow(self, system: System) -> None:
+        """Fill from ``system`` now and follow its bus until :meth:`unfollow`."""
         self._system = system
         self.quotes = {s: Quote(symbol=s) for s in system.engine.symbols}
         self.bot.strategy = system.strategy.name
         self.refresh()
-        return system.bus.subscribe(self.apply, maxsize=5000)
+        self._unsubscribe = system.bus.subscribe(self.apply, maxsize=5000)
+
+    def unfollow(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
 
     def refresh(self) -> None:
-        """Copy account, bot and feed figures from the engine (one writer: this object)."""
+        """Copy account, bot and feed figures from the system (one writer: this object)."""
         system = self._system
         if system is None:
             return
@@ -100,40 +99,34 @@ class SharedState:
         bot.free = b.balance - bot.used
         bot.unrealized_pnl, bot.realized_pnl, bot.fees = b.unrealized_pnl, engine.realized_pnl, engine.total_fees
         bot.open_positions = len(b.positions)
-        bot.ws_clients = len(system.connections.connections)
+        bot.ws_clients = system.clients.count
+        bot.strategy = system.strategy.name
         for symbol, state in engine.state.items():
             quote = self.quotes.get(symbol)
             if quote is not None and state.regime is not None:
                 quote.regime = state.regime.regime.value
 
     def apply(self, event: Event) -> None:
-        """Bus subscriber: fold one event into the state."""
-        data = event.data
+        """Bus subscriber: fold one event into the state (test events with odd data carry no typed payload)."""
         self.bot.last_event_id = event.id
-        if event.type is EventType.PRICE_UPDATE and not event.test:
-            quote = self.quotes.get(data['symbol'])
+        payload = event.payload
+        if isinstance(payload, PriceUpdate) and not event.test:
+            quote = self.quotes.get(payload.symbol)
             if quote is not None:
-                quote.price, quote.time, quote.received = data['price'], data['timestamp'], time.time()
-        elif event.type is EventType.TICKER_UPDATE:
-            quote = self.quotes.get(data['symbol'])
+                quote.price, quote.time, quote.received = payload.price, payload.timestamp, time.time()
+        elif isinstance(payload, TickerUpdate):
+            quote = self.quotes.get(payload.symbol)
             if quote is not None:
-                quote.change_pct = data['change_pct_24h']
-        elif event.type is EventType.REGIME_CHANGED:
-            quote = self.quotes.get(data['symbol'])
+                quote.change_pct = payload.change_pct_24h
+        elif isinstance(payload, RegimeChanged):
+            quote = self.quotes.get(payload.symbol)
             if quote is not None:
-                quote.regime = data['regime']
-        elif event.type is EventType.SYSTEM_METRICS:
+                quote.regime = payload.regime
+        elif isinstance(payload, SystemMetrics):
             for name in METRICS:
-                setattr(self.bot, name, data[name])
-                self.metrics_history[name].append(float(data[name]))
+                value = getattr(payload, name)
+                setattr(self.bot, name, value)
+                self.metrics_history[name].append(float(value))
         if event.type in (EventType.POSITION_OPENED, EventType.POSITION_CLOSED):
             self.bot.positions_version += 1
-        if event.type not in FEED_EXCLUDED:
-            self.events.append(event)
-            for listener in list(self.listeners):
-                listener(event)
         self.refresh()
-
-
-shared_state = SharedState()
-"""The process-wide state that pages bind to."""

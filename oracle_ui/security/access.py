@@ -12,9 +12,9 @@ import logging
 import time
 from collections.abc import Callable
 
+from ..settings import Settings
+from ..store import Store
 from .accounts import LOCAL, Accounts, Principal, Role
-from .settings import Settings
-from .store import Store
 
 log = logging.getLogger(__name__)
 

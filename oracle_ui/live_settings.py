@@ -1,5 +1,5 @@
-"""Settings that can change while the bot runs (strategy, its parameters, risk limits), validated, applied
-through one path for the API and the dashboard, persisted, and reported as audit events."""
+"""Settings that can change while the bot runs (strategy, its parameters, risk limits): validated, applied
+between bot transitions, persisted and restored at start-up. Changes go through :mod:`oracle_ui.commands`."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from pydantic.fields import FieldInfo
 
-from . import audit
-from .accounts import Principal
 from .engine.strategies import STRATEGIES, StrategyError, create_strategy, describe_params
+from .errors import CommandError, ErrorKind
 from .events import EventType, StrategyUpdate
 from .settings import RiskSettings
 
@@ -50,16 +49,12 @@ class RuntimeSettingsUpdate(BaseModel):
     risk: RiskUpdate | None = None
 
 
-class SettingsError(ValueError):
-    """An invalid change; the message lists what is valid."""
-
-
 def parse_update(**fields: Any) -> RuntimeSettingsUpdate:
-    """A :class:`RuntimeSettingsUpdate` from form values; SettingsError names each bad field."""
+    """A :class:`RuntimeSettingsUpdate` from form values; CommandError (INVALID) names each bad field."""
     try:
         return RuntimeSettingsUpdate(**fields)
     except ValidationError as error:
-        raise SettingsError('; '.join(f'{".".join(str(x) for x in e["loc"])}: {e["msg"]}'
+        raise CommandError(ErrorKind.INVALID, '; '.join(f'{".".join(str(x) for x in e["loc"])}: {e["msg"]}'
                                       for e in error.errors())) from None
 
 
@@ -75,7 +70,7 @@ def strategy_catalog() -> dict[str, str]:
 
 
 def validate(system: System, update: RuntimeSettingsUpdate) -> RuntimeSettings:
-    """The settings ``update`` would produce; raises SettingsError naming the problem."""
+    """The settings ``update`` would produce; raises CommandError (INVALID) naming the problem."""
     now = current(system)
     name = update.strategy or now.strategy
     base = now.strategy_params if name == now.strategy else {}
@@ -85,10 +80,10 @@ def validate(system: System, update: RuntimeSettingsUpdate) -> RuntimeSettings:
         risk = RiskSettings.model_validate({**now.risk.model_dump(),
                                             **(update.risk.model_dump(exclude_unset=True) if update.risk else {})})
     except StrategyError as error:
-        raise SettingsError(str(error)) from None
+        raise CommandError(ErrorKind.INVALID, str(error)) from None
     except ValueError as error:
         problems = '; '.join(f'risk.{".".join(str(x) for x in e["loc"])}: {e["msg"]}' for e in error.errors())
-        raise SettingsError(problems) from None
+        raise CommandError(ErrorKind.INVALID, problems) from None
     return RuntimeSettings(strategy=strategy.name, strategy_params=strategy.params.model_dump(mode='json'), risk=risk)
 
 
@@ -114,29 +109,18 @@ def apply(system: System, settings: RuntimeSettings) -> None:
     system.settings.risk = settings.risk
 
 
-def _require_operator(system: System, who: Principal, action: str, origin: str) -> None:
-    if not who.can_control:
-        audit.record(system.bus, who=who, action=action, origin=origin, result='denied',
-                     details={'reason': 'viewer role'}, type_=EventType.SETTINGS_CHANGED)
-        raise PermissionError(f'forbidden: {who.label} has the viewer role; changing settings needs an operator')
-
-
-async def change(system: System, update: RuntimeSettingsUpdate, *, who: Principal, origin: str) -> RuntimeSettings:
-    """Validate, apply (between bot transitions), persist and announce a change; PermissionError for viewers."""
-    _require_operator(system, who, 'change_settings', origin)
+async def change(system: System, update: RuntimeSettingsUpdate) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Validate, apply (between bot transitions), persist and announce a change; returns the settings before
+    and after as JSON. Raises CommandError (INVALID) naming the problem."""
     before = current(system)
     after = validate(system, update)
     async with system.controller.transition():
         apply(system, after)
         system.store.set_meta(META_KEY, after.model_dump_json())
-    changes = {k: {'from': v, 'to': after.model_dump(mode='json')[k]} for k, v in before.model_dump(mode='json').items()
-               if after.model_dump(mode='json')[k] != v}
-    audit.record(system.bus, who=who, action='change_settings', origin=origin, result='ok',
-                 details={'changes': changes}, type_=EventType.SETTINGS_CHANGED)
     system.bus.publish(EventType.STRATEGY_UPDATE, StrategyUpdate(
         strategy=after.strategy, params=after.strategy_params, symbols=system.engine.symbols,
         timeframe=system.settings.timeframe), source='settings')
-    return after
+    return before.model_dump(mode='json'), after.model_dump(mode='json')
 
 
 def restore(system: System) -> None:
@@ -163,11 +147,6 @@ def saved_symbols(system: System) -> list[str]:
     return json.loads(stored) if stored else []
 
 
-def save_symbols(system: System, symbols: list[str], *, who: Principal, origin: str) -> None:
-    """Persist the symbols to trade from the next start (the feed is built with its symbols) and audit it."""
-    _require_operator(system, who, 'change_symbols', origin)
-    before = saved_symbols(system) or system.engine.symbols
+def save_symbols(system: System, symbols: list[str]) -> None:
+    """Persist the symbols to trade from the next start."""
     system.store.set_meta(SYMBOLS_KEY, json.dumps(symbols))
-    audit.record(system.bus, who=who, action='change_symbols', origin=origin, result='ok',
-                 details={'changes': {'symbols': {'from': before, 'to': symbols}}, 'applies': 'next start'},
-                 type_=EventType.SETTINGS_CHANGED)

@@ -1,0 +1,56 @@
+"""API errors in one shape, ``{"detail": "..."}``, mapped once for every route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import CommandError, ErrorKind
+from .paths import REST_PREFIX
+
+STATUS_OF: dict[ErrorKind, int] = {ErrorKind.BAD_REQUEST: 400, ErrorKind.FORBIDDEN: 403, ErrorKind.NOT_FOUND: 404,
+                                   ErrorKind.CONFLICT: 409, ErrorKind.INVALID: 422, ErrorKind.UNAVAILABLE: 503}
+
+
+def describe_errors(errors: list[Any], *, skip: tuple[str, ...] = ('body',)) -> str:
+    """Pydantic's error list as ``"<where>: <problem>; ..."`` (the first ten)."""
+    return '; '.join(f'{".".join(str(x) for x in e["loc"] if x not in skip) or "body"}: {e["msg"]}'
+                     for e in errors[:10])
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Validation errors as one sentence (not FastAPI's list), command errors by kind, unknown API paths as JSON
+    404s (not the pages' HTML one), a failing database as 503."""
+
+    async def validation_error(_request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, RequestValidationError)
+        return JSONResponse({'detail': describe_errors(list(error.errors()))}, status_code=422)
+
+    async def command_error(_request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, CommandError)
+        return JSONResponse({'detail': error.message}, status_code=STATUS_OF[error.kind])
+
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(CommandError, command_error)
+    pages_not_found = app.exception_handlers.get(404)  # NiceGUI renders an HTML page for unknown paths
+
+    async def not_found(request: Request, error: Exception) -> Response:
+        if request.url.path.startswith(REST_PREFIX) or pages_not_found is None:
+            detail = error.detail if isinstance(error, StarletteHTTPException) else 'not found'
+            return JSONResponse({'detail': detail}, status_code=404)
+        response: Response = await pages_not_found(request, error)
+        return response
+
+    app.add_exception_handler(404, not_found)
+
+    async def database_unavailable(_request: Request, error: Exception) -> JSONResponse:
+        cause = getattr(error, 'orig', None) or error  # sqlite's own words, without the SQL statement
+        return JSONResponse({'detail': f'database unavailable: {cause}; retry shortly'}, status_code=503,
+                            headers={'Retry-After': '5'})
+
+    app.add_exception_handler(SQLAlchemyError, database_unavailable)

@@ -1,0 +1,56 @@
+"""``oracle-trader serve`` (and ``python main.py``): its flags, and settings from them over env/.env."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..engine.strategies import STRATEGIES, create_strategy, parse_assignments
+from ..security.access import credentials_exist
+from ..settings import Settings
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags shared by ``python main.py`` and ``oracle-trader serve`` (unset ones fall back to env/.env)."""
+    parser.add_argument('--host', help='address to listen on (default 127.0.0.1)')
+    parser.add_argument('--port', type=int, help='port (default 8080)')
+    parser.add_argument('--data-dir', type=Path, help='directory of the SQLite database (default ./data)')
+    parser.add_argument('--feed', help='sim | replay:PATH.csv | ccxt:EXCHANGE (default sim)')
+    parser.add_argument('--symbols', help='comma-separated, e.g. BTC/USDT,ETH/USDT')
+    parser.add_argument('--timeframe', help='candle length, e.g. 1m, 15m, 1h (default 1m)')
+    parser.add_argument('--speed', type=float, help='N x real time for sim/replay, e.g. 60 (default 1)')
+    parser.add_argument('--strategy', help=f'one of {", ".join(STRATEGIES)} (default regime)')
+    parser.add_argument('--param', action='append', default=[], metavar='KEY=VALUE',
+                        help='strategy parameter, repeatable (e.g. --param fast=5)')
+    parser.add_argument('--no-show', action='store_true', help="don't open a browser")
+    parser.add_argument('--native', action='store_true', help='open a native desktop window')
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Settings from env/.env overridden by the flags that were given."""
+    overrides: dict[str, Any] = {}
+    for name in ('host', 'port', 'data_dir', 'feed', 'symbols', 'timeframe', 'speed', 'strategy'):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    if getattr(args, 'param', None):
+        overrides['strategy_params'] = parse_assignments(args.param)
+    if getattr(args, 'no_show', False):
+        overrides['show'] = False
+    if getattr(args, 'native', False):
+        overrides['native'] = True
+    settings = Settings(**overrides)
+    create_strategy(settings.strategy, settings.strategy_params)  # fail early with the valid choices
+    settings.check_exposure(auth_configured=credentials_exist(settings))
+    return settings
+
+
+def serve(settings: Settings) -> int:
+    """Run the dashboard until it is stopped."""
+    from pages import register_pages  # the web app and its pages load only to serve
+
+    from ..web import serve as serve_app
+
+    serve_app(settings, register_pages)
+    return 0

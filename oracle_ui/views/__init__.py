@@ -1,0 +1,24 @@
+"""What pages and the API show, built in one place from the engine, the store and the sampler.
+
+Pages and routes read the system only through these functions and models, never the broker's or store's
+internals, so both show the same numbers.
+"""
+
+from .account import open_position, open_positions, position_of, recent_trades, trading_metrics
+from .charts import backtest_chart, candles, forming_candle, resample
+from .models import (
+    CandleOut,
+    CandlesResponse,
+    DashboardData,
+    OpenPosition,
+    SystemStatus,
+    TradeMarker,
+    TradingMetrics,
+    WebSocketStats,
+)
+from .status import bot_info, dashboard_data, market_quotes, regime_of, system_status
+
+__all__ = ['CandleOut', 'CandlesResponse', 'DashboardData', 'OpenPosition', 'SystemStatus', 'TradeMarker',
+           'TradingMetrics', 'WebSocketStats', 'backtest_chart', 'bot_info', 'candles', 'dashboard_data',
+           'forming_candle', 'market_quotes', 'open_position', 'open_positions', 'position_of',
+           'recent_trades', 'regime_of', 'resample', 'system_status', 'trading_metrics']
