@@ -8,7 +8,6 @@
 Both forward the POSTed JSON text unchanged to every client.
 """
 
-
 import argparse
 import asyncio
 
@@ -57,13 +56,21 @@ async def websockets_server(port: int, http_port: int) -> None:
         try:
             while True:
                 head = await reader.readuntil(b'\r\n\r\n')
-                length = next((int(line.split(b':')[1]) for line in head.split(b'\r\n')
-                               if line.lower().startswith(b'content-length')), 0)
+                length = next(
+                    (
+                        int(line.split(b':')[1])
+                        for line in head.split(b'\r\n')
+                        if line.lower().startswith(b'content-length')
+                    ),
+                    0,
+                )
                 body = await reader.readexactly(length)
                 broadcast(clients, body.decode())
                 reply = b'{"success": true}'
-                writer.write(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s'
-                             % (len(reply), reply))
+                writer.write(
+                    b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s'
+                    % (len(reply), reply)
+                )
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             writer.close()

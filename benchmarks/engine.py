@@ -65,8 +65,10 @@ def _backtesting_py(bars: Bars):
             elif self.position and crossover(self.slow, self.fast):
                 self.position.close()
 
-    frame = pd.DataFrame({'Open': bars.open, 'High': bars.high, 'Low': bars.low, 'Close': bars.close,
-                          'Volume': bars.volume}, index=pd.to_datetime(bars.time, unit='s'))
+    frame = pd.DataFrame(
+        {'Open': bars.open, 'High': bars.high, 'Low': bars.low, 'Close': bars.close, 'Volume': bars.volume},
+        index=pd.to_datetime(bars.time, unit='s'),
+    )
 
     def run():
         with warnings.catch_warnings():
@@ -84,8 +86,9 @@ def backtest_throughput(bars: Bars, sizes: list[int], runs: int) -> None:
         part = _slice(bars, n)
         repeat = runs if n <= 100_000 else 1
         sma = _median_time(lambda p=part: run_backtest(p, create_strategy('sma_cross'), config), repeat)
-        regime = _median_time(lambda p=part: run_backtest(p, create_strategy('regime'),
-                                                          BacktestConfig(sizing='risk')), repeat)
+        regime = _median_time(
+            lambda p=part: run_backtest(p, create_strategy('regime'), BacktestConfig(sizing='risk')), repeat
+        )
         baseline = _backtesting_py(part)
         bt = _median_time(baseline, repeat) if baseline else None
         ratio = f'{bt / sma:17.2f}x' if bt else '   (not installed)'
@@ -114,8 +117,15 @@ def live_cost(bars: Bars, histories: list[int], updates: int = 3000) -> None:
                 return self.previous[name]
 
         for i in range(history, history + updates):
-            candle = Candle('BTC/USDT', int(bars.time[i]), float(bars.open[i]), float(bars.high[i]),
-                            float(bars.low[i]), float(bars.close[i]), float(bars.volume[i]))
+            candle = Candle(
+                'BTC/USDT',
+                int(bars.time[i]),
+                float(bars.open[i]),
+                float(bars.high[i]),
+                float(bars.low[i]),
+                float(bars.close[i]),
+                float(bars.volume[i]),
+            )
             start = time.perf_counter()
             current = live.update(candle.high, candle.low, candle.close, candle.volume)
             view = View(current, previous)
@@ -124,8 +134,10 @@ def live_cost(bars: Bars, histories: list[int], updates: int = 3000) -> None:
             previous = dict(current)
             samples.append(time.perf_counter() - start)
         samples_us = np.array(samples) * 1e6
-        print(f'  history {history:>7,} candles: p50 {np.median(samples_us):6.1f} us   p99 '
-              f'{np.percentile(samples_us, 99):6.1f} us')
+        print(
+            f'  history {history:>7,} candles: p50 {np.median(samples_us):6.1f} us   p99 '
+            f'{np.percentile(samples_us, 99):6.1f} us'
+        )
 
 
 def peak_memory(bars: Bars) -> None:
@@ -134,8 +146,10 @@ def peak_memory(bars: Bars) -> None:
     run_backtest(bars, create_strategy('regime'), BacktestConfig(sizing='risk'))
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f'\nPeak traced memory, regime backtest of {len(bars):,} bars: {peak / 2**20:.1f} MiB '
-          f'(the bars themselves: {6 * 8 * len(bars) / 2**20:.1f} MiB)')
+    print(
+        f'\nPeak traced memory, regime backtest of {len(bars):,} bars: {peak / 2**20:.1f} MiB '
+        f'(the bars themselves: {6 * 8 * len(bars) / 2**20:.1f} MiB)'
+    )
 
 
 def main() -> None:

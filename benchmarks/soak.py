@@ -73,15 +73,19 @@ async def ws_churn(ws_base: str, clients: int, load: Load, stop: asyncio.Event) 
                         load.vanished += 1
             except OSError:
                 await asyncio.sleep(0.5)
+
     await asyncio.gather(*(one_client() for _ in range(clients)))
 
 
 async def emitter(http: httpx.AsyncClient, load: Load, stop: asyncio.Event, rate: float = 20.0) -> None:
     """``rate`` test events per second on a fixed schedule (requests overlap when the server is slow)."""
+
     async def emit(n: int) -> None:
         try:
-            response = await http.post('/dashboard/api/emit-test-event', json={
-                'type': 'notification', 'data': {'message': f'soak {n}', 'level': 'info', 'sent': time.time()}})
+            response = await http.post(
+                '/dashboard/api/emit-test-event',
+                json={'type': 'notification', 'data': {'message': f'soak {n}', 'level': 'info', 'sent': time.time()}},
+            )
             load.emitted += response.status_code == 200
             if response.status_code != 200:
                 load.emit_failures[f'HTTP {response.status_code}'] += 1
@@ -132,11 +136,20 @@ async def sampler(http: httpx.AsyncClient, samples: list[Sample], interval: floa
         with contextlib.suppress(httpx.HTTPError):
             status = (await http.get('/dashboard/api/system-status')).json()
             if status['process_rss_mb']:  # zero until the app's first metrics sample
-                s = Sample(time.monotonic() - started, status['process_rss_mb'], status['open_files'],
-                           status['asyncio_tasks'], status['websocket_connections'], status['events_per_s'])
+                s = Sample(
+                    time.monotonic() - started,
+                    status['process_rss_mb'],
+                    status['open_files'],
+                    status['asyncio_tasks'],
+                    status['websocket_connections'],
+                    status['events_per_s'],
+                )
                 samples.append(s)
-                print(f'{s.t:7.0f} s  RSS {s.rss_mb:7.1f} MB  fds {s.open_files:5d}  tasks {s.tasks:5d}  '
-                      f'ws {s.ws_clients:4d}  events/s {s.events_per_s:6.1f}', flush=True)
+                print(
+                    f'{s.t:7.0f} s  RSS {s.rss_mb:7.1f} MB  fds {s.open_files:5d}  tasks {s.tasks:5d}  '
+                    f'ws {s.ws_clients:4d}  events/s {s.events_per_s:6.1f}',
+                    flush=True,
+                )
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), interval)
 
@@ -162,12 +175,18 @@ def verdict(samples: list[Sample], warmup_s: float) -> bool:
     fds_ok = fds_last <= fds_first + SLACK
     tasks_ok = tasks_last <= tasks_first + SLACK
     print(f'\nafter {warmup_s:.0f} s warm-up, {len(steady)} samples:')
-    print(f'  RSS      {base:.1f} MB at start, min {min(rss):.1f}, max {max(rss):.1f}, last {rss[-1]:.1f} MB; '
-          f'drift {min(drift):+.1f} % .. {max(drift):+.1f} % (limit +-10 %)  {"flat" if rss_ok else "NOT FLAT"}')
-    print(f'  fds      minus WS clients, floor in the first third {fds_first:.0f}, last third {fds_last:.0f}  '
-          f'{"flat" if fds_ok else "GROWING"}')
-    print(f'  tasks    minus WS clients, floor in the first third {tasks_first:.0f}, last third {tasks_last:.0f}  '
-          f'{"flat" if tasks_ok else "GROWING"}')
+    print(
+        f'  RSS      {base:.1f} MB at start, min {min(rss):.1f}, max {max(rss):.1f}, last {rss[-1]:.1f} MB; '
+        f'drift {min(drift):+.1f} % .. {max(drift):+.1f} % (limit +-10 %)  {"flat" if rss_ok else "NOT FLAT"}'
+    )
+    print(
+        f'  fds      minus WS clients, floor in the first third {fds_first:.0f}, last third {fds_last:.0f}  '
+        f'{"flat" if fds_ok else "GROWING"}'
+    )
+    print(
+        f'  tasks    minus WS clients, floor in the first third {tasks_first:.0f}, last third {tasks_last:.0f}  '
+        f'{"flat" if tasks_ok else "GROWING"}'
+    )
     return rss_ok and fds_ok and tasks_ok
 
 
@@ -182,22 +201,35 @@ async def main() -> int:
     warmup = max(60.0, duration / 5)
     samples: list[Sample] = []
     load = Load()
-    with tempfile.TemporaryDirectory() as tmp, \
-            live_process(Path(tmp) / 'data', ORACLE_SPEED='60', ORACLE_METRICS_INTERVAL_S='1') as app:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        live_process(Path(tmp) / 'data', ORACLE_SPEED='60', ORACLE_METRICS_INTERVAL_S='1') as app,
+    ):
         stop = asyncio.Event()
         async with httpx.AsyncClient(base_url=app.base, timeout=30) as http:
-            print(f'soak: {args.minutes:g} min, {args.clients} WebSocket clients churning, {args.tabs} tabs + 1 '
-                  f'walking, 20 test events/s, bot trading at 60x; warm-up {warmup:.0f} s', flush=True)
-            work = [asyncio.create_task(c) for c in (
-                ws_churn(app.base.replace('http', 'ws', 1), args.clients, load, stop), emitter(http, load, stop),
-                tabs(app.base, args.tabs, load, stop), sampler(http, samples, args.interval, stop))]
+            print(
+                f'soak: {args.minutes:g} min, {args.clients} WebSocket clients churning, {args.tabs} tabs + 1 '
+                f'walking, 20 test events/s, bot trading at 60x; warm-up {warmup:.0f} s',
+                flush=True,
+            )
+            work = [
+                asyncio.create_task(c)
+                for c in (
+                    ws_churn(app.base.replace('http', 'ws', 1), args.clients, load, stop),
+                    emitter(http, load, stop),
+                    tabs(app.base, args.tabs, load, stop),
+                    sampler(http, samples, args.interval, stop),
+                )
+            ]
             await asyncio.sleep(duration)
             stop.set()
             await asyncio.gather(*work)
             trades = (await http.get('/dashboard/api/trading-metrics')).json()['total_trades']
-    print(f'\nload: {load.connects} WebSocket connects ({load.vanished} vanished), {load.received} messages '
-          f'received, {load.emitted} test events emitted ({load.emitted / duration:.1f}/s; failed: '
-          f'{dict(load.emit_failures) or "none"}), {load.page_loads} page loads, {trades} trades closed by the bot')
+    print(
+        f'\nload: {load.connects} WebSocket connects ({load.vanished} vanished), {load.received} messages '
+        f'received, {load.emitted} test events emitted ({load.emitted / duration:.1f}/s; failed: '
+        f'{dict(load.emit_failures) or "none"}), {load.page_loads} page loads, {trades} trades closed by the bot'
+    )
     return 0 if verdict(samples, warmup) else 1
 
 

@@ -26,14 +26,14 @@ sys.path.insert(0, str(ROOT))
 from tests.liveapp import live_app  # noqa: E402
 
 ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update']
-READY = '''() => document.querySelector('.js-plotly-plot .main-svg') &&
-    [...document.querySelectorAll('.q-card')].some(c => c.innerText.includes('CPU') && c.innerText.includes('%'))'''
-OBSERVE = '''() => { window.seen = {}; new MutationObserver(records => {
+READY = """() => document.querySelector('.js-plotly-plot .main-svg') &&
+    [...document.querySelectorAll('.q-card')].some(c => c.innerText.includes('CPU') && c.innerText.includes('%'))"""
+OBSERVE = """() => { window.seen = {}; new MutationObserver(records => {
     const now = Date.now();
     for (const record of records) for (const node of record.addedNodes) {
       for (const m of (node.textContent || '').matchAll(/probe-(\\d+)/g)) { window.seen[m[1]] ??= now; }
     }
-  }).observe(document.body, {childList: true, subtree: true}); }'''
+  }).observe(document.body, {childList: true, subtree: true}); }"""
 
 
 def server_process(base: str) -> psutil.Process:
@@ -57,8 +57,10 @@ async def run(base: str) -> None:
             await page.wait_for_function(READY, polling='raf', timeout=30_000)
             loads.append(await page.evaluate('() => performance.now()'))
             await page.close()
-        print(f'First load of / (navigation -> chart and metrics drawn): median {statistics.median(loads):.0f} ms '
-              f'(min {min(loads):.0f}, max {max(loads):.0f})')
+        print(
+            f'First load of / (navigation -> chart and metrics drawn): median {statistics.median(loads):.0f} ms '
+            f'(min {min(loads):.0f}, max {max(loads):.0f})'
+        )
 
         page = await browser.new_page(viewport={'width': 1440, 'height': 900})
         await page.goto(base + '/')
@@ -68,14 +70,18 @@ async def run(base: str) -> None:
         async with httpx.AsyncClient(base_url=base) as http:
             for n in range(200):
                 sent[n] = time.time() * 1000
-                await http.post('/dashboard/api/emit-test-event',
-                                json={'type': 'notification', 'data': {'message': f'probe-{n}', 'level': 'info'}})
+                await http.post(
+                    '/dashboard/api/emit-test-event',
+                    json={'type': 'notification', 'data': {'message': f'probe-{n}', 'level': 'info'}},
+                )
                 await asyncio.sleep(0.05)
         await asyncio.sleep(2)
         seen = await page.evaluate('() => window.seen')
         latency = np.array([seen[str(n)] - sent[n] for n in sent if str(n) in seen])
-        print(f'Event -> DOM over {len(latency)}/{len(sent)} events: p50 {np.percentile(latency, 50):.1f} ms, '
-              f'p95 {np.percentile(latency, 95):.1f} ms, max {latency.max():.1f} ms')
+        print(
+            f'Event -> DOM over {len(latency)}/{len(sent)} events: p50 {np.percentile(latency, 50):.1f} ms, '
+            f'p95 {np.percentile(latency, 95):.1f} ms, max {latency.max():.1f} ms'
+        )
         await page.close()
 
         context = await browser.new_context(viewport={'width': 1280, 'height': 800})

@@ -108,8 +108,16 @@ def start_server(kind: str, data_dir: Path) -> Server:
         ws_url, emit_url = f'ws://127.0.0.1:{port}/ws', f'http://127.0.0.1:{port}/emit'
     else:
         http_port = free_port()
-        command = [sys.executable, '-m', 'benchmarks.baselines', 'websockets', '--port', str(port), '--http-port',
-                   str(http_port)]
+        command = [
+            sys.executable,
+            '-m',
+            'benchmarks.baselines',
+            'websockets',
+            '--port',
+            str(port),
+            '--http-port',
+            str(http_port),
+        ]
         ws_url, emit_url = f'ws://127.0.0.1:{port}/', f'http://127.0.0.1:{http_port}/emit'
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
@@ -192,8 +200,9 @@ async def emit(server: Server, scenario: Scenario, rss: list[float], pid: int) -
         async def post(seq: int) -> bool:
             data = {'sent': time.time(), 'seq': seq, **({'pad': pad} if pad else {})}
             try:
-                response = await http.post(server.emit_url, content=server.wrap(data),
-                                           headers={'content-type': 'application/json'})
+                response = await http.post(
+                    server.emit_url, content=server.wrap(data), headers={'content-type': 'application/json'}
+                )
                 return response.status_code == 200
             except httpx.HTTPError:
                 return False
@@ -217,8 +226,10 @@ def run_once(kind: str, scenario: Scenario) -> Result:
     ctx = mp.get_context('spawn')
     stop, out = ctx.Event(), ctx.Queue()
     workers, readies = [], []
-    per = [scenario.clients // CLIENT_PROCESSES + (1 if i < scenario.clients % CLIENT_PROCESSES else 0)
-           for i in range(CLIENT_PROCESSES)]
+    per = [
+        scenario.clients // CLIENT_PROCESSES + (1 if i < scenario.clients % CLIENT_PROCESSES else 0)
+        for i in range(CLIENT_PROCESSES)
+    ]
     for i, count in enumerate(per):
         ready = ctx.Event()
         stalled = scenario.stalled if i == 0 else 0
@@ -250,8 +261,9 @@ def run_once(kind: str, scenario: Scenario) -> Result:
         if kind == 'oracle' and scenario.stalled:
             with contextlib.suppress(httpx.HTTPError):
                 stats = httpx.get(server.emit_url.replace('emit-test-event', 'websocket-stats')).json()
-                result.stalled_dropped = sum(v for k, v in stats['disconnects_by_reason'].items()
-                                             if k.startswith('send'))
+                result.stalled_dropped = sum(
+                    v for k, v in stats['disconnects_by_reason'].items() if k.startswith('send')
+                )
         stop_server(server)
         shutil.rmtree(data_dir, ignore_errors=True)
     received = [n for part in collected for n in part[0]]
@@ -284,14 +296,18 @@ def run_groups(keys: list[str]) -> list[list[str]]:
 def report(scenario: Scenario, runs: dict[str, list[Result]]) -> dict[str, Result]:
     """Print the median run of each server and our p99 as a ratio of each baseline's; returns the medians."""
     print(f'\n== {scenario.name} for {scenario.duration_s:g} s')
-    print(f'{"server":<11} {"delivered":>10} {"lost":>6} {"emit fail":>9} {"p50 ms":>8} {"p95 ms":>8} '
-          f'{"p99 ms":>8} {"conn p50":>9} {"conn p99":>9} {"RSS MB":>7} {"peak":>6} {"after":>6}')
+    print(
+        f'{"server":<11} {"delivered":>10} {"lost":>6} {"emit fail":>9} {"p50 ms":>8} {"p95 ms":>8} '
+        f'{"p99 ms":>8} {"conn p50":>9} {"conn p99":>9} {"RSS MB":>7} {"peak":>6} {"after":>6}'
+    )
     medians = {kind: median_result(results) for kind, results in runs.items()}
     for kind, r in medians.items():
-        print(f'{kind:<11} {r.delivered:>10} {r.lost:>6} {r.emit_failures:>9} {r.pct(50):>8.1f} {r.pct(95):>8.1f} '
-              f'{r.pct(99):>8.1f} {np.percentile(r.connect_ms, 50):>9.1f} {np.percentile(r.connect_ms, 99):>9.1f} '
-              f'{r.rss_before_mb:>7.1f} {r.rss_peak_mb:>6.1f} {r.rss_after_mb:>6.1f}'
-              + (f'  stalled dropped: {r.stalled_dropped}' if scenario.stalled and kind == 'oracle' else ''))
+        print(
+            f'{kind:<11} {r.delivered:>10} {r.lost:>6} {r.emit_failures:>9} {r.pct(50):>8.1f} {r.pct(95):>8.1f} '
+            f'{r.pct(99):>8.1f} {np.percentile(r.connect_ms, 50):>9.1f} {np.percentile(r.connect_ms, 99):>9.1f} '
+            f'{r.rss_before_mb:>7.1f} {r.rss_peak_mb:>6.1f} {r.rss_after_mb:>6.1f}'
+            + (f'  stalled dropped: {r.stalled_dropped}' if scenario.stalled and kind == 'oracle' else '')
+        )
     if 'oracle' in medians and len(medians) > 1:
         ours = medians['oracle'].pct(99)
         ratios = [f'{ours / medians[k].pct(99):.2f}x {k}' for k in medians if k != 'oracle']

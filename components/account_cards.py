@@ -10,9 +10,13 @@ from components.metric_card import MetricCard
 from oracle_ui import formatting as fmt
 from oracle_ui.web.state import BotView
 
-ACCOUNT_FIELDS = (('Balance', 'balance', fmt.money), ('Equity', 'equity', fmt.money),
-                  ('Unrealized PnL', 'unrealized_pnl', fmt.signed_money),
-                  ('Realized PnL (net of fees)', 'realized_pnl', fmt.signed_money), ('Fees paid', 'fees', fmt.money))
+ACCOUNT_FIELDS = (
+    ('Balance', 'balance', fmt.money),
+    ('Equity', 'equity', fmt.money),
+    ('Unrealized PnL', 'unrealized_pnl', fmt.signed_money),
+    ('Realized PnL (net of fees)', 'realized_pnl', fmt.signed_money),
+    ('Fees paid', 'fees', fmt.money),
+)
 
 
 class HealthCards(ui.grid):

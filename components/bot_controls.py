@@ -17,20 +17,28 @@ def bot_controls(bot: BotView, run: Callable[[str], Awaitable[None]], *, can_con
     if not can_control:
         with ui.row().classes('items-center gap-2'):
             ui.label().bind_text_from(bot, 'state', backward=lambda s: f'Bot {s}').classes('text-lg')
-            ui.label('read-only view: controls need an operator login').classes('text-sm opacity-70') \
-                .mark('read-only-note')
+            ui.label('read-only view: controls need an operator login').classes('text-sm opacity-70').mark(
+                'read-only-note'
+            )
         return
 
     async def confirm_then(action: str) -> None:
-        if await confirm(f'{action.capitalize()} the bot?', detail=STOP_DETAIL if action == 'stop' else '',
-                         action=action.capitalize(), mark=f'confirm-{action}'):
+        if await confirm(
+            f'{action.capitalize()} the bot?',
+            detail=STOP_DETAIL if action == 'stop' else '',
+            action=action.capitalize(),
+            mark=f'confirm-{action}',
+        ):
             await run(action)
 
     with ui.row().classes('items-center gap-2 flex-wrap'):
-        ui.button('Start', color='positive', on_click=lambda: run('start')).mark('start-button') \
-            .bind_enabled_from(bot, 'is_busy', backward=lambda busy: not busy)
-        ui.button('Stop', color='negative', on_click=lambda: confirm_then('stop')).mark('stop-button') \
-            .bind_enabled_from(bot, 'is_busy', backward=lambda busy: not busy)
-        ui.button('Restart', on_click=lambda: confirm_then('restart')).mark('restart-button') \
-            .bind_enabled_from(bot, 'is_busy', backward=lambda busy: not busy)
+        ui.button('Start', color='positive', on_click=lambda: run('start')).mark('start-button').bind_enabled_from(
+            bot, 'is_busy', backward=lambda busy: not busy
+        )
+        ui.button('Stop', color='negative', on_click=lambda: confirm_then('stop')).mark(
+            'stop-button'
+        ).bind_enabled_from(bot, 'is_busy', backward=lambda busy: not busy)
+        ui.button('Restart', on_click=lambda: confirm_then('restart')).mark('restart-button').bind_enabled_from(
+            bot, 'is_busy', backward=lambda busy: not busy
+        )
         ui.label().bind_text_from(bot, 'message').classes('text-negative text-sm').mark('bot-message')

@@ -22,9 +22,14 @@ class ChartPanel(ui.card):
     :param position: ``symbol -> OpenPosition | None``, whose levels are drawn
     """
 
-    def __init__(self, symbols: list[str], timeframes: list[str], timezone: tzinfo,
-                 load: Callable[[str, str], CandlesResponse],
-                 position: Callable[[str], OpenPosition | None]) -> None:
+    def __init__(
+        self,
+        symbols: list[str],
+        timeframes: list[str],
+        timezone: tzinfo,
+        load: Callable[[str, str], CandlesResponse],
+        position: Callable[[str], OpenPosition | None],
+    ) -> None:
         super().__init__()
         self.classes('w-full p-2')
         self.timezone = timezone
@@ -35,8 +40,11 @@ class ChartPanel(ui.card):
         with self:
             with ui.row().classes('items-center gap-3 flex-wrap'):
                 self.symbol = ui.select(symbols, value=symbols[0], label='Symbol').classes('w-40').mark('chart-symbol')
-                self.timeframe = ui.select(timeframes, value=timeframes[0], label='Timeframe').classes('w-28') \
+                self.timeframe = (
+                    ui.select(timeframes, value=timeframes[0], label='Timeframe')
+                    .classes('w-28')
                     .mark('chart-timeframe')
+                )
                 self.regime = ui.label().classes('text-sm').mark('chart-regime')
             self.box = ui.column().classes('w-full')
         self.symbol.on_value_change(self.rebuild)
@@ -48,8 +56,9 @@ class ChartPanel(ui.card):
         self.box.clear()
         position = self._position(self.symbol.value)
         with self.box:
-            self.plot = PriceChart(self._load(self.symbol.value, self.timeframe.value), self.timezone, position) \
-                .mark('price-chart')
+            self.plot = PriceChart(self._load(self.symbol.value, self.timeframe.value), self.timezone, position).mark(
+                'price-chart'
+            )
         self._levels = _levels_key(position)
 
     def extend(self, data: CandlesResponse, complete_until: int, forming: CandleOut | None, regime: str) -> None:
@@ -60,11 +69,12 @@ class ChartPanel(ui.card):
             return
         self.regime.set_text(f'regime: {regime}')
         length = plot.period_s
-        new = [(i, c) for i, c in enumerate(data.candles)
-               if c.time > plot.last_time and c.time + length <= complete_until]
+        new = [
+            (i, c) for i, c in enumerate(data.candles) if c.time > plot.last_time and c.time + length <= complete_until
+        ]
         if new:
             first = new[0][0]
-            plot.append([c for _, c in new], {k: v[first:first + len(new)] for k, v in data.indicators.items()})
+            plot.append([c for _, c in new], {k: v[first : first + len(new)] for k, v in data.indicators.items()})
         if forming is not None:
             plot.show_forming(forming)
         elif data.candles and data.candles[-1].time + length > complete_until:

@@ -11,10 +11,25 @@ class EquityChart(Plot):
     """Equity line; ``times`` are date strings or epoch milliseconds. Extend it with ``extendTraces`` on trace 0."""
 
     def __init__(self, times: Sequence[str | float], equity: Sequence[float], height: int) -> None:
-        super().__init__({
-            'data': [{'type': 'scatter', 'mode': 'lines', 'name': 'equity', 'x': list(times), 'y': list(equity),
-                      'line': {'color': '#2dd4bf'}}],
-            'layout': {**TRANSPARENT, 'height': height, 'margin': {'l': 60, 'r': 10, 't': 10, 'b': 30},
-                       'xaxis': {'type': 'date'}},
-            'config': {'displaylogo': False}})
+        super().__init__(
+            {
+                'data': [
+                    {
+                        'type': 'scatter',
+                        'mode': 'lines',
+                        'name': 'equity',
+                        'x': list(times),
+                        'y': list(equity),
+                        'line': {'color': '#2dd4bf'},
+                    }
+                ],
+                'layout': {
+                    **TRANSPARENT,
+                    'height': height,
+                    'margin': {'l': 60, 'r': 10, 't': 10, 'b': 30},
+                    'xaxis': {'type': 'date'},
+                },
+                'config': {'displaylogo': False},
+            }
+        )
         self.classes('w-full').style(f'height: {height}px')

@@ -14,9 +14,14 @@ from oracle_ui.events import Event, Topic
 from oracle_ui.summaries import summarize
 
 TOPIC_STYLE: dict[str, tuple[str, str]] = {
-    'trading': ('swap_horiz', 'teal'), 'market_data': ('show_chart', 'blue'), 'bot_status': ('smart_toy', 'amber'),
-    'system': ('memory', 'grey'), 'notifications': ('notifications', 'purple'), 'analysis': ('insights', 'cyan'),
-    'portfolio': ('account_balance_wallet', 'green'), 'audit': ('verified_user', 'orange'),
+    'trading': ('swap_horiz', 'teal'),
+    'market_data': ('show_chart', 'blue'),
+    'bot_status': ('smart_toy', 'amber'),
+    'system': ('memory', 'grey'),
+    'notifications': ('notifications', 'purple'),
+    'analysis': ('insights', 'cyan'),
+    'portfolio': ('account_balance_wallet', 'green'),
+    'audit': ('verified_user', 'orange'),
 }
 DEFAULT_TOPICS = {'trading', 'bot_status', 'notifications', 'portfolio', 'audit', 'analysis'}
 
@@ -58,12 +63,17 @@ class EventsFeed(ui.column):
             with ui.row().classes('items-center gap-1 flex-wrap'):
                 for topic in Topic:
                     icon, color = TOPIC_STYLE[topic.value]
-                    ui.chip(topic.value, icon=icon, color=color, selectable=True,
-                            selected=topic.value in self.shown_topics,
-                            on_selection_change=lambda e, t=topic.value: self._toggle(t, e.value)) \
-                        .props('dense outline').mark(f'feed-chip-{topic.value}')
-                self._pause = ui.button('Pause', icon='pause', on_click=self._toggle_pause).props('flat dense') \
-                    .mark('feed-pause')
+                    ui.chip(
+                        topic.value,
+                        icon=icon,
+                        color=color,
+                        selectable=True,
+                        selected=topic.value in self.shown_topics,
+                        on_selection_change=lambda e, t=topic.value: self._toggle(t, e.value),
+                    ).props('dense outline').mark(f'feed-chip-{topic.value}')
+                self._pause = (
+                    ui.button('Pause', icon='pause', on_click=self._toggle_pause).props('flat dense').mark('feed-pause')
+                )
             with ui.scroll_area().classes('w-full h-72 border rounded'):
                 self.view = FeedRows(capacity, self.shown_topics, [self._row(e) for e in history]).mark('events-feed')
 
@@ -87,7 +97,12 @@ class EventsFeed(ui.column):
 
     def _row(self, event: Event) -> dict[str, Any]:
         icon, color = TOPIC_STYLE.get(event.topic.value, ('circle', 'grey'))
-        return {'key': next(self._keys), 'topic': event.topic.value, 'icon': icon, 'color': color,
-                'time': datetime.fromtimestamp(event.timestamp, self.timezone).strftime('%H:%M:%S'),
-                'type': event.type.value + (' [test]' if event.test else ''),
-                'summary': summarize(event)}
+        return {
+            'key': next(self._keys),
+            'topic': event.topic.value,
+            'icon': icon,
+            'color': color,
+            'time': datetime.fromtimestamp(event.timestamp, self.timezone).strftime('%H:%M:%S'),
+            'type': event.type.value + (' [test]' if event.test else ''),
+            'summary': summarize(event),
+        }

@@ -11,11 +11,16 @@ from components.status_badge import StatusBadge
 from oracle_ui.security.accounts import Principal
 from oracle_ui.web.state import BotView
 
-PAGES = (('/', 'Dashboard', 'dashboard'), ('/trades', 'Trades', 'receipt_long'), ('/events', 'Events', 'list'),
-         ('/backtest', 'Backtest', 'science'), ('/settings', 'Settings', 'tune'))
+PAGES = (
+    ('/', 'Dashboard', 'dashboard'),
+    ('/trades', 'Trades', 'receipt_long'),
+    ('/events', 'Events', 'list'),
+    ('/backtest', 'Backtest', 'science'),
+    ('/settings', 'Settings', 'tune'),
+)
 
 # The browser's own link to the server: only the browser knows when it is lost, so it shows it itself.
-LINK_SCRIPT = '''
+LINK_SCRIPT = """
 <script>
 (function watchLink() {
   const el = () => document.getElementById('link-status');
@@ -27,7 +32,7 @@ LINK_SCRIPT = '''
   show(window.socket.connected ? 'link: live' : 'link: connecting…', window.socket.connected ? '#4ade80' : '#fbbf24');
 })();
 </script>
-'''
+"""
 
 
 @contextmanager
@@ -41,28 +46,35 @@ def frame(title: str, who: Principal, bot: BotView) -> Iterator[None]:
         ui.label('Oracle Trader').classes('text-lg font-bold')
         ui.badge('PAPER TRADING', color='amber').props('text-color=black').mark('paper-badge')
         StatusBadge().mark('bot-state').bind_text_from(bot, 'state', backward=lambda s: f'bot: {s}')
-        ui.label().bind_text_from(bot, 'feed_status', backward=lambda s: f'feed: {s}') \
-            .classes('text-sm opacity-80').mark('feed-status')
+        ui.label().bind_text_from(bot, 'feed_status', backward=lambda s: f'feed: {s}').classes(
+            'text-sm opacity-80'
+        ).mark('feed-status')
         ui.label('link: connecting…').props('id=link-status').classes('text-sm').mark('link-status')
         clients = ui.label().classes('text-sm opacity-80').mark('client-counts')
-        ui.timer(2.0, lambda: clients.set_text(
-            f'clients: {sum(1 for _ in app.clients("/"))} UI · {bot.ws_clients} WS'), immediate=True)
+        ui.timer(
+            2.0,
+            lambda: clients.set_text(f'clients: {sum(1 for _ in app.clients("/"))} UI · {bot.ws_clients} WS'),
+            immediate=True,
+        )
         ui.space()
         with ui.row().classes('gap-0 flex-wrap'):
             for path, label, icon in PAGES:
-                ui.button(label, icon=icon, on_click=lambda p=path: ui.navigate.to(p)).props('flat color=white dense') \
-                    .classes('text-xs').mark(f'nav-{label.lower()}')
+                ui.button(label, icon=icon, on_click=lambda p=path: ui.navigate.to(p)).props(
+                    'flat color=white dense'
+                ).classes('text-xs').mark(f'nav-{label.lower()}')
 
         def toggle() -> None:
             dark.toggle()
             app.storage.user['dark'] = dark.value
 
-        ui.button(icon='contrast', on_click=toggle).props('flat round color=white dense').mark('theme-toggle') \
-            .tooltip('light/dark')
+        ui.button(icon='contrast', on_click=toggle).props('flat round color=white dense').mark('theme-toggle').tooltip(
+            'light/dark'
+        )
         if who.kind == 'user':
             ui.label(f'{who.name} · {who.role.value}').classes('text-sm').mark('session-user')
-            ui.button(icon='logout', on_click=lambda: ui.navigate.to('/logout')) \
-                .props('flat round color=white dense').mark('logout').tooltip('log out')
+            ui.button(icon='logout', on_click=lambda: ui.navigate.to('/logout')).props(
+                'flat round color=white dense'
+            ).mark('logout').tooltip('log out')
         if not who.can_control:
             ui.badge('READ-ONLY', color='grey').mark('read-only-badge')
     with ui.column().classes('w-full max-w-screen-xl mx-auto p-2 sm:p-4 gap-4'):

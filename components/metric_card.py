@@ -24,4 +24,5 @@ class MetricCard(ui.card):
         points = sparkline_points(list(values))
         self._spark.set_content(
             f'<svg viewBox="0 0 120 28" preserveAspectRatio="none" style="width:100%;height:28px">'
-            f'<polyline fill="none" stroke="currentColor" stroke-width="1.5" points="{points}"/></svg>')
+            f'<polyline fill="none" stroke="currentColor" stroke-width="1.5" points="{points}"/></svg>'
+        )

@@ -22,11 +22,11 @@ class Pager(ui.row):
         self.number = 0
         self._on_change = on_change
         with self:
-            self._previous = ui.button(icon='chevron_left', on_click=lambda: self.turn(-1)).props('flat') \
-                .mark('page-prev')
+            self._previous = (
+                ui.button(icon='chevron_left', on_click=lambda: self.turn(-1)).props('flat').mark('page-prev')
+            )
             self._label = ui.label().mark('page-label')
-            self._next = ui.button(icon='chevron_right', on_click=lambda: self.turn(1)).props('flat') \
-                .mark('page-next')
+            self._next = ui.button(icon='chevron_right', on_click=lambda: self.turn(1)).props('flat').mark('page-next')
 
     def fit(self, total: int) -> int:
         """Clamp to ``total`` rows, update the controls, and return the offset of the current page."""

@@ -46,8 +46,12 @@ class ParamForm(ui.column):
             for part in key[:-1]:
                 target = target.setdefault(part, {})
             value = element.value
-            if isinstance(value, float) and value.is_integer() and isinstance(element, ui.number) \
-                    and element.props.get('step') == 1:
+            if (
+                isinstance(value, float)
+                and value.is_integer()
+                and isinstance(element, ui.number)
+                and element.props.get('step') == 1
+            ):
                 value = int(value)
             target[key[-1]] = value
         return result

@@ -28,5 +28,7 @@ class Plot(ui.plotly, component='plot.js', esm={BUNDLE: 'vendor/plotly'}):
             # fetch and run the bundle while the page loads (see vendor/plotly/index.js)
             _preloading.add(client)
             base = f'/_nicegui/{__version__}/esm/{next(k for k, m in esm_modules.items() if m.name == BUNDLE)}'
-            ui.add_head_html(f'<script async id="oracle-plotly" src="{base}/plotly-finance.min.js"></script>'
-                             f'<link rel="modulepreload" href="{base}/index.js">')
+            ui.add_head_html(
+                f'<script async id="oracle-plotly" src="{base}/plotly-finance.min.js"></script>'
+                f'<link rel="modulepreload" href="{base}/index.js">'
+            )

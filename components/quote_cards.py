@@ -24,12 +24,14 @@ class QuoteCards(ui.grid):
             for symbol, quote in quotes.items():
                 with ui.card().classes('p-3 min-w-0'):
                     ui.label(symbol).classes('text-sm font-bold')
-                    ui.label().bind_text_from(quote, 'price', backward=fmt.price).classes('text-2xl') \
-                        .props(f'data-price="{symbol}"').mark(f'price-{symbol}')
+                    ui.label().bind_text_from(quote, 'price', backward=fmt.price).classes('text-2xl').props(
+                        f'data-price="{symbol}"'
+                    ).mark(f'price-{symbol}')
                     with ui.row().classes('gap-2 text-xs'):
                         ui.label().bind_text_from(quote, 'change_pct', backward=lambda v: f'{v:+.2f} % 24h')
-                        ui.label().bind_text_from(quote, 'regime', backward=lambda r: f'regime: {r}') \
-                            .mark(f'regime-{symbol}')
+                        ui.label().bind_text_from(quote, 'regime', backward=lambda r: f'regime: {r}').mark(
+                            f'regime-{symbol}'
+                        )
                     self.ages[symbol] = ui.label().classes('text-xs opacity-70').mark(f'age-{symbol}')
 
     def refresh_ages(self) -> None:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from nicegui import ui
 
-STATE_COLORS = {'running': 'positive', 'starting': 'warning', 'stopping': 'warning', 'stopped': 'grey-7',
-                'error': 'negative'}
+STATE_COLORS = {
+    'running': 'positive',
+    'starting': 'warning',
+    'stopping': 'warning',
+    'stopped': 'grey-7',
+    'error': 'negative',
+}
 
 
 class StatusBadge(ui.badge):

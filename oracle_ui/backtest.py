@@ -13,6 +13,7 @@ import math
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -26,6 +27,8 @@ from .engine.strategies import Strategy
 from .settings import RiskSettings
 
 SYMBOL = 'ASSET'
+SAMPLES_DIR = Path(__file__).parent / 'samples'
+"""CSV files shipped with the package: daily GOOG bars and simulated 1-minute BTC/USDT bars."""
 Sizing = Literal['all-in', 'risk']
 
 
@@ -70,7 +73,13 @@ class BacktestResult:
 
     def to_json(self) -> dict[str, Any]:
         from dataclasses import asdict
+
         return {'stats': self.stats, 'trades': [asdict(t) for t in self.trades]}
+
+
+def sample_files() -> dict[str, Path]:
+    """The shipped samples by their file name."""
+    return {p.name: p for p in sorted(SAMPLES_DIR.glob('*.csv'))}
 
 
 def _compact(values: np.ndarray) -> array[float]:
@@ -93,12 +102,19 @@ class _ArrayView:
         return self.arrays[name][self.i - 1] if self.i > 0 else math.nan
 
 
-def run_backtest(bars: Bars, strategy: Strategy, config: BacktestConfig = BacktestConfig(), *,
-                 progress: Callable[[int, int], None] | None = None) -> BacktestResult:
+def run_backtest(
+    bars: Bars,
+    strategy: Strategy,
+    config: BacktestConfig = BacktestConfig(),
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> BacktestResult:
     """Run ``strategy`` over ``bars``; ``progress(done, total)`` is called about 100 times."""
     n = len(bars)
-    arrays = {k: _compact(v) for k, v in compute(strategy.indicators(), bars.open, bars.high, bars.low, bars.close,
-                                                    bars.volume).items()}
+    arrays = {
+        k: _compact(v)
+        for k, v in compute(strategy.indicators(), bars.open, bars.high, bars.low, bars.close, bars.volume).items()
+    }
     view = _ArrayView(arrays)
     broker = PaperBroker([SYMBOL], balance=config.cash, commission=config.commission, slippage=config.slippage)
     risk = RiskManager(RiskSettings(sizing='risk', risk_pct=config.risk_pct, max_positions=1, max_daily_loss_pct=100))
@@ -118,10 +134,20 @@ def run_backtest(bars: Bars, strategy: Strategy, config: BacktestConfig = Backte
                 entry_bars[update.position.id] = i
             elif isinstance(update, PositionClosed):
                 t = update.trade
-                trades.append(BacktestTrade(
-                    entry_bar=entry_bars.pop(t.id), exit_bar=i, entry_time=format_time(t.entry_time),
-                    exit_time=format_time(times[i]), side=t.side.value, size=t.quantity, entry_price=t.entry_price,
-                    exit_price=t.exit_price, fees=t.fees, pnl=t.pnl))
+                trades.append(
+                    BacktestTrade(
+                        entry_bar=entry_bars.pop(t.id),
+                        exit_bar=i,
+                        entry_time=format_time(t.entry_time),
+                        exit_time=format_time(times[i]),
+                        side=t.side.value,
+                        size=t.quantity,
+                        entry_price=t.entry_price,
+                        exit_price=t.exit_price,
+                        fees=t.fees,
+                        pnl=t.pnl,
+                    )
+                )
             else:
                 rejections.append(f'bar {i}: {update.reason}')
         view.i = i
@@ -132,9 +158,16 @@ def run_backtest(bars: Bars, strategy: Strategy, config: BacktestConfig = Backte
             if signal.kind is SignalKind.FLAT:
                 broker.request_close(SYMBOL, signal.reason or 'strategy exit')
             elif config.sizing == 'all-in':
-                order = OrderRequest(symbol=SYMBOL, side=Side(signal.kind.value), leverage=signal.leverage,
-                                     all_in=True, stop_loss=signal.stop_loss, take_profit=signal.take_profit,
-                                     strategy=strategy.name, reason=signal.reason)
+                order = OrderRequest(
+                    symbol=SYMBOL,
+                    side=Side(signal.kind.value),
+                    leverage=signal.leverage,
+                    all_in=True,
+                    stop_loss=signal.stop_loss,
+                    take_profit=signal.take_profit,
+                    strategy=strategy.name,
+                    reason=signal.reason,
+                )
                 rejected = broker.submit(order, times[i])
                 if rejected:
                     rejections.append(f'bar {i}: {rejected.reason}')
@@ -151,17 +184,29 @@ def run_backtest(bars: Bars, strategy: Strategy, config: BacktestConfig = Backte
         if progress is not None and (i % step == 0 or i == n - 1):
             progress(i + 1, n)
     for p in positions.values():
-        trades.append(BacktestTrade(
-            entry_bar=entry_bars[p.id], exit_bar=None, entry_time=format_time(p.entry_time), exit_time=None,
-            side=p.side.value, size=p.quantity, entry_price=p.entry_price, exit_price=None, fees=p.entry_fee,
-            pnl=p.unrealized_pnl - p.entry_fee))
+        trades.append(
+            BacktestTrade(
+                entry_bar=entry_bars[p.id],
+                exit_bar=None,
+                entry_time=format_time(p.entry_time),
+                exit_time=None,
+                side=p.side.value,
+                size=p.quantity,
+                entry_price=p.entry_price,
+                exit_price=None,
+                fees=p.entry_fee,
+                pnl=p.unrealized_pnl - p.entry_fee,
+            )
+        )
     trades.sort(key=lambda t: t.entry_bar)
-    return BacktestResult(stats=_stats(config.cash, equity, trades, exposed_bars, n), trades=trades, equity=equity,
-                          rejections=rejections)
+    return BacktestResult(
+        stats=_stats(config.cash, equity, trades, exposed_bars, n), trades=trades, equity=equity, rejections=rejections
+    )
 
 
-def _stats(cash: float, equity: np.ndarray, trades: list[BacktestTrade], exposed_bars: int,
-           n: int) -> dict[str, float | int | None]:
+def _stats(
+    cash: float, equity: np.ndarray, trades: list[BacktestTrade], exposed_bars: int, n: int
+) -> dict[str, float | int | None]:
     closed = [t for t in trades if t.exit_bar is not None]
     wins = [t.pnl for t in closed if t.pnl is not None and t.pnl > 0]
     losses = [t.pnl for t in closed if t.pnl is not None and t.pnl < 0]

@@ -44,8 +44,14 @@ class SubscriptionOverflow(Exception):
 class Subscription:
     """A bounded queue of events for one consumer; iterate it with ``async for``."""
 
-    def __init__(self, bus: EventBus, topics: Iterable[Topic] | None, maxsize: int, overflow: Overflow,
-                 types: Iterable[EventType] | None = None) -> None:
+    def __init__(
+        self,
+        bus: EventBus,
+        topics: Iterable[Topic] | None,
+        maxsize: int,
+        overflow: Overflow,
+        types: Iterable[EventType] | None = None,
+    ) -> None:
         self._bus = bus
         self.topics = frozenset(topics) if topics is not None else None
         self.types = frozenset(types) if types is not None else None
@@ -113,8 +119,14 @@ class EventBus:
     :param first_id: the first id to hand out (after a restart: the stored high-water mark)
     """
 
-    def __init__(self, *, history_size: int = 1000, persist: Callable[[Event], None] | None = None,
-                 reserve_ids: Callable[[int, int], tuple[int, int]] | None = None, first_id: int = 1) -> None:
+    def __init__(
+        self,
+        *,
+        history_size: int = 1000,
+        persist: Callable[[Event], None] | None = None,
+        reserve_ids: Callable[[int, int], tuple[int, int]] | None = None,
+        first_id: int = 1,
+    ) -> None:
         self.history: deque[Event] = deque(maxlen=history_size)
         self._persist = persist
         self._reserve_ids = reserve_ids
@@ -142,16 +154,29 @@ class EventBus:
         self._next_id += 1
         return value
 
-    def publish(self, type_: EventType, payload: Payload, *, source: str, client_id: str | None = None,
-                timestamp: float | None = None) -> Event:
+    def publish(
+        self,
+        type_: EventType,
+        payload: Payload,
+        *,
+        source: str,
+        client_id: str | None = None,
+        timestamp: float | None = None,
+    ) -> Event:
         """Build the envelope, persist it if durable, then hand it to every matching subscription.
 
         :raises TypeError: if ``payload`` is not ``type_``'s payload model (see ``PAYLOAD_OF``)
         """
         if not isinstance(payload, PAYLOAD_OF[type_]):
             raise TypeError(f'{type_} carries {PAYLOAD_OF[type_].__name__}, not {type(payload).__name__}')
-        event = Event(id=self._take_id(), type=type_, payload=payload,
-                      timestamp=time.time() if timestamp is None else timestamp, source=source, client_id=client_id)
+        event = Event(
+            id=self._take_id(),
+            type=type_,
+            payload=payload,
+            timestamp=time.time() if timestamp is None else timestamp,
+            source=source,
+            client_id=client_id,
+        )
         if self._persist is not None and type_ not in SAMPLED_TYPES:
             try:
                 self._persist(event)
@@ -170,10 +195,19 @@ class EventBus:
         typed only if it fits ``type_``'s model, so odd test data never reaches typed consumers. Without a type:
         the original dashboard's test notification."""
         if type_ is None:
-            type_, data = EventType.NOTIFICATION, {'message': 'Test notification from the dashboard API',
-                                                   'level': 'info', 'category': 'test'}
-        event = Event(id=self._take_id(), type=type_, payload=parse_payload(type_, data), data=dict(data),
-                      timestamp=time.time(), source='test', test=True)
+            type_, data = (
+                EventType.NOTIFICATION,
+                {'message': 'Test notification from the dashboard API', 'level': 'info', 'category': 'test'},
+            )
+        event = Event(
+            id=self._take_id(),
+            type=type_,
+            payload=parse_payload(type_, data),
+            data=dict(data),
+            timestamp=time.time(),
+            source='test',
+            test=True,
+        )
         self.deliver(event)
         return event
 
@@ -182,14 +216,25 @@ class EventBus:
         self.persist_failures += 1
         if not self.store_failing:
             self.store_failing = True
-            self.publish(EventType.BOT_ERROR, BotError(message=f'event store failed: {type(error).__name__}: {error}',
-                                                       component='store', recoverable=True), source='bus')
+            self.publish(
+                EventType.BOT_ERROR,
+                BotError(
+                    message=f'event store failed: {type(error).__name__}: {error}', component='store', recoverable=True
+                ),
+                source='bus',
+            )
 
     def _store_recovered(self) -> None:
         self.store_failing = False
-        self.publish(EventType.NOTIFICATION, Notification(
-            message=f'event store recovered ({self.persist_failures} writes failed in all)', level='info',
-            category='store'), source='bus')
+        self.publish(
+            EventType.NOTIFICATION,
+            Notification(
+                message=f'event store recovered ({self.persist_failures} writes failed in all)',
+                level='info',
+                category='store',
+            ),
+            source='bus',
+        )
 
     def deliver(self, event: Event) -> None:
         """Record ``event`` in history and queue it for every subscription that wants it."""
@@ -200,8 +245,14 @@ class EventBus:
             if subscription.wants(event):
                 subscription.put(event)
 
-    def stream(self, topics: Iterable[Topic] | None = None, *, types: Iterable[EventType] | None = None,
-               maxsize: int = 1000, overflow: Overflow = 'drop_oldest') -> Subscription:
+    def stream(
+        self,
+        topics: Iterable[Topic] | None = None,
+        *,
+        types: Iterable[EventType] | None = None,
+        maxsize: int = 1000,
+        overflow: Overflow = 'drop_oldest',
+    ) -> Subscription:
         """A new subscription to ``topics`` (None: all) and, if given, only ``types`` of them; use as
         ``async with bus.stream(...) as events: async for e in events``."""
         subscription = Subscription(self, topics, maxsize, overflow, types)
@@ -213,8 +264,14 @@ class EventBus:
         self._subscriptions.add(sink)  # type: ignore[arg-type]
         return lambda: self._subscriptions.discard(sink)  # type: ignore[arg-type]
 
-    def subscribe(self, callback: Callable[[Event], Any], topics: Iterable[Topic] | None = None, *,
-                  types: Iterable[EventType] | None = None, maxsize: int = 1000) -> Callable[[], None]:
+    def subscribe(
+        self,
+        callback: Callable[[Event], Any],
+        topics: Iterable[Topic] | None = None,
+        *,
+        types: Iterable[EventType] | None = None,
+        maxsize: int = 1000,
+    ) -> Callable[[], None]:
         """Run ``callback`` (sync or async) for each event in its own task; returns the unsubscribe function.
 
         A callback error is logged with the callback's name and never reaches the publisher.
@@ -249,9 +306,13 @@ class EventBus:
         recent = sum(1 for t in reversed(self._published_times) if now - t <= window_s)
         return recent / window_s
 
-    def recent(self, *, topic: Topic | None = None, type_: EventType | None = None, since_id: int = 0,
-               limit: int = 100) -> list[Event]:
+    def recent(
+        self, *, topic: Topic | None = None, type_: EventType | None = None, since_id: int = 0, limit: int = 100
+    ) -> list[Event]:
         """Events still in memory, oldest first, filtered."""
-        matches = [e for e in self.history if e.id > since_id and (topic is None or e.topic == topic)
-                   and (type_ is None or e.type == type_)]
+        matches = [
+            e
+            for e in self.history
+            if e.id > since_id and (topic is None or e.topic == topic) and (type_ is None or e.type == type_)
+        ]
         return matches[-limit:] if since_id == 0 else matches[:limit]

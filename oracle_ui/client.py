@@ -47,8 +47,15 @@ class OracleClient:
     :param backoff_s: first reconnection delay, doubled each attempt (default: 1)
     """
 
-    def __init__(self, base_url: str = 'http://127.0.0.1:8080', token: str | None = None, *, max_attempts: int = 5,
-                 backoff_s: float = 1.0, timeout_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        base_url: str = 'http://127.0.0.1:8080',
+        token: str | None = None,
+        *,
+        max_attempts: int = 5,
+        backoff_s: float = 1.0,
+        timeout_s: float = 30.0,
+    ) -> None:
         self.base_url = base_url.rstrip('/')
         self.token = token
         self.max_attempts = max_attempts
@@ -99,11 +106,27 @@ class OracleClient:
     async def close_all(self) -> dict[str, Any]:
         return await self._request('POST', '/positions/close-all')
 
-    async def history(self, *, topic: str | None = None, type_: str | None = None, since_id: int = 0,
-                      limit: int = 100, latest: bool = False) -> dict[str, Any]:
+    async def history(
+        self,
+        *,
+        topic: str | None = None,
+        type_: str | None = None,
+        since_id: int = 0,
+        limit: int = 100,
+        latest: bool = False,
+    ) -> dict[str, Any]:
         """Stored events: the first ``limit`` after ``since_id``, or the newest ``limit`` with ``latest``."""
-        params = {k: v for k, v in {'topic': topic, 'type': type_, 'since_id': since_id, 'limit': limit,
-                                    'latest': str(latest).lower()}.items() if v is not None}
+        params = {
+            k: v
+            for k, v in {
+                'topic': topic,
+                'type': type_,
+                'since_id': since_id,
+                'limit': limit,
+                'latest': str(latest).lower(),
+            }.items()
+            if v is not None
+        }
         return await self._request('GET', '/events', params=params)
 
     async def candles(self, symbol: str, timeframe: str | None = None, limit: int = 500) -> dict[str, Any]:
@@ -132,8 +155,9 @@ class OracleClient:
         base = self.base_url.replace('https://', 'wss://', 1).replace('http://', 'ws://', 1)
         return f'{base}/dashboard/ws/{endpoint}' + (f'?{urlencode(query)}' if query else '')
 
-    async def events(self, *, endpoint: str = 'dashboard', topics: Sequence[str] | None = None,
-                     since_id: int | None = None) -> AsyncIterator[dict[str, Any]]:
+    async def events(
+        self, *, endpoint: str = 'dashboard', topics: Sequence[str] | None = None, since_id: int | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
         """Event envelopes as they happen, each once and in order, across reconnections.
 
         :param endpoint: ``dashboard``, ``trading`` or ``monitor`` (their default topics unless ``topics``)
@@ -176,8 +200,7 @@ class OracleClient:
                 if code == 1000:
                     return
                 if code == 1008:
-                    raise StreamLost(f'closed by the server: {error.rcvd.reason if error.rcvd else "policy"}') \
-                        from None
+                    raise StreamLost(f'closed by the server: {error.rcvd.reason if error.rcvd else "policy"}') from None
                 reason = f'closed with {code}'
             except OSError as error:
                 reason = f'{type(error).__name__}: {error}'
@@ -185,6 +208,11 @@ class OracleClient:
             if failures > self.max_attempts:
                 raise StreamLost(f'gave up after {self.max_attempts} reconnection attempts ({reason})')
             delay = self.backoff_s * 2 ** (failures - 1)
-            log.info('event stream lost (%s); reconnecting in %g s (attempt %d/%d)', reason, delay, failures,
-                     self.max_attempts)
+            log.info(
+                'event stream lost (%s); reconnecting in %g s (attempt %d/%d)',
+                reason,
+                delay,
+                failures,
+                self.max_attempts,
+            )
             await asyncio.sleep(delay)

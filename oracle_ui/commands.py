@@ -20,13 +20,27 @@ if TYPE_CHECKING:
     from .system import System
 
 
-def require_operator(system: System, who: Principal, action: str, origin: str, *,
-                     type_: EventType = EventType.USER_ACTION, details: dict[str, Any] | None = None) -> None:
+def require_operator(
+    system: System,
+    who: Principal,
+    action: str,
+    origin: str,
+    *,
+    type_: EventType = EventType.USER_ACTION,
+    details: dict[str, Any] | None = None,
+) -> None:
     """Refuse (audited) a principal without the operator role."""
     if who.can_control:
         return
-    audit.record(system.bus, who=who, action=action, origin=origin, result='denied',
-                 details={'reason': 'viewer role', **(details or {})}, type_=type_)
+    audit.record(
+        system.bus,
+        who=who,
+        action=action,
+        origin=origin,
+        result='denied',
+        details={'reason': 'viewer role', **(details or {})},
+        type_=type_,
+    )
     raise CommandError(ErrorKind.FORBIDDEN, f'forbidden: {who.label} has the viewer role; this needs an operator')
 
 
@@ -45,8 +59,14 @@ class Commands:
         system = self.system
         require_operator(system, who, action, origin)
         result = await system.controller.run(action, reason=reason)
-        audit.record(system.bus, who=who, action=action, origin=origin, result='ok' if result.success else 'failed',
-                     details={'message': result.message, 'state': result.state.value})
+        audit.record(
+            system.bus,
+            who=who,
+            action=action,
+            origin=origin,
+            result='ok' if result.success else 'failed',
+            details={'message': result.message, 'state': result.state.value},
+        )
         return result
 
     def close_positions(self, symbols: list[str] | None, *, who: Principal, origin: str) -> list[Trade]:
@@ -57,45 +77,61 @@ class Commands:
         require_operator(system, who, action, origin, details={'symbols': symbols})
         for symbol in symbols or []:
             if symbol not in system.engine.symbols:
-                raise CommandError(ErrorKind.NOT_FOUND,
-                                   f'unknown symbol {symbol!r}; known: {", ".join(system.engine.symbols)}')
+                raise CommandError(
+                    ErrorKind.NOT_FOUND, f'unknown symbol {symbol!r}; known: {", ".join(system.engine.symbols)}'
+                )
         how = f'closed by {who.label}'
         if symbols is None:
             trades = system.engine.close_all(how)
         else:
             trades = [t for s in symbols if (t := system.engine.close_position(s, how)) is not None]
-        audit.record(system.bus, who=who, action=action, origin=origin, result='ok',
-                     details={'symbols': symbols, 'closed': [t.id for t in trades]})
+        audit.record(
+            system.bus,
+            who=who,
+            action=action,
+            origin=origin,
+            result='ok',
+            details={'symbols': symbols, 'closed': [t.id for t in trades]},
+        )
         if symbols is not None and not trades:
             raise CommandError(ErrorKind.NOT_FOUND, f'no open position on {", ".join(symbols)}')
         return trades
 
-    async def change_settings(self, update: RuntimeSettingsUpdate, *, who: Principal,
-                              origin: str) -> RuntimeSettings:
+    async def change_settings(self, update: RuntimeSettingsUpdate, *, who: Principal, origin: str) -> RuntimeSettings:
         """Validate, apply between bot transitions, persist and announce a change of strategy, parameters or
         risk limits; INVALID names each bad field and what is valid."""
         system = self.system
-        require_operator(system, who, 'change_settings', origin,
-                         type_=EventType.SETTINGS_CHANGED)
+        require_operator(system, who, 'change_settings', origin, type_=EventType.SETTINGS_CHANGED)
         before, after = await live_settings.change(system, update)
         changes = {k: {'from': v, 'to': after[k]} for k, v in before.items() if after[k] != v}
-        audit.record(system.bus, who=who, action='change_settings', origin=origin, result='ok',
-                     details={'changes': changes}, type_=EventType.SETTINGS_CHANGED)
+        audit.record(
+            system.bus,
+            who=who,
+            action='change_settings',
+            origin=origin,
+            result='ok',
+            details={'changes': changes},
+            type_=EventType.SETTINGS_CHANGED,
+        )
         return live_settings.current(system)
 
     def save_symbols(self, symbols: list[str], *, who: Principal, origin: str) -> None:
         """Keep ``symbols`` to trade from the next start (the feed is built with its symbols)."""
         system = self.system
-        require_operator(system, who, 'change_symbols', origin,
-                         type_=EventType.SETTINGS_CHANGED)
+        require_operator(system, who, 'change_symbols', origin, type_=EventType.SETTINGS_CHANGED)
         before = live_settings.saved_symbols(system) or system.engine.symbols
         live_settings.save_symbols(system, symbols)
-        audit.record(system.bus, who=who, action='change_symbols', origin=origin, result='ok',
-                     details={'changes': {'symbols': {'from': before, 'to': symbols}}, 'applies': 'next start'},
-                     type_=EventType.SETTINGS_CHANGED)
+        audit.record(
+            system.bus,
+            who=who,
+            action='change_symbols',
+            origin=origin,
+            result='ok',
+            details={'changes': {'symbols': {'from': before, 'to': symbols}}, 'applies': 'next start'},
+            type_=EventType.SETTINGS_CHANGED,
+        )
 
-    def emit_test_event(self, type_: EventType | None, data: dict[str, Any], *, who: Principal,
-                        origin: str) -> Event:
+    def emit_test_event(self, type_: EventType | None, data: dict[str, Any], *, who: Principal, origin: str) -> Event:
         """Publish a test event through the real bus (never stored, never trading); without a type, the
         original dashboard's test notification."""
         require_operator(self.system, who, 'emit_test_event', origin)

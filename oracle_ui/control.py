@@ -66,12 +66,20 @@ class BotController:
 
     def _set(self, state: BotState, reason: str, **details: object) -> None:
         self.state = state
-        self.bus.publish(EventType.BOT_STATUS_UPDATE, BotStatusUpdate(status=state.value, details={
-            'reason': reason, **details}), source='bot')
+        self.bus.publish(
+            EventType.BOT_STATUS_UPDATE,
+            BotStatusUpdate(status=state.value, details={'reason': reason, **details}),
+            source='bot',
+        )
 
     def _lifecycle(self, type_: EventType, reason: str) -> None:
-        self.bus.publish(type_, BotLifecycle(status=self.state.value, reason=reason, strategy=self.engine.strategy.name,
-                                             symbols=self.engine.symbols), source='bot')
+        self.bus.publish(
+            type_,
+            BotLifecycle(
+                status=self.state.value, reason=reason, strategy=self.engine.strategy.name, symbols=self.engine.symbols
+            ),
+            source='bot',
+        )
 
     async def run(self, action: Action, *, reason: str) -> ControlResult:
         """Run ``action`` (start, stop or restart), one transition at a time.

@@ -31,9 +31,14 @@ class RuntimeSettings(BaseModel):
 
 
 RiskUpdate = create_model(
-    'RiskUpdate', __config__=ConfigDict(extra='forbid'), __doc__='Risk limits to change; omitted ones stay.',
-    **{name: (info.annotation | None, FieldInfo.merge_field_infos(info, default=None))
-       for name, info in RiskSettings.model_fields.items()})
+    'RiskUpdate',
+    __config__=ConfigDict(extra='forbid'),
+    __doc__='Risk limits to change; omitted ones stay.',
+    **{
+        name: (info.annotation | None, FieldInfo.merge_field_infos(info, default=None))
+        for name, info in RiskSettings.model_fields.items()
+    },
+)
 """Every :class:`RiskSettings` field, optional, with the same bounds (so the API schema states them)."""
 StrategyName = Literal.__getitem__(tuple(STRATEGIES))
 
@@ -54,14 +59,17 @@ def parse_update(**fields: Any) -> RuntimeSettingsUpdate:
     try:
         return RuntimeSettingsUpdate(**fields)
     except ValidationError as error:
-        raise CommandError(ErrorKind.INVALID, '; '.join(f'{".".join(str(x) for x in e["loc"])}: {e["msg"]}'
-                                      for e in error.errors())) from None
+        raise CommandError(
+            ErrorKind.INVALID, '; '.join(f'{".".join(str(x) for x in e["loc"])}: {e["msg"]}' for e in error.errors())
+        ) from None
 
 
 def current(system: System) -> RuntimeSettings:
-    return RuntimeSettings(strategy=system.strategy.name,
-                           strategy_params=system.strategy.params.model_dump(mode='json'),
-                           risk=system.engine.risk.settings)
+    return RuntimeSettings(
+        strategy=system.strategy.name,
+        strategy_params=system.strategy.params.model_dump(mode='json'),
+        risk=system.engine.risk.settings,
+    )
 
 
 def strategy_catalog() -> dict[str, str]:
@@ -77,8 +85,9 @@ def validate(system: System, update: RuntimeSettingsUpdate) -> RuntimeSettings:
     params = _merge(base, update.strategy_params or {})
     try:
         strategy = create_strategy(name, params)
-        risk = RiskSettings.model_validate({**now.risk.model_dump(),
-                                            **(update.risk.model_dump(exclude_unset=True) if update.risk else {})})
+        risk = RiskSettings.model_validate(
+            {**now.risk.model_dump(), **(update.risk.model_dump(exclude_unset=True) if update.risk else {})}
+        )
     except StrategyError as error:
         raise CommandError(ErrorKind.INVALID, str(error)) from None
     except ValueError as error:
@@ -91,16 +100,18 @@ def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """``changes`` over ``base``, nested dicts (the regime's trend/range parts) merged too."""
     merged = dict(base)
     for key, value in changes.items():
-        merged[key] = _merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) \
-            else value
+        merged[key] = (
+            _merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+        )
     return merged
 
 
 def apply(system: System, settings: RuntimeSettings) -> None:
     """Switch strategy and risk limits in the running engine (no events, no persistence)."""
     engine = system.engine
-    if settings.strategy != system.strategy.name or \
-            settings.strategy_params != system.strategy.params.model_dump(mode='json'):
+    if settings.strategy != system.strategy.name or settings.strategy_params != system.strategy.params.model_dump(
+        mode='json'
+    ):
         system.strategy = create_strategy(settings.strategy, settings.strategy_params)
         engine.set_strategy(system.strategy)
     engine.risk.settings = settings.risk
@@ -117,9 +128,16 @@ async def change(system: System, update: RuntimeSettingsUpdate) -> tuple[dict[st
     async with system.controller.transition():
         apply(system, after)
         system.store.set_meta(META_KEY, after.model_dump_json())
-    system.bus.publish(EventType.STRATEGY_UPDATE, StrategyUpdate(
-        strategy=after.strategy, params=after.strategy_params, symbols=system.engine.symbols,
-        timeframe=system.settings.timeframe), source='settings')
+    system.bus.publish(
+        EventType.STRATEGY_UPDATE,
+        StrategyUpdate(
+            strategy=after.strategy,
+            params=after.strategy_params,
+            symbols=system.engine.symbols,
+            timeframe=system.settings.timeframe,
+        ),
+        source='settings',
+    )
     return before.model_dump(mode='json'), after.model_dump(mode='json')
 
 
@@ -132,9 +150,13 @@ def restore(system: System) -> None:
     explicit = system.settings.model_fields_set
     merged = RuntimeSettings(
         strategy=system.strategy.name if 'strategy' in explicit else saved.strategy,
-        strategy_params=(system.strategy.params.model_dump(mode='json') if {'strategy', 'strategy_params'} & explicit
-                         else saved.strategy_params),
-        risk=system.settings.risk if 'risk' in explicit else saved.risk)
+        strategy_params=(
+            system.strategy.params.model_dump(mode='json')
+            if {'strategy', 'strategy_params'} & explicit
+            else saved.strategy_params
+        ),
+        risk=system.settings.risk if 'risk' in explicit else saved.risk,
+    )
     apply(system, merged)
 
 

@@ -66,8 +66,14 @@ class MetricsSampler:
     :param data_dir: directory whose disk usage is reported
     """
 
-    def __init__(self, bus: EventBus, *, interval_s: float = 1.0, health: Callable[[], tuple[str, str, str, str]],
-                 data_dir: str = '.') -> None:
+    def __init__(
+        self,
+        bus: EventBus,
+        *,
+        interval_s: float = 1.0,
+        health: Callable[[], tuple[str, str, str, str]],
+        data_dir: str = '.',
+    ) -> None:
         self.bus = bus
         self.interval_s = interval_s
         self.health = health
@@ -116,17 +122,36 @@ class MetricsSampler:
         except OSError:
             disk = 0.0
         snapshot = MetricsSnapshot(
-            cpu_percent=psutil.cpu_percent(None), memory_percent=psutil.virtual_memory().percent,
-            disk_percent=disk, process_rss_mb=rss / 2**20, open_connections=connections, event_loop_lag_ms=lag_ms,
-            events_per_s=self.bus.events_per_s(), threads=threads, open_files=open_files,
-            asyncio_tasks=len(asyncio.all_tasks()), uptime_s=time.time() - self.started, time=time.time())
+            cpu_percent=psutil.cpu_percent(None),
+            memory_percent=psutil.virtual_memory().percent,
+            disk_percent=disk,
+            process_rss_mb=rss / 2**20,
+            open_connections=connections,
+            event_loop_lag_ms=lag_ms,
+            events_per_s=self.bus.events_per_s(),
+            threads=threads,
+            open_files=open_files,
+            asyncio_tasks=len(asyncio.all_tasks()),
+            uptime_s=time.time() - self.started,
+            time=time.time(),
+        )
         self.latest = snapshot
-        self.bus.publish(EventType.SYSTEM_METRICS, SystemMetrics(
-            cpu_percent=snapshot.cpu_percent, memory_percent=snapshot.memory_percent,
-            process_rss_mb=snapshot.process_rss_mb, open_connections=snapshot.open_connections,
-            event_loop_lag_ms=snapshot.event_loop_lag_ms, events_per_s=snapshot.events_per_s,
-            threads=snapshot.threads, open_files=snapshot.open_files, asyncio_tasks=snapshot.asyncio_tasks,
-            uptime_s=snapshot.uptime_s), source='metrics')
+        self.bus.publish(
+            EventType.SYSTEM_METRICS,
+            SystemMetrics(
+                cpu_percent=snapshot.cpu_percent,
+                memory_percent=snapshot.memory_percent,
+                process_rss_mb=snapshot.process_rss_mb,
+                open_connections=snapshot.open_connections,
+                event_loop_lag_ms=snapshot.event_loop_lag_ms,
+                events_per_s=snapshot.events_per_s,
+                threads=snapshot.threads,
+                open_files=snapshot.open_files,
+                asyncio_tasks=snapshot.asyncio_tasks,
+                uptime_s=snapshot.uptime_s,
+            ),
+            source='metrics',
+        )
         self._alerts(snapshot)
         self._health()
         return snapshot
@@ -136,19 +161,38 @@ class MetricsSampler:
             value = getattr(snapshot, metric)
             if value >= threshold and metric not in self._alerting:
                 self._alerting.add(metric)
-                self.bus.publish(EventType.SYSTEM_ALERT, SystemAlert(
-                    message=f'{metric.replace("_", " ")} is {value:.1f} (threshold {threshold:g})', level='warning',
-                    metric=metric, value=value, threshold=threshold), source='metrics')
+                self.bus.publish(
+                    EventType.SYSTEM_ALERT,
+                    SystemAlert(
+                        message=f'{metric.replace("_", " ")} is {value:.1f} (threshold {threshold:g})',
+                        level='warning',
+                        metric=metric,
+                        value=value,
+                        threshold=threshold,
+                    ),
+                    source='metrics',
+                )
             elif value < threshold * 0.9 and metric in self._alerting:
                 self._alerting.discard(metric)
-                self.bus.publish(EventType.SYSTEM_ALERT, SystemAlert(
-                    message=f'{metric.replace("_", " ")} back to normal ({value:.1f})', level='info', metric=metric,
-                    value=value, threshold=threshold), source='metrics')
+                self.bus.publish(
+                    EventType.SYSTEM_ALERT,
+                    SystemAlert(
+                        message=f'{metric.replace("_", " ")} back to normal ({value:.1f})',
+                        level='info',
+                        metric=metric,
+                        value=value,
+                        threshold=threshold,
+                    ),
+                    source='metrics',
+                )
 
     def _health(self) -> None:
         health = self.health()
         if health != self._last_health:
             self._last_health = health
             feed, feed_message, database, bot = health
-            self.bus.publish(EventType.HEALTH_UPDATE, HealthUpdate(feed=feed, feed_message=feed_message,
-                                                                   database=database, bot=bot), source='metrics')
+            self.bus.publish(
+                EventType.HEALTH_UPDATE,
+                HealthUpdate(feed=feed, feed_message=feed_message, database=database, bot=bot),
+                source='metrics',
+            )

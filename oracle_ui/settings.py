@@ -121,7 +121,8 @@ class Settings(BaseSettings):
                 f'(`oracle-trader users add NAME --role operator --data-dir {self.data_dir}`), or a token '
                 f'(`oracle-trader tokens add NAME --role operator --data-dir {self.data_dir}`, or '
                 'ORACLE_API_TOKEN=$(python3 -c "import secrets; print(secrets.token_urlsafe(32))")), '
-                'or keep the default --host 127.0.0.1')
+                'or keep the default --host 127.0.0.1'
+            )
 
     @field_validator('cors_origins', mode='before')
     @classmethod

@@ -32,10 +32,12 @@ _SUMMARIES: dict[EventType, Callable[[Any], str]] = {}
 
 def summarizes(*types: EventType) -> Callable[[Callable[[P], str]], Callable[[P], str]]:
     """Register the decorated function as the summary of ``types``' payloads."""
+
     def register(function: Callable[[P], str]) -> Callable[[P], str]:
         for type_ in types:
             _SUMMARIES[type_] = function
         return function
+
     return register
 
 
@@ -72,8 +74,13 @@ def _opened(p: PositionInfo) -> str:
     return f'{p.symbol} {p.side} {p.quantity:.6g} @ {price(p.entry_price)}'
 
 
-@summarizes(EventType.POSITION_CLOSED, EventType.TRADE_EXECUTED, EventType.STOP_LOSS_HIT, EventType.TAKE_PROFIT_HIT,
-            EventType.POSITION_LIQUIDATED)
+@summarizes(
+    EventType.POSITION_CLOSED,
+    EventType.TRADE_EXECUTED,
+    EventType.STOP_LOSS_HIT,
+    EventType.TAKE_PROFIT_HIT,
+    EventType.POSITION_LIQUIDATED,
+)
 def _trade(p: TradeInfo) -> str:
     if p.status == 'OPEN':
         return f'{p.symbol} {p.side} {p.quantity:.6g} @ {price(p.price)} OPEN'

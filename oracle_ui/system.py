@@ -66,10 +66,22 @@ class NoClients:
     count = 0
 
     def stats(self) -> WebSocketStats:
-        return WebSocketStats(total_connections=0, connections_by_type={}, topics=[], total_subscriptions=0,
-                              recent_events_count=0, last_event_time=None, connections_by_endpoint={},
-                              subscribers_by_topic={}, messages_sent=0, messages_dropped=0, direct_connections=0,
-                              disconnects_by_reason={}, uptime_s=time.time() - self.started, last_event_id=0)
+        return WebSocketStats(
+            total_connections=0,
+            connections_by_type={},
+            topics=[],
+            total_subscriptions=0,
+            recent_events_count=0,
+            last_event_time=None,
+            connections_by_endpoint={},
+            subscribers_by_topic={},
+            messages_sent=0,
+            messages_dropped=0,
+            direct_connections=0,
+            disconnects_by_reason={},
+            uptime_s=time.time() - self.started,
+            last_event_id=0,
+        )
 
 
 @dataclass(kw_only=True)
@@ -103,9 +115,16 @@ class System:
         self.metrics.start()
         self.engine.start_feed()
         s = self.settings
-        self.bus.publish(EventType.STRATEGY_UPDATE, StrategyUpdate(
-            strategy=self.strategy.name, params=self.strategy.params.model_dump(mode='json'), symbols=s.symbols,
-            timeframe=s.timeframe), source='system')
+        self.bus.publish(
+            EventType.STRATEGY_UPDATE,
+            StrategyUpdate(
+                strategy=self.strategy.name,
+                params=self.strategy.params.model_dump(mode='json'),
+                symbols=s.symbols,
+                timeframe=s.timeframe,
+            ),
+            source='system',
+        )
         if s.autostart:
             result = await self.controller.start('autostart')
             if not result.success:
@@ -129,13 +148,25 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None) -> Syste
     saved = store.get_meta(live_settings.SYMBOLS_KEY)
     if saved and 'symbols' not in settings.model_fields_set:  # chosen on /settings; flags and env still win
         settings.symbols = json.loads(saved)
-    bus = EventBus(history_size=settings.event_history, persist=store.append_event, reserve_ids=store.reserve_ids,
-                   first_id=store.first_event_id())
+    bus = EventBus(
+        history_size=settings.event_history,
+        persist=store.append_event,
+        reserve_ids=store.reserve_ids,
+        first_id=store.first_event_id(),
+    )
     feed = feed or make_feed(settings)
-    broker = PaperBroker(feed.symbols, balance=settings.starting_balance, commission=settings.commission,
-                         slippage=settings.slippage)
-    engine = TradingEngine(settings=settings, feed=feed, broker=broker, risk=RiskManager(settings.risk),
-                           strategy=strategy, store=store, bus=bus)
+    broker = PaperBroker(
+        feed.symbols, balance=settings.starting_balance, commission=settings.commission, slippage=settings.slippage
+    )
+    engine = TradingEngine(
+        settings=settings,
+        feed=feed,
+        broker=broker,
+        risk=RiskManager(settings.risk),
+        strategy=strategy,
+        store=store,
+        bus=bus,
+    )
     controller = BotController(engine, bus)
     config_token = settings.api_token.get_secret_value() if settings.api_token else None
     access = Access(Accounts(store.engine), config_token)
@@ -146,7 +177,16 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None) -> Syste
         database = 'failing' if bus.store_failing else 'ok'
         return feed.status.value, feed.status_message, database, controller.state.value
 
-    metrics = MetricsSampler(bus, interval_s=settings.metrics_interval_s, health=health,
-                             data_dir=str(settings.data_dir))
-    return System(settings=settings, store=store, bus=bus, strategy=strategy, engine=engine, controller=controller,
-                  access=access, metrics=metrics)
+    metrics = MetricsSampler(
+        bus, interval_s=settings.metrics_interval_s, health=health, data_dir=str(settings.data_dir)
+    )
+    return System(
+        settings=settings,
+        store=store,
+        bus=bus,
+        strategy=strategy,
+        engine=engine,
+        controller=controller,
+        access=access,
+        metrics=metrics,
+    )

@@ -14,8 +14,9 @@ def timeframe_seconds(timeframe: str) -> int:
     """
     match = _PATTERN.match(timeframe.strip())
     if not match or int(match.group(1)) <= 0:
-        raise ValueError(f'invalid timeframe {timeframe!r}: use a count and a unit s, m, h, d or w, '
-                         'e.g. 1m, 15m, 4h, 1d')
+        raise ValueError(
+            f'invalid timeframe {timeframe!r}: use a count and a unit s, m, h, d or w, e.g. 1m, 15m, 4h, 1d'
+        )
     return int(match.group(1)) * _UNIT_S[match.group(2)]
 
 

@@ -14,23 +14,24 @@ from components.param_form import ParamForm
 from components.price_chart import PriceChart
 from components.viewer import Viewer
 from oracle_ui import views
-from oracle_ui.backtest import BacktestConfig, BacktestResult, run_backtest
+from oracle_ui.backtest import BacktestConfig, BacktestResult, run_backtest, sample_files
 from oracle_ui.engine.bars import Bars, BarsError, load_bars
 from oracle_ui.engine.strategies import STRATEGIES, StrategyError, create_strategy
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.session import guarded_page, page_principal
 
-SAMPLES = Path(__file__).resolve().parent.parent / 'oracle_ui' / 'samples'
 MAX_UPLOAD_BYTES = 50 * 2**20
-STATS = (('start_equity', 'Start equity', '{:,.2f}'), ('end_equity', 'End equity', '{:,.2f}'),
-         ('return_pct', 'Return', '{:+.2f} %'), ('max_drawdown_pct', 'Max drawdown', '{:.2f} %'),
-         ('trades', 'Closed trades', '{}'), ('win_rate_pct', 'Win rate', '{:.1f} %'),
-         ('profit_factor', 'Profit factor', '{:.2f}'), ('fees', 'Fees', '{:,.2f}'),
-         ('exposure_pct', 'Exposure', '{:.1f} %'))
-
-
-def sample_files() -> dict[str, Path]:
-    return {f'sample: {p.name}': p for p in sorted(SAMPLES.glob('*.csv'))}
+STATS = (
+    ('start_equity', 'Start equity', '{:,.2f}'),
+    ('end_equity', 'End equity', '{:,.2f}'),
+    ('return_pct', 'Return', '{:+.2f} %'),
+    ('max_drawdown_pct', 'Max drawdown', '{:.2f} %'),
+    ('trades', 'Closed trades', '{}'),
+    ('win_rate_pct', 'Win rate', '{:.1f} %'),
+    ('profit_factor', 'Profit factor', '{:.2f}'),
+    ('fees', 'Fees', '{:,.2f}'),
+    ('exposure_pct', 'Exposure', '{:.1f} %'),
+)
 
 
 def register(context: AppContext) -> None:
@@ -41,21 +42,30 @@ def register(context: AppContext) -> None:
     async def backtest_page() -> None:
         who = page_principal(system)
         viewer = Viewer()
-        files = {**sample_files(), **{f'upload: {p.name}': p for p in sorted(uploads.glob('*.csv'))}}
+        files = {
+            **{f'sample: {name}': path for name, path in sample_files().items()},
+            **{f'upload: {p.name}': p for p in sorted(uploads.glob('*.csv'))},
+        }
         job = {'done': 0, 'total': 1, 'running': False}
         with frame('Backtest', who, context.state.bot):
             with ui.card().classes('w-full'):
                 with ui.row().classes('items-end gap-3 flex-wrap'):
-                    strategy = ui.select(list(STRATEGIES), value='sma_cross', label='Strategy').classes('w-48') \
+                    strategy = (
+                        ui.select(list(STRATEGIES), value='sma_cross', label='Strategy')
+                        .classes('w-48')
                         .mark('bt-strategy')
+                    )
                     default = next((k for k in files if 'GOOG' in k), next(iter(files)))
-                    data = ui.select(list(files), value=default, label='Data').classes('w-72') \
-                        .mark('bt-data')
+                    data = ui.select(list(files), value=default, label='Data').classes('w-72').mark('bt-data')
                     cash = ui.number('Cash', value=10_000, min=1).classes('w-32').mark('bt-cash')
-                    commission = ui.number('Commission', value=0.001, step=0.0001, min=0, max=0.5).classes('w-32') \
+                    commission = (
+                        ui.number('Commission', value=0.001, step=0.0001, min=0, max=0.5)
+                        .classes('w-32')
                         .mark('bt-commission')
-                    sizing = ui.select(['all-in', 'risk'], value='all-in', label='Sizing').classes('w-28') \
-                        .mark('bt-sizing')
+                    )
+                    sizing = (
+                        ui.select(['all-in', 'risk'], value='all-in', label='Sizing').classes('w-28').mark('bt-sizing')
+                    )
                 params_box = ui.column().classes('w-full')
                 form: dict[str, ParamForm] = {}
 
@@ -67,9 +77,12 @@ def register(context: AppContext) -> None:
                 strategy.on_value_change(show_params)
                 show_params()
                 with ui.row().classes('items-center gap-3 w-full'):
-                    ui.upload(label='Upload CSV (Date/timestamp, Open, High, Low, Close, Volume)', auto_upload=True,
-                              max_file_size=MAX_UPLOAD_BYTES, on_upload=lambda e: received(e)) \
-                        .props('accept=.csv flat bordered').classes('w-full sm:w-96').mark('bt-upload')
+                    ui.upload(
+                        label='Upload CSV (Date/timestamp, Open, High, Low, Close, Volume)',
+                        auto_upload=True,
+                        max_file_size=MAX_UPLOAD_BYTES,
+                        on_upload=lambda e: received(e),
+                    ).props('accept=.csv flat bordered').classes('w-full sm:w-96').mark('bt-upload')
                     start = ui.button('Run backtest', icon='play_arrow', on_click=lambda: go()).mark('bt-run')
                 progress = ui.linear_progress(value=0, show_value=False).classes('w-full').mark('bt-progress')
                 message = ui.label().classes('text-sm whitespace-pre-wrap').mark('bt-message')
@@ -104,8 +117,9 @@ def register(context: AppContext) -> None:
                 return
             try:
                 chosen = create_strategy(strategy.value, form['params'].values)
-                config = BacktestConfig(cash=float(cash.value or 0), commission=float(commission.value or 0),
-                                        sizing=sizing.value)
+                config = BacktestConfig(
+                    cash=float(cash.value or 0), commission=float(commission.value or 0), sizing=sizing.value
+                )
                 bars = load_bars(files[data.value])
             except (StrategyError, BarsError, ValueError, TypeError) as error:
                 message.set_text(str(error))
@@ -139,14 +153,17 @@ def register(context: AppContext) -> None:
                         value = result.stats.get(key)
                         with ui.card().classes('p-3 min-w-0'):
                             ui.label(label).classes('text-xs opacity-70')
-                            ui.label('n/a' if value is None else pattern.format(value)).classes('text-lg') \
-                                .mark(f'bt-stat-{key}')
+                            ui.label('n/a' if value is None else pattern.format(value)).classes('text-lg').mark(
+                                f'bt-stat-{key}'
+                            )
                 step = max(1, len(result.equity) // 2000)
-                EquityChart([float(t) * 1000 for t in bars.time[::step]], result.equity[::step].tolist(), 220) \
-                    .mark('bt-equity')
+                EquityChart([float(t) * 1000 for t in bars.time[::step]], result.equity[::step].tolist(), 220).mark(
+                    'bt-equity'
+                )
                 PriceChart(views.backtest_chart(bars, result.trades), viewer.timezone).mark('bt-chart')
-                ui.label(f'{len(result.trades)} trades ({result.stats["trades"]} closed)').classes('text-sm') \
-                    .mark('bt-trade-count')
+                ui.label(f'{len(result.trades)} trades ({result.stats["trades"]} closed)').classes('text-sm').mark(
+                    'bt-trade-count'
+                )
 
         await ui.context.client.connected()
         await viewer.learn_timezone()

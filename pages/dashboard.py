@@ -27,16 +27,33 @@ from oracle_ui.web.session import acting_principal, guarded_page, origin, page_p
 CHART_CANDLES = 300
 CHART_TIMEFRAMES = ('1m', '5m', '15m', '1h', '4h', '1d')
 TOASTS = {
-    EventType.POSITION_OPENED: 'info', EventType.STOP_LOSS_HIT: 'warning', EventType.TAKE_PROFIT_HIT: 'positive',
-    EventType.POSITION_LIQUIDATED: 'negative', EventType.BOT_STARTED: 'positive', EventType.BOT_STOPPED: 'info',
-    EventType.BOT_RESTARTED: 'positive', EventType.BOT_ERROR: 'negative', EventType.RISK_LIMIT_HIT: 'warning',
-    EventType.ORDER_REJECTED: 'warning', EventType.NOTIFICATION: 'info', EventType.SYSTEM_ALERT: 'warning',
+    EventType.POSITION_OPENED: 'info',
+    EventType.STOP_LOSS_HIT: 'warning',
+    EventType.TAKE_PROFIT_HIT: 'positive',
+    EventType.POSITION_LIQUIDATED: 'negative',
+    EventType.BOT_STARTED: 'positive',
+    EventType.BOT_STOPPED: 'info',
+    EventType.BOT_RESTARTED: 'positive',
+    EventType.BOT_ERROR: 'negative',
+    EventType.RISK_LIMIT_HIT: 'warning',
+    EventType.ORDER_REJECTED: 'warning',
+    EventType.NOTIFICATION: 'info',
+    EventType.SYSTEM_ALERT: 'warning',
     EventType.POSITION_CLOSED: 'info',
 }
 LEVELS = {'error': 'negative', 'warning': 'warning', 'success': 'positive', 'info': 'info'}
-FEED_EXCLUDED = frozenset({EventType.PRICE_UPDATE, EventType.ANALYSIS_COMPLETE, EventType.CANDLE_CLOSED,
-                           EventType.TICKER_UPDATE, EventType.PNL_UPDATE, EventType.MARKET_DATA,
-                           EventType.ORDERBOOK_UPDATE, EventType.SYSTEM_METRICS})
+FEED_EXCLUDED = frozenset(
+    {
+        EventType.PRICE_UPDATE,
+        EventType.ANALYSIS_COMPLETE,
+        EventType.CANDLE_CLOSED,
+        EventType.TICKER_UPDATE,
+        EventType.PNL_UPDATE,
+        EventType.MARKET_DATA,
+        EventType.ORDERBOOK_UPDATE,
+        EventType.SYSTEM_METRICS,
+    }
+)
 """Several per second and shown elsewhere (prices, chart, metric cards): not feed rows or toasts."""
 PAGE_TYPES = frozenset(EventType) - FEED_EXCLUDED | {EventType.PNL_UPDATE}
 """What a dashboard tab subscribes to: feed rows, toasts, and the account's changes (``pnl_update``, 1/s)."""
@@ -48,8 +65,11 @@ def toast(event: Event) -> tuple[str, str] | None:
     if kind is None:
         return None
     data = event.data
-    if event.type is EventType.POSITION_CLOSED and data.get('status') in ('CLOSED_SL', 'CLOSED_TP',
-                                                                        'CLOSED_LIQUIDATION'):
+    if event.type is EventType.POSITION_CLOSED and data.get('status') in (
+        'CLOSED_SL',
+        'CLOSED_TP',
+        'CLOSED_LIQUIDATION',
+    ):
         return None  # announced by stop_loss_hit / take_profit_hit / position_liquidated
     if event.type is EventType.POSITION_CLOSED:
         kind = 'positive' if data.get('pnl', 0) >= 0 else 'negative'
@@ -62,8 +82,9 @@ def toast(event: Event) -> tuple[str, str] | None:
 def chart_timeframes(base: str) -> list[str]:
     """The chart's timeframes that whole base candles make up (the base one if none)."""
     base_s = timeframe_seconds(base)
-    return [tf for tf in CHART_TIMEFRAMES
-            if timeframe_seconds(tf) >= base_s and timeframe_seconds(tf) % base_s == 0] or [base]
+    return [
+        tf for tf in CHART_TIMEFRAMES if timeframe_seconds(tf) >= base_s and timeframe_seconds(tf) % base_s == 0
+    ] or [base]
 
 
 def register(context: AppContext) -> None:
@@ -79,8 +100,9 @@ def register(context: AppContext) -> None:
         async def run(action: str) -> None:
             if (actor := acting_principal(system)) is None:
                 return
-            result = await attempt(lambda: system.commands.control(action, who=actor, origin=origin(),
-                                                                   reason='dashboard'))
+            result = await attempt(
+                lambda: system.commands.control(action, who=actor, origin=origin(), reason='dashboard')
+            )
             if result is not None:
                 ui.notify(result.message, type='positive' if result.success else 'negative')
 
@@ -89,21 +111,28 @@ def register(context: AppContext) -> None:
             health = HealthCards(bot)
             account_cards(bot)
             quotes = QuoteCards(state.quotes)
-            chart = ChartPanel(system.engine.symbols, chart_timeframes(system.settings.timeframe), viewer.timezone,
-                               load=lambda symbol, tf: views.candles(system, symbol, tf, CHART_CANDLES),
-                               position=lambda symbol: views.position_of(system, symbol))
+            chart = ChartPanel(
+                system.engine.symbols,
+                chart_timeframes(system.settings.timeframe),
+                viewer.timezone,
+                load=lambda symbol, tf: views.candles(system, symbol, tf, CHART_CANDLES),
+                position=lambda symbol: views.position_of(system, symbol),
+            )
             with ui.card().classes('w-full p-2'):
                 ui.label('Equity').classes('text-sm opacity-70')
                 curve = system.store.equity_curve(limit=2000)
-                equity_plot = EquityChart([local_time(p.time, viewer.timezone) for p in curve],
-                                          [p.equity for p in curve], 200).mark('equity-chart')
+                equity_plot = EquityChart(
+                    [local_time(p.time, viewer.timezone) for p in curve], [p.equity for p in curve], 200
+                ).mark('equity-chart')
                 equity_last = [curve[-1].time if curve else 0.0]
             ui.label('Open positions').classes('text-lg')
-            positions = PositionsTable(on_close=(lambda symbol: _close(system, symbol)) if who.can_control else None) \
-                .mark('positions-table')
+            positions = PositionsTable(
+                on_close=(lambda symbol: _close(system, symbol)) if who.can_control else None
+            ).mark('positions-table')
             if who.can_control:  # hidden from viewers; the server refuses them anyway
-                ui.button('Close all', color='negative', on_click=lambda: _close(system, None)) \
-                    .mark('close-all').bind_enabled_from(bot, 'open_positions', backward=bool)
+                ui.button('Close all', color='negative', on_click=lambda: _close(system, None)).mark(
+                    'close-all'
+                ).bind_enabled_from(bot, 'open_positions', backward=bool)
             ui.label('Recent trades').classes('text-lg')
             trades = TradesTable().mark('trades-table')
             ui.label('Live events').classes('text-lg')
@@ -135,16 +164,21 @@ def register(context: AppContext) -> None:
             symbol, timeframe = chart.symbol.value, chart.timeframe.value
             base = system.settings.timeframe
             latest = system.store.candles(symbol, base, 1)
-            chart.extend(views.candles(system, symbol, timeframe, 10),
-                         latest[-1].time + timeframe_seconds(base) if latest else 0,
-                         views.forming_candle(system, symbol) if timeframe == base else None,
-                         views.regime_of(system, symbol))
+            chart.extend(
+                views.candles(system, symbol, timeframe, 10),
+                latest[-1].time + timeframe_seconds(base) if latest else 0,
+                views.forming_candle(system, symbol) if timeframe == base else None,
+                views.regime_of(system, symbol),
+            )
             points = [p for p in system.store.equity_curve(limit=50) if p.time > equity_last[0]]
             if points:
                 equity_last[0] = points[-1].time
-                equity_plot.run_plot_method('extendTraces', {
-                    'x': [[local_time(p.time, viewer.timezone) for p in points]],
-                    'y': [[p.equity for p in points]]}, [0], 5000)
+                equity_plot.run_plot_method(
+                    'extendTraces',
+                    {'x': [[local_time(p.time, viewer.timezone) for p in points]], 'y': [[p.equity for p in points]]},
+                    [0],
+                    5000,
+                )
 
         show_account()
         tick()
@@ -164,8 +198,9 @@ async def _close(system: System, symbol: str | None) -> None:
         return
     if (actor := acting_principal(system)) is None:
         return
-    closed = await attempt(lambda: system.commands.close_positions([symbol] if symbol else None, who=actor,
-                                                                   origin=origin()))
+    closed = await attempt(
+        lambda: system.commands.close_positions([symbol] if symbol else None, who=actor, origin=origin())
+    )
     if closed:
         ui.notify(f'closed {len(closed)} position(s), PnL {sum(t.pnl for t in closed):+,.2f}', type='positive')
     elif closed is not None:

@@ -38,8 +38,13 @@ def register(context: AppContext) -> None:
                 who = await access.login(username.value or '', password.value or '', client_ip)
             finally:
                 button.enable()
-            audit.record(system.bus, who=who or (username.value or '')[:64], action='login', origin=f'ui {client_ip}',
-                         result='ok' if who else 'denied')
+            audit.record(
+                system.bus,
+                who=who or (username.value or '')[:64],
+                action='login',
+                origin=f'ui {client_ip}',
+                result='ok' if who else 'denied',
+            )
             if who is None:
                 password.set_value('')
                 message.set_text('invalid username or password')
@@ -50,11 +55,19 @@ def register(context: AppContext) -> None:
         with ui.card().classes('absolute-center w-80 max-w-full'):
             ui.label('Oracle Trader').classes('text-xl font-bold')
             ui.badge('PAPER TRADING', color='amber').props('text-color=black')
-            username = ui.input('Username').props('autocomplete=username autofocus maxlength=64').classes('w-full') \
+            username = (
+                ui.input('Username')
+                .props('autocomplete=username autofocus maxlength=64')
+                .classes('w-full')
                 .mark('login-username')
-            password = ui.input('Password', password=True, password_toggle_button=True) \
-                .props('autocomplete=current-password maxlength=1024').classes('w-full').mark('login-password') \
+            )
+            password = (
+                ui.input('Password', password=True, password_toggle_button=True)
+                .props('autocomplete=current-password maxlength=1024')
+                .classes('w-full')
+                .mark('login-password')
                 .on('keydown.enter', try_login)
+            )
             button = ui.button('Log in', on_click=try_login).classes('w-full').mark('login-button')
             message = ui.label().classes('text-negative text-sm').mark('login-message')
         return None

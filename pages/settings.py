@@ -19,6 +19,7 @@ RISK_FIELDS = ('fixed_margin', 'margin_pct', 'risk_pct', 'max_positions', 'max_d
 
 def register(context: AppContext) -> None:
     system = context.system
+
     @guarded_page(system, '/settings')
     def settings_page() -> None:
         who = page_principal(system)
@@ -26,8 +27,11 @@ def register(context: AppContext) -> None:
         with frame('Settings', who, context.state.bot):
             with ui.card().classes('w-full'):
                 ui.label('Strategy').classes('text-lg')
-                strategy = ui.select(list(STRATEGIES), value=current.strategy, label='Strategy').classes('w-56') \
+                strategy = (
+                    ui.select(list(STRATEGIES), value=current.strategy, label='Strategy')
+                    .classes('w-56')
                     .mark('settings-strategy')
+                )
                 params_box = ui.column().classes('w-full')
                 form: dict[str, ParamForm] = {}
 
@@ -42,12 +46,17 @@ def register(context: AppContext) -> None:
             with ui.card().classes('w-full'):
                 ui.label('Risk').classes('text-lg')
                 with ui.grid().classes('w-full gap-2 grid-cols-2 md:grid-cols-3'):
-                    sizing = ui.select(['fixed', 'percent', 'risk'], value=current.risk.sizing, label='Sizing') \
-                        .mark('risk-sizing')
-                    risk_inputs = {name: ui.number(name, value=getattr(current.risk, name)).mark(f'risk-{name}')
-                                   for name in RISK_FIELDS}
-                ui.label('fixed: margin per trade in USDT · percent: margin as % of free balance · risk: % of '
-                         'equity lost at the stop-loss').classes('text-xs opacity-70')
+                    sizing = ui.select(['fixed', 'percent', 'risk'], value=current.risk.sizing, label='Sizing').mark(
+                        'risk-sizing'
+                    )
+                    risk_inputs = {
+                        name: ui.number(name, value=getattr(current.risk, name)).mark(f'risk-{name}')
+                        for name in RISK_FIELDS
+                    }
+                ui.label(
+                    'fixed: margin per trade in USDT · percent: margin as % of free balance · risk: % of '
+                    'equity lost at the stop-loss'
+                ).classes('text-xs opacity-70')
             error = ui.label().classes('text-negative whitespace-pre-wrap').mark('settings-error')
 
             async def save() -> None:
@@ -57,8 +66,9 @@ def register(context: AppContext) -> None:
                 if (actor := acting_principal(system)) is None:
                     return
                 try:
-                    update = live_settings.parse_update(strategy=strategy.value,
-                                                        strategy_params=form['params'].values, risk=risk)
+                    update = live_settings.parse_update(
+                        strategy=strategy.value, strategy_params=form['params'].values, risk=risk
+                    )
                     applied = await system.commands.change_settings(update, who=actor, origin=origin())
                 except CommandError as problem:
                     if problem.kind is ErrorKind.INVALID:
@@ -77,8 +87,7 @@ def register(context: AppContext) -> None:
             with ui.card().classes('w-full'):
                 ui.label('Symbols (from the next start)').classes('text-lg')
                 saved = live_settings.saved_symbols(system) or system.engine.symbols
-                symbols = ui.input('Symbols', value=','.join(saved)) \
-                    .classes('w-full').mark('settings-symbols')
+                symbols = ui.input('Symbols', value=','.join(saved)).classes('w-full').mark('settings-symbols')
                 symbols_note = ui.label().classes('text-sm').mark('symbols-note')
 
                 def save_symbols() -> None:
@@ -98,6 +107,7 @@ def register(context: AppContext) -> None:
                     symbols_note.set_text(f'saved: {", ".join(chosen)} — restart the app to trade them')
                     symbols_note.classes(replace='text-sm text-positive')
 
-                ui.button('Save symbols', icon='save', on_click=save_symbols).mark('symbols-save') \
-                    .set_enabled(who.can_control)
+                ui.button('Save symbols', icon='save', on_click=save_symbols).mark('symbols-save').set_enabled(
+                    who.can_control
+                )
             ui.label(f'Risk defaults: {RiskSettings().model_dump()}').classes('text-xs opacity-50')

@@ -17,8 +17,13 @@ from oracle_ui.web.context import AppContext
 from oracle_ui.web.session import guarded_page, page_principal
 
 PAGE_SIZE = 25
-SORTS = {'Newest first': ('id', True), 'Oldest first': ('id', False), 'PnL, best first': ('pnl', True),
-         'PnL, worst first': ('pnl', False), 'Symbol': ('symbol', False)}
+SORTS = {
+    'Newest first': ('id', True),
+    'Oldest first': ('id', False),
+    'PnL, best first': ('pnl', True),
+    'PnL, worst first': ('pnl', False),
+    'Symbol': ('symbol', False),
+}
 
 
 def _day_start(text: str | None, viewer: Viewer) -> float | None:
@@ -29,23 +34,32 @@ def _day_start(text: str | None, viewer: Viewer) -> float | None:
 
 def register(context: AppContext) -> None:
     system = context.system
+
     @guarded_page(system, '/trades')
     async def trades_page() -> None:
         who = page_principal(system)
         viewer = Viewer()
         with frame('Trades', who, context.state.bot):
             with ui.row().classes('items-end gap-3 flex-wrap'):
-                symbol = ui.select(['all', *system.engine.symbols], value='all', label='Symbol').classes('w-36') \
+                symbol = (
+                    ui.select(['all', *system.engine.symbols], value='all', label='Symbol')
+                    .classes('w-36')
                     .mark('filter-symbol')
-                side = ui.select(['all', 'long', 'short'], value='all', label='Side').classes('w-28') \
-                    .mark('filter-side')
+                )
+                side = (
+                    ui.select(['all', 'long', 'short'], value='all', label='Side').classes('w-28').mark('filter-side')
+                )
                 since = ui.input('From (YYYY-MM-DD)').classes('w-40').mark('filter-from')
                 until = ui.input('To (YYYY-MM-DD)').classes('w-40').mark('filter-to')
                 sort = ui.select(list(SORTS), value='Newest first', label='Sort').classes('w-40').mark('sort')
                 ui.button('Export CSV', icon='download', on_click=lambda: export()).mark('export-csv')
             summary = ui.label().classes('text-sm opacity-80').mark('trades-summary')
-            table = ui.table(columns=TRADE_COLUMNS, rows=[], row_key='id').classes('w-full') \
-                .props('dense flat wrap-cells hide-pagination').mark('history-table')
+            table = (
+                ui.table(columns=TRADE_COLUMNS, rows=[], row_key='id')
+                .classes('w-full')
+                .props('dense flat wrap-cells hide-pagination')
+                .mark('history-table')
+            )
             pager = Pager(PAGE_SIZE, lambda: load())
 
         def filters() -> dict | None:
@@ -54,9 +68,12 @@ def register(context: AppContext) -> None:
             except ValueError:
                 ui.notify('dates must look like 2026-11-26', type='warning')
                 return None
-            return {'symbol': None if symbol.value == 'all' else symbol.value,
-                    'side': None if side.value == 'all' else side.value, 'since': start,
-                    'until': end + 86_400 if end is not None else None}
+            return {
+                'symbol': None if symbol.value == 'all' else symbol.value,
+                'side': None if side.value == 'all' else side.value,
+                'since': start,
+                'until': end + 86_400 if end is not None else None,
+            }
 
         def load() -> None:
             chosen = filters()
@@ -64,12 +81,15 @@ def register(context: AppContext) -> None:
                 return
             total = system.store.count_trades(**chosen)
             column, newest = SORTS[sort.value]
-            rows = system.store.trades(**chosen, order_by=column, newest_first=newest, limit=PAGE_SIZE,
-                                       offset=pager.fit(total))
+            rows = system.store.trades(
+                **chosen, order_by=column, newest_first=newest, limit=PAGE_SIZE, offset=pager.fit(total)
+            )
             table.rows = [trade_row(t, viewer.timezone) for t in rows]
             closed = system.store.trades(**chosen, closed_only=True)
-            summary.set_text(f'{total} trades · {len(closed)} closed · net PnL {sum(t.pnl for t in closed):+,.2f} '
-                             f'· fees {sum(t.fees for t in closed):,.2f} · times in {viewer.timezone_name}')
+            summary.set_text(
+                f'{total} trades · {len(closed)} closed · net PnL {sum(t.pnl for t in closed):+,.2f} '
+                f'· fees {sum(t.fees for t in closed):,.2f} · times in {viewer.timezone_name}'
+            )
 
         def export() -> None:
             chosen = filters()
@@ -88,11 +108,47 @@ def trades_csv(trades: list[Trade]) -> str:
     """Trades as CSV with Unix and ISO times; PnL is fee-inclusive."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator='\n')
-    writer.writerow(['id', 'symbol', 'side', 'quantity', 'leverage', 'margin', 'entry_price', 'exit_price',
-                     'entry_time', 'exit_time', 'entry_fee', 'exit_fee', 'pnl', 'status', 'exit_reason', 'strategy',
-                     'regime'])
+    writer.writerow(
+        [
+            'id',
+            'symbol',
+            'side',
+            'quantity',
+            'leverage',
+            'margin',
+            'entry_price',
+            'exit_price',
+            'entry_time',
+            'exit_time',
+            'entry_fee',
+            'exit_fee',
+            'pnl',
+            'status',
+            'exit_reason',
+            'strategy',
+            'regime',
+        ]
+    )
     for t in trades:
-        writer.writerow([t.id, t.symbol, t.side.value, t.quantity, t.leverage, t.margin, t.entry_price, t.exit_price,
-                         t.entry_time, t.exit_time, t.entry_fee, t.exit_fee, t.pnl, t.status.value, t.exit_reason,
-                         t.strategy, t.regime])
+        writer.writerow(
+            [
+                t.id,
+                t.symbol,
+                t.side.value,
+                t.quantity,
+                t.leverage,
+                t.margin,
+                t.entry_price,
+                t.exit_price,
+                t.entry_time,
+                t.exit_time,
+                t.entry_fee,
+                t.exit_fee,
+                t.pnl,
+                t.status.value,
+                t.exit_reason,
+                t.strategy,
+                t.regime,
+            ]
+        )
     return out.getvalue()

@@ -28,8 +28,10 @@ async def pages(base: str) -> None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=shutil.which('chromium'),
-                                          args=['--no-sandbox', '--disable-gpu', '--disable-background-networking'])
+        browser = await p.chromium.launch(
+            executable_path=shutil.which('chromium'),
+            args=['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+        )
         for size, (width, height) in WIDTHS.items():
             page = await browser.new_page(viewport={'width': width, 'height': height})
             for name, path in PAGES.items():
@@ -39,8 +41,9 @@ async def pages(base: str) -> None:
                     await page.get_by_role('button', name='Run backtest').click()
                     await page.get_by_text('bars in').wait_for(timeout=30_000)
                 await page.wait_for_timeout(1500)
-                await page.screenshot(path=str(OUT / f'{name}-{size}.png'), full_page=name != 'dashboard' or
-                                      size == 'phone')
+                await page.screenshot(
+                    path=str(OUT / f'{name}-{size}.png'), full_page=name != 'dashboard' or size == 'phone'
+                )
                 print('wrote', OUT / f'{name}-{size}.png')
         await browser.close()
 
@@ -50,16 +53,22 @@ def native_window(data_dir: Path) -> None:
         print('skipped the native window: Xvfb, xdotool or imagemagick missing')
         return
     display = f':{90 + os.getpid() % 9}'
-    xvfb = subprocess.Popen(['Xvfb', display, '-screen', '0', '1280x900x24', '-nolisten', 'tcp'],
-                            stderr=subprocess.DEVNULL)
+    xvfb = subprocess.Popen(
+        ['Xvfb', display, '-screen', '0', '1280x900x24', '-nolisten', 'tcp'], stderr=subprocess.DEVNULL
+    )
     env = {**os.environ, 'DISPLAY': display, 'ORACLE_DATA_DIR': str(data_dir), 'ORACLE_SPEED': '60'}
     env.pop('PYTEST_CURRENT_TEST', None)
-    app = subprocess.Popen([sys.executable, str(ROOT / 'main.py'), '--native', '--port', str(free_port())], env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    app = subprocess.Popen(
+        [sys.executable, str(ROOT / 'main.py'), '--native', '--port', str(free_port())],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         time.sleep(12)
-        subprocess.run(['xdotool', 'search', '--name', 'Oracle Trader$', 'windowsize', '%@', '1200', '860'],
-                       env=env, check=False)
+        subprocess.run(
+            ['xdotool', 'search', '--name', 'Oracle Trader$', 'windowsize', '%@', '1200', '860'], env=env, check=False
+        )
         time.sleep(3)
         subprocess.run(['import', '-window', 'root', str(OUT / 'native-window.png')], env=env, check=True)
         print('wrote', OUT / 'native-window.png')

@@ -43,8 +43,13 @@ def live_process(data_dir: Path, *args: str, **env: str) -> Iterator[LiveApp]:
     environment = {k: v for k, v in os.environ.items() if k != 'PYTEST_CURRENT_TEST'}
     environment.update({'ORACLE_DATA_DIR': str(data_dir), 'ORACLE_SHOW': 'false', **env})
     log = (data_dir.parent / f'app-{port}.log').open('w')
-    process = subprocess.Popen([sys.executable, str(ROOT / 'main.py'), '--no-show', '--port', str(port), *args],
-                               cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / 'main.py'), '--no-show', '--port', str(port), *args],
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f'http://127.0.0.1:{port}'
     try:
         deadline = time.time() + 60

@@ -21,6 +21,7 @@ class Ours:
             if message['type'] == 'http.response.start':
                 message['headers'] = [*message['headers'], (b'x-ours', b'1')]
             await send(message)
+
         await self.app(scope, receive, mark if scope['type'] == 'http' else send)
 
 

@@ -33,8 +33,18 @@ async def wait_for(predicate, timeout_s: float = 30.0, interval_s: float = 0.1):
 
 async def test_dashboard_data_has_the_original_fields_with_real_values(server, http) -> None:
     data = (await http.get('/dashboard-data')).json()
-    for field in ('timestamp', 'bot_status', 'active_positions', 'total_trades', 'daily_pnl', 'total_balance',
-                  'market_data', 'recent_trades', 'system_health', 'account_overview'):
+    for field in (
+        'timestamp',
+        'bot_status',
+        'active_positions',
+        'total_trades',
+        'daily_pnl',
+        'total_balance',
+        'market_data',
+        'recent_trades',
+        'system_health',
+        'account_overview',
+    ):
         assert field in data, field
     assert data['bot_status'] == 'running'
     engine = server.system.engine
@@ -49,8 +59,17 @@ async def test_dashboard_data_has_the_original_fields_with_real_values(server, h
 async def test_trading_metrics_and_system_status(server, http) -> None:
     await wait_for(lambda: _has_closed_trade(http))
     metrics = (await http.get('/trading-metrics')).json()
-    for field in ('total_trades', 'profitable_trades', 'losing_trades', 'win_rate', 'total_pnl',
-                  'average_pnl_per_trade', 'max_profit', 'max_loss', 'max_drawdown'):
+    for field in (
+        'total_trades',
+        'profitable_trades',
+        'losing_trades',
+        'win_rate',
+        'total_pnl',
+        'average_pnl_per_trade',
+        'max_profit',
+        'max_loss',
+        'max_drawdown',
+    ):
         assert field in metrics, field
     trades = server.system.store.trades(closed_only=True)
     assert metrics['total_trades'] == len(trades) >= 1
@@ -60,8 +79,15 @@ async def test_trading_metrics_and_system_status(server, http) -> None:
     status = (await http.get('/system-status')).json()
     assert status['bot_running'] is True and status['uptime'] > 0 and status['database_size_bytes'] > 0
     assert status['feed'] == {'name': 'sim', 'status': 'live', 'message': 'simulated market x300'}
-    assert set(status) >= {'cpu_usage', 'memory_usage', 'websocket_connections', 'last_update', 'threads',
-                           'process_rss_mb', 'event_loop_lag_ms'}
+    assert set(status) >= {
+        'cpu_usage',
+        'memory_usage',
+        'websocket_connections',
+        'last_update',
+        'threads',
+        'process_rss_mb',
+        'event_loop_lag_ms',
+    }
 
 
 async def _has_closed_trade(http) -> bool:
@@ -146,8 +172,9 @@ async def test_test_events_reach_the_bus_unchanged_but_are_not_stored_or_traded(
     for _ in range(5):  # several ticks later the real price is still reported
         await asyncio.sleep(0.3)
         assert (await http.get('/dashboard-data')).json()['market_data']['BTC/USDT']['price'] > 1000
-    stored = sqlite3.connect(tmp_path / 'oracle.db').execute('select count(*) from events where id in (?, ?)',
-                                                            (plain.json()['event_id'], sent.json()['event_id']))
+    stored = sqlite3.connect(tmp_path / 'oracle.db').execute(
+        'select count(*) from events where id in (?, ?)', (plain.json()['event_id'], sent.json()['event_id'])
+    )
     assert stored.fetchone() == (0,)
     assert (await http.post('/emit-test-event', json={'type': 'nope'})).status_code == 422
     assert (await http.post('/emit-test-event', json={'type': 'notification', 'data': [1]})).status_code == 422
@@ -157,8 +184,10 @@ async def test_test_events_reach_the_bus_unchanged_but_are_not_stored_or_traded(
 
 
 async def test_token_is_required_when_configured(tmp_path) -> None:
-    async with running_server(tmp_path, api_token='s3cret-token') as server, \
-            httpx.AsyncClient(base_url=server.base + '/dashboard/api') as http:
+    async with (
+        running_server(tmp_path, api_token='s3cret-token') as server,
+        httpx.AsyncClient(base_url=server.base + '/dashboard/api') as http,
+    ):
         assert (await http.get('/system-status')).status_code == 401
         wrong = await http.get('/system-status', headers={'Authorization': 'Bearer nope'})
         assert wrong.status_code == 401 and wrong.headers['www-authenticate'] == 'Bearer'
@@ -170,8 +199,10 @@ async def test_settings_are_validated_applied_persisted_and_audited(server, http
     current = (await http.get('/settings')).json()
     assert current['settings']['strategy'] == 'regime' and 'sma_cross' in current['strategies']
     assert 'fast=10' in current['strategies']['sma_cross']
-    changed = await http.put('/settings', json={'strategy': 'sma_cross', 'strategy_params': {'fast': 5, 'slow': 12},
-                                                'risk': {'max_positions': 2}})
+    changed = await http.put(
+        '/settings',
+        json={'strategy': 'sma_cross', 'strategy_params': {'fast': 5, 'slow': 12}, 'risk': {'max_positions': 2}},
+    )
     assert changed.status_code == 200, changed.text
     body = changed.json()['settings']
     assert body['strategy'] == 'sma_cross' and body['strategy_params'] == {'fast': 5, 'slow': 12}
@@ -180,17 +211,20 @@ async def test_settings_are_validated_applied_persisted_and_audited(server, http
     audit = (await http.get('/events', params={'type': 'settings_changed'})).json()['events'][-1]
     assert audit['topic'] == 'audit' and audit['data']['actor'] == 'local'
     assert audit['data']['details']['changes']['strategy'] == {'from': 'regime', 'to': 'sma_cross'}
-    for bad, message in (({'strategy': 'nope'}, "strategy: Input should be 'regime'"),
-                         ({'strategy_params': {'fast': 50}}, 'fast (50) must be smaller than slow (12)'),
-                         ({'risk': {'max_positions': 0}}, 'risk.max_positions'),
-                         ({'risk': {'sizing': 'yolo'}}, 'risk.sizing'),
-                         ({'colour': 'red'}, 'Extra inputs')):
+    for bad, message in (
+        ({'strategy': 'nope'}, "strategy: Input should be 'regime'"),
+        ({'strategy_params': {'fast': 50}}, 'fast (50) must be smaller than slow (12)'),
+        ({'risk': {'max_positions': 0}}, 'risk.max_positions'),
+        ({'risk': {'sizing': 'yolo'}}, 'risk.sizing'),
+        ({'colour': 'red'}, 'Extra inputs'),
+    ):
         response = await http.put('/settings', json=bad)
         assert response.status_code == 422 and message in str(response.json()['detail']), (bad, response.text)
     assert server.system.engine.strategy.name == 'sma_cross', 'a rejected change changes nothing'
     await server.system.stop()
     from oracle_ui.settings import Settings
     from oracle_ui.system import build_system
+
     again = build_system(Settings(data_dir=tmp_path, autostart=False, _env_file=None))
     await again.start()
     assert again.engine.strategy.name == 'sma_cross' and again.engine.risk.settings.max_positions == 2

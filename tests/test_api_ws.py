@@ -27,10 +27,19 @@ async def server(tmp_path):
         yield s
 
 
-
 def signal(symbol: str) -> SignalGenerated:
-    return SignalGenerated(symbol=symbol, kind='long', strength=1.0, stop_loss=None, take_profit=None, leverage=1.0,
-                           reason='test', regime=None, strategy='test')
+    return SignalGenerated(
+        symbol=symbol,
+        kind='long',
+        strength=1.0,
+        stop_loss=None,
+        take_profit=None,
+        leverage=1.0,
+        reason='test',
+        regime=None,
+        strategy='test',
+    )
+
 
 async def recv(ws, timeout: float = 10.0) -> dict:
     return json.loads(await asyncio.wait_for(ws.recv(), timeout))
@@ -42,6 +51,7 @@ async def recv_until(ws, predicate, timeout: float = 15.0) -> dict:
             message = json.loads(await ws.recv())
             if predicate(message):
                 return message
+
     return await asyncio.wait_for(loop(), timeout)
 
 
@@ -49,12 +59,18 @@ async def greet(ws) -> tuple[dict, dict]:
     return await recv(ws), await recv(ws)
 
 
-@pytest.mark.parametrize(('endpoint', 'init', 'topics'), [
-    ('dashboard', 'dashboard_initialized',
-     ['bot_status', 'market_data', 'notifications', 'portfolio', 'system', 'trading']),
-    ('trading', 'trading_connection_established', ['market_data', 'portfolio', 'trading']),
-    ('monitor', 'monitor_connection_established', ['bot_status', 'notifications', 'system']),
-])
+@pytest.mark.parametrize(
+    ('endpoint', 'init', 'topics'),
+    [
+        (
+            'dashboard',
+            'dashboard_initialized',
+            ['bot_status', 'market_data', 'notifications', 'portfolio', 'system', 'trading'],
+        ),
+        ('trading', 'trading_connection_established', ['market_data', 'portfolio', 'trading']),
+        ('monitor', 'monitor_connection_established', ['bot_status', 'notifications', 'system']),
+    ],
+)
 async def test_connect_messages_per_endpoint(server, endpoint, init, topics) -> None:
     async with connect(f'{server.ws_base}/dashboard/ws/{endpoint}') as ws:
         established, second = await greet(ws)
@@ -69,7 +85,10 @@ async def test_original_client_messages_and_replies(server) -> None:
         await greet(ws)
         await ws.send(json.dumps({'type': 'subscribe', 'topic': 'analysis'}))
         assert await recv_until(ws, lambda m: m['type'] == 'subscription_confirmed') == {
-            'type': 'subscription_confirmed', 'topic': 'analysis', 'status': 'subscribed'}
+            'type': 'subscription_confirmed',
+            'topic': 'analysis',
+            'status': 'subscribed',
+        }
         await ws.send(json.dumps({'type': 'subscribe', 'topics': ['trading', 'audit']}))
         confirmed = [await recv_until(ws, lambda m: m['type'] == 'subscription_confirmed') for _ in range(2)]
         assert [c['topic'] for c in confirmed] == ['trading', 'audit']
@@ -90,8 +109,9 @@ async def test_original_client_messages_and_replies(server) -> None:
         assert events['count'] == 3 and [e['data']['symbol'] for e in events['events']] == ['S1', 'S2', 'S3']
         await ws.send(json.dumps({'type': 'trading_command', 'command': 'stop'}))
         seen: dict[str, dict] = {}
-        await recv_until(ws, lambda m: seen.setdefault(m['type'], m) and
-                         {'trading_command_received', 'user_action'} <= set(seen))
+        await recv_until(
+            ws, lambda m: seen.setdefault(m['type'], m) and {'trading_command_received', 'user_action'} <= set(seen)
+        )
         reply, audit = seen['trading_command_received'], seen['user_action']
         assert reply['command'] == 'stop' and reply['status'] == 'completed' and reply['state'] == 'stopped'
         assert server.system.controller.state.value == 'stopped'
@@ -102,8 +122,9 @@ async def test_original_client_messages_and_replies(server) -> None:
 async def test_events_arrive_as_envelopes_only_on_subscribed_topics(server) -> None:
     async with connect(f'{server.ws_base}/dashboard/ws/monitor') as ws:
         await greet(ws)
-        server.system.bus.publish(EventType.NOTIFICATION, Notification(message='hi', level='info', category='t'),
-                                  source='test')
+        server.system.bus.publish(
+            EventType.NOTIFICATION, Notification(message='hi', level='info', category='t'), source='test'
+        )
         server.system.bus.publish(EventType.SIGNAL_GENERATED, signal('X'), source='test')  # analysis: not sent
         server.system.bus.publish(EventType.NOTIFICATION, Notification(message='bye'), source='test')
         got = await recv_until(ws, lambda m: m.get('data', {}).get('message') == 'hi')
@@ -112,18 +133,21 @@ async def test_events_arrive_as_envelopes_only_on_subscribed_topics(server) -> N
         assert nxt['data']['message'] == 'bye' and nxt['id'] > got['id']
 
 
-@pytest.mark.parametrize(('frame', 'message'), [
-    ('not json', 'invalid JSON'),
-    ('[1, 2]', 'must be a JSON object'),
-    ('{"data": 1}', "missing field 'type'"),
-    ('{"type": "dance"}', "unknown message type 'dance'"),
-    ('{"type": "subscribe", "topic": "weather"}', "unknown topic 'weather'"),
-    ('{"type": "subscribe"}', "give 'topic' or 'topics'"),
-    ('{"type": "get_events", "limit": "lots"}', "invalid 'limit'"),
-    ('{"type": "replay", "since_id": "x"}', "invalid 'since_id'"),
-    ('{"type": "trading_command", "command": "sell everything"}', "invalid 'command'"),
-    (b'\x00\x01binary', 'binary frames are not supported'),
-])
+@pytest.mark.parametrize(
+    ('frame', 'message'),
+    [
+        ('not json', 'invalid JSON'),
+        ('[1, 2]', 'must be a JSON object'),
+        ('{"data": 1}', "missing field 'type'"),
+        ('{"type": "dance"}', "unknown message type 'dance'"),
+        ('{"type": "subscribe", "topic": "weather"}', "unknown topic 'weather'"),
+        ('{"type": "subscribe"}', "give 'topic' or 'topics'"),
+        ('{"type": "get_events", "limit": "lots"}', "invalid 'limit'"),
+        ('{"type": "replay", "since_id": "x"}', "invalid 'since_id'"),
+        ('{"type": "trading_command", "command": "sell everything"}', "invalid 'command'"),
+        (b'\x00\x01binary', 'binary frames are not supported'),
+    ],
+)
 async def test_bad_input_gets_an_error_and_the_connection_stays(server, frame, message) -> None:
     async with connect(f'{server.ws_base}/dashboard/ws/monitor') as ws:
         await greet(ws)
@@ -149,8 +173,9 @@ async def test_replay_after_disconnect_has_no_gap_and_no_duplicate(server) -> No
     async with connect(f'{server.ws_base}/dashboard/ws/monitor') as ws:
         await greet(ws)
         last_seen = bus.last_id
-    missed = [bus.publish(EventType.NOTIFICATION, Notification(message=f'missed {k}'), source='test').id
-              for k in range(5)]
+    missed = [
+        bus.publish(EventType.NOTIFICATION, Notification(message=f'missed {k}'), source='test').id for k in range(5)
+    ]
     async with connect(f'{server.ws_base}/dashboard/ws/monitor') as ws:
         await greet(ws)
         await ws.send(json.dumps({'type': 'replay', 'since_id': last_seen}))
@@ -178,8 +203,9 @@ async def test_replay_beyond_memory_comes_from_the_store_and_says_truncated(tmp_
     async with running_server(tmp_path, event_history=10) as server:
         bus = server.system.bus
         start = bus.last_id
-        stored = [bus.publish(EventType.NOTIFICATION, Notification(message=f'n{k}'), source='test').id
-                  for k in range(30)]
+        stored = [
+            bus.publish(EventType.NOTIFICATION, Notification(message=f'n{k}'), source='test').id for k in range(30)
+        ]
         async with connect(f'{server.ws_base}/dashboard/ws/monitor') as ws:
             await greet(ws)
             await ws.send(json.dumps({'type': 'replay', 'since_id': start}))
@@ -196,8 +222,10 @@ async def test_replay_beyond_memory_comes_from_the_store_and_says_truncated(tmp_
 
 async def test_heartbeat_pings_and_silent_clients_are_dropped(tmp_path) -> None:
     async with running_server(tmp_path, ws_heartbeat_s=0.2, ws_timeout_s=1.0, ws_cleanup_s=0.25) as server:
-        async with connect(f'{server.ws_base}/dashboard/ws/monitor', ping_interval=None) as silent, \
-                connect(f'{server.ws_base}/dashboard/ws/monitor', ping_interval=None) as lively:
+        async with (
+            connect(f'{server.ws_base}/dashboard/ws/monitor', ping_interval=None) as silent,
+            connect(f'{server.ws_base}/dashboard/ws/monitor', ping_interval=None) as lively,
+        ):
             await greet(silent)
             await greet(lively)
             pings, statuses = [], []
@@ -239,17 +267,21 @@ def small_buffer_socket(base: str) -> socket.socket:
 
 
 @pytest.mark.parametrize('send_path', ['transport', 'asgi'])
-async def test_a_stalled_client_is_dropped_while_a_healthy_one_keeps_receiving(tmp_path, monkeypatch,
-                                                                               send_path) -> None:
+async def test_a_stalled_client_is_dropped_while_a_healthy_one_keeps_receiving(
+    tmp_path, monkeypatch, send_path
+) -> None:
     if send_path == 'asgi':  # a server that hides its transport: per-client queue and writer task
         monkeypatch.setattr(connections, 'server_transport', lambda ws: None)
     async with running_server(tmp_path) as server:
         server.connections.config.queue_bytes = 512 * 1024
         bus = server.system.bus
         stalled_socket = small_buffer_socket(server.ws_base)
-        async with connect(f'{server.ws_base}/dashboard/ws/monitor', max_size=None) as healthy, \
-                connect(f'{server.ws_base}/dashboard/ws/monitor', max_size=None, max_queue=1,
-                        sock=stalled_socket) as stalled:
+        async with (
+            connect(f'{server.ws_base}/dashboard/ws/monitor', max_size=None) as healthy,
+            connect(
+                f'{server.ws_base}/dashboard/ws/monitor', max_size=None, max_queue=1, sock=stalled_socket
+            ) as stalled,
+        ):
             await greet(healthy)
             await greet(stalled)
             received = []
@@ -274,8 +306,10 @@ async def test_a_stalled_client_is_dropped_while_a_healthy_one_keeps_receiving(t
 
 
 async def test_client_ids_cannot_be_taken_over(server) -> None:
-    async with connect(f'{server.ws_base}/dashboard/ws/dashboard?client_id=alice') as first, \
-            connect(f'{server.ws_base}/dashboard/ws/dashboard?client_id=alice') as second:
+    async with (
+        connect(f'{server.ws_base}/dashboard/ws/dashboard?client_id=alice') as first,
+        connect(f'{server.ws_base}/dashboard/ws/dashboard?client_id=alice') as second,
+    ):
         a, _ = await greet(first)
         b, _ = await greet(second)
         assert a['client_id'] == 'alice' and b['client_id'] != 'alice'
@@ -295,9 +329,11 @@ async def test_websocket_tokens_in_url_header_or_first_message_and_withdrawal(tm
                 with pytest.raises(ConnectionClosed) as closed:
                     await recv(ws)
                 assert closed.value.rcvd.code == 1008
-                assert closed.value.rcvd.reason == ('invalid token' if first['type'] == 'auth' else
-                                                    'authentication required: send {"type": "auth", "token": '
-                                                    '"..."} first or connect with ?token=')
+                assert closed.value.rcvd.reason == (
+                    'invalid token'
+                    if first['type'] == 'auth'
+                    else 'authentication required: send {"type": "auth", "token": "..."} first or connect with ?token='
+                )
         async with connect(f'{server.ws_base}/dashboard/ws/monitor') as ws:
             await ws.send(json.dumps({'type': 'auth', 'token': viewer_token}))
             assert await recv(ws) == {'type': 'auth_ok', 'role': 'viewer'}
@@ -312,8 +348,9 @@ async def test_websocket_tokens_in_url_header_or_first_message_and_withdrawal(tm
                 while True:
                     await recv(ws)
             assert closed.value.rcvd.code == 1008 and closed.value.rcvd.reason == 'token no longer valid'
-        async with connect(f'{server.ws_base}/dashboard/ws/monitor',
-                           additional_headers={'Authorization': f'Bearer {CONFIG_TOKEN}'}) as ws:
+        async with connect(
+            f'{server.ws_base}/dashboard/ws/monitor', additional_headers={'Authorization': f'Bearer {CONFIG_TOKEN}'}
+        ) as ws:
             assert (await recv(ws))['type'] == 'connection_established'
 
 
@@ -322,8 +359,9 @@ async def test_connect_and_disconnect_are_events(server) -> None:
         await greet(watcher)
         async with connect(f'{server.ws_base}/dashboard/ws/trading') as other:
             established, _ = await greet(other)
-        connected = await recv_until(watcher, lambda m: m['type'] == 'client_connected'
-                                     and m['data']['client_type'] == 'trading')
+        connected = await recv_until(
+            watcher, lambda m: m['type'] == 'client_connected' and m['data']['client_type'] == 'trading'
+        )
         assert connected['data']['client_id'] == established['client_id']
         gone = await recv_until(watcher, lambda m: m['type'] == 'client_disconnected')
         assert gone['data']['client_id'] == established['client_id']
@@ -332,8 +370,9 @@ async def test_connect_and_disconnect_are_events(server) -> None:
 async def test_reconnect_with_since_id_replays_before_any_live_event(server) -> None:
     bus = server.system.bus
     last_seen = bus.last_id
-    missed = [bus.publish(EventType.BOT_STATUS_UPDATE, BotStatusUpdate(status=f's{k}'), source='test').id
-              for k in range(3)]
+    missed = [
+        bus.publish(EventType.BOT_STATUS_UPDATE, BotStatusUpdate(status=f's{k}'), source='test').id for k in range(3)
+    ]
     async with connect(f'{server.ws_base}/dashboard/ws/monitor?since_id={last_seen}') as ws:
         await greet(ws)
         ids = []

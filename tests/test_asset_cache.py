@@ -22,8 +22,14 @@ def counting_app() -> tuple[Starlette, list[str]]:
     async def post(request):
         calls.append('post')
         return PlainTextResponse('ok')
-    return Starlette(routes=[Route('/assets/{name}', asset), Route('/assets/{name}', post, methods=['POST']),
-                             Route('/api/{name}', asset)]), calls
+
+    return Starlette(
+        routes=[
+            Route('/assets/{name}', asset),
+            Route('/assets/{name}', post, methods=['POST']),
+            Route('/api/{name}', asset),
+        ]
+    ), calls
 
 
 async def test_an_asset_is_built_once_per_encoding_and_served_identically() -> None:

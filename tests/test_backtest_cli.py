@@ -37,26 +37,43 @@ def test_json_output_matches_the_golden_file() -> None:
 
 
 def test_readable_report_and_parameters() -> None:
-    result = run_cli('backtest', '--data', str(GOOG_SAMPLE), '--strategy', 'sma_cross', '--param', 'fast=5',
-                     '--param', 'slow=30', '--cash', '50000', '--commission', '0.002')
+    result = run_cli(
+        'backtest',
+        '--data',
+        str(GOOG_SAMPLE),
+        '--strategy',
+        'sma_cross',
+        '--param',
+        'fast=5',
+        '--param',
+        'slow=30',
+        '--cash',
+        '50000',
+        '--commission',
+        '0.002',
+    )
     assert result.returncode == 0, result.stderr
     assert 'Backtest of sma_cross' in result.stdout and 'Start equity      50,000.00' in result.stdout
     assert 'Win rate' in result.stdout and 'open' in result.stdout
 
 
 def test_risk_sizing_runs_the_regime_strategy() -> None:
-    result = run_cli('backtest', '--data', str(DATA / 'EURUSD_1h.csv'), '--strategy', 'regime', '--sizing', 'risk',
-                     '--json')
+    result = run_cli(
+        'backtest', '--data', str(DATA / 'EURUSD_1h.csv'), '--strategy', 'regime', '--sizing', 'risk', '--json'
+    )
     assert result.returncode == 0, result.stderr
     stats = json.loads(result.stdout)['stats']
     assert stats['start_equity'] == 10_000 and stats['trades'] >= 1
 
 
-@pytest.mark.parametrize(('args', 'message'), [
-    (['--strategy', 'nope'], "unknown strategy 'nope'; valid: regime"),
-    (['--param', 'fast=abc'], 'fast: Input should be a valid integer'),
-    (['--param', 'fast'], "parameter 'fast' is not key=value"),
-])
+@pytest.mark.parametrize(
+    ('args', 'message'),
+    [
+        (['--strategy', 'nope'], "unknown strategy 'nope'; valid: regime"),
+        (['--param', 'fast=abc'], 'fast: Input should be a valid integer'),
+        (['--param', 'fast'], "parameter 'fast' is not key=value"),
+    ],
+)
 def test_bad_arguments_fail_with_a_clear_message(args: list[str], message: str) -> None:
     result = run_cli('backtest', '--data', str(GOOG_SAMPLE), *args)
     assert result.returncode == 2 and message in result.stderr and 'Traceback' not in result.stderr

@@ -88,15 +88,18 @@ def test_liquidation_loses_exactly_the_margin() -> None:
     assert b.balance == pytest.approx(balance_after_entry - opened.position.margin)
 
 
-@pytest.mark.parametrize(('order', 'reason'), [
-    (OrderRequest(symbol='DOGE/USDT', side=Side.LONG, quantity=1), 'unknown symbol'),
-    (OrderRequest(symbol=SYM, side=Side.LONG, quantity=0), 'positive'),
-    (OrderRequest(symbol=SYM, side=Side.LONG, quantity=-3), 'positive'),
-    (OrderRequest(symbol=SYM, side=Side.LONG, margin=50_000), 'insufficient balance'),
-    (OrderRequest(symbol=SYM, side=Side.LONG, quantity=1, leverage=500), 'leverage'),
-    (OrderRequest(symbol=SYM, side=Side.LONG, quantity=1, stop_loss=101), 'stop-loss'),
-    (OrderRequest(symbol=SYM, side=Side.SHORT, quantity=1, take_profit=101), 'take-profit'),
-])
+@pytest.mark.parametrize(
+    ('order', 'reason'),
+    [
+        (OrderRequest(symbol='DOGE/USDT', side=Side.LONG, quantity=1), 'unknown symbol'),
+        (OrderRequest(symbol=SYM, side=Side.LONG, quantity=0), 'positive'),
+        (OrderRequest(symbol=SYM, side=Side.LONG, quantity=-3), 'positive'),
+        (OrderRequest(symbol=SYM, side=Side.LONG, margin=50_000), 'insufficient balance'),
+        (OrderRequest(symbol=SYM, side=Side.LONG, quantity=1, leverage=500), 'leverage'),
+        (OrderRequest(symbol=SYM, side=Side.LONG, quantity=1, stop_loss=101), 'stop-loss'),
+        (OrderRequest(symbol=SYM, side=Side.SHORT, quantity=1, take_profit=101), 'take-profit'),
+    ],
+)
 def test_invalid_orders_are_rejected_with_a_reason_and_change_nothing(order: OrderRequest, reason: str) -> None:
     b = broker()
     b.on_price(SYM, 100.0, 0)
@@ -124,14 +127,20 @@ def test_all_in_buys_whole_units_commission_included() -> None:
 
 
 prices = st.floats(min_value=1.0, max_value=10_000.0, allow_nan=False)
-actions = st.lists(st.tuples(st.sampled_from(['long', 'short', 'close', 'bar']), prices,
-                             st.floats(min_value=0.01, max_value=0.99), st.sampled_from([1.0, 3.0, 10.0, 50.0])),
-                   min_size=1, max_size=40)
+actions = st.lists(
+    st.tuples(
+        st.sampled_from(['long', 'short', 'close', 'bar']),
+        prices,
+        st.floats(min_value=0.01, max_value=0.99),
+        st.sampled_from([1.0, 3.0, 10.0, 50.0]),
+    ),
+    min_size=1,
+    max_size=40,
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(actions=actions, commission=st.sampled_from([0.0, 0.0005, 0.001, 0.01]),
-       slippage=st.sampled_from([0.0, 0.001]))
+@given(actions=actions, commission=st.sampled_from([0.0, 0.0005, 0.001, 0.01]), slippage=st.sampled_from([0.0, 0.001]))
 def test_accounting_invariants(actions, commission: float, slippage: float) -> None:
     """Equity = cash + marked positions; fees >= 0; balance never negative; a close books exactly its PnL."""
     b = broker(balance=10_000, commission=commission, slippage=slippage)

@@ -75,8 +75,9 @@ async def test_events_command_prints_history_and_follows(tmp_path) -> None:
         result = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr
         assert 'notifications' in result.stdout and 'from the past' in result.stdout
-        follower = await asyncio.create_subprocess_exec(*command, '--follow', '--limit', '0',
-                                                        stdout=asyncio.subprocess.PIPE)
+        follower = await asyncio.create_subprocess_exec(
+            *command, '--follow', '--limit', '0', stdout=asyncio.subprocess.PIPE
+        )
         try:
             for _ in range(200):
                 if server.connections.connections:

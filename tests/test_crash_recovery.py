@@ -13,8 +13,12 @@ from websockets.exceptions import ConnectionClosed
 
 from .liveapp import live_process
 
-FAST_TRADING = {'ORACLE_SPEED': '3000', 'ORACLE_STRATEGY': 'sma_cross',
-                'ORACLE_STRATEGY_PARAMS': json.dumps({'fast': 3, 'slow': 8}), 'ORACLE_EVENT_HISTORY': '100000'}
+FAST_TRADING = {
+    'ORACLE_SPEED': '3000',
+    'ORACLE_STRATEGY': 'sma_cross',
+    'ORACLE_STRATEGY_PARAMS': json.dumps({'fast': 3, 'slow': 8}),
+    'ORACLE_EVENT_HISTORY': '100000',
+}
 WATCHED = {'trading', 'portfolio', 'bot_status'}
 STARTING_BALANCE = 10_000.0
 

@@ -19,8 +19,16 @@ from .helpers import FakeClock, until
 
 def make_system(data_dir: Path, clock: FakeClock, **overrides) -> System:
     settings = Settings(data_dir=data_dir, speed=600, autostart=False, _env_file=None, **overrides)
-    feed = SimFeed(settings.symbols, settings.timeframe, seed=settings.seed, speed=settings.speed,
-                   history_candles=120, sleep=clock.sleep, wall_clock=clock.time, start=1_750_000_000)
+    feed = SimFeed(
+        settings.symbols,
+        settings.timeframe,
+        seed=settings.seed,
+        speed=settings.speed,
+        history_candles=120,
+        sleep=clock.sleep,
+        wall_clock=clock.time,
+        start=1_750_000_000,
+    )
     return build_system(settings, feed=feed)
 
 
@@ -29,19 +37,42 @@ async def test_concurrent_start_stop_are_serialized(tmp_path: Path) -> None:
     await system.start()
     states = []
     async with system.bus.stream([Topic.BOT_STATUS]) as events:
-        results = await asyncio.gather(*(system.controller.run(a, reason='test') for a in
-                                         ['start', 'start', 'stop', 'start', 'restart', 'stop', 'stop']))
+        results = await asyncio.gather(
+            *(
+                system.controller.run(a, reason='test')
+                for a in ['start', 'start', 'stop', 'start', 'restart', 'stop', 'stop']
+            )
+        )
         while events._queue:
             event = await events.get()
             if event.type is EventType.BOT_STATUS_UPDATE:
                 states.append(event.data['status'])
-    assert [r.state for r in results] == [BotState.RUNNING, BotState.RUNNING, BotState.STOPPED, BotState.RUNNING,
-                                          BotState.RUNNING, BotState.STOPPED, BotState.STOPPED]
+    assert [r.state for r in results] == [
+        BotState.RUNNING,
+        BotState.RUNNING,
+        BotState.STOPPED,
+        BotState.RUNNING,
+        BotState.RUNNING,
+        BotState.STOPPED,
+        BotState.STOPPED,
+    ]
     assert results[1].message == 'bot is already running' and results[1].success
     assert results[6].message == 'bot is already stopped' and results[6].success
     # every transition is a whole one: never two 'starting' without a 'running' or 'error' between
-    assert states == ['starting', 'running', 'stopping', 'stopped', 'starting', 'running', 'stopping', 'stopped',
-                      'starting', 'running', 'stopping', 'stopped']
+    assert states == [
+        'starting',
+        'running',
+        'stopping',
+        'stopped',
+        'starting',
+        'running',
+        'stopping',
+        'stopped',
+        'starting',
+        'running',
+        'stopping',
+        'stopped',
+    ]
     with pytest.raises(CommandError, match='allowed: start, stop, restart'):
         await system.commands.control('explode', who=LOCAL, origin='test', reason='test')
     await system.stop()
@@ -63,9 +94,17 @@ async def test_running_bot_trades_and_every_fill_is_stored_before_announced(tmp_
     unsubscribe()
     assert all(stored_when_announced)
     types = {e.type for e in system.store.events(limit=10_000)}
-    assert {EventType.ORDER_PLACED, EventType.ORDER_FILLED, EventType.POSITION_OPENED, EventType.POSITION_CLOSED,
-            EventType.TRADE_EXECUTED, EventType.SIGNAL_GENERATED, EventType.BALANCE_UPDATE,
-            EventType.PORTFOLIO_UPDATE, EventType.BOT_STARTED} <= types
+    assert {
+        EventType.ORDER_PLACED,
+        EventType.ORDER_FILLED,
+        EventType.POSITION_OPENED,
+        EventType.POSITION_CLOSED,
+        EventType.TRADE_EXECUTED,
+        EventType.SIGNAL_GENERATED,
+        EventType.BALANCE_UPDATE,
+        EventType.PORTFOLIO_UPDATE,
+        EventType.BOT_STARTED,
+    } <= types
     await system.stop()
 
 
@@ -75,8 +114,10 @@ async def test_restart_resumes_balance_positions_history_and_event_ids(tmp_path:
     await system.start()
     await system.controller.start(reason='test')
     engine = system.engine
-    await until(lambda: len(system.store.trades(closed_only=True)) >= 2 and engine.broker.positions,
-                message='closed trades and an open position')
+    await until(
+        lambda: len(system.store.trades(closed_only=True)) >= 2 and engine.broker.positions,
+        message='closed trades and an open position',
+    )
     await system.controller.stop(reason='test')
     balance, positions = engine.broker.balance, {s: p.id for s, p in engine.broker.positions.items()}
     closed = system.store.trades(closed_only=True)
@@ -90,8 +131,11 @@ async def test_restart_resumes_balance_positions_history_and_event_ids(tmp_path:
     assert {s: p.id for s, p in again.engine.broker.positions.items()} == positions
     assert again.engine.realized_pnl == pytest.approx(sum(t.pnl for t in closed), rel=1e-12)
     assert again.engine.broker.balance == pytest.approx(
-        again.settings.starting_balance + sum(t.pnl for t in closed)
-        - sum(p.entry_fee for p in again.engine.broker.positions.values()), rel=1e-9)
+        again.settings.starting_balance
+        + sum(t.pnl for t in closed)
+        - sum(p.entry_fee for p in again.engine.broker.positions.values()),
+        rel=1e-9,
+    )
     assert again.bus.publish(EventType.NOTIFICATION, Notification(message='hello'), source='test').id > last_id
     await until(lambda: len(again.store.candles('BTC/USDT', '1m', 100_000)) > candles, message='new candles')
     resumed = again.store.candles('BTC/USDT', '1m', 100_000)

@@ -40,26 +40,66 @@ def _published_types() -> set[str]:
 
 def test_every_event_type_has_a_topic_and_a_publisher() -> None:
     assert set(TOPIC_OF) == set(EventType)
-    assert {t.value for t in Topic} == {'trading', 'market_data', 'bot_status', 'system', 'notifications', 'analysis',
-                                        'portfolio', 'audit'}
+    assert {t.value for t in Topic} == {
+        'trading',
+        'market_data',
+        'bot_status',
+        'system',
+        'notifications',
+        'analysis',
+        'portfolio',
+        'audit',
+    }
     assert {e.name for e in EventType} - _published_types() == set()
 
 
 def test_original_23_event_types_are_all_there() -> None:
-    original = {'trade_executed', 'order_placed', 'order_filled', 'order_cancelled', 'position_opened',
-                'position_closed', 'price_update', 'market_data', 'ticker_update', 'orderbook_update', 'bot_started',
-                'bot_stopped', 'bot_error', 'bot_status_update', 'system_alert', 'health_update', 'notification',
-                'signal_generated', 'strategy_update', 'analysis_complete', 'portfolio_update', 'balance_update',
-                'pnl_update'}
+    original = {
+        'trade_executed',
+        'order_placed',
+        'order_filled',
+        'order_cancelled',
+        'position_opened',
+        'position_closed',
+        'price_update',
+        'market_data',
+        'ticker_update',
+        'orderbook_update',
+        'bot_started',
+        'bot_stopped',
+        'bot_error',
+        'bot_status_update',
+        'system_alert',
+        'health_update',
+        'notification',
+        'signal_generated',
+        'strategy_update',
+        'analysis_complete',
+        'portfolio_update',
+        'balance_update',
+        'pnl_update',
+    }
     assert len(original) == 23 and original <= {e.value for e in EventType}
 
 
 async def test_daily_loss_limit_is_published_and_stops_new_trades(tmp_path) -> None:
     clock = FakeClock()
-    settings = Settings(data_dir=tmp_path, speed=600, autostart=True, _env_file=None,
-                        risk=RiskSettings(sizing='percent', margin_pct=50, max_daily_loss_pct=0.01))
-    feed = SimFeed(settings.symbols, settings.timeframe, speed=600, history_candles=120, sleep=clock.sleep,
-                   wall_clock=clock.time, start=1_750_000_000)
+    settings = Settings(
+        data_dir=tmp_path,
+        speed=600,
+        autostart=True,
+        _env_file=None,
+        risk=RiskSettings(sizing='percent', margin_pct=50, max_daily_loss_pct=0.01),
+    )
+    feed = SimFeed(
+        settings.symbols,
+        settings.timeframe,
+        speed=600,
+        history_candles=120,
+        sleep=clock.sleep,
+        wall_clock=clock.time,
+        start=1_750_000_000,
+    )
     system = build_system(settings, feed=feed)
     seen = []
     system.bus.subscribe(seen.append)
@@ -67,10 +107,17 @@ async def test_daily_loss_limit_is_published_and_stops_new_trades(tmp_path) -> N
     await until(lambda: any(e.type is EventType.RISK_LIMIT_HIT for e in seen), message='risk limit hit')
     hit = next(e for e in seen if e.type is EventType.RISK_LIMIT_HIT)
     assert hit.topic is Topic.NOTIFICATIONS and 'daily loss limit hit' in hit.data['message']
-    await until(lambda: any(e.type is EventType.ORDER_REJECTED and 'daily loss limit' in e.data['reason']
-                            for e in seen), message='a signal refused by the limit')
-    opened_after = [e for e in seen if e.type is EventType.POSITION_OPENED and e.id > hit.id
-                    and e.data['entry_time'] // 86_400 == hit.timestamp // 86_400]
+    await until(
+        lambda: any(e.type is EventType.ORDER_REJECTED and 'daily loss limit' in e.data['reason'] for e in seen),
+        message='a signal refused by the limit',
+    )
+    opened_after = [
+        e
+        for e in seen
+        if e.type is EventType.POSITION_OPENED
+        and e.id > hit.id
+        and e.data['entry_time'] // 86_400 == hit.timestamp // 86_400
+    ]
     assert not [e for e in opened_after if e.data['entry_time'] // 86_400 == system.engine.risk.day]
     await system.stop()
 
@@ -89,8 +136,9 @@ async def test_metrics_sampler_publishes_metrics_alerts_and_health() -> None:
     types = [e.type for e in seen]
     assert types.count(EventType.SYSTEM_METRICS) == 4
     alerts = [e.data for e in seen if e.type is EventType.SYSTEM_ALERT]
-    assert [a['level'] for a in alerts if a['metric'] == 'event_loop_lag_ms'] == ['warning', 'info'], \
+    assert [a['level'] for a in alerts if a['metric'] == 'event_loop_lag_ms'] == ['warning', 'info'], (
         'one alert per crossing, and one when it recovers'
+    )
     assert [e.data['feed'] for e in seen if e.type is EventType.HEALTH_UPDATE] == ['live', 'failed']
     metrics = next(e.data for e in seen if e.type is EventType.SYSTEM_METRICS)
     assert metrics['process_rss_mb'] > 10 and metrics['threads'] >= 1

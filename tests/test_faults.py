@@ -44,6 +44,7 @@ def messages(server, type_: EventType) -> list[str]:
 async def api():
     async def make(server):
         return httpx.AsyncClient(base_url=server.base + '/dashboard/api', timeout=20)
+
     return make
 
 
@@ -72,11 +73,15 @@ async def test_feed_failing_mid_run(tmp_path, api) -> None:
 
 async def test_feed_ending(tmp_path, api) -> None:
     bars = tmp_path / 'bars.csv'
-    bars.write_text('Date,Open,High,Low,Close\n' + ''.join(
-        f'2024-01-{d:02d},{100 + d},{102 + d},{99 + d},{101 + d}\n' for d in range(1, 6)))
+    bars.write_text(
+        'Date,Open,High,Low,Close\n'
+        + ''.join(f'2024-01-{d:02d},{100 + d},{102 + d},{99 + d},{101 + d}\n' for d in range(1, 6))
+    )
     feed = ReplayFeed(bars, ['BTC/USDT'], '1d', speed=1_000_000)
-    async with running_server(tmp_path / 'data', feed=feed, symbols='BTC/USDT', timeframe='1d') as server, \
-            await api(server) as http:
+    async with (
+        running_server(tmp_path / 'data', feed=feed, symbols='BTC/USDT', timeframe='1d') as server,
+        await api(server) as http,
+    ):
         await eventually(lambda: server.system.controller.state.value == 'stopped', what='stopped at the end')
         assert 'bars.csv replayed to the end (5 bars)' in messages(server, EventType.NOTIFICATION)
         assert (await http.get('/dashboard-data')).json()['bot_status'] == 'stopped'
@@ -90,10 +95,13 @@ async def test_strategy_raising(tmp_path, api) -> None:
 
         def broken(*_args, **_kwargs):
             raise ZeroDivisionError('division by zero')
+
         original, engine.strategy.evaluate = engine.strategy.evaluate, broken
-        await eventually(lambda: any('failed on' in m and 'ZeroDivisionError' in m
-                                     for m in messages(server, EventType.BOT_ERROR)), what='strategy bot_error')
-        assert server.system.controller.state.value == 'running', 'one symbol\'s bad candle does not stop the bot'
+        await eventually(
+            lambda: any('failed on' in m and 'ZeroDivisionError' in m for m in messages(server, EventType.BOT_ERROR)),
+            what='strategy bot_error',
+        )
+        assert server.system.controller.state.value == 'running', "one symbol's bad candle does not stop the bot"
         assert (await http.get('/trading-metrics')).status_code == 200
         engine.strategy.evaluate = original
         await restart_recovers(http, server)
@@ -110,6 +118,7 @@ async def test_database_locked_by_another_process(tmp_path, api) -> None:
                 locked.set()
                 release.wait(30)
                 other.execute('ROLLBACK')
+
         holder = threading.Thread(target=hold_lock)
         holder.start()
         try:
@@ -162,6 +171,7 @@ async def test_disk_full(tmp_path, api) -> None:
         def no_space(_conn, _cursor, statement, *_args) -> None:
             if full['on'] and statement.lstrip().upper().startswith(('INSERT', 'UPDATE', 'DELETE')):
                 raise OperationalError(statement, None, sqlite3.OperationalError('database or disk is full'))
+
         sa_event.listen(store.engine, 'before_cursor_execute', no_space)
         full['on'] = True
         await eventually(lambda: server.system.controller.state.value == 'error', what='error state')
@@ -178,8 +188,9 @@ async def test_disk_full(tmp_path, api) -> None:
             closed = db.execute("SELECT COALESCE(SUM(pnl), 0) FROM trades WHERE status != 'OPEN'").fetchone()[0]
             open_fees = db.execute("SELECT COALESCE(SUM(entry_fee), 0) FROM trades WHERE status = 'OPEN'").fetchone()[0]
         assert balance == pytest.approx(10_000 + closed - open_fees, rel=1e-9)
-        assert server.system.engine.broker.balance == pytest.approx(balance, rel=1e-9) or \
-            server.system.bus.recent(type_=EventType.POSITION_CLOSED)
+        assert server.system.engine.broker.balance == pytest.approx(balance, rel=1e-9) or server.system.bus.recent(
+            type_=EventType.POSITION_CLOSED
+        )
 
 
 async def test_client_vanishing_mid_send(tmp_path) -> None:

@@ -29,8 +29,15 @@ async def _collect(feed, count: int) -> list:
 
 async def _sim_run(seed: int) -> tuple[dict, list]:
     clock = FakeClock()
-    feed = SimFeed(['BTC/USDT', 'ETH/USDT', 'SOL/USDT'], '1m', seed=seed, speed=60, history_candles=50,
-                   sleep=clock.sleep, wall_clock=clock.time)
+    feed = SimFeed(
+        ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'],
+        '1m',
+        seed=seed,
+        speed=60,
+        history_candles=50,
+        sleep=clock.sleep,
+        wall_clock=clock.time,
+    )
     history = await feed.connect({})
     return history, await _collect(feed, 400)
 
@@ -72,6 +79,7 @@ def test_simulated_market_has_regimes_that_both_strategies_trade() -> None:
     assert kinds == {'long', 'short'}
     regime = create_strategy('regime')
     from oracle_ui.engine.indicators import compute
+
     arrays = compute(regime.indicators(), bars.open, bars.high, bars.low, bars.close, bars.volume)
 
     class View:
@@ -112,20 +120,27 @@ async def test_replay_feed_ends_and_says_so(tmp_path: Path) -> None:
     assert len(items) == 10 and feed.status is FeedStatus.ENDED and 'replayed to the end' in feed.status_message
 
 
-@pytest.mark.parametrize(('content', 'message'), [
-    ('Date,Open,High,Low\n', 'line 1: missing column(s) Close'),
-    ('price,Open,High,Low,Close\n', 'missing column(s) Date or timestamp'),
-    ('Date,Open,High,Low,Close,Volume\n2020-01-01,1,2,0.5,1.5,10\n2020-01-02,1,two,0.5,1.5,10\n',
-     "line 3, column High: 'two' is not a number"),
-    ('Date,Open,High,Low,Close\nyesterday,1,2,0.5,1.5\n', "line 2, column Date: 'yesterday' is not a date/time"),
-    ('timestamp,Open,High,Low,Close\n1700000060,1,2,0.5,1.5\n1700000000,1,2,0.5,1.5\n',
-     'line 3, column timestamp: time'),
-    ('Date,Open,High,Low,Close\n2020-01-01,1,0.9,0.5,1.5\n', 'line 2, column High: high 0.9 is below'),
-    ('Date,Open,High,Low,Close,Volume\n2020-01-01,1,2,0.5,1.5,-1\n', "line 2, column Volume: '-1' is negative"),
-    ('Date,Open,High,Low,Close\n2020-01-01,1,2,0.5,\n', "line 2, column Close: '' is not a number"),
-    ('', 'the file is empty'),
-    ('Date,Open,High,Low,Close\n', 'no data rows'),
-])
+@pytest.mark.parametrize(
+    ('content', 'message'),
+    [
+        ('Date,Open,High,Low\n', 'line 1: missing column(s) Close'),
+        ('price,Open,High,Low,Close\n', 'missing column(s) Date or timestamp'),
+        (
+            'Date,Open,High,Low,Close,Volume\n2020-01-01,1,2,0.5,1.5,10\n2020-01-02,1,two,0.5,1.5,10\n',
+            "line 3, column High: 'two' is not a number",
+        ),
+        ('Date,Open,High,Low,Close\nyesterday,1,2,0.5,1.5\n', "line 2, column Date: 'yesterday' is not a date/time"),
+        (
+            'timestamp,Open,High,Low,Close\n1700000060,1,2,0.5,1.5\n1700000000,1,2,0.5,1.5\n',
+            'line 3, column timestamp: time',
+        ),
+        ('Date,Open,High,Low,Close\n2020-01-01,1,0.9,0.5,1.5\n', 'line 2, column High: high 0.9 is below'),
+        ('Date,Open,High,Low,Close,Volume\n2020-01-01,1,2,0.5,1.5,-1\n', "line 2, column Volume: '-1' is negative"),
+        ('Date,Open,High,Low,Close\n2020-01-01,1,2,0.5,\n', "line 2, column Close: '' is not a number"),
+        ('', 'the file is empty'),
+        ('Date,Open,High,Low,Close\n', 'no data rows'),
+    ],
+)
 def test_bad_csv_files_name_the_line_and_column(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / 'bad.csv'
     path.write_text(content)
@@ -153,18 +168,44 @@ NOW_MS = 1_700_000_100_000
 def _exchange(responder) -> ccxt_async.Exchange:
     """A real ccxt Binance object: parsing is ccxt's own, only ``fetch`` (the HTTP call) is replaced."""
     exchange = ccxt_async.binance({'options': {'defaultType': 'spot'}})
-    exchange.set_markets([{
-        'id': 'BTCUSDT', 'symbol': 'BTC/USDT', 'base': 'BTC', 'quote': 'USDT', 'baseId': 'BTC', 'quoteId': 'USDT',
-        'type': 'spot', 'spot': True, 'active': True, 'precision': {'amount': 5, 'price': 2}, 'limits': {},
-        'info': {}}])
+    exchange.set_markets(
+        [
+            {
+                'id': 'BTCUSDT',
+                'symbol': 'BTC/USDT',
+                'base': 'BTC',
+                'quote': 'USDT',
+                'baseId': 'BTC',
+                'quoteId': 'USDT',
+                'type': 'spot',
+                'spot': True,
+                'active': True,
+                'precision': {'amount': 5, 'price': 2},
+                'limits': {},
+                'info': {},
+            }
+        ]
+    )
     exchange.fetch = responder
     exchange.milliseconds = lambda: NOW_MS
     return exchange
 
 
 def _kline(start_ms: int, close: float) -> list:
-    return [start_ms, str(close - 1), str(close + 2), str(close - 2), str(close), '12.5', start_ms + 59_999, '0', 10,
-            '0', '0', '0']
+    return [
+        start_ms,
+        str(close - 1),
+        str(close + 2),
+        str(close - 2),
+        str(close),
+        '12.5',
+        start_ms + 59_999,
+        '0',
+        10,
+        '0',
+        '0',
+        '0',
+    ]
 
 
 async def test_ccxt_feed_turns_exchange_data_into_candles_and_ticks() -> None:
@@ -178,12 +219,19 @@ async def test_ccxt_feed_turns_exchange_data_into_candles_and_ticks() -> None:
         if 'depth' in url:
             return {'lastUpdateId': 1, 'bids': [['103.4', '2.5'], ['103.3', '1']], 'asks': [['103.6', '0.7']]}
         if 'ticker/24hr' in url:
-            return {'symbol': 'BTCUSDT', 'lastPrice': '103.5', 'closeTime': NOW_MS, 'openPrice': '99',
-                    'highPrice': '104', 'lowPrice': '98', 'volume': '1000', 'quoteVolume': '100000'}
+            return {
+                'symbol': 'BTCUSDT',
+                'lastPrice': '103.5',
+                'closeTime': NOW_MS,
+                'openPrice': '99',
+                'highPrice': '104',
+                'lowPrice': '98',
+                'volume': '1000',
+                'quoteVolume': '100000',
+            }
         raise AssertionError(f'unexpected request {url}')
 
-    feed = CcxtFeed('binance', ['BTC/USDT'], '1m', exchange=_exchange(responder), poll_s=1,
-                    sleep=FakeClock().sleep)
+    feed = CcxtFeed('binance', ['BTC/USDT'], '1m', exchange=_exchange(responder), poll_s=1, sleep=FakeClock().sleep)
     history = await feed.connect({})
     assert [c.close for c in history['BTC/USDT']] == [100.0, 101.0, 102.0], 'the forming candle is left out'
     assert feed.status is FeedStatus.LIVE

@@ -70,11 +70,13 @@ def _fuzz(operation) -> None:
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=12)
+    max_leaves=12,
+)
 shaped = st.fixed_dictionaries(
     {'type': st.sampled_from([*MESSAGE_TYPES, 'TRADING_COMMAND', ''])},
-    optional={key: json_values for key in ('topic', 'topics', 'since_id', 'limit', 'event_type', 'token',
-                                            'timestamp')} | {'command': st.sampled_from(['explode', 'start', 7])})
+    optional={key: json_values for key in ('topic', 'topics', 'since_id', 'limit', 'event_type', 'token', 'timestamp')}
+    | {'command': st.sampled_from(['explode', 'start', 7])},
+)
 text_frames = st.one_of(
     json_values.map(json.dumps),
     shaped.map(json.dumps),
@@ -113,13 +115,17 @@ def test_websocket_frames_never_break_the_server(live, batch, oversized) -> None
         assert stats['direct_connections'] == stats['total_connections'] >= 1, 'frames go straight to the socket'
 
 
-csv_lines = st.lists(st.one_of(
-    st.just('Date,Open,High,Low,Close,Volume'),
-    st.tuples(st.sampled_from(['2024-01-01', '2024-01-02T10:00', '1700000000', '1700000000000', '', 'x', '-1e308']),
-              *[st.sampled_from(['1', '2.5', '-3', 'nan', 'inf', '', 'abc', '1e400', '0']) for _ in range(5)])
-    .map(','.join),
-    st.text(max_size=60),
-), max_size=12)
+csv_lines = st.lists(
+    st.one_of(
+        st.just('Date,Open,High,Low,Close,Volume'),
+        st.tuples(
+            st.sampled_from(['2024-01-01', '2024-01-02T10:00', '1700000000', '1700000000000', '', 'x', '-1e308']),
+            *[st.sampled_from(['1', '2.5', '-3', 'nan', 'inf', '', 'abc', '1e400', '0']) for _ in range(5)],
+        ).map(','.join),
+        st.text(max_size=60),
+    ),
+    max_size=12,
+)
 
 
 @given(lines=csv_lines, raw=st.binary(max_size=200), use_raw=st.booleans())

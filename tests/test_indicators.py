@@ -20,7 +20,7 @@ def _series(n: int = 600, seed: int = 3) -> tuple[np.ndarray, ...]:
 
 
 def ref_sma(x: list[float], n: int) -> list[float]:
-    return [math.nan if i < n - 1 else sum(x[i - n + 1:i + 1]) / n for i in range(len(x))]
+    return [math.nan if i < n - 1 else sum(x[i - n + 1 : i + 1]) / n for i in range(len(x))]
 
 
 def ref_ema(x: list[float], n: int) -> list[float]:
@@ -36,7 +36,7 @@ def ref_ema(x: list[float], n: int) -> list[float]:
 def ref_wilder(values: list[float], n: int, first: int) -> list[float]:
     """Wilder's moving average of values[first:], seeded with their first n values' mean."""
     out = [math.nan] * len(values)
-    value = sum(values[first:first + n]) / n
+    value = sum(values[first : first + n]) / n
     out[first + n - 1] = value
     for i in range(first + n, len(values)):
         value = (value * (n - 1) + values[i]) / n
@@ -52,8 +52,9 @@ def ref_rsi(close: list[float], n: int = 14) -> list[float]:
 
 
 def ref_true_range(high: list[float], low: list[float], close: list[float]) -> list[float]:
-    return [high[0] - low[0]] + [max(high[i] - low[i], abs(high[i] - close[i - 1]), abs(low[i] - close[i - 1]))
-                                 for i in range(1, len(close))]
+    return [high[0] - low[0]] + [
+        max(high[i] - low[i], abs(high[i] - close[i - 1]), abs(low[i] - close[i - 1])) for i in range(1, len(close))
+    ]
 
 
 def ref_adx(high: list[float], low: list[float], close: list[float], n: int = 14) -> tuple[list[float], ...]:
@@ -74,7 +75,7 @@ def ref_adx(high: list[float], low: list[float], close: list[float], n: int = 14
         plus_di[i], minus_di[i] = 100 * s_p / s_tr, 100 * s_m / s_tr
         dx[i] = 100 * abs(plus_di[i] - minus_di[i]) / (plus_di[i] + minus_di[i])
     adx = [math.nan] * size
-    value = sum(dx[n:2 * n]) / n
+    value = sum(dx[n : 2 * n]) / n
     adx[2 * n - 1] = value
     for i in range(2 * n, size):
         value = (value * (n - 1) + dx[i]) / n
@@ -85,7 +86,7 @@ def ref_adx(high: list[float], low: list[float], close: list[float], n: int = 14
 def ref_bbands(close: list[float], n: int = 20, k: float = 2.0) -> tuple[list[float], ...]:
     upper, middle, lower = [math.nan] * len(close), [math.nan] * len(close), [math.nan] * len(close)
     for i in range(n - 1, len(close)):
-        window = close[i - n + 1:i + 1]
+        window = close[i - n + 1 : i + 1]
         mean = sum(window) / n
         std = math.sqrt(sum((x - mean) ** 2 for x in window) / n)
         upper[i], middle[i], lower[i] = mean + k * std, mean, mean - k * std
@@ -95,14 +96,14 @@ def ref_bbands(close: list[float], n: int = 20, k: float = 2.0) -> tuple[list[fl
 def ref_stoch(high: list[float], low: list[float], close: list[float], n: int = 14, s: int = 3, d: int = 3):
     fast = [math.nan] * len(close)
     for i in range(n - 1, len(close)):
-        hh, ll = max(high[i - n + 1:i + 1]), min(low[i - n + 1:i + 1])
+        hh, ll = max(high[i - n + 1 : i + 1]), min(low[i - n + 1 : i + 1])
         fast[i] = 100 * (close[i] - ll) / (hh - ll)
     slow_k = [math.nan] * len(close)
     for i in range(n + s - 2, len(close)):
-        slow_k[i] = sum(fast[i - s + 1:i + 1]) / s
+        slow_k[i] = sum(fast[i - s + 1 : i + 1]) / s
     slow_d = [math.nan] * len(close)
     for i in range(n + s + d - 3, len(close)):
-        slow_d[i] = sum(slow_k[i - d + 1:i + 1]) / d
+        slow_d[i] = sum(slow_k[i - d + 1 : i + 1]) / d
     return slow_k, slow_d
 
 
@@ -179,8 +180,15 @@ def test_macd_converges_to_textbook_emas(compute) -> None:
 def test_live_equals_batch_over_long_history() -> None:
     """The incremental state reproduces TA-Lib over the whole history (no truncated window)."""
     o, h, low, c, v = _series(5000, seed=11)
-    indicators = [ind.ema('e', 50), ind.rsi('r'), ind.macd('m'), ind.adx('a'), ind.atr('atr'), ind.bbands('bb'),
-                  ind.stoch('st')]
+    indicators = [
+        ind.ema('e', 50),
+        ind.rsi('r'),
+        ind.macd('m'),
+        ind.adx('a'),
+        ind.atr('atr'),
+        ind.bbands('bb'),
+        ind.stoch('st'),
+    ]
     batch, live = ind.compute(indicators, o, h, low, c, v), _live(indicators, o, h, low, c, v)
     for name, values in batch.items():
         np.testing.assert_allclose(live[name], values, rtol=1e-9, atol=1e-8, equal_nan=True, err_msg=name)

@@ -58,8 +58,9 @@ async def test_close_all_positions_from_the_dashboard(user: User) -> None:
 
 
 async def test_trades_page_filters_pages_and_exports(user: User) -> None:
-    await eventually(lambda: app.state.system.store.count_trades() >= 3 if hasattr(app.state, 'system') else False,
-                     timeout_s=90)
+    await eventually(
+        lambda: app.state.system.store.count_trades() >= 3 if hasattr(app.state, 'system') else False, timeout_s=90
+    )
     await user.open('/trades')
     table = user.find(marker='history-table').elements.pop()
     await eventually(lambda: len(table.rows) >= 3)
@@ -138,8 +139,13 @@ async def test_backtest_runs_a_sample_and_rejects_bad_parameters(user: User) -> 
 
 
 async def test_every_page_is_reachable_from_the_header(user: User) -> None:
-    for label, heading in (('trades', 'Export CSV'), ('events', 'Every stored event'), ('backtest', 'Run backtest'),
-                           ('settings', 'Save and apply'), ('dashboard', 'Live events')):
+    for label, heading in (
+        ('trades', 'Export CSV'),
+        ('events', 'Every stored event'),
+        ('backtest', 'Run backtest'),
+        ('settings', 'Save and apply'),
+        ('dashboard', 'Live events'),
+    ):
         await user.open('/')
         user.find(marker=f'nav-{label}').click()
         await user.should_see(heading)
@@ -159,6 +165,7 @@ async def test_dashboard_keeps_serving_through_a_failing_database_and_restart_re
     def no_space(_conn, _cursor, statement, *_args) -> None:
         if full['on'] and statement.lstrip().upper().startswith(('INSERT', 'UPDATE', 'DELETE')):
             raise OperationalError(statement, None, sqlite3.OperationalError('database or disk is full'))
+
     sa_event.listen(system().store.engine, 'before_cursor_execute', no_space)
     await user.should_see('disk is full', retries=100)  # toast and feed row
     await eventually(lambda: system().controller.state.value == 'error')

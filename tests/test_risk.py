@@ -22,8 +22,10 @@ def test_fixed_percent_and_risk_sizing() -> None:
     assert percent.margin == pytest.approx(1000)
     risk = RiskManager(RiskSettings(sizing='risk', risk_pct=1)).size(signal(stop=95.0), broker, 100.0)
     assert risk.quantity == pytest.approx(10_000 * 0.01 / 5.0), 'losing 1 % of equity at the stop'
-    assert RiskManager(RiskSettings(sizing='risk')).size(
-        Signal(symbol='A/USDT', kind=SignalKind.LONG), broker, 100.0) == 'risk sizing needs a stop-loss'
+    assert (
+        RiskManager(RiskSettings(sizing='risk')).size(Signal(symbol='A/USDT', kind=SignalKind.LONG), broker, 100.0)
+        == 'risk sizing needs a stop-loss'
+    )
 
 
 def test_max_concurrent_positions_counts_open_and_pending() -> None:

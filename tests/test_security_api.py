@@ -91,13 +91,17 @@ def client(server, token: str | None = None, **headers: str) -> httpx.AsyncClien
 async def test_viewer_tokens_read_but_cannot_control_and_denials_are_audited(secured) -> None:
     async with client(secured, secured.viewer) as viewer, client(secured, secured.operator) as operator:
         assert (await viewer.get('/dashboard-data')).status_code == 200
-        for method, path, body in (('POST', '/bot-control/stop', None), ('POST', '/positions/close-all', None),
-                                   ('PUT', '/settings', {'risk': {'max_positions': 1}}),
-                                   ('POST', '/emit-test-event', None)):
+        for method, path, body in (
+            ('POST', '/bot-control/stop', None),
+            ('POST', '/positions/close-all', None),
+            ('PUT', '/settings', {'risk': {'max_positions': 1}}),
+            ('POST', '/emit-test-event', None),
+        ):
             refused = await viewer.request(method, path, json=body)
             assert refused.status_code == 403, path
-            assert refused.json()['detail'] == ('forbidden: token:dash-viewer has the viewer role; '
-                                                'this needs an operator')
+            assert refused.json()['detail'] == (
+                'forbidden: token:dash-viewer has the viewer role; this needs an operator'
+            )
         assert secured.system.controller.state.value == 'running'
         assert secured.system.engine.risk.settings.max_positions != 1
         stopped = await operator.post('/bot-control/stop')
@@ -145,8 +149,12 @@ async def test_cross_site_requests_and_foreign_hosts_are_refused(tmp_path) -> No
             response = await same.post('/bot-control/stop')
             assert response.status_code == 200 and response.json()['state'] == 'stopped'
             assert 'access-control-allow-origin' not in response.headers  # CORS off without an allow-list
-            for header, value in (('x-content-type-options', 'nosniff'), ('x-frame-options', 'DENY'),
-                                  ('cache-control', 'no-store'), ('referrer-policy', 'same-origin')):
+            for header, value in (
+                ('x-content-type-options', 'nosniff'),
+                ('x-frame-options', 'DENY'),
+                ('cache-control', 'no-store'),
+                ('referrer-policy', 'same-origin'),
+            ):
                 assert response.headers[header] == value
             assert "frame-ancestors 'none'" in response.headers['content-security-policy']
         async with connect(f'{server.ws_base}/dashboard/ws/monitor', origin=own_origin) as ws:
@@ -160,13 +168,17 @@ async def test_cors_allow_list_and_body_limits(tmp_path) -> None:
             assert preflight.headers['access-control-allow-origin'] == 'https://desk.example'
             assert (await desk.post('/bot-control/stop')).status_code == 200
         async with client(server) as plain:
-            big = await plain.post('/emit-test-event', content=b'{"type": "notification", "data": {"x": "' +
-                                   b'a' * 5000 + b'"}}', headers={'Content-Type': 'application/json'})
+            big = await plain.post(
+                '/emit-test-event',
+                content=b'{"type": "notification", "data": {"x": "' + b'a' * 5000 + b'"}}',
+                headers={'Content-Type': 'application/json'},
+            )
             assert big.status_code == 413 and big.json()['detail'] == 'request body over 4096 bytes'
 
             async def chunks():
                 for _ in range(10):
                     yield b' ' * 1000
+
             streamed = await plain.post('/emit-test-event', content=chunks())
             assert streamed.status_code == 413
 
@@ -175,4 +187,5 @@ def test_settings_reject_bad_origins_and_warn_about_weak_tokens() -> None:
     with pytest.raises(ValueError, match='invalid origin'):
         Settings(cors_origins='javascript:alert(1)', _env_file=None)
     from oracle_ui.security.access import weak_secret_warnings
+
     assert weak_secret_warnings('changeme') and not weak_secret_warnings(secrets.token_urlsafe(32))

@@ -22,21 +22,49 @@ class View:
 
 
 def candle(close: float = 100.0, *, high: float | None = None, low: float | None = None, volume: float = 10.0):
-    return Candle('BTC/USDT', 0, close, high if high is not None else close + 1, low if low is not None else close - 1,
-                  close, volume)
+    return Candle(
+        'BTC/USDT',
+        0,
+        close,
+        high if high is not None else close + 1,
+        low if low is not None else close - 1,
+        close,
+        volume,
+    )
 
 
 def trend_view(**overrides: float) -> View:
-    values = {'adx': 30.0, 'adx_plus_di': 30.0, 'adx_minus_di': 10.0, 'bb_upper': 102.5, 'bb_middle': 100.0,
-              'bb_lower': 97.5, 'ema_fast': 99.5, 'ema_mid': 99.0, 'ema_slow': 98.0, 'macd': 0.5, 'macd_signal': 0.2,
-              'rsi': 60.0, 'atr': 2.0, 'vol_sma': 5.0}
+    values = {
+        'adx': 30.0,
+        'adx_plus_di': 30.0,
+        'adx_minus_di': 10.0,
+        'bb_upper': 102.5,
+        'bb_middle': 100.0,
+        'bb_lower': 97.5,
+        'ema_fast': 99.5,
+        'ema_mid': 99.0,
+        'ema_slow': 98.0,
+        'macd': 0.5,
+        'macd_signal': 0.2,
+        'rsi': 60.0,
+        'atr': 2.0,
+        'vol_sma': 5.0,
+    }
     values.update(overrides)
     return View(values)
 
 
 def range_view(**overrides: float) -> View:
-    values = {'adx': 15.0, 'adx_plus_di': 20.0, 'adx_minus_di': 18.0, 'bb_upper': 104.0, 'bb_middle': 101.0,
-              'bb_lower': 98.0, 'rsi': 28.0, 'atr': 1.0}
+    values = {
+        'adx': 15.0,
+        'adx_plus_di': 20.0,
+        'adx_minus_di': 18.0,
+        'bb_upper': 104.0,
+        'bb_middle': 101.0,
+        'bb_lower': 98.0,
+        'rsi': 28.0,
+        'atr': 1.0,
+    }
     values.update(overrides)
     return View(values)
 
@@ -63,27 +91,32 @@ def test_trend_long_scores_caps_at_one_and_brackets_with_atr() -> None:
 
 
 def test_trend_short_is_the_mirror() -> None:
-    view = trend_view(adx_plus_di=10.0, adx_minus_di=30.0, ema_fast=100.5, ema_mid=101.0, ema_slow=102.0, macd=-0.5,
-                      rsi=40.0)
+    view = trend_view(
+        adx_plus_di=10.0, adx_minus_di=30.0, ema_fast=100.5, ema_mid=101.0, ema_slow=102.0, macd=-0.5, rsi=40.0
+    )
     signal = create_strategy('trend_following').evaluate(candle(100.0, high=101.0, volume=1.0), view, None)
     assert signal is not None and signal.kind is SignalKind.SHORT
     assert signal.strength == pytest.approx(1.0) and signal.leverage == 15
     assert signal.stop_loss == pytest.approx(101.0 + 3.0)
 
 
-@pytest.mark.parametrize('overrides', [
-    {'ema_fast': 98.5},                            # EMAs not aligned
-    {'macd': 0.1, 'rsi': 75.0},                    # score 0.4 < 0.5 (volume below its average: no bonus)
-    {'adx': 18.0},                                 # not trending
-])
+@pytest.mark.parametrize(
+    'overrides',
+    [
+        {'ema_fast': 98.5},  # EMAs not aligned
+        {'macd': 0.1, 'rsi': 75.0},  # score 0.4 < 0.5 (volume below its average: no bonus)
+        {'adx': 18.0},  # not trending
+    ],
+)
 def test_trend_does_not_trigger_without_its_conditions(overrides) -> None:
     view = trend_view(**overrides)
     assert create_strategy('trend_following').evaluate(candle(100.0, volume=1.0), view, None) is None
 
 
 def test_volume_bonus_alone_lifts_the_base_score_to_the_threshold() -> None:
-    signal = create_strategy('trend_following').evaluate(candle(100.0, volume=10.0),
-                                                         trend_view(macd=0.1, rsi=75.0), None)
+    signal = create_strategy('trend_following').evaluate(
+        candle(100.0, volume=10.0), trend_view(macd=0.1, rsi=75.0), None
+    )
     assert signal is not None and signal.strength == pytest.approx(0.5) and signal.leverage == 5
 
 

@@ -15,8 +15,12 @@ CLASS_SELECTOR = re.compile(r'\.((?:\\.|[A-Za-z0-9_-])+)')
 
 
 def defined_classes() -> set[str]:
-    sheets = [TAILWIND_CSS, STATIC / 'nicegui.css', STATIC / 'quasar.unimportant.prod.css',
-              STATIC / 'quasar.important.prod.css']
+    sheets = [
+        TAILWIND_CSS,
+        STATIC / 'nicegui.css',
+        STATIC / 'quasar.unimportant.prod.css',
+        STATIC / 'quasar.important.prod.css',
+    ]
     names: set[str] = set()
     for sheet in sheets:
         names |= {re.sub(r'\\(.)', r'\1', m) for m in CLASS_SELECTOR.findall(sheet.read_text(encoding='utf-8'))}

@@ -22,9 +22,11 @@ def install_api(app: FastAPI, system: System) -> ConnectionManager:
     """Mount the REST and WebSocket routes for ``system`` on ``app`` with their error handlers; returns the
     WebSocket manager (started and stopped with the system)."""
     settings = system.settings
-    manager = ConnectionManager(system.bus, WsConfig(heartbeat_s=settings.ws_heartbeat_s,
-                                                     timeout_s=settings.ws_timeout_s, cleanup_s=settings.ws_cleanup_s),
-                                is_token_valid=system.access.is_valid)
+    manager = ConnectionManager(
+        system.bus,
+        WsConfig(heartbeat_s=settings.ws_heartbeat_s, timeout_s=settings.ws_timeout_s, cleanup_s=settings.ws_cleanup_s),
+        is_token_valid=system.access.is_valid,
+    )
     system.clients = manager
     system.services.append(manager)
     app.state.system = system

@@ -48,13 +48,24 @@ class Endpoint:
 
 
 ENDPOINTS: dict[str, Endpoint] = {
-    'dashboard': Endpoint('dashboard', (Topic.TRADING, Topic.BOT_STATUS, Topic.PORTFOLIO, Topic.MARKET_DATA,
-                                        Topic.NOTIFICATIONS, Topic.SYSTEM), 'dashboard_initialized',
-                          'Dashboard WebSocket connected'),
-    'trading': Endpoint('trading', (Topic.TRADING, Topic.MARKET_DATA, Topic.PORTFOLIO),
-                        'trading_connection_established', 'Trading WebSocket connected'),
-    'monitor': Endpoint('monitor', (Topic.SYSTEM, Topic.BOT_STATUS, Topic.NOTIFICATIONS),
-                        'monitor_connection_established', 'Monitor WebSocket connected'),
+    'dashboard': Endpoint(
+        'dashboard',
+        (Topic.TRADING, Topic.BOT_STATUS, Topic.PORTFOLIO, Topic.MARKET_DATA, Topic.NOTIFICATIONS, Topic.SYSTEM),
+        'dashboard_initialized',
+        'Dashboard WebSocket connected',
+    ),
+    'trading': Endpoint(
+        'trading',
+        (Topic.TRADING, Topic.MARKET_DATA, Topic.PORTFOLIO),
+        'trading_connection_established',
+        'Trading WebSocket connected',
+    ),
+    'monitor': Endpoint(
+        'monitor',
+        (Topic.SYSTEM, Topic.BOT_STATUS, Topic.NOTIFICATIONS),
+        'monitor_connection_established',
+        'Monitor WebSocket connected',
+    ),
 }
 _CLIENT_ID = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
 
@@ -193,10 +204,16 @@ class Connection:
             self.manager.drop(self, 1006, 'connection lost while sending')
 
     def info(self) -> dict[str, Any]:
-        return {'client_id': self.id, 'client_type': self.endpoint.name, 'connected_at': self.connected_at,
-                'last_ping': self.last_ping, 'subscriptions': sorted(t.value for t in self.topics),
-                'is_alive': not self.is_closed, 'queued_messages': len(self.queue),
-                'queued_bytes': self.backlog_bytes}
+        return {
+            'client_id': self.id,
+            'client_type': self.endpoint.name,
+            'connected_at': self.connected_at,
+            'last_ping': self.last_ping,
+            'subscriptions': sorted(t.value for t in self.topics),
+            'is_alive': not self.is_closed,
+            'queued_messages': len(self.queue),
+            'queued_bytes': self.backlog_bytes,
+        }
 
 
 class ConnectionManager:
@@ -205,8 +222,12 @@ class ConnectionManager:
     :param is_token_valid: returns False once a connection's token is withdrawn (checked on every cleanup)
     """
 
-    def __init__(self, bus: EventBus, config: WsConfig | None = None,
-                 is_token_valid: Callable[[str | None], bool] = lambda token: True) -> None:
+    def __init__(
+        self,
+        bus: EventBus,
+        config: WsConfig | None = None,
+        is_token_valid: Callable[[str | None], bool] = lambda token: True,
+    ) -> None:
         self.bus = bus
         self.config = config or WsConfig()
         self.is_token_valid = is_token_valid
@@ -223,10 +244,13 @@ class ConnectionManager:
     async def start(self) -> None:
         self._remove_sink = self.bus.add_sink(self)
         loop = asyncio.get_running_loop()
-        self._tasks = [loop.create_task(self._every(self.config.heartbeat_s, self.heartbeat), name='ws-heartbeat'),
-                       loop.create_task(self._every(self.config.cleanup_s, self.cleanup), name='ws-cleanup'),
-                       loop.create_task(self._every(min(1.0, self.config.send_timeout_s / 4), self.watch_sends),
-                                        name='ws-send-watchdog')]
+        self._tasks = [
+            loop.create_task(self._every(self.config.heartbeat_s, self.heartbeat), name='ws-heartbeat'),
+            loop.create_task(self._every(self.config.cleanup_s, self.cleanup), name='ws-cleanup'),
+            loop.create_task(
+                self._every(min(1.0, self.config.send_timeout_s / 4), self.watch_sends), name='ws-send-watchdog'
+            ),
+        ]
 
     async def stop(self) -> None:
         if self._remove_sink:
@@ -297,24 +321,38 @@ class ConnectionManager:
             return requested
         return uuid.uuid4().hex[:16]
 
-    def add(self, ws: WebSocket, endpoint: Endpoint, requested_id: str | None, token: str | None,
-            principal: Principal) -> Connection:
-        connection = Connection(ws=ws, id=self.new_id(requested_id), endpoint=endpoint, token=token,
-                                principal=principal, manager=self,
-                                topics=set(endpoint.topics))
+    def add(
+        self, ws: WebSocket, endpoint: Endpoint, requested_id: str | None, token: str | None, principal: Principal
+    ) -> Connection:
+        connection = Connection(
+            ws=ws,
+            id=self.new_id(requested_id),
+            endpoint=endpoint,
+            token=token,
+            principal=principal,
+            manager=self,
+            topics=set(endpoint.topics),
+        )
         self.connections[connection.id] = connection
         self.total_connected += 1
         connection.transport = server_transport(ws)
         if connection.transport is None:
-            connection._writer = asyncio.get_running_loop().create_task(connection.write_loop(),
-                                                                        name=f'ws-writer:{connection.id}')
+            connection._writer = asyncio.get_running_loop().create_task(
+                connection.write_loop(), name=f'ws-writer:{connection.id}'
+            )
         return connection
 
     def announce(self, connection: Connection) -> None:
         """Publish ``client_connected`` (after the client got its greeting, so that comes first)."""
-        self.bus.publish(EventType.CLIENT_CONNECTED, ClientInfo(
-            client_id=connection.id, client_type=connection.endpoint.name,
-            endpoint=f'{WS_PREFIX}/{connection.endpoint.name}'), source='websocket')
+        self.bus.publish(
+            EventType.CLIENT_CONNECTED,
+            ClientInfo(
+                client_id=connection.id,
+                client_type=connection.endpoint.name,
+                endpoint=f'{WS_PREFIX}/{connection.endpoint.name}',
+            ),
+            source='websocket',
+        )
 
     def drop(self, connection: Connection, code: int, reason: str) -> None:
         """Disconnect ``connection`` (idempotent), counting why."""
@@ -333,15 +371,27 @@ class ConnectionManager:
         connection.closing = loop.create_task(self._close(connection, code, reason))
         # announced on the next loop turn: a drop can happen inside another event's fan-out, and publishing
         # there would overtake that event for the clients not yet served
-        loop.call_soon(partial(self.bus.publish, EventType.CLIENT_DISCONNECTED, ClientInfo(
-            client_id=connection.id, client_type=connection.endpoint.name,
-            endpoint=f'{WS_PREFIX}/{connection.endpoint.name}', reason=reason), source='websocket'))
+        loop.call_soon(
+            partial(
+                self.bus.publish,
+                EventType.CLIENT_DISCONNECTED,
+                ClientInfo(
+                    client_id=connection.id,
+                    client_type=connection.endpoint.name,
+                    endpoint=f'{WS_PREFIX}/{connection.endpoint.name}',
+                    reason=reason,
+                ),
+                source='websocket',
+            )
+        )
 
     @staticmethod
     async def _close(connection: Connection, code: int, reason: str) -> None:
         ws, transport = connection.ws, connection.transport
-        if ws.application_state is not WebSocketState.DISCONNECTED and \
-                ws.client_state is not WebSocketState.DISCONNECTED:
+        if (
+            ws.application_state is not WebSocketState.DISCONNECTED
+            and ws.client_state is not WebSocketState.DISCONNECTED
+        ):
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(ws.close(code=code, reason=reason[:120]), 2.0)
         if transport is not None and not transport.is_closing() and transport.get_write_buffer_size():
@@ -350,8 +400,9 @@ class ConnectionManager:
                 transport.abort()  # frees the backlog now instead of at the TCP timeout
 
     # ---- replay ------------------------------------------------------------------------------------------
-    async def replay(self, connection: Connection, since_id: int,
-                     load_stored: Callable[[int, int], Awaitable[list[Event]]]) -> None:
+    async def replay(
+        self, connection: Connection, since_id: int, load_stored: Callable[[int, int], Awaitable[list[Event]]]
+    ) -> None:
         """Send the client's missed events after ``since_id``, then ``replay_complete``, then live ones.
 
         Events this connection already got live are not sent again: the replay ends below the first of them.
@@ -374,8 +425,15 @@ class ConnectionManager:
                 count += 1
             # below the memory window only stored (non-sampled) events survive: ticks and metrics there are gone
             truncated = since_id < to_id and since_id + 1 < oldest_in_memory
-            connection.send_json({'type': 'replay_complete', 'from_id': since_id + 1, 'to_id': to_id, 'count': count,
-                                  'truncated': truncated})
+            connection.send_json(
+                {
+                    'type': 'replay_complete',
+                    'from_id': since_id + 1,
+                    'to_id': to_id,
+                    'count': count,
+                    'truncated': truncated,
+                }
+            )
         finally:
             buffered, connection.replay_buffer = connection.replay_buffer, None
             for text, frame in buffered or []:
@@ -390,19 +448,21 @@ class ConnectionManager:
         by_endpoint = Counter(c.endpoint.name for c in self.connections.values())
         by_topic = Counter(t.value for c in self.connections.values() for t in c.topics)
         history = self.bus.history
-        return WebSocketStats(**{
-            'total_connections': len(self.connections),
-            'connections_by_type': {name: by_endpoint.get(name, 0) for name in ENDPOINTS},
-            'topics': [t.value for t in Topic],
-            'total_subscriptions': sum(by_topic.values()),
-            'recent_events_count': len(history),
-            'last_event_time': history[-1].timestamp if history else None,
-            'connections_by_endpoint': {name: by_endpoint.get(name, 0) for name in ENDPOINTS},
-            'subscribers_by_topic': {t.value: by_topic.get(t.value, 0) for t in Topic},
-            'messages_sent': self.stats_sent,
-            'messages_dropped': self.stats_dropped,
-            'direct_connections': sum(c.transport is not None for c in self.connections.values()),
-            'disconnects_by_reason': dict(self.disconnects),
-            'uptime_s': time.time() - self.started,
-            'last_event_id': self.bus.last_id,
-        })
+        return WebSocketStats(
+            **{
+                'total_connections': len(self.connections),
+                'connections_by_type': {name: by_endpoint.get(name, 0) for name in ENDPOINTS},
+                'topics': [t.value for t in Topic],
+                'total_subscriptions': sum(by_topic.values()),
+                'recent_events_count': len(history),
+                'last_event_time': history[-1].timestamp if history else None,
+                'connections_by_endpoint': {name: by_endpoint.get(name, 0) for name in ENDPOINTS},
+                'subscribers_by_topic': {t.value: by_topic.get(t.value, 0) for t in Topic},
+                'messages_sent': self.stats_sent,
+                'messages_dropped': self.stats_dropped,
+                'direct_connections': sum(c.transport is not None for c in self.connections.values()),
+                'disconnects_by_reason': dict(self.disconnects),
+                'uptime_s': time.time() - self.started,
+                'last_event_id': self.bus.last_id,
+            }
+        )

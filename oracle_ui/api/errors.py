@@ -13,14 +13,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..errors import CommandError, ErrorKind
 from .paths import REST_PREFIX
 
-STATUS_OF: dict[ErrorKind, int] = {ErrorKind.BAD_REQUEST: 400, ErrorKind.FORBIDDEN: 403, ErrorKind.NOT_FOUND: 404,
-                                   ErrorKind.CONFLICT: 409, ErrorKind.INVALID: 422, ErrorKind.UNAVAILABLE: 503}
+STATUS_OF: dict[ErrorKind, int] = {
+    ErrorKind.BAD_REQUEST: 400,
+    ErrorKind.FORBIDDEN: 403,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.INVALID: 422,
+    ErrorKind.UNAVAILABLE: 503,
+}
 
 
 def describe_errors(errors: list[Any], *, skip: tuple[str, ...] = ('body',)) -> str:
     """Pydantic's error list as ``"<where>: <problem>; ..."`` (the first ten)."""
-    return '; '.join(f'{".".join(str(x) for x in e["loc"] if x not in skip) or "body"}: {e["msg"]}'
-                     for e in errors[:10])
+    return '; '.join(
+        f'{".".join(str(x) for x in e["loc"] if x not in skip) or "body"}: {e["msg"]}' for e in errors[:10]
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -50,7 +57,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def database_unavailable(_request: Request, error: Exception) -> JSONResponse:
         cause = getattr(error, 'orig', None) or error  # sqlite's own words, without the SQL statement
-        return JSONResponse({'detail': f'database unavailable: {cause}; retry shortly'}, status_code=503,
-                            headers={'Retry-After': '5'})
+        return JSONResponse(
+            {'detail': f'database unavailable: {cause}; retry shortly'}, status_code=503, headers={'Retry-After': '5'}
+        )
 
     app.add_exception_handler(SQLAlchemyError, database_unavailable)

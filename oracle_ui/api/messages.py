@@ -83,9 +83,19 @@ class Replay(_Message):
 
 ClientMessage = Annotated[
     Subscribe | Unsubscribe | Ping | Pong | GetStatus | GetEvents | TradingCommand | Replay | Auth,
-    Field(discriminator='type')]
-MESSAGE_TYPES = ('subscribe', 'unsubscribe', 'ping', 'pong', 'get_status', 'get_events', 'trading_command', 'replay',
-                 'auth')
+    Field(discriminator='type'),
+]
+MESSAGE_TYPES = (
+    'subscribe',
+    'unsubscribe',
+    'ping',
+    'pong',
+    'get_status',
+    'get_events',
+    'trading_command',
+    'replay',
+    'auth',
+)
 client_message = TypeAdapter(ClientMessage)
 
 
@@ -93,8 +103,9 @@ class BadMessage(ValueError):
     """A client message that cannot be used; the text says why."""
 
 
-def parse_client_message(text: str) -> Subscribe | Unsubscribe | Ping | Pong | GetStatus | GetEvents | \
-        TradingCommand | Replay | Auth:
+def parse_client_message(
+    text: str,
+) -> Subscribe | Unsubscribe | Ping | Pong | GetStatus | GetEvents | TradingCommand | Replay | Auth:
     """Validate one text frame; raises :class:`BadMessage` naming the problem."""
     try:
         raw = orjson.loads(text)

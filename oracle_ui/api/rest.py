@@ -46,12 +46,17 @@ async def websocket_stats(system: SystemDep) -> views.WebSocketStats:
 
 
 @router.post('/bot-control/{action}', response_model=s.ControlResponse)
-async def bot_control(action: Annotated[str, Path(json_schema_extra={'enum': list(ACTIONS)})], system: SystemDep,
-                      who: PrincipalDep, origin: OriginDep) -> s.ControlResponse:
+async def bot_control(
+    action: Annotated[str, Path(json_schema_extra={'enum': list(ACTIONS)})],
+    system: SystemDep,
+    who: PrincipalDep,
+    origin: OriginDep,
+) -> s.ControlResponse:
     """Start, stop or restart the bot; asking for the current state succeeds and says so."""
     result = await system.commands.control(action, who=who, origin=origin, reason='api')
-    return s.ControlResponse(success=result.success, message=result.message, action=result.action,
-                             state=result.state.value)
+    return s.ControlResponse(
+        success=result.success, message=result.message, action=result.action, state=result.state.value
+    )
 
 
 @router.post('/positions/close-all', response_model=s.CloseResponse)
@@ -77,40 +82,56 @@ async def get_settings(system: SystemDep) -> s.SettingsResponse:
 
 
 @router.put('/settings', response_model=s.SettingsResponse)
-async def put_settings(update: live_settings.RuntimeSettingsUpdate, system: SystemDep, who: PrincipalDep,
-                       origin: OriginDep) -> s.SettingsResponse:
+async def put_settings(
+    update: live_settings.RuntimeSettingsUpdate, system: SystemDep, who: PrincipalDep, origin: OriginDep
+) -> s.SettingsResponse:
     """Change strategy, parameters or risk limits; validated, applied between bot transitions, persisted."""
     applied = await system.commands.change_settings(update, who=who, origin=origin)
     return s.SettingsResponse(settings=applied, strategies=live_settings.strategy_catalog())
 
 
 @router.get('/events', response_model=s.EventsPage)
-async def events(system: SystemDep, topic: Topic | None = None, type: EventType | None = None,
-                 since_id: Annotated[int, Query(ge=0, le=2**62)] = 0,
-                 limit: Annotated[int, Query(ge=1, le=1000)] = 100, latest: bool = False,
-                 since: Annotated[float | None, Query(ge=0, le=1e11, description='Unix seconds, inclusive')] = None,
-                 until: Annotated[float | None, Query(ge=0, le=1e11, description='Unix seconds, exclusive')] = None,
-                 ) -> s.EventsPage:
+async def events(
+    system: SystemDep,
+    topic: Topic | None = None,
+    type: EventType | None = None,
+    since_id: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    latest: bool = False,
+    since: Annotated[float | None, Query(ge=0, le=1e11, description='Unix seconds, inclusive')] = None,
+    until: Annotated[float | None, Query(ge=0, le=1e11, description='Unix seconds, exclusive')] = None,
+) -> s.EventsPage:
     """Event history in id order from memory and the store (sampled types from memory only): the first
     ``limit`` after ``since_id``, or with ``latest=true`` the newest ``limit``; optionally within a time range."""
-    stored = {e.id: e for e in system.store.events(topic=topic, type_=type, since_id=since_id, limit=limit,
-                                                   newest_first=latest, since=since, until=until)}
-    recent = system.bus.recent(topic=topic, type_=type, since_id=since_id if not latest else 0,
-                               limit=len(system.bus.history))
+    stored = {
+        e.id: e
+        for e in system.store.events(
+            topic=topic, type_=type, since_id=since_id, limit=limit, newest_first=latest, since=since, until=until
+        )
+    }
+    recent = system.bus.recent(
+        topic=topic, type_=type, since_id=since_id if not latest else 0, limit=len(system.bus.history)
+    )
     for e in recent:
         if e.id > since_id and (since is None or e.timestamp >= since) and (until is None or e.timestamp < until):
             stored.setdefault(e.id, e)
     ordered = sorted(stored.values(), key=lambda e: e.id)
     page = ordered[-limit:] if latest else ordered[:limit]
-    return s.EventsPage(events=[s.EventOut(**e.envelope()) for e in page], count=len(page),
-                        next_since_id=page[-1].id if len(page) == limit and not latest else None,
-                        last_event_id=system.bus.last_id)
+    return s.EventsPage(
+        events=[s.EventOut(**e.envelope()) for e in page],
+        count=len(page),
+        next_since_id=page[-1].id if len(page) == limit and not latest else None,
+        last_event_id=system.bus.last_id,
+    )
 
 
 @router.get('/candles', response_model=views.CandlesResponse)
-async def candles(system: SystemDep, symbol: Annotated[str, Query(max_length=40)],
-                  timeframe: Annotated[str | None, Query(max_length=10)] = None,
-                  limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> views.CandlesResponse:
+async def candles(
+    system: SystemDep,
+    symbol: Annotated[str, Query(max_length=40)],
+    timeframe: Annotated[str | None, Query(max_length=10)] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> views.CandlesResponse:
     """OHLCV history with EMA 10/20/50 and Bollinger columns and the trades on it (the chart's data)."""
     try:
         return views.candles(system, resolve_symbol(system, symbol), timeframe, limit)
@@ -136,11 +157,22 @@ async def emit_test_event(request: Request, system: SystemDep, who: PrincipalDep
             raise HTTPException(413, f'data over {MAX_MESSAGE_BYTES // 1024} KB')
         type_, data = body.type, body.data
     event = system.commands.emit_test_event(type_, data, who=who, origin=origin)
-    return JSONResponse(s.EmitResponse(success=True, message=f'{event.type} emitted', event_id=event.id,
-                                       type=event.type.value).model_dump())
+    return JSONResponse(
+        s.EmitResponse(
+            success=True, message=f'{event.type} emitted', event_id=event.id, type=event.type.value
+        ).model_dump()
+    )
 
 
 def _closed(t: Trade) -> s.ClosedPosition:
-    return s.ClosedPosition(id=t.id, symbol=t.symbol, side=t.side.value, quantity=t.quantity,
-                            entry_price=t.entry_price, exit_price=t.exit_price or t.entry_price, pnl=t.pnl,
-                            fees=t.fees, status=t.status.value)
+    return s.ClosedPosition(
+        id=t.id,
+        symbol=t.symbol,
+        side=t.side.value,
+        quantity=t.quantity,
+        entry_price=t.entry_price,
+        exit_price=t.exit_price or t.entry_price,
+        pnl=t.pnl,
+        fees=t.fees,
+        status=t.status.value,
+    )

@@ -15,8 +15,9 @@ def token_principal(access: Access, request: Request) -> Principal:
     out."""
     client = request.client.host if request.client else 'unknown'
     if (wait := access.throttle.retry_after(client)) > 0:
-        raise HTTPException(429, f'too many failed attempts; retry in {wait:.0f} s',
-                            headers={'Retry-After': str(math.ceil(wait))})
+        raise HTTPException(
+            429, f'too many failed attempts; retry in {wait:.0f} s', headers={'Retry-After': str(math.ceil(wait))}
+        )
     who = access.authenticate(bearer_token(request.headers.get('authorization')), client)
     if who is None:
         raise HTTPException(401, 'missing or invalid bearer token', headers={'WWW-Authenticate': 'Bearer'})

@@ -63,13 +63,25 @@ async def serve_websocket(ws: WebSocket, endpoint: Endpoint) -> None:
     connection = manager.add(ws, endpoint, ws.query_params.get('client_id'), token, who)
     topics_error = _initial_topics(connection, ws.query_params.get('topics'))
     requested = ws.query_params.get('client_id')
-    connection.send_json({
-        'type': 'connection_established', 'client_id': connection.id, 'client_type': endpoint.name,
-        'timestamp': time.time(), 'heartbeat_interval': manager.config.heartbeat_s,
-        'last_event_id': system.bus.last_id, 'server_time': time.time(),
-        **({'requested_client_id_refused': requested} if requested and requested != connection.id else {})})
-    connection.send_json({'type': endpoint.init_type, 'subscriptions': sorted(t.value for t in connection.topics),
-                          'message': endpoint.init_message})
+    connection.send_json(
+        {
+            'type': 'connection_established',
+            'client_id': connection.id,
+            'client_type': endpoint.name,
+            'timestamp': time.time(),
+            'heartbeat_interval': manager.config.heartbeat_s,
+            'last_event_id': system.bus.last_id,
+            'server_time': time.time(),
+            **({'requested_client_id_refused': requested} if requested and requested != connection.id else {}),
+        }
+    )
+    connection.send_json(
+        {
+            'type': endpoint.init_type,
+            'subscriptions': sorted(t.value for t in connection.topics),
+            'message': endpoint.init_message,
+        }
+    )
     since = ws.query_params.get('since_id', '')
     if since.isdigit():  # replay before any live event: the way to resume after a reconnect
         await _handle(connection, m.Replay(type='replay', since_id=int(since)), system)
@@ -87,8 +99,10 @@ async def serve_websocket(ws: WebSocket, endpoint: Endpoint) -> None:
             if text is None:
                 connection.send_json({'type': 'error', 'message': 'binary frames are not supported; send JSON text'})
                 continue
-            if len(text) > manager.config.max_message_bytes // 4 and \
-                    len(text.encode()) > manager.config.max_message_bytes:
+            if (
+                len(text) > manager.config.max_message_bytes // 4
+                and len(text.encode()) > manager.config.max_message_bytes
+            ):
                 reason = f'message over {manager.config.max_message_bytes // 1024} KB'
                 manager.drop(connection, 1009, reason)
                 break
@@ -115,38 +129,53 @@ async def _handle(connection: Connection, message: object, system: System) -> No
         case m.Unsubscribe():
             for topic in message.topic_list:
                 connection.topics.discard(topic)
-                connection.send_json({'type': 'unsubscription_confirmed', 'topic': topic.value,
-                                      'status': 'unsubscribed'})
+                connection.send_json(
+                    {'type': 'unsubscription_confirmed', 'topic': topic.value, 'status': 'unsubscribed'}
+                )
         case m.Ping():
             connection.last_ping = time.time()
             connection.send_json({'type': 'pong', 'timestamp': message.timestamp})
         case m.Pong():
             connection.last_ping = time.time()
         case m.GetStatus():
-            connection.send_json({'type': 'status_response',
-                                  'websocket_stats': _manager(system).stats().model_dump(mode='json'),
-                                  'client_info': connection.info(),
-                                  'bot': {'state': system.controller.state.value,
-                                          'strategy': system.strategy.name}})
+            connection.send_json(
+                {
+                    'type': 'status_response',
+                    'websocket_stats': _manager(system).stats().model_dump(mode='json'),
+                    'client_info': connection.info(),
+                    'bot': {'state': system.controller.state.value, 'strategy': system.strategy.name},
+                }
+            )
         case m.GetEvents():
             events = system.bus.recent(type_=message.event_type, limit=message.limit)
-            connection.send_json({'type': 'events_response', 'events': [e.envelope() for e in events],
-                                  'count': len(events)})
+            connection.send_json(
+                {'type': 'events_response', 'events': [e.envelope() for e in events], 'count': len(events)}
+            )
         case m.Auth():
-            connection.send_json({'type': 'auth_ok', 'role': connection.principal.role.value,
-                                  'message': 'already authenticated'})
+            connection.send_json(
+                {'type': 'auth_ok', 'role': connection.principal.role.value, 'message': 'already authenticated'}
+            )
         case m.TradingCommand():
             try:
-                result = await system.commands.control(message.command, who=connection.principal,
-                                                       origin=_origin(connection), reason='websocket command')
+                result = await system.commands.control(
+                    message.command, who=connection.principal, origin=_origin(connection), reason='websocket command'
+                )
             except CommandError as error:
                 success, text = False, error.message
             else:
                 success, text = result.success, result.message
-            connection.send_json({'type': 'trading_command_received', 'command': message.command,
-                                  'status': 'completed' if success else 'failed', 'success': success,
-                                  'message': text, 'state': system.controller.state.value})
+            connection.send_json(
+                {
+                    'type': 'trading_command_received',
+                    'command': message.command,
+                    'status': 'completed' if success else 'failed',
+                    'success': success,
+                    'message': text,
+                    'state': system.controller.state.value,
+                }
+            )
         case m.Replay():
+
             async def stored(after_id: int, until_id: int) -> list[Event]:
                 await asyncio.sleep(0)
                 return system.store.events(since_id=after_id, until_id=until_id, limit=1_000_000)

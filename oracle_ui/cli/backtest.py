@@ -15,8 +15,9 @@ from ..engine.strategies import STRATEGIES, create_strategy, parse_assignments
 
 
 def add_arguments(backtest: argparse.ArgumentParser) -> None:
-    backtest.add_argument('--data', required=True, type=Path, help='CSV with Date/timestamp, Open, High, Low, Close, '
-                                                                   'Volume')
+    backtest.add_argument(
+        '--data', required=True, type=Path, help='CSV with Date/timestamp, Open, High, Low, Close, Volume'
+    )
     backtest.add_argument('--strategy', default='sma_cross', help=f'one of {", ".join(STRATEGIES)}')
     backtest.add_argument('--param', action='append', default=[], metavar='KEY=VALUE')
     backtest.add_argument('--cash', type=float, default=10_000.0)
@@ -65,21 +66,30 @@ def format_report(result: BacktestResult, strategy: str, data: Path) -> str:
     def num(value: Any, suffix: str = '') -> str:
         return 'n/a' if value is None else f'{value:,.2f}{suffix}'
 
-    lines = [f'Backtest of {strategy} on {data}', '',
-             f'  Start equity      {num(s["start_equity"])}', f'  End equity        {num(s["end_equity"])}',
-             f'  Return            {num(s["return_pct"], " %")}',
-             f'  Max drawdown      {num(s["max_drawdown_pct"], " %")}',
-             f'  Closed trades     {s["trades"]}', f'  Win rate          {num(s["win_rate_pct"], " %")}',
-             f'  Profit factor     {num(s["profit_factor"])}', f'  Fees              {num(s["fees"])}',
-             f'  Exposure          {num(s["exposure_pct"], " %")}', '']
+    lines = [
+        f'Backtest of {strategy} on {data}',
+        '',
+        f'  Start equity      {num(s["start_equity"])}',
+        f'  End equity        {num(s["end_equity"])}',
+        f'  Return            {num(s["return_pct"], " %")}',
+        f'  Max drawdown      {num(s["max_drawdown_pct"], " %")}',
+        f'  Closed trades     {s["trades"]}',
+        f'  Win rate          {num(s["win_rate_pct"], " %")}',
+        f'  Profit factor     {num(s["profit_factor"])}',
+        f'  Fees              {num(s["fees"])}',
+        f'  Exposure          {num(s["exposure_pct"], " %")}',
+        '',
+    ]
     if result.trades:
-        lines.append(f'  {"#":>3} {"side":5} {"entry bar":>9} {"exit bar":>8} {"size":>10} {"entry":>12} {"exit":>12} '
-                     f'{"pnl":>12}')
+        lines.append(
+            f'  {"#":>3} {"side":5} {"entry bar":>9} {"exit bar":>8} {"size":>10} {"entry":>12} {"exit":>12} '
+            f'{"pnl":>12}'
+        )
         for k, t in enumerate(result.trades, 1):
             exit_bar = '-' if t.exit_bar is None else str(t.exit_bar)
             exit_price = 'open' if t.exit_price is None else f'{t.exit_price:,.4f}'
-            lines.append(f'  {k:>3} {t.side:5} {t.entry_bar:>9} {exit_bar:>8} {t.size:>10.4g} {t.entry_price:>12,.4f} '
-                         f'{exit_price:>12} {num(t.pnl):>12}')
+            lines.append(
+                f'  {k:>3} {t.side:5} {t.entry_bar:>9} {exit_bar:>8} {t.size:>10.4g} {t.entry_price:>12,.4f} '
+                f'{exit_price:>12} {num(t.pnl):>12}'
+            )
     return '\n'.join(lines)
-
-

@@ -21,8 +21,13 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--timeframe', help='candle length, e.g. 1m, 15m, 1h (default 1m)')
     parser.add_argument('--speed', type=float, help='N x real time for sim/replay, e.g. 60 (default 1)')
     parser.add_argument('--strategy', help=f'one of {", ".join(STRATEGIES)} (default regime)')
-    parser.add_argument('--param', action='append', default=[], metavar='KEY=VALUE',
-                        help='strategy parameter, repeatable (e.g. --param fast=5)')
+    parser.add_argument(
+        '--param',
+        action='append',
+        default=[],
+        metavar='KEY=VALUE',
+        help='strategy parameter, repeatable (e.g. --param fast=5)',
+    )
     parser.add_argument('--no-show', action='store_true', help="don't open a browser")
     parser.add_argument('--native', action='store_true', help='open a native desktop window')
 

@@ -37,8 +37,15 @@ class Bars:
         return len(self.time)
 
     def candle(self, symbol: str, i: int) -> Candle:
-        return Candle(symbol, int(self.time[i]), float(self.open[i]), float(self.high[i]), float(self.low[i]),
-                      float(self.close[i]), float(self.volume[i]))
+        return Candle(
+            symbol,
+            int(self.time[i]),
+            float(self.open[i]),
+            float(self.high[i]),
+            float(self.low[i]),
+            float(self.close[i]),
+            float(self.volume[i]),
+        )
 
     @property
     def interval_s(self) -> int:
@@ -83,8 +90,9 @@ def load_bars(path: Path | str) -> Bars:
         try:
             rows = _read_rows(path, csv.reader(handle))
         except UnicodeDecodeError as error:
-            raise BarsError(f'{path}: not UTF-8 text (byte {error.start} cannot be decoded); save it as UTF-8 CSV') \
-                from None
+            raise BarsError(
+                f'{path}: not UTF-8 text (byte {error.start} cannot be decoded); save it as UTF-8 CSV'
+            ) from None
         except csv.Error as error:
             raise BarsError(f'{path}: not a readable CSV: {error}') from None
     if not rows:
@@ -97,8 +105,9 @@ def _read_rows(path: Path, reader: Iterator[list[str]]) -> list[list[float]]:
     """Checked rows of (time, open, high, low, close, volume); raises BarsError at the first problem."""
     header = next(reader, None)
     if not header:
-        raise BarsError(f'{path}: the file is empty; expected a header with Date or timestamp, Open, High, Low, '
-                        'Close[, Volume]')
+        raise BarsError(
+            f'{path}: the file is empty; expected a header with Date or timestamp, Open, High, Low, Close[, Volume]'
+        )
     columns = {name.strip().lower(): i for i, name in enumerate(header)}
     time_col = next((c for c in _TIME_COLUMNS if c in columns), None)
     missing = [c for c in _PRICE_COLUMNS if c not in columns]
@@ -131,15 +140,18 @@ def _read_rows(path: Path, reader: Iterator[list[str]]) -> list[list[float]]:
             values.append(value)
         t, o, h, low, c = values[:5]
         if t <= previous_time:
-            raise BarsError(f'{path}: line {line}, column {names[time_col]}: time {record[wanted[0][1]]!r} is not '
-                            'after the previous row')
+            raise BarsError(
+                f'{path}: line {line}, column {names[time_col]}: time {record[wanted[0][1]]!r} is not '
+                'after the previous row'
+            )
         if h < max(o, c, low):
             raise BarsError(f'{path}: line {line}, column {names["high"]}: high {h:g} is below open, close or low')
         if low > min(o, c):
             raise BarsError(f'{path}: line {line}, column {names["low"]}: low {low:g} is above open or close')
         if o <= 0 or c <= 0:
-            raise BarsError(f'{path}: line {line}, column {names["open" if o <= 0 else "close"]}: prices must be '
-                            'positive')
+            raise BarsError(
+                f'{path}: line {line}, column {names["open" if o <= 0 else "close"]}: prices must be positive'
+            )
         previous_time = t
         rows.append(values if len(values) == 6 else [*values, 0.0])
     return rows
@@ -150,6 +162,7 @@ def write_bars(path: Path | str, bars: Bars) -> None:
     with Path(path).open('w', newline='') as handle:
         writer = csv.writer(handle)
         writer.writerow(['timestamp', 'Open', 'High', 'Low', 'Close', 'Volume'])
-        for row in zip(bars.time.astype(np.int64), bars.open, bars.high, bars.low, bars.close, bars.volume,
-                       strict=True):
+        for row in zip(
+            bars.time.astype(np.int64), bars.open, bars.high, bars.low, bars.close, bars.volume, strict=True
+        ):
             writer.writerow([int(row[0]), *(repr(float(x)) for x in row[1:])])

@@ -134,8 +134,9 @@ class PaperBroker:
             return None
         self._pending_close.pop(symbol, None)
         price = self.prices.get(symbol, position.mark_price or position.entry_price)
-        return self._close(position, self._slipped(price, position.side, is_entry=False), time,
-                           TradeStatus.CLOSED_MANUAL, reason)
+        return self._close(
+            position, self._slipped(price, position.side, is_entry=False), time, TradeStatus.CLOSED_MANUAL, reason
+        )
 
     def cancel_pending(self) -> list[OrderRequest]:
         """Forget orders and strategy exits not yet filled (e.g. when the bot stops); returns the orders."""
@@ -180,8 +181,9 @@ class PaperBroker:
         """A live tick: fill pending orders at it, then enforce stops, targets and liquidation."""
         return self.on_bar(symbol, time, price, price, price, price)
 
-    def on_bar(self, symbol: str, time: float, open_: float, high: float, low: float,
-               close: float) -> list[BrokerUpdate]:
+    def on_bar(
+        self, symbol: str, time: float, open_: float, high: float, low: float, close: float
+    ) -> list[BrokerUpdate]:
         """A new bar (or tick, with all four prices equal): fills at ``open_``, exits within the range."""
         self.prices[symbol] = close
         position = self.positions.get(symbol)
@@ -190,8 +192,15 @@ class PaperBroker:
         updates: list[BrokerUpdate] = []
         if position is not None and symbol in self._pending_close:
             reason = self._pending_close.pop(symbol)
-            updates.append(self._close(position, self._slipped(open_, position.side, is_entry=False), time,
-                                       TradeStatus.CLOSED_BOT_EXIT, reason))
+            updates.append(
+                self._close(
+                    position,
+                    self._slipped(open_, position.side, is_entry=False),
+                    time,
+                    TradeStatus.CLOSED_BOT_EXIT,
+                    reason,
+                )
+            )
             position = None
         order = self._pending_open.pop(symbol, None)
         if order is not None:
@@ -227,19 +236,41 @@ class PaperBroker:
         margin = quantity * price / order.leverage
         fee = quantity * price * self.commission
         if margin + fee > free * (1 + 1e-12):
-            return OrderRejected(order, f'insufficient balance: margin {margin:.2f} + fee {fee:.2f} > free {free:.2f}',
-                                 time)
+            return OrderRejected(
+                order, f'insufficient balance: margin {margin:.2f} + fee {fee:.2f} > free {free:.2f}', time
+            )
         self.balance -= fee
         position = Position(
-            id=order.id, symbol=order.symbol, side=order.side, quantity=quantity, entry_price=price,
-            entry_time=time, leverage=order.leverage, margin=margin, entry_fee=fee,
+            id=order.id,
+            symbol=order.symbol,
+            side=order.side,
+            quantity=quantity,
+            entry_price=price,
+            entry_time=time,
+            leverage=order.leverage,
+            margin=margin,
+            entry_fee=fee,
             liquidation_price=liquidation_price(order.side, price, quantity, margin, self.commission),
-            stop_loss=order.stop_loss, take_profit=order.take_profit, initial_stop_loss=order.stop_loss,
-            initial_take_profit=order.take_profit, strategy=order.strategy, regime=order.regime, mark_price=price,
+            stop_loss=order.stop_loss,
+            take_profit=order.take_profit,
+            initial_stop_loss=order.stop_loss,
+            initial_take_profit=order.take_profit,
+            strategy=order.strategy,
+            regime=order.regime,
+            mark_price=price,
         )
         self.positions[order.symbol] = position
-        fill = Fill(order_id=order.id, position_id=position.id, symbol=order.symbol, side=order.side, is_entry=True,
-                    quantity=quantity, price=price, fee=fee, time=time)
+        fill = Fill(
+            order_id=order.id,
+            position_id=position.id,
+            symbol=order.symbol,
+            side=order.side,
+            is_entry=True,
+            quantity=quantity,
+            price=price,
+            fee=fee,
+            time=time,
+        )
         return PositionOpened(position, fill)
 
     def _exit_within(self, p: Position, open_: float, high: float, low: float) -> tuple[float, TradeStatus, str] | None:
@@ -280,11 +311,35 @@ class PaperBroker:
         del self.positions[p.symbol]
         p.mark_price = price
         trade = Trade(
-            id=p.id, symbol=p.symbol, side=p.side, quantity=p.quantity, leverage=p.leverage, margin=p.margin,
-            entry_price=p.entry_price, entry_time=p.entry_time, exit_price=price, exit_time=time,
-            entry_fee=p.entry_fee, exit_fee=fee, pnl=gross - fee - p.entry_fee, status=status, exit_reason=reason,
-            stop_loss=p.initial_stop_loss, take_profit=p.initial_take_profit, strategy=p.strategy, regime=p.regime,
+            id=p.id,
+            symbol=p.symbol,
+            side=p.side,
+            quantity=p.quantity,
+            leverage=p.leverage,
+            margin=p.margin,
+            entry_price=p.entry_price,
+            entry_time=p.entry_time,
+            exit_price=price,
+            exit_time=time,
+            entry_fee=p.entry_fee,
+            exit_fee=fee,
+            pnl=gross - fee - p.entry_fee,
+            status=status,
+            exit_reason=reason,
+            stop_loss=p.initial_stop_loss,
+            take_profit=p.initial_take_profit,
+            strategy=p.strategy,
+            regime=p.regime,
         )
-        fill = Fill(order_id=self._new_id(), position_id=p.id, symbol=p.symbol, side=p.side, is_entry=False,
-                    quantity=p.quantity, price=price, fee=fee, time=time)
+        fill = Fill(
+            order_id=self._new_id(),
+            position_id=p.id,
+            symbol=p.symbol,
+            side=p.side,
+            is_entry=False,
+            quantity=p.quantity,
+            price=price,
+            fee=fee,
+            time=time,
+        )
         return PositionClosed(trade, fill)

@@ -21,8 +21,17 @@ class CcxtFeed(MarketFeed):
 
     name = 'ccxt'
 
-    def __init__(self, exchange_id: str, symbols: list[str], timeframe: str, *, exchange: Any = None,
-                 poll_s: float = 2.0, history_candles: int = 300, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        exchange_id: str,
+        symbols: list[str],
+        timeframe: str,
+        *,
+        exchange: Any = None,
+        poll_s: float = 2.0,
+        history_candles: int = 300,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         super().__init__(symbols, timeframe)
         self.exchange_id = exchange_id
         self.exchange = exchange
@@ -44,8 +53,9 @@ class CcxtFeed(MarketFeed):
         if self.exchange is None:
             factory = getattr(ccxt_async, self.exchange_id, None)
             if factory is None:
-                raise self._fail(f'unknown exchange {self.exchange_id!r}; ccxt knows e.g. binance, kraken, okx, '
-                                 'bybit, coinbase')
+                raise self._fail(
+                    f'unknown exchange {self.exchange_id!r}; ccxt knows e.g. binance, kraken, okx, bybit, coinbase'
+                )
             self.exchange = factory({'enableRateLimit': True})
         history: dict[str, list[Candle]] = {}
         try:
@@ -57,8 +67,10 @@ class CcxtFeed(MarketFeed):
                 rows = await self.exchange.fetch_ohlcv(symbol, self.timeframe, limit=self.history_candles + 1)
                 history[symbol] = self._closed(symbol, rows)
         except ccxt_async.NetworkError as error:
-            raise self._fail(f'cannot reach {self.exchange_id} ({type(error).__name__}): check the internet '
-                             'connection, or start with --feed sim') from None
+            raise self._fail(
+                f'cannot reach {self.exchange_id} ({type(error).__name__}): check the internet '
+                'connection, or start with --feed sim'
+            ) from None
         except ccxt_async.BaseError as error:
             raise self._fail(f'{self.exchange_id} refused the request: {error}') from None
         self.status, self.status_message = FeedStatus.LIVE, f'{self.exchange_id} public data'
@@ -94,24 +106,29 @@ class CcxtFeed(MarketFeed):
                     ticker = await self.exchange.fetch_ticker(symbol)
                     price = ticker.get('last') or ticker.get('close')
                     if price:
-                        yield Tick(symbol, (ticker.get('timestamp') or self.exchange.milliseconds()) / 1000.0,
-                                   float(price))
+                        yield Tick(
+                            symbol, (ticker.get('timestamp') or self.exchange.milliseconds()) / 1000.0, float(price)
+                        )
                     rows = await self.exchange.fetch_ohlcv(symbol, self.timeframe, limit=3)
                     for candle in self._closed(symbol, rows):
                         yield candle
                     if polls % 5 == 1:
                         book = await self.exchange.fetch_order_book(symbol, limit=10)
-                        yield OrderBook(symbol, (book.get('timestamp') or self.exchange.milliseconds()) / 1000.0,
-                                        tuple((float(p), float(a)) for p, a, *_ in book.get('bids', [])[:10]),
-                                        tuple((float(p), float(a)) for p, a, *_ in book.get('asks', [])[:10]))
+                        yield OrderBook(
+                            symbol,
+                            (book.get('timestamp') or self.exchange.milliseconds()) / 1000.0,
+                            tuple((float(p), float(a)) for p, a, *_ in book.get('bids', [])[:10]),
+                            tuple((float(p), float(a)) for p, a, *_ in book.get('asks', [])[:10]),
+                        )
                 failures = 0
                 self.status, self.status_message = FeedStatus.LIVE, f'{self.exchange_id} public data'
             except ccxt_async.NetworkError as error:
                 failures += 1
                 self.status_message = f'{self.exchange_id} unreachable ({type(error).__name__}), retry {failures}/5'
                 if failures >= 5:
-                    raise self._fail(f'lost connection to {self.exchange_id} after 5 retries; check the network') \
-                        from None
+                    raise self._fail(
+                        f'lost connection to {self.exchange_id} after 5 retries; check the network'
+                    ) from None
             await self._sleep(self.poll_s)
 
     async def close(self) -> None:

@@ -147,8 +147,9 @@ class SimulatedMarket:
     :param prices: starting prices per symbol (to continue after a restart)
     """
 
-    def __init__(self, symbols: list[str], timeframe_s: int, seed: int, start: float,
-                 prices: Mapping[str, float] | None = None) -> None:
+    def __init__(
+        self, symbols: list[str], timeframe_s: int, seed: int, start: float, prices: Mapping[str, float] | None = None
+    ) -> None:
         self.time = float(start)
         self.timeframe_s = timeframe_s
         self._symbols = [
@@ -191,16 +192,19 @@ class SimulatedMarket:
             half_spread = price * 0.00005 * (0.5 + sim.variance)
             step = price * 0.0001
             unit = sim.volume / 50
-            bids = tuple((price - half_spread - k * step, unit * rng.lognormvariate(0, 0.6) * (1 + k / 3))
-                         for k in range(levels))
-            asks = tuple((price + half_spread + k * step, unit * rng.lognormvariate(0, 0.6) * (1 + k / 3))
-                         for k in range(levels))
+            bids = tuple(
+                (price - half_spread - k * step, unit * rng.lognormvariate(0, 0.6) * (1 + k / 3)) for k in range(levels)
+            )
+            asks = tuple(
+                (price + half_spread + k * step, unit * rng.lognormvariate(0, 0.6) * (1 + k / 3)) for k in range(levels)
+            )
             books.append(OrderBook(sim.symbol, self.time, bids, asks))
         return books
 
 
-def simulate_bars(symbol: str, timeframe_s: int, count: int, *, seed: int = 7, start: float = 1_700_000_000,
-                  steps_per_candle: int = 8) -> Bars:
+def simulate_bars(
+    symbol: str, timeframe_s: int, count: int, *, seed: int = 7, start: float = 1_700_000_000, steps_per_candle: int = 8
+) -> Bars:
     """``count`` simulated candles of one symbol as arrays (for backtests and benchmarks)."""
     import numpy as np
 
@@ -224,9 +228,19 @@ class SimFeed(MarketFeed):
 
     name = 'sim'
 
-    def __init__(self, symbols: list[str], timeframe: str, *, seed: int = 7, speed: float = 1.0,
-                 tick_interval_s: float = 0.25, history_candles: int = 300, start: float | None = None,
-                 sleep: Sleep = asyncio.sleep, wall_clock: Callable[[], float] | None = None) -> None:
+    def __init__(
+        self,
+        symbols: list[str],
+        timeframe: str,
+        *,
+        seed: int = 7,
+        speed: float = 1.0,
+        tick_interval_s: float = 0.25,
+        history_candles: int = 300,
+        start: float | None = None,
+        sleep: Sleep = asyncio.sleep,
+        wall_clock: Callable[[], float] | None = None,
+    ) -> None:
         super().__init__(symbols, timeframe)
         self.seed, self.speed, self.tick_interval_s = seed, speed, tick_interval_s
         self.history_candles = history_candles
@@ -242,8 +256,9 @@ class SimFeed(MarketFeed):
         step = self.timeframe_s / 8
         if known:  # continue where the stored history ends
             resume = max(c.time for c in known.values()) + self.timeframe_s
-            self.market = SimulatedMarket(self.symbols, self.timeframe_s, self.seed, resume,
-                                          {s: c.close for s, c in known.items()})
+            self.market = SimulatedMarket(
+                self.symbols, self.timeframe_s, self.seed, resume, {s: c.close for s, c in known.items()}
+            )
         else:
             now = self._start if self._start is not None else self._wall()
             begin = candle_start(now, self.timeframe_s) - self.history_candles * self.timeframe_s
@@ -282,6 +297,7 @@ class SimFeed(MarketFeed):
 
 def _wall_time() -> float:
     import time
+
     return time.time()
 
 
@@ -294,8 +310,9 @@ class ReplayFeed(MarketFeed):
 
     name = 'replay'
 
-    def __init__(self, path: Path | str, symbols: list[str], timeframe: str, *, speed: float = 1.0,
-                 sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self, path: Path | str, symbols: list[str], timeframe: str, *, speed: float = 1.0, sleep: Sleep = asyncio.sleep
+    ) -> None:
         super().__init__(symbols[:1], timeframe)
         self.path = Path(path)
         self.speed = speed
@@ -321,8 +338,11 @@ class ReplayFeed(MarketFeed):
         for i in range(len(bars)):
             candle = bars.candle(symbol, i)
             rising = candle.close >= candle.open
-            path = (candle.open, candle.low, candle.high, candle.close) if rising else \
-                (candle.open, candle.high, candle.low, candle.close)
+            path = (
+                (candle.open, candle.low, candle.high, candle.close)
+                if rising
+                else (candle.open, candle.high, candle.low, candle.close)
+            )
             for k, price in enumerate(path):
                 await self._sleep(pause)
                 yield Tick(symbol, candle.time + k * bars.interval_s / 4, price)

@@ -40,9 +40,15 @@ class Indicator:
 
 
 _OUTPUTS: dict[str, tuple[str, ...]] = {
-    'sma': ('',), 'ema': ('',), 'rsi': ('',), 'atr': ('',), 'volume_sma': ('',),
-    'macd': ('', 'signal', 'hist'), 'bbands': ('upper', 'middle', 'lower'),
-    'adx': ('', 'plus_di', 'minus_di'), 'stoch': ('k', 'd'),
+    'sma': ('',),
+    'ema': ('',),
+    'rsi': ('',),
+    'atr': ('',),
+    'volume_sma': ('',),
+    'macd': ('', 'signal', 'hist'),
+    'bbands': ('upper', 'middle', 'lower'),
+    'adx': ('', 'plus_di', 'minus_di'),
+    'stoch': ('k', 'd'),
 }
 
 
@@ -83,8 +89,14 @@ def stoch(key: str, k_period: int = 14, k_smooth: int = 3, d_period: int = 3) ->
 
 
 # ---- whole series (TA-Lib) ---------------------------------------------------------------------------------
-def compute(indicators: Iterable[Indicator], open_: np.ndarray, high: np.ndarray, low: np.ndarray,
-            close: np.ndarray, volume: np.ndarray) -> dict[str, np.ndarray]:
+def compute(
+    indicators: Iterable[Indicator],
+    open_: np.ndarray,
+    high: np.ndarray,
+    low: np.ndarray,
+    close: np.ndarray,
+    volume: np.ndarray,
+) -> dict[str, np.ndarray]:
     """All outputs of ``indicators`` over whole float64 arrays (NaN where not yet defined)."""
     out: dict[str, np.ndarray] = {}
     for ind in indicators:
@@ -105,8 +117,11 @@ def compute(indicators: Iterable[Indicator], open_: np.ndarray, high: np.ndarray
             values = talib.BBANDS(close, int(p[0]), p[1], p[1], 0)
         elif ind.kind == 'adx':
             n = int(p[0])
-            values = (talib.ADX(high, low, close, n), talib.PLUS_DI(high, low, close, n),
-                      talib.MINUS_DI(high, low, close, n))
+            values = (
+                talib.ADX(high, low, close, n),
+                talib.PLUS_DI(high, low, close, n),
+                talib.MINUS_DI(high, low, close, n),
+            )
         elif ind.kind == 'stoch':
             values = talib.STOCH(high, low, close, int(p[0]), int(p[1]), 0, int(p[2]), 0)
         else:
@@ -368,9 +383,14 @@ class LiveIndicators:
 def _make(ind: Indicator) -> object:
     p = [int(x) for x in ind.params]
     factories = {
-        'sma': lambda: _Sma(p[0]), 'volume_sma': lambda: _Sma(p[0]), 'ema': lambda: _Ema(p[0]),
-        'rsi': lambda: _Rsi(p[0]), 'atr': lambda: _Atr(p[0]), 'macd': lambda: _Macd(p[0], p[1], p[2]),
-        'bbands': lambda: _Bbands(p[0], ind.params[1]), 'adx': lambda: _Adx(p[0]),
+        'sma': lambda: _Sma(p[0]),
+        'volume_sma': lambda: _Sma(p[0]),
+        'ema': lambda: _Ema(p[0]),
+        'rsi': lambda: _Rsi(p[0]),
+        'atr': lambda: _Atr(p[0]),
+        'macd': lambda: _Macd(p[0], p[1], p[2]),
+        'bbands': lambda: _Bbands(p[0], ind.params[1]),
+        'adx': lambda: _Adx(p[0]),
         'stoch': lambda: _Stoch(p[0], p[1], p[2]),
     }
     if ind.kind not in factories:

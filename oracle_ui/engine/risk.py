@@ -38,8 +38,9 @@ class RiskManager:
             return 'flat signals close positions; they are not sized'
         if self.is_blocked:
             return f'daily loss limit of {self.settings.max_daily_loss_pct:g}% reached; no new trades today'
-        busy = len(broker.positions) + sum(1 for s in broker.symbols if s not in broker.positions
-                                           and broker.has_pending(s))
+        busy = len(broker.positions) + sum(
+            1 for s in broker.symbols if s not in broker.positions and broker.has_pending(s)
+        )
         if busy >= self.settings.max_positions:
             return f'max concurrent positions ({self.settings.max_positions}) reached'
         side = Side(signal.kind.value)
@@ -62,10 +63,18 @@ class RiskManager:
         fee = (margin * signal.leverage) * broker.commission
         if margin <= 0 or margin + fee > free:
             return f'insufficient balance: margin {margin:.2f} + fee {fee:.2f} > free {free:.2f}'
-        return OrderRequest(symbol=signal.symbol, side=side, leverage=signal.leverage,
-                            quantity=quantity, margin=None if quantity is not None else margin,
-                            stop_loss=signal.stop_loss, take_profit=signal.take_profit, strategy=strategy,
-                            regime=signal.regime.value if signal.regime else '', reason=signal.reason)
+        return OrderRequest(
+            symbol=signal.symbol,
+            side=side,
+            leverage=signal.leverage,
+            quantity=quantity,
+            margin=None if quantity is not None else margin,
+            stop_loss=signal.stop_loss,
+            take_profit=signal.take_profit,
+            strategy=strategy,
+            regime=signal.regime.value if signal.regime else '',
+            reason=signal.reason,
+        )
 
     def check_daily_loss(self, time: float, equity: float) -> DailyLossHit | None:
         """Track the day's starting equity; returns the hit the first time the limit is crossed that day."""

@@ -78,9 +78,17 @@ class Strategy(ABC):
         lookbacks = []
         for i in self.indicators():
             p = [int(x) for x in i.params]
-            lookbacks.append({'macd': max(p[0], p[1]) + p[2] - 2, 'adx': 2 * p[0] - 1,
-                              'stoch': p[0] + p[1] + p[2] - 3, 'bbands': p[0] - 1, 'sma': p[0] - 1,
-                              'ema': p[0] - 1, 'volume_sma': p[0] - 1}.get(i.kind, p[0]))
+            lookbacks.append(
+                {
+                    'macd': max(p[0], p[1]) + p[2] - 2,
+                    'adx': 2 * p[0] - 1,
+                    'stoch': p[0] + p[1] + p[2] - 3,
+                    'bbands': p[0] - 1,
+                    'sma': p[0] - 1,
+                    'ema': p[0] - 1,
+                    'volume_sma': p[0] - 1,
+                }.get(i.kind, p[0])
+            )
         return max(lookbacks, default=0) + 1
 
 
@@ -184,8 +192,9 @@ def _regime_indicators(adx_period: int, bb_period: int, bb_std: float) -> list[i
     return [ind.adx('adx', adx_period), ind.bbands('bb', bb_period, bb_std)]
 
 
-def read_regime(view: IndicatorView, *, adx_strong: float, adx_trending: float, bbw_low: float,
-                bbw_high: float) -> RegimeReading | None:
+def read_regime(
+    view: IndicatorView, *, adx_strong: float, adx_trending: float, bbw_low: float, bbw_high: float
+) -> RegimeReading | None:
     """Classify trend (ADX, +DI/-DI) and volatility (Bollinger width as a fraction); None until warmed up."""
     adx, plus_di, minus_di = view['adx'], view['adx_plus_di'], view['adx_minus_di']
     upper, middle, lower = view['bb_upper'], view['bb_middle'], view['bb_lower']
@@ -231,9 +240,16 @@ def trend_signal(candle: Candle, view: IndicatorView, p: TrendParams, reading: R
     entry, stop, target = _bracket(candle, side, p.atr_stop_mult * atr, p.reward_risk)
     if (entry - stop) * side.sign <= 0:
         return None
-    return Signal(symbol=candle.symbol, kind=SignalKind(side.value), strength=round(score, 6), stop_loss=stop,
-                  take_profit=target, leverage=_leverage(score, p.leverage_tiers, reading.volatility == 'high'),
-                  reason=f'trend {side} score {score:.2f}', regime=reading.regime)
+    return Signal(
+        symbol=candle.symbol,
+        kind=SignalKind(side.value),
+        strength=round(score, 6),
+        stop_loss=stop,
+        take_profit=target,
+        leverage=_leverage(score, p.leverage_tiers, reading.volatility == 'high'),
+        reason=f'trend {side} score {score:.2f}',
+        regime=reading.regime,
+    )
 
 
 def range_signal(candle: Candle, view: IndicatorView, p: RangeParams, reading: RegimeReading) -> Signal | None:
@@ -254,14 +270,26 @@ def range_signal(candle: Candle, view: IndicatorView, p: RangeParams, reading: R
     target = min(target, middle) if side is Side.LONG else max(target, middle)
     if (entry - stop) * side.sign <= 0 or (target - entry) * side.sign <= 0:
         return None
-    return Signal(symbol=candle.symbol, kind=SignalKind(side.value), strength=round(score, 6), stop_loss=stop,
-                  take_profit=target, leverage=_leverage(score, p.leverage_tiers, reading.volatility == 'high'),
-                  reason=f'range {side} score {score:.2f}', regime=reading.regime)
+    return Signal(
+        symbol=candle.symbol,
+        kind=SignalKind(side.value),
+        strength=round(score, 6),
+        stop_loss=stop,
+        take_profit=target,
+        leverage=_leverage(score, p.leverage_tiers, reading.volatility == 'high'),
+        reason=f'range {side} score {score:.2f}',
+        regime=reading.regime,
+    )
 
 
 def _trend_indicators(p: TrendParams) -> list[ind.Indicator]:
-    return [ind.ema('ema_fast', p.ema_fast), ind.ema('ema_mid', p.ema_mid), ind.ema('ema_slow', p.ema_slow),
-            ind.macd('macd', p.macd_fast, p.macd_slow, p.macd_signal), ind.volume_sma('vol_sma', p.volume_period)]
+    return [
+        ind.ema('ema_fast', p.ema_fast),
+        ind.ema('ema_mid', p.ema_mid),
+        ind.ema('ema_slow', p.ema_slow),
+        ind.macd('macd', p.macd_fast, p.macd_slow, p.macd_signal),
+        ind.volume_sma('vol_sma', p.volume_period),
+    ]
 
 
 class TrendFollowing(Strategy):
@@ -273,8 +301,12 @@ class TrendFollowing(Strategy):
 
     def indicators(self) -> list[ind.Indicator]:
         p = self.params
-        return [*_trend_indicators(p), ind.rsi('rsi', p.rsi_period), ind.atr('atr', p.atr_period),
-                *_regime_indicators(p.adx_period, 20, 2.0)]
+        return [
+            *_trend_indicators(p),
+            ind.rsi('rsi', p.rsi_period),
+            ind.atr('atr', p.atr_period),
+            *_regime_indicators(p.adx_period, 20, 2.0),
+        ]
 
     def classify(self, view: IndicatorView) -> RegimeReading | None:
         return read_regime(view, adx_strong=25.0, adx_trending=self.params.adx_trending, bbw_low=0.03, bbw_high=0.10)
@@ -295,12 +327,16 @@ class RangeTrading(Strategy):
 
     def indicators(self) -> list[ind.Indicator]:
         p = self.params
-        return [ind.rsi('rsi', p.rsi_period), ind.atr('atr', p.atr_period),
-                *_regime_indicators(p.adx_period, p.bb_period, p.bb_std)]
+        return [
+            ind.rsi('rsi', p.rsi_period),
+            ind.atr('atr', p.atr_period),
+            *_regime_indicators(p.adx_period, p.bb_period, p.bb_std),
+        ]
 
     def classify(self, view: IndicatorView) -> RegimeReading | None:
-        return read_regime(view, adx_strong=25.0, adx_trending=self.params.adx_sideways, bbw_low=0.03,
-                           bbw_high=self.params.bbw_high)
+        return read_regime(
+            view, adx_strong=25.0, adx_trending=self.params.adx_sideways, bbw_low=0.03, bbw_high=self.params.bbw_high
+        )
 
     def evaluate(self, candle: Candle, view: IndicatorView, position: Side | None) -> Signal | None:
         reading = self.classify(view)
@@ -341,13 +377,18 @@ class RegimeStrategy(Strategy):
 
     def indicators(self) -> list[ind.Indicator]:
         p = self.params
-        return [*_trend_indicators(p.trend), ind.rsi('rsi', p.rsi_period), ind.atr('atr', p.atr_period),
-                *_regime_indicators(p.adx_period, p.bb_period, p.bb_std)]
+        return [
+            *_trend_indicators(p.trend),
+            ind.rsi('rsi', p.rsi_period),
+            ind.atr('atr', p.atr_period),
+            *_regime_indicators(p.adx_period, p.bb_period, p.bb_std),
+        ]
 
     def classify(self, view: IndicatorView) -> RegimeReading | None:
         p = self.params
-        return read_regime(view, adx_strong=p.adx_strong, adx_trending=p.adx_trending, bbw_low=p.bbw_low,
-                           bbw_high=p.bbw_high)
+        return read_regime(
+            view, adx_strong=p.adx_strong, adx_trending=p.adx_trending, bbw_low=p.bbw_low, bbw_high=p.bbw_high
+        )
 
     def evaluate(self, candle: Candle, view: IndicatorView, position: Side | None) -> Signal | None:
         reading = self.classify(view)

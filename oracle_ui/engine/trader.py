@@ -82,24 +82,56 @@ def _extend_forming(forming: Candle | None, tick: Tick, length_s: int) -> Candle
     start = int(tick.time // length_s) * length_s
     if forming is None or forming.time != start:
         return Candle(tick.symbol, start, tick.price, tick.price, tick.price, tick.price, 0.0)
-    return Candle(tick.symbol, start, forming.open, max(forming.high, tick.price), min(forming.low, tick.price),
-                  tick.price, 0.0)
+    return Candle(
+        tick.symbol, start, forming.open, max(forming.high, tick.price), min(forming.low, tick.price), tick.price, 0.0
+    )
 
 
 def position_info(p: Position) -> PositionInfo:
-    return PositionInfo(id=p.id, symbol=p.symbol, side=p.side.value, quantity=p.quantity, entry_price=p.entry_price,
-                        entry_time=p.entry_time, leverage=p.leverage, margin=p.margin, entry_fee=p.entry_fee,
-                        liquidation_price=p.liquidation_price, stop_loss=p.stop_loss, take_profit=p.take_profit,
-                        mark_price=p.mark_price, unrealized_pnl=p.unrealized_pnl, strategy=p.strategy,
-                        regime=p.regime)
+    return PositionInfo(
+        id=p.id,
+        symbol=p.symbol,
+        side=p.side.value,
+        quantity=p.quantity,
+        entry_price=p.entry_price,
+        entry_time=p.entry_time,
+        leverage=p.leverage,
+        margin=p.margin,
+        entry_fee=p.entry_fee,
+        liquidation_price=p.liquidation_price,
+        stop_loss=p.stop_loss,
+        take_profit=p.take_profit,
+        mark_price=p.mark_price,
+        unrealized_pnl=p.unrealized_pnl,
+        strategy=p.strategy,
+        regime=p.regime,
+    )
 
 
 def trade_info(t: Trade, price: float, timestamp: float) -> TradeInfo:
-    return TradeInfo(id=t.id, symbol=t.symbol, side=t.side.value, quantity=t.quantity, price=price,
-                     leverage=t.leverage, margin=t.margin, entry_price=t.entry_price, exit_price=t.exit_price,
-                     entry_time=t.entry_time, exit_time=t.exit_time, entry_fee=t.entry_fee, exit_fee=t.exit_fee,
-                     fees=t.fees, pnl=t.pnl, pnl_pct=t.pnl_pct, status=t.status.value, exit_reason=t.exit_reason,
-                     strategy=t.strategy, regime=t.regime, timestamp=timestamp)
+    return TradeInfo(
+        id=t.id,
+        symbol=t.symbol,
+        side=t.side.value,
+        quantity=t.quantity,
+        price=price,
+        leverage=t.leverage,
+        margin=t.margin,
+        entry_price=t.entry_price,
+        exit_price=t.exit_price,
+        entry_time=t.entry_time,
+        exit_time=t.exit_time,
+        entry_fee=t.entry_fee,
+        exit_fee=t.exit_fee,
+        fees=t.fees,
+        pnl=t.pnl,
+        pnl_pct=t.pnl_pct,
+        status=t.status.value,
+        exit_reason=t.exit_reason,
+        strategy=t.strategy,
+        regime=t.regime,
+        timestamp=timestamp,
+    )
 
 
 class TradingEngine:
@@ -108,9 +140,18 @@ class TradingEngine:
     :param on_feed_stopped: called with a message when the feed fails or ends
     """
 
-    def __init__(self, *, settings: Settings, feed: MarketFeed, broker: PaperBroker, risk: RiskManager,
-                 strategy: Strategy, store: Store, bus: EventBus,
-                 on_feed_stopped: Callable[[str, bool], None] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        feed: MarketFeed,
+        broker: PaperBroker,
+        risk: RiskManager,
+        strategy: Strategy,
+        store: Store,
+        bus: EventBus,
+        on_feed_stopped: Callable[[str, bool], None] | None = None,
+    ) -> None:
         self.settings = settings
         self.feed = feed
         self.broker = broker
@@ -148,8 +189,9 @@ class TradingEngine:
             for candle in self.store.candles(symbol, self.feed.timeframe, WARMUP_CANDLES):
                 self._update_indicators(candle)
                 self.broker.prices.setdefault(symbol, candle.close)
-            self.state[symbol].regime = self.strategy.classify(_LiveView(self.state[symbol].indicators.values,
-                                                                         self.state[symbol].previous))
+            self.state[symbol].regime = self.strategy.classify(
+                _LiveView(self.state[symbol].indicators.values, self.state[symbol].previous)
+            )
 
     def set_strategy(self, strategy: Strategy) -> None:
         """Switch strategy: indicator state is rebuilt from the stored candles."""
@@ -190,9 +232,13 @@ class TradingEngine:
                 elif isinstance(item, Candle):
                     self.on_candle(item)
                 else:
-                    self.bus.publish(EventType.ORDERBOOK_UPDATE, OrderbookUpdate(
-                        symbol=item.symbol, bids=list(item.bids), asks=list(item.asks), timestamp=item.time),
-                        source='feed')
+                    self.bus.publish(
+                        EventType.ORDERBOOK_UPDATE,
+                        OrderbookUpdate(
+                            symbol=item.symbol, bids=list(item.bids), asks=list(item.asks), timestamp=item.time
+                        ),
+                        source='feed',
+                    )
             message = feed.status_message or 'the market feed ended'
             feed.status = FeedStatus.ENDED
             self._feed_stopped(message, failed=False)
@@ -214,9 +260,13 @@ class TradingEngine:
             self.ready.set()
 
     def _feed_stopped(self, message: str, *, failed: bool) -> None:
-        self.bus.publish(EventType.BOT_ERROR if failed else EventType.NOTIFICATION,
-                         BotError(message=f'market feed failed: {message}', component='feed') if failed else
-                         Notification(message=message, level='warning', category='feed'), source='feed')
+        self.bus.publish(
+            EventType.BOT_ERROR if failed else EventType.NOTIFICATION,
+            BotError(message=f'market feed failed: {message}', component='feed')
+            if failed
+            else Notification(message=message, level='warning', category='feed'),
+            source='feed',
+        )
         if self.on_feed_stopped is not None:
             self.on_feed_stopped(message, failed)
 
@@ -228,38 +278,76 @@ class TradingEngine:
         state.last_tick = tick
         state.forming = _extend_forming(state.forming, tick, self.feed.timeframe_s)
         self._handle(self.broker.on_price(tick.symbol, tick.price, tick.time))
-        self.bus.publish(EventType.PRICE_UPDATE, PriceUpdate(symbol=tick.symbol, price=tick.price,
-                                                              timestamp=tick.time), source='feed')
+        self.bus.publish(
+            EventType.PRICE_UPDATE,
+            PriceUpdate(symbol=tick.symbol, price=tick.price, timestamp=tick.time),
+            source='feed',
+        )
         self._check_daily_loss()
         now = time.monotonic()
         if now - self._last_pnl_publish >= 1.0:
             self._last_pnl_publish = now
-            self.bus.publish(EventType.PNL_UPDATE, PnlUpdate(
-                unrealized_pnl=self.broker.unrealized_pnl, realized_pnl=self.realized_pnl,
-                equity=self.broker.equity, daily_pnl=self.daily_pnl), source='broker')
+            self.bus.publish(
+                EventType.PNL_UPDATE,
+                PnlUpdate(
+                    unrealized_pnl=self.broker.unrealized_pnl,
+                    realized_pnl=self.realized_pnl,
+                    equity=self.broker.equity,
+                    daily_pnl=self.daily_pnl,
+                ),
+                source='broker',
+            )
 
     def on_candle(self, candle: Candle) -> None:
         """A closed candle: store it, update indicators and regime, and let the strategy decide."""
         symbol, tf = candle.symbol, self.feed.timeframe
         self.market_time = max(self.market_time, candle.time + self.feed.timeframe_s)
         self.store.save_candles([candle], tf)
-        self.bus.publish(EventType.CANDLE_CLOSED, CandleClosed(
-            symbol=symbol, timeframe=tf, time=candle.time, open=candle.open, high=candle.high, low=candle.low,
-            close=candle.close, volume=candle.volume), source='feed')
+        self.bus.publish(
+            EventType.CANDLE_CLOSED,
+            CandleClosed(
+                symbol=symbol,
+                timeframe=tf,
+                time=candle.time,
+                open=candle.open,
+                high=candle.high,
+                low=candle.low,
+                close=candle.close,
+                volume=candle.volume,
+            ),
+            source='feed',
+        )
         state = self.state[symbol]
         view = self._update_indicators(candle)
         self._publish_ticker(state)
         reading = self.strategy.classify(view)
         if reading is not None and (state.regime is None or reading.regime != state.regime.regime):
-            self.bus.publish(EventType.REGIME_CHANGED, RegimeChanged(
-                symbol=symbol, regime=reading.regime.value,
-                previous=state.regime.regime.value if state.regime else 'unknown', adx=reading.adx,
-                plus_di=reading.plus_di, minus_di=reading.minus_di, bb_width=reading.bb_width,
-                volatility=reading.volatility, is_strong=reading.is_strong), source='strategy')
+            self.bus.publish(
+                EventType.REGIME_CHANGED,
+                RegimeChanged(
+                    symbol=symbol,
+                    regime=reading.regime.value,
+                    previous=state.regime.regime.value if state.regime else 'unknown',
+                    adx=reading.adx,
+                    plus_di=reading.plus_di,
+                    minus_di=reading.minus_di,
+                    bb_width=reading.bb_width,
+                    volatility=reading.volatility,
+                    is_strong=reading.is_strong,
+                ),
+                source='strategy',
+            )
         state.regime = reading
-        self.bus.publish(EventType.ANALYSIS_COMPLETE, AnalysisComplete(
-            symbol=symbol, time=candle.time, regime=reading.regime.value if reading else None,
-            indicators={k: (None if math.isnan(v) else v) for k, v in view.current.items()}), source='strategy')
+        self.bus.publish(
+            EventType.ANALYSIS_COMPLETE,
+            AnalysisComplete(
+                symbol=symbol,
+                time=candle.time,
+                regime=reading.regime.value if reading else None,
+                indicators={k: (None if math.isnan(v) else v) for k, v in view.current.items()},
+            ),
+            source='strategy',
+        )
         if self.is_trading:
             self._decide(candle, view)
         self._record_equity(candle.time + self.feed.timeframe_s)
@@ -276,10 +364,19 @@ class TradingEngine:
     def _publish_ticker(self, state: _SymbolState) -> None:
         day = state.day
         first, last = day[0], day[-1]
-        self.bus.publish(EventType.TICKER_UPDATE, TickerUpdate(
-            symbol=last.symbol, last=last.close, open_24h=first.open, high_24h=max(c.high for c in day),
-            low_24h=min(c.low for c in day), volume_24h=sum(c.volume for c in day),
-            change_pct_24h=100.0 * (last.close / first.open - 1.0)), source='feed')
+        self.bus.publish(
+            EventType.TICKER_UPDATE,
+            TickerUpdate(
+                symbol=last.symbol,
+                last=last.close,
+                open_24h=first.open,
+                high_24h=max(c.high for c in day),
+                low_24h=min(c.low for c in day),
+                volume_24h=sum(c.volume for c in day),
+                change_pct_24h=100.0 * (last.close / first.open - 1.0),
+            ),
+            source='feed',
+        )
 
     def _publish_market_data(self) -> None:
         snapshot = {}
@@ -287,8 +384,11 @@ class TradingEngine:
             if state.day:
                 price = state.last_tick.price if state.last_tick else state.day[-1].close
                 snapshot[symbol] = {'price': price, 'change': 100.0 * (price / state.day[0].open - 1.0)}
-        self.bus.publish(EventType.MARKET_DATA, MarketData(symbols=snapshot, feed=self.feed.name,
-                                                           timeframe=self.feed.timeframe), source='feed')
+        self.bus.publish(
+            EventType.MARKET_DATA,
+            MarketData(symbols=snapshot, feed=self.feed.name, timeframe=self.feed.timeframe),
+            source='feed',
+        )
 
     # ---- decisions ---------------------------------------------------------------------------------------
     def _decide(self, candle: Candle, view: _LiveView) -> None:
@@ -297,16 +397,32 @@ class TradingEngine:
             signal = self.strategy.evaluate(candle, view, position.side if position else None)
         except Exception as error:
             log.warning('strategy %s failed on %s: %s', self.strategy.name, candle.symbol, error)
-            self.bus.publish(EventType.BOT_ERROR, BotError(
-                message=f'strategy {self.strategy.name} failed on {candle.symbol}: {type(error).__name__}: {error}',
-                component='strategy'), source='strategy')
+            self.bus.publish(
+                EventType.BOT_ERROR,
+                BotError(
+                    message=f'strategy {self.strategy.name} failed on {candle.symbol}: {type(error).__name__}: {error}',
+                    component='strategy',
+                ),
+                source='strategy',
+            )
             return
         if signal is None:
             return
-        self.bus.publish(EventType.SIGNAL_GENERATED, SignalGenerated(
-            symbol=signal.symbol, kind=signal.kind.value, strength=signal.strength, stop_loss=signal.stop_loss,
-            take_profit=signal.take_profit, leverage=signal.leverage, reason=signal.reason,
-            regime=signal.regime.value if signal.regime else None, strategy=self.strategy.name), source='strategy')
+        self.bus.publish(
+            EventType.SIGNAL_GENERATED,
+            SignalGenerated(
+                symbol=signal.symbol,
+                kind=signal.kind.value,
+                strength=signal.strength,
+                stop_loss=signal.stop_loss,
+                take_profit=signal.take_profit,
+                leverage=signal.leverage,
+                reason=signal.reason,
+                regime=signal.regime.value if signal.regime else None,
+                strategy=self.strategy.name,
+            ),
+            source='strategy',
+        )
         if signal.kind is SignalKind.FLAT:
             self.broker.request_close(signal.symbol, signal.reason or 'strategy exit')
             return
@@ -315,10 +431,17 @@ class TradingEngine:
     def _place(self, signal: Signal, candle: Candle) -> None:
         sized = self.risk.size(signal, self.broker, candle.close, strategy=self.strategy.name)
         if isinstance(sized, str):
-            order = OrderRequest(symbol=signal.symbol, side=Side(signal.kind.value), leverage=signal.leverage,
-                                 stop_loss=signal.stop_loss, take_profit=signal.take_profit,
-                                 strategy=self.strategy.name, reason=signal.reason, id=self.broker.next_id,
-                                 created_time=self.market_time)
+            order = OrderRequest(
+                symbol=signal.symbol,
+                side=Side(signal.kind.value),
+                leverage=signal.leverage,
+                stop_loss=signal.stop_loss,
+                take_profit=signal.take_profit,
+                strategy=self.strategy.name,
+                reason=signal.reason,
+                id=self.broker.next_id,
+                created_time=self.market_time,
+            )
             self.broker.next_id += 1
             self._rejected(OrderRejected(order, sized, self.market_time))
             return
@@ -365,11 +488,33 @@ class TradingEngine:
         self.total_fees += fill.fee
         self.bus.publish(EventType.ORDER_FILLED, _fill_info(fill), source='broker')
         self.bus.publish(EventType.POSITION_OPENED, position_info(p), source='broker')
-        self.bus.publish(EventType.TRADE_EXECUTED, TradeInfo(
-            id=p.id, symbol=p.symbol, side=p.side.value, quantity=p.quantity, price=fill.price, leverage=p.leverage,
-            margin=p.margin, entry_price=p.entry_price, exit_price=None, entry_time=p.entry_time, exit_time=None,
-            entry_fee=p.entry_fee, exit_fee=0.0, fees=p.entry_fee, pnl=0.0, pnl_pct=0.0, status='OPEN',
-            exit_reason='', strategy=p.strategy, regime=p.regime, timestamp=fill.time), source='broker')
+        self.bus.publish(
+            EventType.TRADE_EXECUTED,
+            TradeInfo(
+                id=p.id,
+                symbol=p.symbol,
+                side=p.side.value,
+                quantity=p.quantity,
+                price=fill.price,
+                leverage=p.leverage,
+                margin=p.margin,
+                entry_price=p.entry_price,
+                exit_price=None,
+                entry_time=p.entry_time,
+                exit_time=None,
+                entry_fee=p.entry_fee,
+                exit_fee=0.0,
+                fees=p.entry_fee,
+                pnl=0.0,
+                pnl_pct=0.0,
+                status='OPEN',
+                exit_reason='',
+                strategy=p.strategy,
+                regime=p.regime,
+                timestamp=fill.time,
+            ),
+            source='broker',
+        )
         self._publish_account(fill.time)
 
     def _closed(self, update: PositionClosed) -> None:
@@ -381,8 +526,11 @@ class TradingEngine:
         self.bus.publish(EventType.ORDER_FILLED, _fill_info(fill), source='broker')
         self.bus.publish(EventType.POSITION_CLOSED, info, source='broker')
         self.bus.publish(EventType.TRADE_EXECUTED, info, source='broker')
-        special = {TradeStatus.CLOSED_SL: EventType.STOP_LOSS_HIT, TradeStatus.CLOSED_TP: EventType.TAKE_PROFIT_HIT,
-                   TradeStatus.CLOSED_LIQUIDATION: EventType.POSITION_LIQUIDATED}.get(t.status)
+        special = {
+            TradeStatus.CLOSED_SL: EventType.STOP_LOSS_HIT,
+            TradeStatus.CLOSED_TP: EventType.TAKE_PROFIT_HIT,
+            TradeStatus.CLOSED_LIQUIDATION: EventType.POSITION_LIQUIDATED,
+        }.get(t.status)
         if special is not None:
             self.bus.publish(special, info, source='broker')
         self._publish_account(fill.time)
@@ -400,21 +548,41 @@ class TradingEngine:
     def _check_daily_loss(self) -> None:
         hit = self.risk.check_daily_loss(self.market_time, self.broker.equity)
         if hit is not None:
-            message = (f'daily loss limit hit: equity is {hit.loss_pct:.2f}% below the day start '
-                       f'(limit {hit.threshold_pct:g}%); no new trades until the next UTC day')
-            self.bus.publish(EventType.RISK_LIMIT_HIT, RiskLimitHit(
-                limit='max_daily_loss_pct', message=message, value=hit.loss_pct, threshold=hit.threshold_pct),
-                source='risk')
+            message = (
+                f'daily loss limit hit: equity is {hit.loss_pct:.2f}% below the day start '
+                f'(limit {hit.threshold_pct:g}%); no new trades until the next UTC day'
+            )
+            self.bus.publish(
+                EventType.RISK_LIMIT_HIT,
+                RiskLimitHit(
+                    limit='max_daily_loss_pct', message=message, value=hit.loss_pct, threshold=hit.threshold_pct
+                ),
+                source='risk',
+            )
 
     def _publish_account(self, when: float) -> None:
         b = self.broker
         used = b.locked_margin
-        self.bus.publish(EventType.BALANCE_UPDATE, BalanceUpdate(balance=b.balance, free=b.balance - used, used=used,
-                                                                 equity=b.equity), source='broker')
-        self.bus.publish(EventType.PORTFOLIO_UPDATE, PortfolioUpdate(
-            balance=b.balance, equity=b.equity, free=b.balance - used, used=used, unrealized_pnl=b.unrealized_pnl,
-            realized_pnl=self.realized_pnl, fees=self.total_fees, open_positions=len(b.positions), time=when),
-            source='broker')
+        self.bus.publish(
+            EventType.BALANCE_UPDATE,
+            BalanceUpdate(balance=b.balance, free=b.balance - used, used=used, equity=b.equity),
+            source='broker',
+        )
+        self.bus.publish(
+            EventType.PORTFOLIO_UPDATE,
+            PortfolioUpdate(
+                balance=b.balance,
+                equity=b.equity,
+                free=b.balance - used,
+                used=used,
+                unrealized_pnl=b.unrealized_pnl,
+                realized_pnl=self.realized_pnl,
+                fees=self.total_fees,
+                open_positions=len(b.positions),
+                time=when,
+            ),
+            source='broker',
+        )
 
     def _record_equity(self, when: int) -> None:
         if when == self._last_equity_time:
@@ -425,11 +593,29 @@ class TradingEngine:
 
 
 def _order_info(order: OrderRequest, reason: str = '') -> OrderInfo:
-    return OrderInfo(order_id=order.id, symbol=order.symbol, side=order.side.value, leverage=order.leverage,
-                     quantity=order.quantity, margin=order.margin, stop_loss=order.stop_loss,
-                     take_profit=order.take_profit, strategy=order.strategy, reason=reason or order.reason)
+    return OrderInfo(
+        order_id=order.id,
+        symbol=order.symbol,
+        side=order.side.value,
+        leverage=order.leverage,
+        quantity=order.quantity,
+        margin=order.margin,
+        stop_loss=order.stop_loss,
+        take_profit=order.take_profit,
+        strategy=order.strategy,
+        reason=reason or order.reason,
+    )
 
 
 def _fill_info(fill: Fill) -> FillInfo:
-    return FillInfo(order_id=fill.order_id, position_id=fill.position_id, symbol=fill.symbol, side=fill.side.value,
-                    is_entry=fill.is_entry, quantity=fill.quantity, price=fill.price, fee=fill.fee, time=fill.time)
+    return FillInfo(
+        order_id=fill.order_id,
+        position_id=fill.position_id,
+        symbol=fill.symbol,
+        side=fill.side.value,
+        is_entry=fill.is_entry,
+        quantity=fill.quantity,
+        price=fill.price,
+        fee=fill.fee,
+        time=fill.time,
+    )

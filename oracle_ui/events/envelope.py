@@ -16,25 +16,42 @@ from . import payloads as p
 from .types import TOPIC_OF, EventType, Topic
 
 PAYLOAD_OF: dict[EventType, type[p.Payload]] = {
-    EventType.TRADE_EXECUTED: p.TradeInfo, EventType.ORDER_PLACED: p.OrderInfo, EventType.ORDER_FILLED: p.FillInfo,
-    EventType.ORDER_CANCELLED: p.OrderInfo, EventType.POSITION_OPENED: p.PositionInfo,
-    EventType.POSITION_CLOSED: p.TradeInfo, EventType.STOP_LOSS_HIT: p.TradeInfo,
-    EventType.TAKE_PROFIT_HIT: p.TradeInfo, EventType.ORDER_REJECTED: p.OrderInfo,
+    EventType.TRADE_EXECUTED: p.TradeInfo,
+    EventType.ORDER_PLACED: p.OrderInfo,
+    EventType.ORDER_FILLED: p.FillInfo,
+    EventType.ORDER_CANCELLED: p.OrderInfo,
+    EventType.POSITION_OPENED: p.PositionInfo,
+    EventType.POSITION_CLOSED: p.TradeInfo,
+    EventType.STOP_LOSS_HIT: p.TradeInfo,
+    EventType.TAKE_PROFIT_HIT: p.TradeInfo,
+    EventType.ORDER_REJECTED: p.OrderInfo,
     EventType.POSITION_LIQUIDATED: p.TradeInfo,
-    EventType.PRICE_UPDATE: p.PriceUpdate, EventType.MARKET_DATA: p.MarketData,
-    EventType.TICKER_UPDATE: p.TickerUpdate, EventType.ORDERBOOK_UPDATE: p.OrderbookUpdate,
-    EventType.CANDLE_CLOSED: p.CandleClosed, EventType.REGIME_CHANGED: p.RegimeChanged,
-    EventType.BOT_STARTED: p.BotLifecycle, EventType.BOT_STOPPED: p.BotLifecycle, EventType.BOT_ERROR: p.BotError,
-    EventType.BOT_STATUS_UPDATE: p.BotStatusUpdate, EventType.BOT_RESTARTED: p.BotLifecycle,
-    EventType.SYSTEM_ALERT: p.SystemAlert, EventType.HEALTH_UPDATE: p.HealthUpdate,
-    EventType.SYSTEM_METRICS: p.SystemMetrics, EventType.CLIENT_CONNECTED: p.ClientInfo,
+    EventType.PRICE_UPDATE: p.PriceUpdate,
+    EventType.MARKET_DATA: p.MarketData,
+    EventType.TICKER_UPDATE: p.TickerUpdate,
+    EventType.ORDERBOOK_UPDATE: p.OrderbookUpdate,
+    EventType.CANDLE_CLOSED: p.CandleClosed,
+    EventType.REGIME_CHANGED: p.RegimeChanged,
+    EventType.BOT_STARTED: p.BotLifecycle,
+    EventType.BOT_STOPPED: p.BotLifecycle,
+    EventType.BOT_ERROR: p.BotError,
+    EventType.BOT_STATUS_UPDATE: p.BotStatusUpdate,
+    EventType.BOT_RESTARTED: p.BotLifecycle,
+    EventType.SYSTEM_ALERT: p.SystemAlert,
+    EventType.HEALTH_UPDATE: p.HealthUpdate,
+    EventType.SYSTEM_METRICS: p.SystemMetrics,
+    EventType.CLIENT_CONNECTED: p.ClientInfo,
     EventType.CLIENT_DISCONNECTED: p.ClientInfo,
-    EventType.NOTIFICATION: p.Notification, EventType.RISK_LIMIT_HIT: p.RiskLimitHit,
-    EventType.SIGNAL_GENERATED: p.SignalGenerated, EventType.STRATEGY_UPDATE: p.StrategyUpdate,
+    EventType.NOTIFICATION: p.Notification,
+    EventType.RISK_LIMIT_HIT: p.RiskLimitHit,
+    EventType.SIGNAL_GENERATED: p.SignalGenerated,
+    EventType.STRATEGY_UPDATE: p.StrategyUpdate,
     EventType.ANALYSIS_COMPLETE: p.AnalysisComplete,
-    EventType.PORTFOLIO_UPDATE: p.PortfolioUpdate, EventType.BALANCE_UPDATE: p.BalanceUpdate,
+    EventType.PORTFOLIO_UPDATE: p.PortfolioUpdate,
+    EventType.BALANCE_UPDATE: p.BalanceUpdate,
     EventType.PNL_UPDATE: p.PnlUpdate,
-    EventType.USER_ACTION: p.UserAction, EventType.SETTINGS_CHANGED: p.UserAction,
+    EventType.USER_ACTION: p.UserAction,
+    EventType.SETTINGS_CHANGED: p.UserAction,
 }
 """The payload model of each event type; :meth:`EventBus.publish` refuses any other."""
 
@@ -58,9 +75,18 @@ class Event:
 
     __slots__ = ('_data', '_json', '_payload', 'client_id', 'id', 'source', 'test', 'timestamp', 'topic', 'type')
 
-    def __init__(self, *, id: int, type: EventType, timestamp: float, source: str,
-                 payload: p.Payload | None = None, data: dict[str, Any] | None = None, client_id: str | None = None,
-                 test: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        id: int,
+        type: EventType,
+        timestamp: float,
+        source: str,
+        payload: p.Payload | None = None,
+        data: dict[str, Any] | None = None,
+        client_id: str | None = None,
+        test: bool = False,
+    ) -> None:
         if payload is None and data is None:
             raise ValueError('an event needs a payload or its data')
         self.id = id
@@ -97,8 +123,16 @@ class Event:
 
     def envelope(self) -> dict[str, Any]:
         """The wire form: the original's five fields plus ``id``, ``topic`` and ``test``."""
-        return {'type': self.type.value, 'data': self.data, 'timestamp': self.timestamp, 'source': self.source,
-                'client_id': self.client_id, 'id': self.id, 'topic': self.topic.value, 'test': self.test}
+        return {
+            'type': self.type.value,
+            'data': self.data,
+            'timestamp': self.timestamp,
+            'source': self.source,
+            'client_id': self.client_id,
+            'id': self.id,
+            'topic': self.topic.value,
+            'test': self.test,
+        }
 
     @property
     def json(self) -> str:

@@ -273,8 +273,6 @@ class UserAction(Payload):
     details: dict[str, Any] = {}
 
 
-
-
 class RawPayload(Payload):
     """The data of a test event that does not fit its type's model, or of a stored event written by an older
     version: carried as given, never read by typed consumers."""

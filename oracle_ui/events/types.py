@@ -63,33 +63,83 @@ class EventType(StrEnum):
     SETTINGS_CHANGED = 'settings_changed'
 
 
-_T, _M, _B, _S, _N, _A, _P = (Topic.TRADING, Topic.MARKET_DATA, Topic.BOT_STATUS, Topic.SYSTEM,
-                              Topic.NOTIFICATIONS, Topic.ANALYSIS, Topic.PORTFOLIO)
+_T, _M, _B, _S, _N, _A, _P = (
+    Topic.TRADING,
+    Topic.MARKET_DATA,
+    Topic.BOT_STATUS,
+    Topic.SYSTEM,
+    Topic.NOTIFICATIONS,
+    Topic.ANALYSIS,
+    Topic.PORTFOLIO,
+)
 TOPIC_OF: dict[EventType, Topic] = {
-    **dict.fromkeys([EventType.TRADE_EXECUTED, EventType.ORDER_PLACED, EventType.ORDER_FILLED,
-                     EventType.ORDER_CANCELLED, EventType.POSITION_OPENED, EventType.POSITION_CLOSED,
-                     EventType.STOP_LOSS_HIT, EventType.TAKE_PROFIT_HIT, EventType.ORDER_REJECTED,
-                     EventType.POSITION_LIQUIDATED], _T),
-    **dict.fromkeys([EventType.PRICE_UPDATE, EventType.MARKET_DATA, EventType.TICKER_UPDATE,
-                     EventType.ORDERBOOK_UPDATE, EventType.CANDLE_CLOSED, EventType.REGIME_CHANGED], _M),
-    **dict.fromkeys([EventType.BOT_STARTED, EventType.BOT_STOPPED, EventType.BOT_ERROR,
-                     EventType.BOT_STATUS_UPDATE, EventType.BOT_RESTARTED], _B),
-    **dict.fromkeys([EventType.SYSTEM_ALERT, EventType.HEALTH_UPDATE, EventType.SYSTEM_METRICS,
-                     EventType.CLIENT_CONNECTED, EventType.CLIENT_DISCONNECTED], _S),
+    **dict.fromkeys(
+        [
+            EventType.TRADE_EXECUTED,
+            EventType.ORDER_PLACED,
+            EventType.ORDER_FILLED,
+            EventType.ORDER_CANCELLED,
+            EventType.POSITION_OPENED,
+            EventType.POSITION_CLOSED,
+            EventType.STOP_LOSS_HIT,
+            EventType.TAKE_PROFIT_HIT,
+            EventType.ORDER_REJECTED,
+            EventType.POSITION_LIQUIDATED,
+        ],
+        _T,
+    ),
+    **dict.fromkeys(
+        [
+            EventType.PRICE_UPDATE,
+            EventType.MARKET_DATA,
+            EventType.TICKER_UPDATE,
+            EventType.ORDERBOOK_UPDATE,
+            EventType.CANDLE_CLOSED,
+            EventType.REGIME_CHANGED,
+        ],
+        _M,
+    ),
+    **dict.fromkeys(
+        [
+            EventType.BOT_STARTED,
+            EventType.BOT_STOPPED,
+            EventType.BOT_ERROR,
+            EventType.BOT_STATUS_UPDATE,
+            EventType.BOT_RESTARTED,
+        ],
+        _B,
+    ),
+    **dict.fromkeys(
+        [
+            EventType.SYSTEM_ALERT,
+            EventType.HEALTH_UPDATE,
+            EventType.SYSTEM_METRICS,
+            EventType.CLIENT_CONNECTED,
+            EventType.CLIENT_DISCONNECTED,
+        ],
+        _S,
+    ),
     **dict.fromkeys([EventType.NOTIFICATION, EventType.RISK_LIMIT_HIT], _N),
     **dict.fromkeys([EventType.SIGNAL_GENERATED, EventType.STRATEGY_UPDATE, EventType.ANALYSIS_COMPLETE], _A),
     **dict.fromkeys([EventType.PORTFOLIO_UPDATE, EventType.BALANCE_UPDATE, EventType.PNL_UPDATE], _P),
     **dict.fromkeys([EventType.USER_ACTION, EventType.SETTINGS_CHANGED], Topic.AUDIT),
 }
 
-SAMPLED_TYPES: frozenset[EventType] = frozenset({
-    EventType.PRICE_UPDATE, EventType.TICKER_UPDATE, EventType.ORDERBOOK_UPDATE, EventType.MARKET_DATA,
-    EventType.SYSTEM_METRICS, EventType.ANALYSIS_COMPLETE, EventType.HEALTH_UPDATE,
-    EventType.CANDLE_CLOSED, EventType.CLIENT_CONNECTED, EventType.CLIENT_DISCONNECTED,
-})
+SAMPLED_TYPES: frozenset[EventType] = frozenset(
+    {
+        EventType.PRICE_UPDATE,
+        EventType.TICKER_UPDATE,
+        EventType.ORDERBOOK_UPDATE,
+        EventType.MARKET_DATA,
+        EventType.SYSTEM_METRICS,
+        EventType.ANALYSIS_COMPLETE,
+        EventType.HEALTH_UPDATE,
+        EventType.CANDLE_CLOSED,
+        EventType.CLIENT_CONNECTED,
+        EventType.CLIENT_DISCONNECTED,
+    }
+)
 """High-rate types kept in memory only (not persisted): ticks, books, metrics, per-candle analysis, WebSocket
 client comings and goings (a thousand clients reconnecting must not mean a thousand commits), and candle closes
 (the candles themselves are stored in their own table). Every trading, portfolio (``pnl_update`` is published at
 most once a second), bot_status and audit event is stored."""
-
-

@@ -124,9 +124,11 @@ def weak_secret_warnings(config_token: str | None) -> list[str]:
     if config_token is None:
         return []
     if config_token.lower() in WEAK_TOKENS or len(config_token) < MIN_TOKEN_LENGTH or len(set(config_token)) < 8:
-        return [f'ORACLE_API_TOKEN is weak (under {MIN_TOKEN_LENGTH} characters or a common word): anyone who '
-                'guesses it controls the bot; use `oracle-trader tokens add NAME` or '
-                '`python3 -c "import secrets; print(secrets.token_urlsafe(32))"`']
+        return [
+            f'ORACLE_API_TOKEN is weak (under {MIN_TOKEN_LENGTH} characters or a common word): anyone who '
+            'guesses it controls the bot; use `oracle-trader tokens add NAME` or '
+            '`python3 -c "import secrets; print(secrets.token_urlsafe(32))"`'
+        ]
     return []
 
 

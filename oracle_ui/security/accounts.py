@@ -26,17 +26,38 @@ NAME_PATTERN = re.compile(r'^[A-Za-z0-9_.@-]{1,64}$')
 MIN_PASSWORD_LENGTH = 10
 TOKEN_CACHE_S = 2.0
 """How long a token lookup table is reused: a removed token stops working within this time."""
-COMMON_PASSWORDS = frozenset({'password', 'password1', 'password123', '1234567890', '0123456789', 'qwertyuiop',
-                              'changeme', 'changeme123', 'letmein123', 'administrator', 'oracletrader', 'trader123'})
+COMMON_PASSWORDS = frozenset(
+    {
+        'password',
+        'password1',
+        'password123',
+        '1234567890',
+        '0123456789',
+        'qwertyuiop',
+        'changeme',
+        'changeme123',
+        'letmein123',
+        'administrator',
+        'oracletrader',
+        'trader123',
+    }
+)
 
 metadata = MetaData()
 users_table = Table(
-    'users', metadata, Column('name', String, primary_key=True), Column('password_hash', String, nullable=False),
-    Column('role', String, nullable=False), Column('created_time', Float, nullable=False),
+    'users',
+    metadata,
+    Column('name', String, primary_key=True),
+    Column('password_hash', String, nullable=False),
+    Column('role', String, nullable=False),
+    Column('created_time', Float, nullable=False),
 )
 tokens_table = Table(
-    'api_tokens', metadata, Column('name', String, primary_key=True),
-    Column('token_hash', String, nullable=False, unique=True), Column('role', String, nullable=False),
+    'api_tokens',
+    metadata,
+    Column('name', String, primary_key=True),
+    Column('token_hash', String, nullable=False, unique=True),
+    Column('role', String, nullable=False),
     Column('created_time', Float, nullable=False),
 )
 
@@ -121,8 +142,11 @@ class Accounts:
             raise AccountError(problem)
         changed = {'password_hash': self._hasher.hash(password), 'role': Role(role).value}
         with self.engine.begin() as conn:
-            conn.execute(sqlite_insert(users_table).values(name=name, created_time=time.time(), **changed)
-                         .on_conflict_do_update(index_elements=['name'], set_=changed))
+            conn.execute(
+                sqlite_insert(users_table)
+                .values(name=name, created_time=time.time(), **changed)
+                .on_conflict_do_update(index_elements=['name'], set_=changed)
+            )
         self._users_cache = (-1e9, False)
 
     def remove_user(self, name: str) -> bool:
@@ -170,8 +194,11 @@ class Accounts:
         with self.engine.begin() as conn:
             if conn.execute(select(tokens_table.c.name).where(tokens_table.c.name == name)).first():
                 raise AccountError(f'a token named {name!r} exists; remove it first')
-            conn.execute(insert(tokens_table).values(name=name, token_hash=hash_token(token), role=Role(role).value,
-                                                     created_time=time.time()))
+            conn.execute(
+                insert(tokens_table).values(
+                    name=name, token_hash=hash_token(token), role=Role(role).value, created_time=time.time()
+                )
+            )
         self._token_cache_time = -1e9
         return token
 

@@ -19,16 +19,22 @@ from .accounts import AccountError, AccountInfo, Accounts, Role
 
 def add_account_commands(commands: argparse._SubParsersAction) -> None:
     users = commands.add_parser('users', help='add, remove or list dashboard logins').add_subparsers(
-        dest='action', required=True)
+        dest='action', required=True
+    )
     add = users.add_parser('add', help='add a user (or set its password and role)')
     add.add_argument('name')
-    add.add_argument('--role', choices=[r.value for r in Role], default=Role.VIEWER.value,
-                     help='operator: may control the bot; viewer: read-only (default)')
+    add.add_argument(
+        '--role',
+        choices=[r.value for r in Role],
+        default=Role.VIEWER.value,
+        help='operator: may control the bot; viewer: read-only (default)',
+    )
     add.add_argument('--password-stdin', action='store_true', help='read the password from stdin instead of a prompt')
     users.add_parser('remove', help='remove a user').add_argument('name')
     users.add_parser('list', help='list users')
     tokens = commands.add_parser('tokens', help='add, remove or list API tokens').add_subparsers(
-        dest='action', required=True)
+        dest='action', required=True
+    )
     add = tokens.add_parser('add', help='create a token and print it (once)')
     add.add_argument('name')
     add.add_argument('--role', choices=[r.value for r in Role], default=Role.VIEWER.value)

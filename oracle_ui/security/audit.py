@@ -9,9 +9,20 @@ from ..events import EventType, UserAction
 from .accounts import Principal
 
 
-def record(bus: EventBus, *, who: Principal | str, action: str, origin: str, result: Literal['ok', 'failed', 'denied'],
-           details: dict[str, Any] | None = None, type_: EventType = EventType.USER_ACTION) -> None:
+def record(
+    bus: EventBus,
+    *,
+    who: Principal | str,
+    action: str,
+    origin: str,
+    result: Literal['ok', 'failed', 'denied'],
+    details: dict[str, Any] | None = None,
+    type_: EventType = EventType.USER_ACTION,
+) -> None:
     """Publish one audit event; ``who`` is a principal or a free-form actor name (e.g. a failed login's)."""
     actor = who.label if isinstance(who, Principal) else who
-    bus.publish(type_, UserAction(actor=actor, action=action, origin=origin, result=result,
-                                  details=details or {}), source='audit')
+    bus.publish(
+        type_,
+        UserAction(actor=actor, action=action, origin=origin, result=result, details=details or {}),
+        source='audit',
+    )

@@ -49,50 +49,101 @@ metadata = MetaData()
 
 meta_table = Table('meta', metadata, Column('key', String, primary_key=True), Column('value', Text, nullable=False))
 account_table = Table(
-    'account', metadata, Column('id', Integer, primary_key=True), Column('balance', Float, nullable=False),
-    Column('starting_balance', Float, nullable=False), Column('updated_time', Float, nullable=False),
+    'account',
+    metadata,
+    Column('id', Integer, primary_key=True),
+    Column('balance', Float, nullable=False),
+    Column('starting_balance', Float, nullable=False),
+    Column('updated_time', Float, nullable=False),
 )
 orders_table = Table(
-    'orders', metadata, Column('id', Integer, primary_key=True), Column('symbol', String, nullable=False),
-    Column('side', String, nullable=False), Column('leverage', Float, nullable=False), Column('quantity', Float),
-    Column('margin', Float), Column('all_in', Boolean, nullable=False), Column('stop_loss', Float),
-    Column('take_profit', Float), Column('strategy', String, nullable=False), Column('reason', Text, nullable=False),
-    Column('status', String, nullable=False), Column('status_reason', Text, nullable=False),
+    'orders',
+    metadata,
+    Column('id', Integer, primary_key=True),
+    Column('symbol', String, nullable=False),
+    Column('side', String, nullable=False),
+    Column('leverage', Float, nullable=False),
+    Column('quantity', Float),
+    Column('margin', Float),
+    Column('all_in', Boolean, nullable=False),
+    Column('stop_loss', Float),
+    Column('take_profit', Float),
+    Column('strategy', String, nullable=False),
+    Column('reason', Text, nullable=False),
+    Column('status', String, nullable=False),
+    Column('status_reason', Text, nullable=False),
     Column('created_time', Float, nullable=False),
 )
 fills_table = Table(
-    'fills', metadata, Column('id', Integer, primary_key=True, autoincrement=True),
-    Column('order_id', Integer, nullable=False), Column('position_id', Integer, nullable=False, index=True),
-    Column('symbol', String, nullable=False), Column('side', String, nullable=False),
-    Column('is_entry', Boolean, nullable=False), Column('quantity', Float, nullable=False),
-    Column('price', Float, nullable=False), Column('fee', Float, nullable=False), Column('time', Float, nullable=False),
+    'fills',
+    metadata,
+    Column('id', Integer, primary_key=True, autoincrement=True),
+    Column('order_id', Integer, nullable=False),
+    Column('position_id', Integer, nullable=False, index=True),
+    Column('symbol', String, nullable=False),
+    Column('side', String, nullable=False),
+    Column('is_entry', Boolean, nullable=False),
+    Column('quantity', Float, nullable=False),
+    Column('price', Float, nullable=False),
+    Column('fee', Float, nullable=False),
+    Column('time', Float, nullable=False),
 )
 trades_table = Table(
-    'trades', metadata, Column('id', Integer, primary_key=True), Column('symbol', String, nullable=False, index=True),
-    Column('side', String, nullable=False), Column('quantity', Float, nullable=False),
-    Column('leverage', Float, nullable=False), Column('margin', Float, nullable=False),
-    Column('entry_price', Float, nullable=False), Column('entry_time', Float, nullable=False, index=True),
-    Column('exit_price', Float), Column('exit_time', Float), Column('entry_fee', Float, nullable=False),
-    Column('exit_fee', Float, nullable=False), Column('pnl', Float, nullable=False),
-    Column('status', String, nullable=False, index=True), Column('exit_reason', Text, nullable=False),
-    Column('stop_loss', Float), Column('take_profit', Float), Column('initial_stop_loss', Float),
-    Column('initial_take_profit', Float), Column('liquidation_price', Float, nullable=False),
-    Column('strategy', String, nullable=False), Column('regime', String, nullable=False),
+    'trades',
+    metadata,
+    Column('id', Integer, primary_key=True),
+    Column('symbol', String, nullable=False, index=True),
+    Column('side', String, nullable=False),
+    Column('quantity', Float, nullable=False),
+    Column('leverage', Float, nullable=False),
+    Column('margin', Float, nullable=False),
+    Column('entry_price', Float, nullable=False),
+    Column('entry_time', Float, nullable=False, index=True),
+    Column('exit_price', Float),
+    Column('exit_time', Float),
+    Column('entry_fee', Float, nullable=False),
+    Column('exit_fee', Float, nullable=False),
+    Column('pnl', Float, nullable=False),
+    Column('status', String, nullable=False, index=True),
+    Column('exit_reason', Text, nullable=False),
+    Column('stop_loss', Float),
+    Column('take_profit', Float),
+    Column('initial_stop_loss', Float),
+    Column('initial_take_profit', Float),
+    Column('liquidation_price', Float, nullable=False),
+    Column('strategy', String, nullable=False),
+    Column('regime', String, nullable=False),
 )
 equity_table = Table(
-    'equity', metadata, Column('time', Float, primary_key=True), Column('balance', Float, nullable=False),
-    Column('equity', Float, nullable=False), Column('unrealized_pnl', Float, nullable=False),
+    'equity',
+    metadata,
+    Column('time', Float, primary_key=True),
+    Column('balance', Float, nullable=False),
+    Column('equity', Float, nullable=False),
+    Column('unrealized_pnl', Float, nullable=False),
 )
 candles_table = Table(
-    'candles', metadata, Column('symbol', String, primary_key=True), Column('timeframe', String, primary_key=True),
-    Column('time', Integer, primary_key=True), Column('open', Float, nullable=False),
-    Column('high', Float, nullable=False), Column('low', Float, nullable=False), Column('close', Float, nullable=False),
+    'candles',
+    metadata,
+    Column('symbol', String, primary_key=True),
+    Column('timeframe', String, primary_key=True),
+    Column('time', Integer, primary_key=True),
+    Column('open', Float, nullable=False),
+    Column('high', Float, nullable=False),
+    Column('low', Float, nullable=False),
+    Column('close', Float, nullable=False),
     Column('volume', Float, nullable=False),
 )
 events_table = Table(
-    'events', metadata, Column('id', Integer, primary_key=True), Column('type', String, nullable=False, index=True),
-    Column('topic', String, nullable=False, index=True), Column('timestamp', Float, nullable=False, index=True),
-    Column('source', String, nullable=False), Column('client_id', String), Column('data', Text, nullable=False),
+    'events',
+    metadata,
+    Column('id', Integer, primary_key=True),
+    Column('type', String, nullable=False, index=True),
+    Column('topic', String, nullable=False, index=True),
+    Column('timestamp', Float, nullable=False, index=True),
+    Column('source', String, nullable=False),
+    Column('client_id', String),
+    Column('data', Text, nullable=False),
 )
 
 
@@ -146,8 +197,12 @@ class Store:
             conn.execute(sqlite_insert(meta_table).values(key=ID_LIMIT_KEY, value='1').on_conflict_do_nothing())
             highest = select(func.coalesce(func.max(events_table.c.id), 0) + 1).scalar_subquery()
             reserved = func.max(cast(meta_table.c.value, Integer), highest, floor)
-            limit = conn.execute(update(meta_table).where(meta_table.c.key == ID_LIMIT_KEY)
-                                 .values(value=cast(reserved + count, String)).returning(meta_table.c.value)).scalar()
+            limit = conn.execute(
+                update(meta_table)
+                .where(meta_table.c.key == ID_LIMIT_KEY)
+                .values(value=cast(reserved + count, String))
+                .returning(meta_table.c.value)
+            ).scalar()
         return int(limit) - count, int(limit)
 
     def first_event_id(self) -> int:
@@ -162,8 +217,11 @@ class Store:
         with self.engine.begin() as conn:
             row = conn.execute(select(account_table).where(account_table.c.id == 1)).first()
             if row is None:
-                conn.execute(insert(account_table).values(id=1, balance=starting_balance,
-                                                          starting_balance=starting_balance, updated_time=0.0))
+                conn.execute(
+                    insert(account_table).values(
+                        id=1, balance=starting_balance, starting_balance=starting_balance, updated_time=0.0
+                    )
+                )
                 return starting_balance, starting_balance
             return row.balance, row.starting_balance
 
@@ -173,36 +231,67 @@ class Store:
 
     def set_order_status(self, order_ids: Iterable[int], status: str, reason: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(update(orders_table).where(orders_table.c.id.in_(list(order_ids)))
-                         .values(status=status, status_reason=reason))
+            conn.execute(
+                update(orders_table)
+                .where(orders_table.c.id.in_(list(order_ids)))
+                .values(status=status, status_reason=reason)
+            )
 
     def record_open(self, position: Position, fill: Fill, balance: float) -> None:
         """Entry fill, open trade row, filled order and new balance in one transaction."""
         with self.engine.begin() as conn:
             conn.execute(insert(fills_table).values(**_fill_row(fill)))
             conn.execute(insert(trades_table).values(**_open_trade_row(position)))
-            conn.execute(update(orders_table).where(orders_table.c.id == fill.order_id)
-                         .values(status='filled', status_reason=''))
+            conn.execute(
+                update(orders_table).where(orders_table.c.id == fill.order_id).values(status='filled', status_reason='')
+            )
             _set_balance(conn, balance, fill.time)
 
     def record_close(self, trade: Trade, fill: Fill, balance: float) -> None:
         """Exit fill, closed trade row and new balance in one transaction."""
         with self.engine.begin() as conn:
             conn.execute(insert(fills_table).values(**_fill_row(fill)))
-            conn.execute(update(trades_table).where(trades_table.c.id == trade.id).values(
-                exit_price=trade.exit_price, exit_time=trade.exit_time, exit_fee=trade.exit_fee, pnl=trade.pnl,
-                status=trade.status.value, exit_reason=trade.exit_reason))
+            conn.execute(
+                update(trades_table)
+                .where(trades_table.c.id == trade.id)
+                .values(
+                    exit_price=trade.exit_price,
+                    exit_time=trade.exit_time,
+                    exit_fee=trade.exit_fee,
+                    pnl=trade.pnl,
+                    status=trade.status.value,
+                    exit_reason=trade.exit_reason,
+                )
+            )
             _set_balance(conn, balance, fill.time)
 
     def open_positions(self) -> list[Position]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(trades_table).where(trades_table.c.status == TradeStatus.OPEN.value)
-                                .order_by(trades_table.c.id)).all()
-        return [Position(id=r.id, symbol=r.symbol, side=Side(r.side), quantity=r.quantity, entry_price=r.entry_price,
-                         entry_time=r.entry_time, leverage=r.leverage, margin=r.margin, entry_fee=r.entry_fee,
-                         liquidation_price=r.liquidation_price, stop_loss=r.stop_loss, take_profit=r.take_profit,
-                         initial_stop_loss=r.initial_stop_loss, initial_take_profit=r.initial_take_profit,
-                         strategy=r.strategy, regime=r.regime, mark_price=r.entry_price) for r in rows]
+            rows = conn.execute(
+                select(trades_table).where(trades_table.c.status == TradeStatus.OPEN.value).order_by(trades_table.c.id)
+            ).all()
+        return [
+            Position(
+                id=r.id,
+                symbol=r.symbol,
+                side=Side(r.side),
+                quantity=r.quantity,
+                entry_price=r.entry_price,
+                entry_time=r.entry_time,
+                leverage=r.leverage,
+                margin=r.margin,
+                entry_fee=r.entry_fee,
+                liquidation_price=r.liquidation_price,
+                stop_loss=r.stop_loss,
+                take_profit=r.take_profit,
+                initial_stop_loss=r.initial_stop_loss,
+                initial_take_profit=r.initial_take_profit,
+                strategy=r.strategy,
+                regime=r.regime,
+                mark_price=r.entry_price,
+            )
+            for r in rows
+        ]
 
     def next_order_id(self) -> int:
         with self.engine.connect() as conn:
@@ -210,17 +299,29 @@ class Store:
             ids.append(conn.execute(select(func.max(fills_table.c.order_id))).scalar() or 0)
         return max(ids) + 1
 
-    def trades(self, *, symbol: str | None = None, side: str | None = None, status: str | None = None,
-               since: float | None = None, until: float | None = None, closed_only: bool = False,
-               newest_first: bool = True, limit: int | None = None, offset: int = 0,
-               order_by: str = 'id') -> list[Trade]:
+    def trades(
+        self,
+        *,
+        symbol: str | None = None,
+        side: str | None = None,
+        status: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        closed_only: bool = False,
+        newest_first: bool = True,
+        limit: int | None = None,
+        offset: int = 0,
+        order_by: str = 'id',
+    ) -> list[Trade]:
         """Trades matching every given filter; ``order_by`` is a column name (id, symbol, entry_time, pnl ...)."""
-        conditions = self._trade_conditions(symbol=symbol, side=side, status=status, since=since, until=until,
-                                            closed_only=closed_only)
+        conditions = self._trade_conditions(
+            symbol=symbol, side=side, status=status, since=since, until=until, closed_only=closed_only
+        )
         column = trades_table.c.get(order_by, trades_table.c.id)
         order = column.desc() if newest_first else column.asc()
-        query = select(trades_table).where(and_(True, *conditions)).order_by(order, trades_table.c.id.desc()) \
-            .offset(offset)
+        query = (
+            select(trades_table).where(and_(True, *conditions)).order_by(order, trades_table.c.id.desc()).offset(offset)
+        )
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
@@ -229,13 +330,21 @@ class Store:
     def count_trades(self, **filters: Any) -> int:
         conditions = self._trade_conditions(**filters)
         with self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(trades_table).where(and_(True, *conditions))
-                                ).scalar() or 0
+            return (
+                conn.execute(select(func.count()).select_from(trades_table).where(and_(True, *conditions))).scalar()
+                or 0
+            )
 
     @staticmethod
-    def _trade_conditions(*, symbol: str | None = None, side: str | None = None, status: str | None = None,
-                          since: float | None = None, until: float | None = None,
-                          closed_only: bool = False) -> list[Any]:
+    def _trade_conditions(
+        *,
+        symbol: str | None = None,
+        side: str | None = None,
+        status: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        closed_only: bool = False,
+    ) -> list[Any]:
         conditions = []
         if symbol:
             conditions.append(trades_table.c.symbol == symbol)
@@ -256,17 +365,33 @@ class Store:
         if position_id is not None:
             query = query.where(fills_table.c.position_id == position_id)
         with self.engine.connect() as conn:
-            return [Fill(order_id=r.order_id, position_id=r.position_id, symbol=r.symbol, side=Side(r.side),
-                         is_entry=r.is_entry, quantity=r.quantity, price=r.price, fee=r.fee, time=r.time)
-                    for r in conn.execute(query)]
+            return [
+                Fill(
+                    order_id=r.order_id,
+                    position_id=r.position_id,
+                    symbol=r.symbol,
+                    side=Side(r.side),
+                    is_entry=r.is_entry,
+                    quantity=r.quantity,
+                    price=r.price,
+                    fee=r.fee,
+                    time=r.time,
+                )
+                for r in conn.execute(query)
+            ]
 
     def record_equity(self, point: EquityPoint) -> None:
         with self.engine.begin() as conn:
-            conn.execute(sqlite_insert(equity_table).values(time=point.time, balance=point.balance, equity=point.equity,
-                                                            unrealized_pnl=point.unrealized_pnl)
-                         .on_conflict_do_update(index_elements=['time'], set_={
-                             'balance': point.balance, 'equity': point.equity,
-                             'unrealized_pnl': point.unrealized_pnl}))
+            conn.execute(
+                sqlite_insert(equity_table)
+                .values(
+                    time=point.time, balance=point.balance, equity=point.equity, unrealized_pnl=point.unrealized_pnl
+                )
+                .on_conflict_do_update(
+                    index_elements=['time'],
+                    set_={'balance': point.balance, 'equity': point.equity, 'unrealized_pnl': point.unrealized_pnl},
+                )
+            )
 
     def equity_curve(self, limit: int = 5000) -> list[EquityPoint]:
         with self.engine.connect() as conn:
@@ -277,19 +402,35 @@ class Store:
     def save_candles(self, candles: Sequence[Candle], timeframe: str) -> None:
         if not candles:
             return
-        rows = [{'symbol': c.symbol, 'timeframe': timeframe, 'time': c.time, 'open': c.open, 'high': c.high,
-                 'low': c.low, 'close': c.close, 'volume': c.volume} for c in candles]
+        rows = [
+            {
+                'symbol': c.symbol,
+                'timeframe': timeframe,
+                'time': c.time,
+                'open': c.open,
+                'high': c.high,
+                'low': c.low,
+                'close': c.close,
+                'volume': c.volume,
+            }
+            for c in candles
+        ]
         statement = sqlite_insert(candles_table)
         statement = statement.on_conflict_do_update(
             index_elements=['symbol', 'timeframe', 'time'],
-            set_={k: statement.excluded[k] for k in ('open', 'high', 'low', 'close', 'volume')})
+            set_={k: statement.excluded[k] for k in ('open', 'high', 'low', 'close', 'volume')},
+        )
         with self.engine.begin() as conn:
             conn.execute(statement, rows)
 
     def candles(self, symbol: str, timeframe: str, limit: int = 500) -> list[Candle]:
         """The newest ``limit`` candles, oldest first."""
-        query = (select(candles_table).where(candles_table.c.symbol == symbol, candles_table.c.timeframe == timeframe)
-                 .order_by(candles_table.c.time.desc()).limit(limit))
+        query = (
+            select(candles_table)
+            .where(candles_table.c.symbol == symbol, candles_table.c.timeframe == timeframe)
+            .order_by(candles_table.c.time.desc())
+            .limit(limit)
+        )
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [Candle(r.symbol, r.time, r.open, r.high, r.low, r.close, r.volume) for r in reversed(rows)]
@@ -297,26 +438,63 @@ class Store:
     # ---- events ------------------------------------------------------------------------------------------
     def append_event(self, event_: Event) -> None:
         with self.engine.begin() as conn:
-            conn.execute(insert(events_table).values(
-                id=event_.id, type=event_.type.value, topic=event_.topic.value, timestamp=event_.timestamp,
-                source=event_.source, client_id=event_.client_id, data=orjson.dumps(event_.data).decode()))
+            conn.execute(
+                insert(events_table).values(
+                    id=event_.id,
+                    type=event_.type.value,
+                    topic=event_.topic.value,
+                    timestamp=event_.timestamp,
+                    source=event_.source,
+                    client_id=event_.client_id,
+                    data=orjson.dumps(event_.data).decode(),
+                )
+            )
 
-    def events(self, *, topic: str | None = None, type_: str | None = None, since_id: int = 0,
-               until_id: int | None = None, since: float | None = None, until: float | None = None,
-               search: str | None = None, limit: int = 100, offset: int = 0, newest_first: bool = False) -> list[Event]:
+    def events(
+        self,
+        *,
+        topic: str | None = None,
+        type_: str | None = None,
+        since_id: int = 0,
+        until_id: int | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        search: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        newest_first: bool = False,
+    ) -> list[Event]:
         """Stored events matching every given filter, by id."""
-        conditions = [events_table.c.id > since_id,
-                      *_event_conditions(topic=topic, type_=type_, since=since, until=until, search=search)]
+        conditions = [
+            events_table.c.id > since_id,
+            *_event_conditions(topic=topic, type_=type_, since=since, until=until, search=search),
+        ]
         if until_id is not None:
             conditions.append(events_table.c.id <= until_id)
         order = events_table.c.id.desc() if newest_first else events_table.c.id.asc()
         query = select(events_table).where(*conditions).order_by(order).limit(limit).offset(offset)
         with self.engine.connect() as conn:
-            return [Event(id=r.id, type=EventType(r.type), data=orjson.loads(r.data), timestamp=r.timestamp,
-                          source=r.source, client_id=r.client_id) for r in conn.execute(query)]
+            return [
+                Event(
+                    id=r.id,
+                    type=EventType(r.type),
+                    data=orjson.loads(r.data),
+                    timestamp=r.timestamp,
+                    source=r.source,
+                    client_id=r.client_id,
+                )
+                for r in conn.execute(query)
+            ]
 
-    def count_events(self, *, topic: str | None = None, type_: str | None = None, since: float | None = None,
-                     until: float | None = None, search: str | None = None) -> int:
+    def count_events(
+        self,
+        *,
+        topic: str | None = None,
+        type_: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        search: str | None = None,
+    ) -> int:
         conditions = _event_conditions(topic=topic, type_=type_, since=since, until=until, search=search)
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(events_table).where(*conditions)).scalar() or 0
@@ -326,8 +504,9 @@ class Store:
             return conn.execute(select(func.min(events_table.c.id))).scalar()
 
 
-def _event_conditions(*, topic: str | None, type_: str | None, since: float | None, until: float | None,
-                      search: str | None) -> list[Any]:
+def _event_conditions(
+    *, topic: str | None, type_: str | None, since: float | None, until: float | None, search: str | None
+) -> list[Any]:
     conditions: list[Any] = []
     if topic:
         conditions.append(events_table.c.topic == topic)
@@ -339,8 +518,9 @@ def _event_conditions(*, topic: str | None, type_: str | None, since: float | No
         conditions.append(events_table.c.timestamp < until)
     if search:
         pattern = '%' + search.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
-        conditions.append(events_table.c.data.like(pattern, escape='\\')
-                          | events_table.c.type.like(pattern, escape='\\'))
+        conditions.append(
+            events_table.c.data.like(pattern, escape='\\') | events_table.c.type.like(pattern, escape='\\')
+        )
     return conditions
 
 
@@ -354,8 +534,11 @@ def _configure_connection(dbapi_connection: Any, record: Any) -> None:
 
 
 def _upsert_meta(conn: Connection, key: str, value: str) -> None:
-    conn.execute(sqlite_insert(meta_table).values(key=key, value=value)
-                 .on_conflict_do_update(index_elements=['key'], set_={'value': value}))
+    conn.execute(
+        sqlite_insert(meta_table)
+        .values(key=key, value=value)
+        .on_conflict_do_update(index_elements=['key'], set_={'value': value})
+    )
 
 
 def _set_balance(conn: Connection, balance: float, time: float) -> None:
@@ -363,34 +546,88 @@ def _set_balance(conn: Connection, balance: float, time: float) -> None:
 
 
 def _upsert_order(conn: Connection, order: OrderRequest, status: str, status_reason: str) -> None:
-    values = {'symbol': order.symbol, 'side': order.side.value, 'leverage': order.leverage,
-              'quantity': order.quantity, 'margin': order.margin, 'all_in': order.all_in,
-              'stop_loss': order.stop_loss, 'take_profit': order.take_profit, 'strategy': order.strategy,
-              'reason': order.reason, 'status': status, 'status_reason': status_reason,
-              'created_time': order.created_time}
-    conn.execute(sqlite_insert(orders_table).values(id=order.id, **values)
-                 .on_conflict_do_update(index_elements=['id'], set_=values))
+    values = {
+        'symbol': order.symbol,
+        'side': order.side.value,
+        'leverage': order.leverage,
+        'quantity': order.quantity,
+        'margin': order.margin,
+        'all_in': order.all_in,
+        'stop_loss': order.stop_loss,
+        'take_profit': order.take_profit,
+        'strategy': order.strategy,
+        'reason': order.reason,
+        'status': status,
+        'status_reason': status_reason,
+        'created_time': order.created_time,
+    }
+    conn.execute(
+        sqlite_insert(orders_table)
+        .values(id=order.id, **values)
+        .on_conflict_do_update(index_elements=['id'], set_=values)
+    )
 
 
 def _fill_row(fill: Fill) -> dict[str, Any]:
-    return {'order_id': fill.order_id, 'position_id': fill.position_id, 'symbol': fill.symbol,
-            'side': fill.side.value, 'is_entry': fill.is_entry, 'quantity': fill.quantity, 'price': fill.price,
-            'fee': fill.fee, 'time': fill.time}
+    return {
+        'order_id': fill.order_id,
+        'position_id': fill.position_id,
+        'symbol': fill.symbol,
+        'side': fill.side.value,
+        'is_entry': fill.is_entry,
+        'quantity': fill.quantity,
+        'price': fill.price,
+        'fee': fill.fee,
+        'time': fill.time,
+    }
 
 
 def _open_trade_row(p: Position) -> dict[str, Any]:
-    return {'id': p.id, 'symbol': p.symbol, 'side': p.side.value, 'quantity': p.quantity, 'leverage': p.leverage,
-            'margin': p.margin, 'entry_price': p.entry_price, 'entry_time': p.entry_time, 'exit_price': None,
-            'exit_time': None, 'entry_fee': p.entry_fee, 'exit_fee': 0.0, 'pnl': 0.0,
-            'status': TradeStatus.OPEN.value, 'exit_reason': '', 'stop_loss': p.stop_loss,
-            'take_profit': p.take_profit, 'initial_stop_loss': p.initial_stop_loss,
-            'initial_take_profit': p.initial_take_profit, 'liquidation_price': p.liquidation_price,
-            'strategy': p.strategy, 'regime': p.regime}
+    return {
+        'id': p.id,
+        'symbol': p.symbol,
+        'side': p.side.value,
+        'quantity': p.quantity,
+        'leverage': p.leverage,
+        'margin': p.margin,
+        'entry_price': p.entry_price,
+        'entry_time': p.entry_time,
+        'exit_price': None,
+        'exit_time': None,
+        'entry_fee': p.entry_fee,
+        'exit_fee': 0.0,
+        'pnl': 0.0,
+        'status': TradeStatus.OPEN.value,
+        'exit_reason': '',
+        'stop_loss': p.stop_loss,
+        'take_profit': p.take_profit,
+        'initial_stop_loss': p.initial_stop_loss,
+        'initial_take_profit': p.initial_take_profit,
+        'liquidation_price': p.liquidation_price,
+        'strategy': p.strategy,
+        'regime': p.regime,
+    }
 
 
 def _trade_from_row(r: Any) -> Trade:
-    return Trade(id=r.id, symbol=r.symbol, side=Side(r.side), quantity=r.quantity, leverage=r.leverage,
-                 margin=r.margin, entry_price=r.entry_price, entry_time=r.entry_time, exit_price=r.exit_price,
-                 exit_time=r.exit_time, entry_fee=r.entry_fee, exit_fee=r.exit_fee, pnl=r.pnl,
-                 status=TradeStatus(r.status), exit_reason=r.exit_reason, stop_loss=r.initial_stop_loss,
-                 take_profit=r.initial_take_profit, strategy=r.strategy, regime=r.regime)
+    return Trade(
+        id=r.id,
+        symbol=r.symbol,
+        side=Side(r.side),
+        quantity=r.quantity,
+        leverage=r.leverage,
+        margin=r.margin,
+        entry_price=r.entry_price,
+        entry_time=r.entry_time,
+        exit_price=r.exit_price,
+        exit_time=r.exit_time,
+        entry_fee=r.entry_fee,
+        exit_fee=r.exit_fee,
+        pnl=r.pnl,
+        status=TradeStatus(r.status),
+        exit_reason=r.exit_reason,
+        stop_loss=r.initial_stop_loss,
+        take_profit=r.initial_take_profit,
+        strategy=r.strategy,
+        regime=r.regime,
+    )

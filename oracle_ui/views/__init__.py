@@ -18,7 +18,27 @@ from .models import (
 )
 from .status import bot_info, dashboard_data, market_quotes, regime_of, system_status
 
-__all__ = ['CandleOut', 'CandlesResponse', 'DashboardData', 'OpenPosition', 'SystemStatus', 'TradeMarker',
-           'TradingMetrics', 'WebSocketStats', 'backtest_chart', 'bot_info', 'candles', 'dashboard_data',
-           'forming_candle', 'market_quotes', 'open_position', 'open_positions', 'position_of',
-           'recent_trades', 'regime_of', 'resample', 'system_status', 'trading_metrics']
+__all__ = [
+    'CandleOut',
+    'CandlesResponse',
+    'DashboardData',
+    'OpenPosition',
+    'SystemStatus',
+    'TradeMarker',
+    'TradingMetrics',
+    'WebSocketStats',
+    'backtest_chart',
+    'bot_info',
+    'candles',
+    'dashboard_data',
+    'forming_candle',
+    'market_quotes',
+    'open_position',
+    'open_positions',
+    'position_of',
+    'recent_trades',
+    'regime_of',
+    'resample',
+    'system_status',
+    'trading_metrics',
+]

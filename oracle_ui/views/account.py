@@ -32,10 +32,20 @@ def position_of(system: System, symbol: str) -> OpenPosition | None:
 
 
 def recent_trade(t: Trade) -> RecentTrade:
-    return RecentTrade(id=t.id, symbol=t.symbol, side=t.side.value, quantity=t.quantity,
-                       price=t.exit_price or t.entry_price, pnl=t.pnl, timestamp=t.exit_time or t.entry_time,
-                       entry_price=t.entry_price, exit_price=t.exit_price, fees=t.fees, status=t.status.value,
-                       exit_reason=t.exit_reason)
+    return RecentTrade(
+        id=t.id,
+        symbol=t.symbol,
+        side=t.side.value,
+        quantity=t.quantity,
+        price=t.exit_price or t.entry_price,
+        pnl=t.pnl,
+        timestamp=t.exit_time or t.entry_time,
+        entry_price=t.entry_price,
+        exit_price=t.exit_price,
+        fees=t.fees,
+        status=t.status.value,
+        exit_reason=t.exit_reason,
+    )
 
 
 def recent_trades(system: System, limit: int = 20) -> list[Trade]:
@@ -55,15 +65,30 @@ def trading_metrics(system: System) -> TradingMetrics:
     worst = int(np.argmax(drawdowns)) if len(drawdowns) else 0
     notional = sum(p.quantity * p.mark_price for p in broker.positions.values())
     return TradingMetrics(
-        total_trades=len(closed), profitable_trades=len(wins), losing_trades=len(losses),
-        win_rate=100.0 * len(wins) / len(closed) if closed else 0.0, total_pnl=sum(pnls),
-        average_pnl_per_trade=sum(pnls) / len(pnls) if pnls else 0.0, max_profit=max(pnls, default=0.0),
-        max_loss=min(pnls, default=0.0), max_drawdown=float(drawdowns[worst]) if len(drawdowns) else 0.0,
+        total_trades=len(closed),
+        profitable_trades=len(wins),
+        losing_trades=len(losses),
+        win_rate=100.0 * len(wins) / len(closed) if closed else 0.0,
+        total_pnl=sum(pnls),
+        average_pnl_per_trade=sum(pnls) / len(pnls) if pnls else 0.0,
+        max_profit=max(pnls, default=0.0),
+        max_loss=min(pnls, default=0.0),
+        max_drawdown=float(drawdowns[worst]) if len(drawdowns) else 0.0,
         max_drawdown_pct=-100.0 * float(drawdowns[worst] / peaks[worst]) if len(drawdowns) and peaks[worst] else 0.0,
-        realized_pnl=engine.realized_pnl, unrealized_pnl=broker.unrealized_pnl, fees=engine.total_fees,
+        realized_pnl=engine.realized_pnl,
+        unrealized_pnl=broker.unrealized_pnl,
+        fees=engine.total_fees,
         profit_factor=sum(wins) / -sum(losses) if losses else None,
-        exposure=notional / broker.equity if broker.equity > 0 else 0.0, todays_pnl=engine.daily_pnl,
-        open_positions=len(broker.positions), equity=broker.equity,
-        equity_curve=EquitySummary(start=float(equities[0]), end=float(equities[-1]), peak=float(equities.max()),
-                                   trough=float(equities.min()), points=len(curve),
-                                   recent=[(p.time, p.equity) for p in curve[-100:]]))
+        exposure=notional / broker.equity if broker.equity > 0 else 0.0,
+        todays_pnl=engine.daily_pnl,
+        open_positions=len(broker.positions),
+        equity=broker.equity,
+        equity_curve=EquitySummary(
+            start=float(equities[0]),
+            end=float(equities[-1]),
+            peak=float(equities.max()),
+            trough=float(equities.min()),
+            points=len(curve),
+            recent=[(p.time, p.equity) for p in curve[-100:]],
+        ),
+    )

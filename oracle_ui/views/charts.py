@@ -28,8 +28,15 @@ def resample(candles: list[Candle], length_s: int) -> list[Candle]:
         start = c.time - c.time % length_s
         if out and out[-1].time == start:
             last = out[-1]
-            out[-1] = Candle(c.symbol, start, last.open, max(last.high, c.high), min(last.low, c.low), c.close,
-                             last.volume + c.volume)
+            out[-1] = Candle(
+                c.symbol,
+                start,
+                last.open,
+                max(last.high, c.high),
+                min(last.low, c.low),
+                c.close,
+                last.volume + c.volume,
+            )
         else:
             out.append(Candle(c.symbol, start, c.open, c.high, c.low, c.close, c.volume))
     return out
@@ -53,23 +60,38 @@ def candles(system: System, symbol: str, timeframe: str | None, limit: int) -> C
     if factor > 1:
         rows = resample(rows, length)
     if rows:
-        arrays = [np.array([getattr(c, f) for c in rows], dtype=float) for f in ('open', 'high', 'low', 'close',
-                                                                                  'volume')]
+        arrays = [
+            np.array([getattr(c, f) for c in rows], dtype=float) for f in ('open', 'high', 'low', 'close', 'volume')
+        ]
         values = ind.compute(CHART_INDICATORS, *arrays)
     else:
         values = {name: np.array([]) for i in CHART_INDICATORS for name in i.outputs}
     shown = rows[-limit:]
     start = len(rows) - len(shown)
     first_time = shown[0].time if shown else math.inf
-    markers = [TradeMarker(id=t.id, side=t.side.value, entry_time=t.entry_time, entry_price=t.entry_price,
-                           exit_time=t.exit_time, exit_price=t.exit_price, pnl=t.pnl, status=t.status.value,
-                           stop_loss=t.stop_loss, take_profit=t.take_profit)
-               for t in system.store.trades(symbol=symbol, newest_first=False)
-               if (t.exit_time or math.inf) >= first_time]
+    markers = [
+        TradeMarker(
+            id=t.id,
+            side=t.side.value,
+            entry_time=t.entry_time,
+            entry_price=t.entry_price,
+            exit_time=t.exit_time,
+            exit_price=t.exit_price,
+            pnl=t.pnl,
+            status=t.status.value,
+            stop_loss=t.stop_loss,
+            take_profit=t.take_profit,
+        )
+        for t in system.store.trades(symbol=symbol, newest_first=False)
+        if (t.exit_time or math.inf) >= first_time
+    ]
     return CandlesResponse(
-        symbol=symbol, timeframe=timeframe, candles=[candle_out(c) for c in shown],
+        symbol=symbol,
+        timeframe=timeframe,
+        candles=[candle_out(c) for c in shown],
         indicators={k: [None if math.isnan(x) else float(x) for x in v[start:]] for k, v in values.items()},
-        trades=markers)
+        trades=markers,
+    )
 
 
 def forming_candle(system: System, symbol: str) -> CandleOut | None:
@@ -84,15 +106,36 @@ def backtest_chart(bars: Bars, trades: list[BacktestTrade], limit: int = 1500) -
     values = ind.compute(CHART_INDICATORS, bars.open, bars.high, bars.low, bars.close, bars.volume)
     start = max(0, len(bars) - limit)
     times = bars.time
-    markers = [TradeMarker(id=k, side=t.side, entry_time=float(times[t.entry_bar]), entry_price=t.entry_price,
-                           exit_time=float(times[t.exit_bar]) if t.exit_bar is not None else None,
-                           exit_price=t.exit_price, pnl=t.pnl or 0.0,
-                           status='OPEN' if t.exit_bar is None else 'CLOSED', stop_loss=None, take_profit=None)
-               for k, t in enumerate(trades, 1) if (t.exit_bar if t.exit_bar is not None else len(bars)) >= start]
+    markers = [
+        TradeMarker(
+            id=k,
+            side=t.side,
+            entry_time=float(times[t.entry_bar]),
+            entry_price=t.entry_price,
+            exit_time=float(times[t.exit_bar]) if t.exit_bar is not None else None,
+            exit_price=t.exit_price,
+            pnl=t.pnl or 0.0,
+            status='OPEN' if t.exit_bar is None else 'CLOSED',
+            stop_loss=None,
+            take_profit=None,
+        )
+        for k, t in enumerate(trades, 1)
+        if (t.exit_bar if t.exit_bar is not None else len(bars)) >= start
+    ]
     return CandlesResponse(
-        symbol='backtest', timeframe=f'{bars.interval_s}s',
-        candles=[CandleOut(time=int(times[i]), open=float(bars.open[i]), high=float(bars.high[i]),
-                           low=float(bars.low[i]), close=float(bars.close[i]), volume=float(bars.volume[i]))
-                 for i in range(start, len(bars))],
+        symbol='backtest',
+        timeframe=f'{bars.interval_s}s',
+        candles=[
+            CandleOut(
+                time=int(times[i]),
+                open=float(bars.open[i]),
+                high=float(bars.high[i]),
+                low=float(bars.low[i]),
+                close=float(bars.close[i]),
+                volume=float(bars.volume[i]),
+            )
+            for i in range(start, len(bars))
+        ],
         indicators={k: [None if math.isnan(x) else float(x) for x in v[start:]] for k, v in values.items()},
-        trades=markers)
+        trades=markers,
+    )

@@ -85,10 +85,21 @@ def serve(settings: Settings, register_pages: RegisterPages, system: System | No
     if settings.native:
         app.native.start_args['gui'] = os.environ.get('PYWEBVIEW_GUI', 'gtk')  # GTK/WebKit: the `native` extra
         app.native.window_args['min_size'] = (375, 500)
-    ui.run(host=settings.host, port=settings.port, title='Oracle Trader', reload=False, show=settings.show,
-           native=settings.native, dark=True, tailwind=False, show_welcome_message=True,
-           storage_secret=storage_secret(settings.data_dir),
-           session_middleware_kwargs={'https_only': settings.is_https, 'same_site': 'lax'},
-           ssl_certfile=settings.ssl_certfile, ssl_keyfile=settings.ssl_keyfile,
-           gzip_middleware_factory=lambda asgi: compressed_with_cache(asgi, is_versioned_asset), http=HttpProtocol,
-           ws_per_message_deflate=False)  # compression is per client: it would undo serializing events once
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title='Oracle Trader',
+        reload=False,
+        show=settings.show,
+        native=settings.native,
+        dark=True,
+        tailwind=False,
+        show_welcome_message=True,
+        storage_secret=storage_secret(settings.data_dir),
+        session_middleware_kwargs={'https_only': settings.is_https, 'same_site': 'lax'},
+        ssl_certfile=settings.ssl_certfile,
+        ssl_keyfile=settings.ssl_keyfile,
+        gzip_middleware_factory=lambda asgi: compressed_with_cache(asgi, is_versioned_asset),
+        http=HttpProtocol,
+        ws_per_message_deflate=False,
+    )  # compression is per client: it would undo serializing events once

@@ -69,13 +69,17 @@ class ImmutableResponseCache:
                 if size > MAX_ENTRY_BYTES:
                     start = None
                     chunks.clear()
-                elif not message.get('more_body', False) and key not in self.entries \
-                        and self.size + size <= self.max_bytes:
+                elif (
+                    not message.get('more_body', False)
+                    and key not in self.entries
+                    and self.size + size <= self.max_bytes
+                ):
                     body = b''.join(chunks)
                     headers = [(k, v) for k, v in start.get('headers', []) if k.lower() != b'content-length']
                     self.entries[key] = CachedResponse([*headers, (b'content-length', str(len(body)).encode())], body)
                     self.size += size
             await send(message)
+
         return record
 
 

@@ -24,9 +24,11 @@ from ..settings import Settings
 
 LOOPBACK_HOSTS = frozenset({'127.0.0.1', 'localhost', '::1'})
 UNSAFE_METHODS = frozenset({'POST', 'PUT', 'PATCH', 'DELETE'})
-CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:; worker-src 'self' blob:; "
-       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:; worker-src 'self' blob:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
 """NiceGUI's Vue templates need 'unsafe-eval', its bootstrapping 'unsafe-inline'; everything is self-hosted."""
 EXTERNAL_ASSET_PAGES = ('/docs', '/redoc')
 """FastAPI's API docs load Swagger/ReDoc from a CDN; they show no bot data."""
@@ -38,8 +40,13 @@ def protect(app: FastAPI, settings: Settings) -> Guard:
     guard = Guard(settings)
     app.add_middleware(GuardMiddleware, guard=guard)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=['GET', 'POST', 'PUT'],
-                           allow_headers=['Authorization', 'Content-Type'], max_age=600)
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=['GET', 'POST', 'PUT'],
+            allow_headers=['Authorization', 'Content-Type'],
+            max_age=600,
+        )
     return guard
 
 
@@ -129,13 +136,18 @@ def _capped(receive: Receive, limit: int) -> Receive:
             if seen > limit:
                 raise BodyTooLarge(limit)
         return message
+
     return capped
 
 
 def _with_headers(send: Send, path: str, https: bool) -> Send:
-    extra = [(b'x-content-type-options', b'nosniff'), (b'x-frame-options', b'DENY'),
-             (b'referrer-policy', b'same-origin'), (b'cross-origin-opener-policy', b'same-origin'),
-             (b'permissions-policy', b'camera=(), microphone=(), geolocation=()')]
+    extra = [
+        (b'x-content-type-options', b'nosniff'),
+        (b'x-frame-options', b'DENY'),
+        (b'referrer-policy', b'same-origin'),
+        (b'cross-origin-opener-policy', b'same-origin'),
+        (b'permissions-policy', b'camera=(), microphone=(), geolocation=()'),
+    ]
     if not path.startswith(EXTERNAL_ASSET_PAGES):
         extra.append((b'content-security-policy', CSP.encode()))
     if path.startswith(REST_PREFIX):
@@ -147,6 +159,7 @@ def _with_headers(send: Send, path: str, https: bool) -> Send:
         if message['type'] == 'http.response.start':
             message['headers'] = [*message.get('headers', []), *extra]
         await send(message)
+
     return send_with_headers
 
 
@@ -155,15 +168,20 @@ async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, detai
         await send({'type': 'websocket.close', 'code': 1008, 'reason': detail[:120]})  # before accept: HTTP 403
         return
     body = orjson.dumps({'detail': detail})
-    await send({'type': 'http.response.start', 'status': status,
-                'headers': [(b'content-type', b'application/json'), (b'content-length', str(len(body)).encode())]})
+    await send(
+        {
+            'type': 'http.response.start',
+            'status': status,
+            'headers': [(b'content-type', b'application/json'), (b'content-length', str(len(body)).encode())],
+        }
+    )
     await send({'type': 'http.response.body', 'body': body})
 
 
 def _hostname(host_header: str) -> str:
     host = host_header.strip().lower()
     if host.startswith('['):  # [::1]:8080
-        return host[1:host.index(']')] if ']' in host else host
+        return host[1 : host.index(']')] if ']' in host else host
     return host.rsplit(':', 1)[0] if host.count(':') == 1 else host
 
 

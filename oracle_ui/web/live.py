@@ -11,8 +11,13 @@ from ..bus import EventBus
 from ..events import Event, EventType, Topic
 
 
-def on_events(bus: EventBus, handler: Callable[[Event], Any], topics: Iterable[Topic] | None = None, *,
-              types: Iterable[EventType] | None = None) -> None:
+def on_events(
+    bus: EventBus,
+    handler: Callable[[Event], Any],
+    topics: Iterable[Topic] | None = None,
+    *,
+    types: Iterable[EventType] | None = None,
+) -> None:
     """Call ``handler`` for each event of ``topics`` (None: all; only ``types`` if given) while the current page
     lives; it runs in the page's client context, so it may update elements and notify."""
     client = ui.context.client

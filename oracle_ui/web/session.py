@@ -74,6 +74,7 @@ def sign_out() -> None:
 
 def guarded_page(system: System, path: str, **page_args: Any) -> Callable[[Callable[..., Any]], Any]:
     """Like ``@ui.page(path)``, but a browser without a session is redirected to ``/login`` first."""
+
     def decorator(build: Callable[..., Any]) -> Any:
         @functools.wraps(build)
         async def page(*args: Any, **kwargs: Any) -> Any:
@@ -81,7 +82,9 @@ def guarded_page(system: System, path: str, **page_args: Any) -> Callable[[Calla
                 return RedirectResponse(f'/login?redirect_to={quote(path)}')
             result = build(*args, **kwargs)
             return await result if inspect.isawaitable(result) else result
+
         return ui.page(path, **page_args)(page)
+
     return decorator
 
 

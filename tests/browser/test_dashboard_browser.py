@@ -16,8 +16,14 @@ CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
 if not CHROMIUM and os.environ.get('ORACLE_REQUIRE_BROWSER'):
     raise RuntimeError('chromium is required for the browser tests (apt-get install chromium)')
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason='no chromium on this machine')
-ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--no-first-run', '--disable-sync']
+ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-sync',
+]
 
 
 @pytest.fixture
@@ -43,8 +49,10 @@ async def test_live_prices_stop_and_the_api_agrees(browser, app_url) -> None:
     first = await price.text_content()
     assert first and float(first.replace(',', '')) > 1000
     await page.wait_for_function(
-        '(before) => document.querySelector(\'[data-price="BTC/USDT"]\').textContent !== before', arg=first,
-        timeout=20_000)
+        '(before) => document.querySelector(\'[data-price="BTC/USDT"]\').textContent !== before',
+        arg=first,
+        timeout=20_000,
+    )
     await page.get_by_role('button', name='Stop').click()
     await page.get_by_text('Stop the bot?').wait_for()
     await page.get_by_role('button', name='Stop').last.click()
@@ -53,8 +61,8 @@ async def test_live_prices_stop_and_the_api_agrees(browser, app_url) -> None:
     assert data['bot_status'] == 'stopped'
 
 
-CANDLES_SHOWN = '''() => { const plot = document.querySelector('.js-plotly-plot');
-    return plot && plot.data ? plot.data[0].x.length + '|' + plot.data[0].x.at(-1) : null; }'''
+CANDLES_SHOWN = """() => { const plot = document.querySelector('.js-plotly-plot');
+    return plot && plot.data ? plot.data[0].x.length + '|' + plot.data[0].x.at(-1) : null; }"""
 
 
 async def test_the_chart_draws_history_then_grows_with_live_candles(browser, app_url) -> None:
@@ -66,9 +74,9 @@ async def test_the_chart_draws_history_then_grows_with_live_candles(browser, app
     assert int(before.split('|')[0]) >= 100
     await page.wait_for_function(f'(before) => ({CANDLES_SHOWN})() !== before', arg=before, timeout=20_000)
     assert (await page.evaluate(CANDLES_SHOWN)).split('|')[1] > before.split('|')[1]  # a later candle
-    forming_in_view = '''() => { const plot = document.querySelector('.js-plotly-plot');
+    forming_in_view = """() => { const plot = document.querySelector('.js-plotly-plot');
         const [body, wick] = plot.layout.shapes; const [start, end] = plot._fullLayout.xaxis.range;
-        return body.visible !== false && wick.x0 > plot.data[0].x.at(-1) && start <= wick.x0 && wick.x0 <= end; }'''
+        return body.visible !== false && wick.x0 > plot.data[0].x.at(-1) && start <= wick.x0 && wick.x0 <= end; }"""
     await page.wait_for_function(forming_in_view, timeout=10_000)  # the candle still forming, right of the rest
 
 
@@ -81,8 +89,10 @@ async def test_chart_text_follows_the_light_and_dark_theme(browser, app_url) -> 
     await page.wait_for_selector('.js-plotly-plot .ytick text', timeout=20_000)
     assert await page.evaluate(TICK_FILL) == 'rgb(203, 213, 225)'  # light axis labels on the dark page
     await page.locator('button', has_text='contrast').click()
-    await page.wait_for_function(f"() => document.body.classList.contains('body--light') && "
-                                 f"({TICK_FILL})() === 'rgb(51, 65, 85)'", timeout=10_000)
+    await page.wait_for_function(
+        f"() => document.body.classList.contains('body--light') && ({TICK_FILL})() === 'rgb(51, 65, 85)'",
+        timeout=10_000,
+    )
 
 
 async def test_a_backtest_chart_appears_after_the_page_has_loaded(browser, app_url) -> None:
@@ -100,8 +110,10 @@ async def test_the_events_feed_shows_text_filters_and_pauses(browser, app_url) -
     await page.get_by_text('link: live').wait_for(timeout=20_000)
 
     def emit(message: str) -> None:
-        httpx.post(app_url + '/dashboard/api/emit-test-event',
-                   json={'type': 'notification', 'data': {'message': message, 'level': 'info'}}).raise_for_status()
+        httpx.post(
+            app_url + '/dashboard/api/emit-test-event',
+            json={'type': 'notification', 'data': {'message': message, 'level': 'info'}},
+        ).raise_for_status()
 
     def row(text: str):
         return page.locator('[data-topic="notifications"]', has_text=text)
@@ -135,8 +147,13 @@ async def test_trades_and_events_pages_open(browser, app_url) -> None:
 
 
 # What each page shows once it is drawn. ('networkidle' is no signal: a live dashboard may never go quiet.)
-DRAWN = {'/': '.js-plotly-plot .main-svg', '/trades': 'text=page 1 of', '/events': 'tbody tr',
-         '/backtest': 'text=Run backtest', '/settings': 'text=Symbols (from the next start)'}
+DRAWN = {
+    '/': '.js-plotly-plot .main-svg',
+    '/trades': 'text=page 1 of',
+    '/events': 'tbody tr',
+    '/backtest': 'text=Run backtest',
+    '/settings': 'text=Symbols (from the next start)',
+}
 
 
 @pytest.mark.parametrize('width', [375, 768, 1440])
