@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, Literal, Protocol
 
+from .clock import WALL_CLOCK, Clock
 from .events import PAYLOAD_OF, SAMPLED_TYPES, BotError, Event, EventType, Notification, Payload, Topic, parse_payload
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ class EventBus:
     :param reserve_ids: ``(count, floor)`` -> ``(first, limit)``: durably reserves ``count`` ids from at least
         ``floor``; ids in ``[first, limit)`` are this bus's to hand out
     :param first_id: the first id to hand out (after a restart: the stored high-water mark)
+    :param clock: the time events are stamped with
     """
 
     def __init__(
@@ -126,8 +128,10 @@ class EventBus:
         persist: Callable[[Event], None] | None = None,
         reserve_ids: Callable[[int, int], tuple[int, int]] | None = None,
         first_id: int = 1,
+        clock: Clock = WALL_CLOCK,
     ) -> None:
         self.history: deque[Event] = deque(maxlen=history_size)
+        self.clock = clock
         self._persist = persist
         self._reserve_ids = reserve_ids
         self._next_id = first_id
@@ -173,7 +177,7 @@ class EventBus:
             id=self._take_id(),
             type=type_,
             payload=payload,
-            timestamp=time.time() if timestamp is None else timestamp,
+            timestamp=self.clock.time() if timestamp is None else timestamp,
             source=source,
             client_id=client_id,
         )
@@ -204,7 +208,7 @@ class EventBus:
             type=type_,
             payload=parse_payload(type_, data),
             data=dict(data),
-            timestamp=time.time(),
+            timestamp=self.clock.time(),
             source='test',
             test=True,
         )

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from . import live_settings
 from .bus import EventBus
+from .clock import WALL_CLOCK, Clock
 from .commands import Commands
 from .control import BotController
 from .engine.broker import PaperBroker
@@ -29,14 +30,21 @@ from .views.models import WebSocketStats
 log = logging.getLogger(__name__)
 
 
-def make_feed(settings: Settings) -> MarketFeed:
-    """The feed named by ``settings.feed``: ``sim``, ``replay:PATH.csv`` or ``ccxt:EXCHANGE``."""
+def make_feed(settings: Settings, clock: Clock = WALL_CLOCK) -> MarketFeed:
+    """The feed named by ``settings.feed``: ``sim``, ``replay:PATH.csv`` or ``ccxt:EXCHANGE``, paced by ``clock``."""
     kind, _, arg = settings.feed.partition(':')
     if kind == 'replay':
-        return ReplayFeed(arg, settings.symbols, settings.timeframe, speed=settings.speed)
+        return ReplayFeed(arg, settings.symbols, settings.timeframe, speed=settings.speed, sleep=clock.sleep)
     if kind == 'ccxt':
         return CcxtFeed(arg, settings.symbols, settings.timeframe)
-    return SimFeed(settings.symbols, settings.timeframe, seed=settings.seed, speed=settings.speed)
+    return SimFeed(
+        settings.symbols,
+        settings.timeframe,
+        seed=settings.seed,
+        speed=settings.speed,
+        sleep=clock.sleep,
+        wall_clock=clock.time,
+    )
 
 
 class Clients(Protocol):
@@ -141,8 +149,12 @@ class System:
         self.store.close()
 
 
-def build_system(settings: Settings, *, feed: MarketFeed | None = None) -> System:
-    """Build (but do not start) the system; raises StrategyError/ValueError for bad settings."""
+def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: Clock = WALL_CLOCK) -> System:
+    """Build (but do not start) the system; raises StrategyError/ValueError for bad settings.
+
+    :param feed: the market feed (default: the one ``settings.feed`` names, paced by ``clock``)
+    :param clock: time for the feed, the engine's account updates and event timestamps (tests move a manual one)
+    """
     strategy = create_strategy(settings.strategy, settings.strategy_params)
     store = Store(settings.database_path)
     saved = store.get_meta(live_settings.SYMBOLS_KEY)
@@ -153,8 +165,9 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None) -> Syste
         persist=store.append_event,
         reserve_ids=store.reserve_ids,
         first_id=store.first_event_id(),
+        clock=clock,
     )
-    feed = feed or make_feed(settings)
+    feed = feed or make_feed(settings, clock)
     broker = PaperBroker(
         feed.symbols, balance=settings.starting_balance, commission=settings.commission, slippage=settings.slippage
     )
@@ -166,6 +179,7 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None) -> Syste
         strategy=strategy,
         store=store,
         bus=bus,
+        clock=clock,
     )
     controller = BotController(engine, bus)
     config_token = settings.api_token.get_secret_value() if settings.api_token else None

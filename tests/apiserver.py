@@ -12,6 +12,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from oracle_ui.api.connections import ConnectionManager
+from oracle_ui.clock import ManualClock
 from oracle_ui.engine.feed import MarketFeed
 from oracle_ui.settings import Settings
 from oracle_ui.system import System, build_system
@@ -23,14 +24,20 @@ from oracle_ui.web.http_protocol import HttpProtocol
 class Server:
     system: System
     connections: ConnectionManager
+    clock: ManualClock
+    """The market's time: it moves only when the test advances it."""
     base: str
     ws_base: str
 
 
 @contextlib.asynccontextmanager
-async def running_server(data_dir: Path, feed: MarketFeed | None = None, **overrides) -> AsyncIterator[Server]:
-    settings = Settings(data_dir=data_dir, _env_file=None, **{'speed': 300, **overrides})
-    system = build_system(settings, feed=feed)
+async def running_server(
+    data_dir: Path, feed: MarketFeed | None = None, clock: ManualClock | None = None, **overrides: object
+) -> AsyncIterator[Server]:
+    """The API of a freshly built system (on a manual clock) served on a free loopback port."""
+    clock = clock or ManualClock()
+    settings = Settings(data_dir=data_dir, _env_file=None, **{'speed': 60, **overrides})
+    system = build_system(settings, feed=feed, clock=clock)
     app = FastAPI()
     mount_api(app, system)
     assert isinstance(system.clients, ConnectionManager)
@@ -43,7 +50,7 @@ async def running_server(data_dir: Path, feed: MarketFeed | None = None, **overr
         await asyncio.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield Server(system, connections, f'http://127.0.0.1:{port}', f'ws://127.0.0.1:{port}')
+        yield Server(system, connections, clock, f'http://127.0.0.1:{port}', f'ws://127.0.0.1:{port}')
     finally:
         await connections.stop()  # WebSocket clients go first, or the server waits for them
         server.should_exit = True

@@ -1,14 +1,85 @@
-"""Shared fixtures: every test gets its own data directory and a fast simulated market."""
+"""The one set of fixtures: a fresh data directory per test, a manual clock, systems built the production way,
+and NiceGUI's simulated user on the production app wiring (``oracle_ui.web.serve``) with that clock."""
 
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import httpx
 import pytest
+from nicegui import core, ui
+from nicegui.functions.download import download
+from nicegui.functions.navigate import Navigate
+from nicegui.functions.notify import notify
+from nicegui.testing import User
+from nicegui.testing.general import nicegui_reset_globals
+
+from oracle_ui.clock import ManualClock
+from oracle_ui.settings import Settings
+from oracle_ui.system import System, build_system
+from oracle_ui.web import serve
+from pages import register_pages
+
+START = 1_750_000_000.0
+"""Where the manual clock starts (Unix seconds)."""
 
 
 @pytest.fixture(autouse=True)
-def oracle_env(tmp_path, monkeypatch):
-    """Configuration main.py reads when NiceGUI's ``user`` fixture runs it (pytest's argv is ignored there)."""
+def oracle_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The configuration every app a test starts reads (from the environment, as in production)."""
     monkeypatch.setenv('ORACLE_DATA_DIR', str(tmp_path / 'data'))
-    monkeypatch.setenv('ORACLE_SPEED', '300')
+    monkeypatch.setenv('ORACLE_SPEED', '60')
     monkeypatch.setenv('ORACLE_SHOW', 'false')
     monkeypatch.setenv('ORACLE_ALLOWED_HOSTS', 'test')  # the host name of NiceGUI's simulated `user` client
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """Market time that moves only when the test moves it."""
+    return ManualClock(START)
+
+
+@pytest.fixture
+def make_system(tmp_path: Path, clock: ManualClock) -> Callable[..., System]:
+    """Builds a system like production does, on ``clock``, in the test's data directory; keyword arguments
+    override settings (default: not started automatically, 600x)."""
+
+    def make(**overrides: object) -> System:
+        values = {'data_dir': tmp_path / 'data', 'speed': 600, 'autostart': False, **overrides}
+        return build_system(Settings(_env_file=None, **values), clock=clock)
+
+    return make
+
+
+@pytest.fixture
+async def user(clock: ManualClock, caplog: pytest.LogCaptureFixture) -> AsyncIterator[User]:
+    """NiceGUI's simulated user on the app as ``oracle-trader serve`` builds it (settings from the environment),
+    with the market on the manual clock. Fails the test on ERROR logs, like NiceGUI's own fixture."""
+    settings = Settings()
+    system = build_system(settings, clock=clock)
+    with nicegui_reset_globals():
+        os.environ['NICEGUI_USER_SIMULATION'] = 'true'
+        try:
+            serve(settings, register_pages, system)
+            async with core.app.router.lifespan_context(core.app):
+                transport = httpx.ASGITransport(core.app)
+                async with httpx.AsyncClient(transport=transport, base_url='http://test') as client:
+                    yield User(client)
+        finally:
+            os.environ.pop('NICEGUI_USER_SIMULATION', None)
+            ui.navigate = Navigate()
+            ui.notify = notify
+            ui.download = download
+    if [record for record in caplog.get_records('call') if record.levelname == 'ERROR']:
+        pytest.fail('There were unexpected ERROR logs.', pytrace=False)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser, native-window and fuzz tests are slow too: ``-m "not slow"`` leaves them all out."""
+    for item in items:
+        if any(item.get_closest_marker(name) for name in ('browser', 'native', 'fuzz')):
+            item.add_marker(pytest.mark.slow)

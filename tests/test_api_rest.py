@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from .apiserver import running_server
+from .helpers import advance_until
 
 
 @pytest.fixture
@@ -20,15 +21,6 @@ async def server(tmp_path):
 async def http(server):
     async with httpx.AsyncClient(base_url=server.base + '/dashboard/api', timeout=20) as client:
         yield client
-
-
-async def wait_for(predicate, timeout_s: float = 30.0, interval_s: float = 0.1):
-    for _ in range(int(timeout_s / interval_s)):
-        value = await predicate()
-        if value:
-            return value
-        await asyncio.sleep(interval_s)
-    raise AssertionError('condition not met in time')
 
 
 async def test_dashboard_data_has_the_original_fields_with_real_values(server, http) -> None:
@@ -57,7 +49,7 @@ async def test_dashboard_data_has_the_original_fields_with_real_values(server, h
 
 
 async def test_trading_metrics_and_system_status(server, http) -> None:
-    await wait_for(lambda: _has_closed_trade(http))
+    await advance_until(server.clock, lambda: server.system.store.count_trades(closed_only=True), what='a trade')
     metrics = (await http.get('/trading-metrics')).json()
     for field in (
         'total_trades',
@@ -78,7 +70,7 @@ async def test_trading_metrics_and_system_status(server, http) -> None:
     assert metrics['fees'] > 0
     status = (await http.get('/system-status')).json()
     assert status['bot_running'] is True and status['uptime'] > 0 and status['database_size_bytes'] > 0
-    assert status['feed'] == {'name': 'sim', 'status': 'live', 'message': 'simulated market x300'}
+    assert status['feed'] == {'name': 'sim', 'status': 'live', 'message': 'simulated market x60'}
     assert set(status) >= {
         'cpu_usage',
         'memory_usage',
@@ -88,10 +80,6 @@ async def test_trading_metrics_and_system_status(server, http) -> None:
         'process_rss_mb',
         'event_loop_lag_ms',
     }
-
-
-async def _has_closed_trade(http) -> bool:
-    return (await http.get('/trading-metrics')).json()['total_trades'] > 0
 
 
 async def test_bot_control_is_idempotent_serialized_and_rejects_unknown_actions(server, http) -> None:
@@ -107,13 +95,14 @@ async def test_bot_control_is_idempotent_serialized_and_rejects_unknown_actions(
 
 
 async def test_close_one_and_close_all_positions(server, http) -> None:
-    data = await wait_for(lambda: _with_position(http))
+    await advance_until(server.clock, lambda: server.system.engine.broker.positions, what='an open position')
+    data = (await http.get('/dashboard-data')).json()  # the market stands still until the clock moves again
     symbol = data['positions'][0]['symbol']
     closed = await http.post(f'/positions/{symbol.replace("/", "-")}/close')
     assert closed.status_code == 200 and closed.json()['closed'][0]['symbol'] == symbol
     assert closed.json()['closed'][0]['status'] == 'CLOSED_MANUAL'
     missing = await http.post(f'/positions/{symbol}/close')
-    assert missing.status_code in (200, 404)  # the bot may have reopened it meanwhile
+    assert missing.status_code == 404 and missing.json()['detail'] == f'no open position on {symbol}'
     assert (await http.post('/positions/DOGE-USDT/close')).status_code == 404
     await http.post('/bot-control/stop')
     everything = await http.post('/positions/close-all')
@@ -121,13 +110,10 @@ async def test_close_one_and_close_all_positions(server, http) -> None:
     assert (await http.get('/dashboard-data')).json()['active_positions'] == 0
 
 
-async def _with_position(http):
-    data = (await http.get('/dashboard-data')).json()
-    return data if data['positions'] else None
-
-
 async def test_events_history_filters_and_pages(server, http) -> None:
+    await server.clock.advance(1)
     await http.post('/bot-control/stop')
+    await server.clock.advance(1)  # events are stamped with the clock's time
     await http.post('/bot-control/start')
     page = (await http.get('/events', params={'topic': 'bot_status', 'limit': 2})).json()
     assert page['count'] == 2 and all(e['topic'] == 'bot_status' for e in page['events'])
@@ -170,7 +156,7 @@ async def test_test_events_reach_the_bus_unchanged_but_are_not_stored_or_traded(
     event = next(e for e in server.system.bus.history if e.id == sent.json()['event_id'])
     assert event.data == payload and event.test and event.source == 'test'
     for _ in range(5):  # several ticks later the real price is still reported
-        await asyncio.sleep(0.3)
+        await server.clock.advance(0.5)
         assert (await http.get('/dashboard-data')).json()['market_data']['BTC/USDT']['price'] > 1000
     stored = sqlite3.connect(tmp_path / 'oracle.db').execute(
         'select count(*) from events where id in (?, ?)', (plain.json()['event_id'], sent.json()['event_id'])

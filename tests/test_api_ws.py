@@ -266,6 +266,7 @@ def small_buffer_socket(base: str) -> socket.socket:
     return sock
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('send_path', ['transport', 'asgi'])
 async def test_a_stalled_client_is_dropped_while_a_healthy_one_keeps_receiving(
     tmp_path, monkeypatch, send_path

@@ -13,6 +13,9 @@ from websockets.exceptions import ConnectionClosed
 
 from .liveapp import live_process
 
+pytestmark = [pytest.mark.slow]
+
+
 FAST_TRADING = {
     'ORACLE_SPEED': '3000',
     'ORACLE_STRATEGY': 'sma_cross',

@@ -1,30 +1,25 @@
-"""The dashboard page through NiceGUI's simulated user (main.py is run for each test)."""
-
-import asyncio
+"""The dashboard page through NiceGUI's simulated user (the production app, the market on a manual clock)."""
 
 from nicegui import app
 from nicegui.testing import User
 
+from oracle_ui.clock import ManualClock
 from oracle_ui.control import BotState
 
-
-async def _changes(read, timeout_s: float = 10.0) -> bool:
-    first = read()
-    for _ in range(int(timeout_s / 0.05)):
-        await asyncio.sleep(0.05)
-        if read() != first:
-            return True
-    return False
+from .helpers import eventually
 
 
-async def test_dashboard_shows_live_prices_paper_badge_and_bot_state(user: User) -> None:
+async def test_dashboard_shows_live_prices_paper_badge_and_bot_state(user: User, clock: ManualClock) -> None:
     await user.open('/')
     await user.should_see('PAPER TRADING')
     await user.should_see('bot: running')
     await user.should_see('feed: live')
     (price,) = user.find(marker='price-BTC/USDT').elements
-    assert await _changes(lambda: price.text), 'the BTC price moves'
-    assert price.text.replace(',', '').replace('.', '').isdigit()
+    await clock.advance(1)
+    before = price.text
+    await clock.advance(5)
+    await eventually(lambda: price.text != before, what='the BTC price moving with the market')
+    assert price.text == f'{app.state.system.engine.state["BTC/USDT"].last_tick.price:,.2f}'
 
 
 async def test_stop_asks_for_confirmation_then_stops_the_bot(user: User) -> None:

@@ -7,33 +7,15 @@ from pathlib import Path
 import pytest
 
 from oracle_ui.control import BotState
-from oracle_ui.engine.feed import SimFeed
 from oracle_ui.errors import CommandError
 from oracle_ui.events import EventType, Notification, Topic
 from oracle_ui.security.accounts import LOCAL
-from oracle_ui.settings import Settings
-from oracle_ui.system import System, build_system
 
-from .helpers import FakeClock, until
+from .helpers import advance_until
 
 
-def make_system(data_dir: Path, clock: FakeClock, **overrides) -> System:
-    settings = Settings(data_dir=data_dir, speed=600, autostart=False, _env_file=None, **overrides)
-    feed = SimFeed(
-        settings.symbols,
-        settings.timeframe,
-        seed=settings.seed,
-        speed=settings.speed,
-        history_candles=120,
-        sleep=clock.sleep,
-        wall_clock=clock.time,
-        start=1_750_000_000,
-    )
-    return build_system(settings, feed=feed)
-
-
-async def test_concurrent_start_stop_are_serialized(tmp_path: Path) -> None:
-    system = make_system(tmp_path, FakeClock())
+async def test_concurrent_start_stop_are_serialized(make_system) -> None:
+    system = make_system()
     await system.start()
     states = []
     async with system.bus.stream([Topic.BOT_STATUS]) as events:
@@ -78,8 +60,8 @@ async def test_concurrent_start_stop_are_serialized(tmp_path: Path) -> None:
     await system.stop()
 
 
-async def test_running_bot_trades_and_every_fill_is_stored_before_announced(tmp_path: Path) -> None:
-    system = make_system(tmp_path, FakeClock())
+async def test_running_bot_trades_and_every_fill_is_stored_before_announced(make_system, clock) -> None:
+    system = make_system()
     await system.start()
     stored_when_announced = []
 
@@ -90,7 +72,7 @@ async def test_running_bot_trades_and_every_fill_is_stored_before_announced(tmp_
 
     unsubscribe = system.bus.subscribe(check, [Topic.TRADING])
     assert (await system.controller.start(reason='test')).success
-    await until(lambda: len(stored_when_announced) >= 3, message='three closed trades')
+    await advance_until(clock, lambda: len(stored_when_announced) >= 3, what='three closed trades')
     unsubscribe()
     assert all(stored_when_announced)
     types = {e.type for e in system.store.events(limit=10_000)}
@@ -108,15 +90,15 @@ async def test_running_bot_trades_and_every_fill_is_stored_before_announced(tmp_
     await system.stop()
 
 
-async def test_restart_resumes_balance_positions_history_and_event_ids(tmp_path: Path) -> None:
-    clock = FakeClock()
-    system = make_system(tmp_path, clock)
+async def test_restart_resumes_balance_positions_history_and_event_ids(make_system, clock) -> None:
+    system = make_system()
     await system.start()
     await system.controller.start(reason='test')
     engine = system.engine
-    await until(
+    await advance_until(
+        clock,
         lambda: len(system.store.trades(closed_only=True)) >= 2 and engine.broker.positions,
-        message='closed trades and an open position',
+        what='closed trades and an open position',
     )
     await system.controller.stop(reason='test')
     balance, positions = engine.broker.balance, {s: p.id for s, p in engine.broker.positions.items()}
@@ -125,7 +107,7 @@ async def test_restart_resumes_balance_positions_history_and_event_ids(tmp_path:
     candles = len(system.store.candles('BTC/USDT', '1m', 100_000))
     await system.stop()
 
-    again = make_system(tmp_path, clock)
+    again = make_system()
     await again.start()
     assert again.engine.broker.balance == pytest.approx(balance, rel=1e-12)
     assert {s: p.id for s, p in again.engine.broker.positions.items()} == positions
@@ -137,18 +119,18 @@ async def test_restart_resumes_balance_positions_history_and_event_ids(tmp_path:
         rel=1e-9,
     )
     assert again.bus.publish(EventType.NOTIFICATION, Notification(message='hello'), source='test').id > last_id
-    await until(lambda: len(again.store.candles('BTC/USDT', '1m', 100_000)) > candles, message='new candles')
+    await advance_until(clock, lambda: len(again.store.candles('BTC/USDT', '1m', 100_000)) > candles, what='candles')
     resumed = again.store.candles('BTC/USDT', '1m', 100_000)
     assert all(b.time - a.time == 60 for a, b in itertools.pairwise(resumed)), 'no gap, no overlap'
     await again.stop()
 
 
-async def test_stopped_bot_still_enforces_stops_and_manual_close_works(tmp_path: Path) -> None:
-    system = make_system(tmp_path, FakeClock())
+async def test_stopped_bot_still_enforces_stops_and_manual_close_works(make_system, clock) -> None:
+    system = make_system()
     await system.start()
     await system.controller.start(reason='test')
     engine = system.engine
-    await until(lambda: len(engine.broker.positions) >= 1, message='an open position')
+    await advance_until(clock, lambda: len(engine.broker.positions) >= 1, what='an open position')
     await system.controller.stop(reason='test')
     symbol = next(iter(engine.broker.positions))
     trade = engine.close_position(symbol, 'test close')
@@ -158,17 +140,16 @@ async def test_stopped_bot_still_enforces_stops_and_manual_close_works(tmp_path:
     await system.stop()
 
 
-async def test_feed_failure_puts_the_bot_in_error_and_start_recovers(tmp_path: Path) -> None:
+async def test_feed_failure_puts_the_bot_in_error_and_start_recovers(tmp_path: Path, make_system, clock) -> None:
     bad = tmp_path / 'bad.csv'
     bad.write_text('Date,Open,High,Low,Close\n2020-01-01,1,0.5,0.7,0.8\n')
-    settings = Settings(data_dir=tmp_path, feed=f'replay:{bad}', autostart=True, _env_file=None)
-    system = build_system(settings)
+    system = make_system(feed=f'replay:{bad}', autostart=True)
     errors = []
     system.bus.subscribe(lambda e: errors.append(e.data['message']), [Topic.BOT_STATUS])
     await system.start()
     assert system.controller.state is BotState.ERROR
     assert 'line 2, column High' in system.controller.error_message
-    await until(lambda: any('market feed failed' in m for m in errors if m), message='bot_error event')
+    await advance_until(clock, lambda: any('market feed failed' in m for m in errors if m), what='bot_error event')
     bad.write_text('Date,Open,High,Low,Close\n2020-01-01,1,2,0.7,1.5\n2020-01-02,1.5,2,1,1.8\n')
     result = await system.controller.start(reason='fixed the file')
     assert result.success and system.controller.state is BotState.RUNNING

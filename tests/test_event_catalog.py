@@ -4,13 +4,11 @@ import ast
 from pathlib import Path
 
 from oracle_ui.bus import EventBus
-from oracle_ui.engine.feed import SimFeed
 from oracle_ui.events import TOPIC_OF, EventType, Topic
 from oracle_ui.metrics import MetricsSampler
-from oracle_ui.settings import RiskSettings, Settings
-from oracle_ui.system import build_system
+from oracle_ui.settings import RiskSettings
 
-from .helpers import FakeClock, until
+from .helpers import advance_until
 
 CORE = Path(__file__).parent.parent / 'oracle_ui'
 
@@ -82,34 +80,18 @@ def test_original_23_event_types_are_all_there() -> None:
     assert len(original) == 23 and original <= {e.value for e in EventType}
 
 
-async def test_daily_loss_limit_is_published_and_stops_new_trades(tmp_path) -> None:
-    clock = FakeClock()
-    settings = Settings(
-        data_dir=tmp_path,
-        speed=600,
-        autostart=True,
-        _env_file=None,
-        risk=RiskSettings(sizing='percent', margin_pct=50, max_daily_loss_pct=0.01),
-    )
-    feed = SimFeed(
-        settings.symbols,
-        settings.timeframe,
-        speed=600,
-        history_candles=120,
-        sleep=clock.sleep,
-        wall_clock=clock.time,
-        start=1_750_000_000,
-    )
-    system = build_system(settings, feed=feed)
+async def test_daily_loss_limit_is_published_and_stops_new_trades(make_system, clock) -> None:
+    system = make_system(autostart=True, risk=RiskSettings(sizing='percent', margin_pct=50, max_daily_loss_pct=0.01))
     seen = []
     system.bus.subscribe(seen.append)
     await system.start()
-    await until(lambda: any(e.type is EventType.RISK_LIMIT_HIT for e in seen), message='risk limit hit')
+    await advance_until(clock, lambda: any(e.type is EventType.RISK_LIMIT_HIT for e in seen), what='risk limit hit')
     hit = next(e for e in seen if e.type is EventType.RISK_LIMIT_HIT)
     assert hit.topic is Topic.NOTIFICATIONS and 'daily loss limit hit' in hit.data['message']
-    await until(
+    await advance_until(
+        clock,
         lambda: any(e.type is EventType.ORDER_REJECTED and 'daily loss limit' in e.data['reason'] for e in seen),
-        message='a signal refused by the limit',
+        what='a signal refused by the limit',
     )
     opened_after = [
         e

@@ -18,7 +18,7 @@ from oracle_ui.settings import Settings
 from oracle_ui.store import BUSY_TIMEOUT_MS, Store
 
 from .apiserver import running_server
-from .helpers import eventually
+from .helpers import advance_until
 
 
 class FlakyFeed(SimFeed):
@@ -53,16 +53,16 @@ async def restart_recovers(http: httpx.AsyncClient, server) -> None:
     assert restarted.status_code == 200 and restarted.json()['success'], restarted.text
     assert restarted.json()['state'] == 'running'
     seen = server.system.bus.published
-    await eventually(lambda: server.system.bus.published > seen + 20, what='events flowing again')
+    await advance_until(server.clock, lambda: server.system.bus.published > seen + 20, what='events flowing again')
 
 
-async def test_feed_failing_mid_run(tmp_path, api) -> None:
+async def test_feed_failing_mid_run(tmp_path, api, clock) -> None:
     settings = Settings(_env_file=None)
-    feed = FlakyFeed(settings.symbols, settings.timeframe, speed=300)
-    async with running_server(tmp_path, feed=feed) as server, await api(server) as http:
-        await eventually(lambda: server.system.controller.state.value == 'running')
+    feed = FlakyFeed(settings.symbols, settings.timeframe, speed=300, sleep=clock.sleep, wall_clock=clock.time)
+    async with running_server(tmp_path, feed=feed, clock=clock) as server, await api(server) as http:
+        await advance_until(server.clock, lambda: server.system.controller.state.value == 'running')
         feed.fail_after = 3
-        await eventually(lambda: server.system.controller.state.value == 'error', what='error state')
+        await advance_until(server.clock, lambda: server.system.controller.state.value == 'error', what='error state')
         assert 'market feed failed: ConnectionError: exchange connection reset' in messages(server, EventType.BOT_ERROR)
         data = await http.get('/dashboard-data')
         assert data.status_code == 200 and data.json()['bot_status'] == 'error'
@@ -71,18 +71,20 @@ async def test_feed_failing_mid_run(tmp_path, api) -> None:
         assert (await http.get('/system-status')).json()['feed']['status'] == 'live'
 
 
-async def test_feed_ending(tmp_path, api) -> None:
+async def test_feed_ending(tmp_path, api, clock) -> None:
     bars = tmp_path / 'bars.csv'
     bars.write_text(
         'Date,Open,High,Low,Close\n'
         + ''.join(f'2024-01-{d:02d},{100 + d},{102 + d},{99 + d},{101 + d}\n' for d in range(1, 6))
     )
-    feed = ReplayFeed(bars, ['BTC/USDT'], '1d', speed=1_000_000)
+    feed = ReplayFeed(bars, ['BTC/USDT'], '1d', speed=1_000_000, sleep=clock.sleep)
     async with (
-        running_server(tmp_path / 'data', feed=feed, symbols='BTC/USDT', timeframe='1d') as server,
+        running_server(tmp_path / 'data', feed=feed, clock=clock, symbols='BTC/USDT', timeframe='1d') as server,
         await api(server) as http,
     ):
-        await eventually(lambda: server.system.controller.state.value == 'stopped', what='stopped at the end')
+        await advance_until(
+            server.clock, lambda: server.system.controller.state.value == 'stopped', what='stopped at the end'
+        )
         assert 'bars.csv replayed to the end (5 bars)' in messages(server, EventType.NOTIFICATION)
         assert (await http.get('/dashboard-data')).json()['bot_status'] == 'stopped'
         assert (await http.get('/system-status')).json()['feed']['status'] == 'ended'
@@ -91,13 +93,14 @@ async def test_feed_ending(tmp_path, api) -> None:
 async def test_strategy_raising(tmp_path, api) -> None:
     async with running_server(tmp_path) as server, await api(server) as http:
         engine = server.system.engine
-        await eventually(lambda: server.system.controller.state.value == 'running')
+        await advance_until(server.clock, lambda: server.system.controller.state.value == 'running')
 
         def broken(*_args, **_kwargs):
             raise ZeroDivisionError('division by zero')
 
         original, engine.strategy.evaluate = engine.strategy.evaluate, broken
-        await eventually(
+        await advance_until(
+            server.clock,
             lambda: any('failed on' in m and 'ZeroDivisionError' in m for m in messages(server, EventType.BOT_ERROR)),
             what='strategy bot_error',
         )
@@ -109,7 +112,7 @@ async def test_strategy_raising(tmp_path, api) -> None:
 
 async def test_database_locked_by_another_process(tmp_path, api) -> None:
     async with running_server(tmp_path) as server, await api(server) as http:
-        await eventually(lambda: server.system.controller.state.value == 'running')
+        await advance_until(server.clock, lambda: server.system.controller.state.value == 'running')
         locked, release = threading.Event(), threading.Event()
 
         def hold_lock() -> None:
@@ -123,7 +126,9 @@ async def test_database_locked_by_another_process(tmp_path, api) -> None:
         holder.start()
         try:
             await asyncio.to_thread(locked.wait, 10)
-            await eventually(lambda: server.system.controller.state.value == 'error', what='error state')
+            await advance_until(
+                server.clock, lambda: server.system.controller.state.value == 'error', what='error state'
+            )
             assert any('database is locked' in m for m in messages(server, EventType.BOT_ERROR))
             started = time.monotonic()
             assert (await http.get('/dashboard-data')).status_code == 200  # reads still work
@@ -165,7 +170,7 @@ def test_once_a_write_failed_on_a_lock_the_next_ones_do_not_wait_for_it(tmp_path
 async def test_disk_full(tmp_path, api) -> None:
     async with running_server(tmp_path) as server, await api(server) as http:
         store = server.system.store
-        await eventually(lambda: server.system.controller.state.value == 'running')
+        await advance_until(server.clock, lambda: server.system.controller.state.value == 'running')
         full = {'on': False}
 
         def no_space(_conn, _cursor, statement, *_args) -> None:
@@ -174,7 +179,7 @@ async def test_disk_full(tmp_path, api) -> None:
 
         sa_event.listen(store.engine, 'before_cursor_execute', no_space)
         full['on'] = True
-        await eventually(lambda: server.system.controller.state.value == 'error', what='error state')
+        await advance_until(server.clock, lambda: server.system.controller.state.value == 'error', what='error state')
         errors = messages(server, EventType.BOT_ERROR)
         assert sum('event store failed' in m for m in errors) == 1, 'announced once, not once per event'
         assert any('market feed failed' in m and 'disk is full' in m for m in errors)

@@ -27,6 +27,9 @@ from oracle_ui.engine.bars import BarsError, load_bars
 
 from .liveapp import live_app
 
+pytestmark = [pytest.mark.fuzz]
+
+
 TOKEN = 'fuzz-' + secrets.token_urlsafe(24)
 AUTH = {'Authorization': f'Bearer {TOKEN}'}
 STRATEGY_DEPENDENT = {'PUT /dashboard/api/settings'}

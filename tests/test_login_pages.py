@@ -136,6 +136,7 @@ async def test_idle_sessions_expire(accounts, user: User, monkeypatch) -> None:
     assert system().controller.state.value == 'running'
 
 
+@pytest.mark.slow
 def test_over_https_cookies_are_secure_and_socketio_refuses_foreign_origins(tmp_path) -> None:
     with live_app(tmp_path / 'data', ORACLE_HTTPS='true') as base:
         page = httpx.get(base + '/login')

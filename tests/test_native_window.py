@@ -23,7 +23,10 @@ except (ImportError, ValueError):
     HAS_GTK = False
 if (not all(TOOLS) or not HAS_GTK) and os.environ.get('ORACLE_REQUIRE_NATIVE'):
     raise RuntimeError('the native-window test needs Xvfb, xdotool, imagemagick and pygobject with WebKit2 4.1')
-pytestmark = pytest.mark.skipif(not all(TOOLS) or not HAS_GTK, reason='no Xvfb/GTK WebKit on this machine')
+pytestmark = [
+    pytest.mark.native,
+    pytest.mark.skipif(not all(TOOLS) or not HAS_GTK, reason='no Xvfb/GTK WebKit on this machine'),
+]
 
 
 def _close_like_a_user(display: str, window: int) -> None:

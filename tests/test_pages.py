@@ -1,14 +1,19 @@
-"""Every page through NiceGUI's simulated user (main.py runs for each test with a fresh data directory)."""
+"""Every page through NiceGUI's simulated user (the production app, a fresh data directory, the market on a
+manual clock)."""
 
 import csv
 import io
+import sqlite3
 
 from nicegui import app
 from nicegui.testing import User
+from sqlalchemy import event as sa_event
+from sqlalchemy.exc import OperationalError
 
+from oracle_ui.clock import ManualClock
 from oracle_ui.events import EventType, Notification
 
-from .helpers import eventually
+from .helpers import advance_until, eventually
 
 
 def system():
@@ -43,24 +48,21 @@ async def test_dashboard_metrics_chart_and_controls(user: User) -> None:
     await user.should_see('bot restarted')
 
 
-async def test_close_all_positions_from_the_dashboard(user: User) -> None:
+async def test_close_all_positions_from_the_dashboard(user: User, clock: ManualClock) -> None:
     await user.open('/')
-    for _ in range(5):  # the live market may hit a stop between seeing a position and the click: try again then
-        await eventually(lambda: bool(system().engine.broker.positions), timeout_s=60)
-        user.find(marker='close-all').click()
-        await user.should_see('Close all open positions at market now?')
-        user.find(marker='confirm-close').click()
-        await eventually(lambda: any(m.startswith(('closed ', 'no open position')) for m in user.notify.messages))
-        if any(m.startswith('closed ') for m in user.notify.messages):
-            break
-        user.notify.messages.clear()
-    await eventually(lambda: any(t.status.value == 'CLOSED_MANUAL' for t in system().store.trades(limit=50)))
+    await advance_until(clock, lambda: system().engine.broker.positions, what='an open position')
+    ids = {p.id for p in system().engine.broker.positions.values()}  # the market stands still until the clock moves
+    user.find(marker='close-all').click()
+    await user.should_see('Close all open positions at market now?')
+    user.find(marker='confirm-close').click()
+    await user.should_see(f'closed {len(ids)} position(s)')
+    assert not system().engine.broker.positions
+    statuses = {t.id: t.status.value for t in system().store.trades(limit=100) if t.id in ids}
+    assert statuses == dict.fromkeys(ids, 'CLOSED_MANUAL')
 
 
-async def test_trades_page_filters_pages_and_exports(user: User) -> None:
-    await eventually(
-        lambda: app.state.system.store.count_trades() >= 3 if hasattr(app.state, 'system') else False, timeout_s=90
-    )
+async def test_trades_page_filters_pages_and_exports(user: User, clock: ManualClock) -> None:
+    await advance_until(clock, lambda: system().store.count_trades() >= 3, what='three trades')
     await user.open('/trades')
     table = user.find(marker='history-table').elements.pop()
     await eventually(lambda: len(table.rows) >= 3)
@@ -151,15 +153,12 @@ async def test_every_page_is_reachable_from_the_header(user: User) -> None:
         await user.should_see(heading)
 
 
-async def test_dashboard_keeps_serving_through_a_failing_database_and_restart_recovers(user: User) -> None:
-    import sqlite3
-
-    from sqlalchemy import event as sa_event
-    from sqlalchemy.exc import OperationalError
-
+async def test_dashboard_keeps_serving_through_a_failing_database_and_restart_recovers(
+    user: User, clock: ManualClock
+) -> None:
     await user.open('/')
     await user.should_see('Live events')
-    await eventually(lambda: system().controller.state.value == 'running')
+    assert system().controller.state.value == 'running'
     full = {'on': True}
 
     def no_space(_conn, _cursor, statement, *_args) -> None:
@@ -167,8 +166,8 @@ async def test_dashboard_keeps_serving_through_a_failing_database_and_restart_re
             raise OperationalError(statement, None, sqlite3.OperationalError('database or disk is full'))
 
     sa_event.listen(system().store.engine, 'before_cursor_execute', no_space)
-    await user.should_see('disk is full', retries=100)  # toast and feed row
-    await eventually(lambda: system().controller.state.value == 'error')
+    await advance_until(clock, lambda: system().controller.state.value == 'error', what='the error state')
+    await user.should_see('disk is full')  # toast and feed row
     await user.should_see('bot: error')
     await user.open('/trades')  # pages still load
     await user.should_see('Export CSV')

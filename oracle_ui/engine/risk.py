@@ -76,15 +76,25 @@ class RiskManager:
             reason=signal.reason,
         )
 
+    def roll_day(self, time: float, equity: float) -> bool:
+        """Start the UTC day of ``time`` at ``equity`` if it is a later day than the current one; True if it did."""
+        day = int(time // DAY_S)
+        if day == self.day:
+            return False
+        self.day, self.day_start_equity, self.is_blocked = day, equity, False
+        return True
+
+    def restore_day(self, day: int, start_equity: float, *, is_blocked: bool) -> None:
+        """Resume a day already under way (after a restart): its starting equity and whether it is blocked."""
+        self.day, self.day_start_equity, self.is_blocked = day, start_equity, is_blocked
+
     def check_daily_loss(self, time: float, equity: float) -> DailyLossHit | None:
         """Track the day's starting equity; returns the hit the first time the limit is crossed that day."""
-        day = int(time // DAY_S)
-        if day != self.day:
-            self.day, self.day_start_equity, self.is_blocked = day, equity, False
+        self.roll_day(time, equity)
         if self.is_blocked or self.day_start_equity <= 0:
             return None
         loss_pct = 100.0 * (self.day_start_equity - equity) / self.day_start_equity
         if loss_pct >= self.settings.max_daily_loss_pct:
             self.is_blocked = True
-            return DailyLossHit(day, loss_pct, self.settings.max_daily_loss_pct)
+            return DailyLossHit(self.day, loss_pct, self.settings.max_daily_loss_pct)
         return None

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..engine.execution import position_info
 from ..engine.models import Position, Trade
-from ..engine.trader import position_info
 from .models import EquitySummary, OpenPosition, RecentTrade, TradingMetrics
 
 if TYPE_CHECKING:

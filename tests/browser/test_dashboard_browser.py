@@ -15,7 +15,7 @@ from ..liveapp import live_app
 CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
 if not CHROMIUM and os.environ.get('ORACLE_REQUIRE_BROWSER'):
     raise RuntimeError('chromium is required for the browser tests (apt-get install chromium)')
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason='no chromium on this machine')
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM, reason='no chromium on this machine')]
 ARGS = [
     '--no-sandbox',
     '--disable-gpu',
