@@ -7,12 +7,12 @@ import logging
 
 from ..bus import EventBus
 from ..events import BotError, EventType, FillInfo, OrderInfo, PositionInfo, SignalGenerated, TradeInfo
-from ..store import Store
 from .broker import BrokerUpdate, OrderRejected, PaperBroker, PositionClosed, PositionOpened
 from .ledger import Ledger
 from .market import LiveView
 from .models import Candle, Fill, OrderRequest, Position, Side, Signal, SignalKind, Trade, TradeStatus
 from .risk import RiskManager
+from .storage import AccountStorage
 from .strategies import Strategy
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,9 @@ SPECIAL_EXITS = {
 class Execution:
     """Turns signals into orders and broker results into records and events."""
 
-    def __init__(self, *, broker: PaperBroker, risk: RiskManager, ledger: Ledger, store: Store, bus: EventBus) -> None:
+    def __init__(
+        self, *, broker: PaperBroker, risk: RiskManager, ledger: Ledger, store: AccountStorage, bus: EventBus
+    ) -> None:
         self.broker = broker
         self.risk = risk
         self.ledger = ledger

@@ -10,9 +10,10 @@ from ..bus import EventBus
 from ..clock import Clock
 from ..events import BalanceUpdate, EventType, PnlUpdate, PortfolioUpdate, RiskLimitHit
 from ..settings import Settings
-from ..store import EquityPoint, Store
 from .broker import PaperBroker, PositionClosed, PositionOpened
+from .models import EquityPoint
 from .risk import RiskManager
+from .storage import AccountStorage
 
 DAILY_LOSS_KEY = 'daily_loss'
 PNL_INTERVAL_S = 1.0
@@ -26,7 +27,14 @@ class Ledger:
     """
 
     def __init__(
-        self, *, settings: Settings, broker: PaperBroker, risk: RiskManager, store: Store, bus: EventBus, clock: Clock
+        self,
+        *,
+        settings: Settings,
+        broker: PaperBroker,
+        risk: RiskManager,
+        store: AccountStorage,
+        bus: EventBus,
+        clock: Clock,
     ) -> None:
         self.settings = settings
         self.broker = broker

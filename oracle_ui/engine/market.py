@@ -18,10 +18,10 @@ from ..events import (
     RegimeChanged,
     TickerUpdate,
 )
-from ..store import Store
 from .feed import MarketFeed
 from .indicators import LiveIndicators
 from .models import Candle, OrderBook, Tick
+from .storage import CandleStorage
 from .strategies import RegimeReading, Strategy
 
 WARMUP_CANDLES = 1000
@@ -88,7 +88,7 @@ class MarketState:
     :param bus: where price, candle, ticker, regime, analysis and book events go
     """
 
-    def __init__(self, feed: MarketFeed, strategy: Strategy, store: Store, bus: EventBus) -> None:
+    def __init__(self, feed: MarketFeed, strategy: Strategy, store: CandleStorage, bus: EventBus) -> None:
         self.feed = feed
         self.store = store
         self.bus = bus

@@ -194,3 +194,13 @@ class Fill:
     price: float
     fee: float
     time: float
+
+
+@dataclass(slots=True, frozen=True)
+class EquityPoint:
+    """The account at the end of a candle period: the equity curve's points."""
+
+    time: float
+    balance: float
+    equity: float
+    unrealized_pnl: float

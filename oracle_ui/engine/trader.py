@@ -21,7 +21,6 @@ from ..bus import EventBus
 from ..clock import WALL_CLOCK, Clock
 from ..events import BotError, EventType, Notification
 from ..settings import Settings
-from ..store import Store
 from .broker import PaperBroker
 from .execution import Execution
 from .feed import FeedError, FeedStatus, MarketFeed
@@ -29,6 +28,7 @@ from .ledger import Ledger
 from .market import MarketState, SymbolState
 from .models import Candle, Tick, Trade
 from .risk import RiskManager
+from .storage import EngineStorage
 from .strategies import Strategy
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class TradingEngine:
         broker: PaperBroker,
         risk: RiskManager,
         strategy: Strategy,
-        store: Store,
+        store: EngineStorage,
         bus: EventBus,
         clock: Clock = WALL_CLOCK,
         on_feed_stopped: Callable[[str, bool], None] | None = None,

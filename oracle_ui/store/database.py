@@ -8,7 +8,6 @@ every committed transaction across a process crash (power loss may drop the last
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
-from ..engine.models import Candle, Fill, OrderRequest, Position, Side, Trade, TradeStatus
+from ..engine.models import Candle, EquityPoint, Fill, OrderRequest, Position, Side, Trade, TradeStatus
 from ..events import Event, EventType
 from .lock_wait import LockWait
 
@@ -145,14 +144,6 @@ events_table = Table(
     Column('client_id', String),
     Column('data', Text, nullable=False),
 )
-
-
-@dataclass(slots=True, frozen=True)
-class EquityPoint:
-    time: float
-    balance: float
-    equity: float
-    unrealized_pnl: float
 
 
 class Store:

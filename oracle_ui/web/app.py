@@ -15,7 +15,7 @@ from ..api import REST_PREFIX, WS_PREFIX, install_api
 from ..security.secret import storage_secret
 from ..settings import Settings
 from ..system import System, build_system
-from . import styles
+from . import api_docs, styles
 from .asset_cache import compressed_with_cache
 from .context import AppContext
 from .guard import OUR_MIDDLEWARE, Guard, protect
@@ -57,6 +57,7 @@ def build_app(settings: Settings, register_pages: RegisterPages, system: System 
     core.sio.eio.cors_allowed_origins = lambda origin, environ: guard.origin_allowed(origin, environ.get('HTTP_HOST'))
     styles.install()
     register_pages(context)
+    api_docs.register(context)
 
     async def startup() -> None:
         await system.start()

@@ -11,9 +11,9 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from nicegui import app
 
-from oracle_ui.api import token_principal
-from oracle_ui.web.context import AppContext
-from oracle_ui.web.session import current_principal, guarded_page
+from ..api import token_principal
+from .context import AppContext
+from .session import current_principal, guarded_page
 
 SCHEMA_PATH = '/openapi.json'
 TITLE = 'Oracle Trader API'
