@@ -1,0 +1,91 @@
+"""Strategies: closed candle + indicator values -> :class:`Signal`, the same code live and in backtests.
+
+The regime, trend-following and range-trading rules are the original Oracle Trader bot's
+(``shared/reference/original-strategies.md``) with its bugs fixed: Bollinger width is compared as a fraction,
+the trend score is capped at 1.0, and a range signal is produced without crashing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .base import IndicatorView, Params, RegimeReading, Strategy, StrategyError
+from .regime import RegimeParams, RegimeStrategy
+from .regime_rules import RangeParams, TrendParams, read_regime
+from .single import RangeTrading, TrendFollowing
+from .sma_cross import SmaCross, SmaCrossParams
+
+__all__ = [
+    'STRATEGIES',
+    'IndicatorView',
+    'Params',
+    'RangeParams',
+    'RangeTrading',
+    'RegimeParams',
+    'RegimeReading',
+    'RegimeStrategy',
+    'SmaCross',
+    'SmaCrossParams',
+    'Strategy',
+    'StrategyError',
+    'TrendFollowing',
+    'TrendParams',
+    'create_strategy',
+    'describe_params',
+    'parse_assignments',
+    'read_regime',
+]
+
+STRATEGIES: dict[str, type[Strategy]] = {s.name: s for s in (RegimeStrategy, TrendFollowing, RangeTrading, SmaCross)}
+
+
+def create_strategy(name: str, params: Mapping[str, Any] | None = None) -> Strategy:
+    """Build strategy ``name`` with validated ``params`` (nested keys for the regime's trend/range parts).
+
+    :raises StrategyError: naming the valid strategies or the bad parameters and the valid ones
+    """
+    cls = STRATEGIES.get(name)
+    if cls is None:
+        raise StrategyError(f'unknown strategy {name!r}; valid: {", ".join(STRATEGIES)}')
+    try:
+        return cls(cls.Params.model_validate(dict(params or {})))
+    except ValidationError as error:
+        problems = '; '.join(_describe_error(e) for e in error.errors())
+        valid = describe_params(cls.Params)
+        raise StrategyError(f'invalid parameters for {name}: {problems}. Valid: {valid}') from None
+
+
+def _describe_error(error: Any) -> str:
+    where = '.'.join(str(x) for x in error['loc']) or 'params'
+    return f'{where}: {error["msg"].removeprefix("Value error, ")}'
+
+
+def describe_params(model: type[BaseModel]) -> str:
+    """``name=default`` for every parameter (nested models as ``part.name``)."""
+    parts = []
+    for field_name, field in model.model_fields.items():
+        if isinstance(field.default, BaseModel):
+            parts.extend(f'{field_name}.{item}' for item in describe_params(type(field.default)).split(', '))
+        else:
+            parts.append(f'{field_name}={field.default}')
+    return ', '.join(parts)
+
+
+def parse_assignments(assignments: list[str]) -> dict[str, Any]:
+    """``['fast=5', 'trend.min_score=0.6']`` -> nested dict of strings (typed later by the parameter model)."""
+    result: dict[str, Any] = {}
+    for item in assignments:
+        key, sep, value = item.partition('=')
+        if not sep or not key.strip():
+            raise StrategyError(f'parameter {item!r} is not key=value')
+        target = result
+        *parents, leaf = key.strip().split('.')
+        for parent in parents:
+            target = target.setdefault(parent, {})
+            if not isinstance(target, dict):
+                raise StrategyError(f'parameter {key!r} conflicts with another one')
+        target[leaf] = value.strip()
+    return result

@@ -1,0 +1,174 @@
+"""The original bot's rules (``shared/reference/original-strategies.md``) with its bugs fixed: regime detection
+from ADX/±DI and Bollinger width as a fraction (the original compared a percentage), the trend-following score
+capped at 1.0, and the range signal built without crashing."""
+
+from __future__ import annotations
+
+import math
+
+from pydantic import Field, model_validator
+
+from .. import indicators as ind
+from ..models import Candle, Regime, Side, Signal, SignalKind
+from .base import IndicatorView, Params, RegimeReading, any_nan
+
+
+class TrendParams(Params):
+    ema_fast: int = Field(10, ge=1, le=500)
+    ema_mid: int = Field(20, ge=1, le=500)
+    ema_slow: int = Field(50, ge=1, le=1000)
+    rsi_period: int = Field(14, ge=2, le=500)
+    macd_fast: int = Field(12, ge=1, le=500)
+    macd_slow: int = Field(26, ge=2, le=500)
+    macd_signal: int = Field(9, ge=1, le=500)
+    atr_period: int = Field(14, ge=1, le=500)
+    volume_period: int = Field(20, ge=1, le=500)
+    adx_period: int = Field(14, ge=2, le=500)
+    adx_trending: float = Field(20.0, ge=0, le=100)
+    """ADX above this is a trend (weak up to ``adx_strong``)."""
+    atr_stop_mult: float = Field(1.5, gt=0, le=20)
+    reward_risk: float = Field(2.0, gt=0, le=20)
+    min_score: float = Field(0.5, ge=0, le=1)
+    rsi_long_min: float = Field(50.0, ge=0, le=100)
+    rsi_long_max: float = Field(70.0, ge=0, le=100)
+    rsi_short_min: float = Field(30.0, ge=0, le=100)
+    rsi_short_max: float = Field(50.0, ge=0, le=100)
+    leverage_tiers: tuple[tuple[float, float], ...] = ((0.9, 15.0), (0.7, 10.0), (0.5, 5.0))
+    """(minimum score, leverage), highest first."""
+
+    @model_validator(mode='after')
+    def _ordered(self) -> TrendParams:
+        if not self.ema_fast < self.ema_mid < self.ema_slow:
+            raise ValueError('ema_fast < ema_mid < ema_slow is required')
+        if self.macd_fast >= self.macd_slow:
+            raise ValueError('macd_fast must be smaller than macd_slow')
+        return self
+
+
+class RangeParams(Params):
+    bb_period: int = Field(20, ge=2, le=500)
+    bb_std: float = Field(2.0, gt=0, le=10)
+    rsi_period: int = Field(14, ge=2, le=500)
+    atr_period: int = Field(14, ge=1, le=500)
+    adx_period: int = Field(14, ge=2, le=500)
+    adx_sideways: float = Field(20.0, ge=0, le=100)
+    """ADX at or below this is sideways."""
+    bbw_high: float = Field(0.10, gt=0, le=10)
+    """Bollinger width (fraction) above this is high volatility: no range trades."""
+    rsi_oversold: float = Field(30.0, ge=0, le=100)
+    rsi_overbought: float = Field(70.0, ge=0, le=100)
+    rsi_extreme_low: float = Field(25.0, ge=0, le=100)
+    rsi_extreme_high: float = Field(75.0, ge=0, le=100)
+    atr_stop_mult: float = Field(1.0, gt=0, le=20)
+    reward_risk: float = Field(1.5, gt=0, le=20)
+    min_score: float = Field(0.8, ge=0, le=1)
+    leverage_tiers: tuple[tuple[float, float], ...] = ((0.95, 5.0), (0.8, 3.0))
+
+
+def _leverage(score: float, tiers: tuple[tuple[float, float], ...], high_volatility: bool) -> float:
+    leverage = next((lev for minimum, lev in tiers if score >= minimum - 1e-12), 1.0)
+    return max(1.0, math.floor(leverage / 2)) if high_volatility else leverage
+
+
+def regime_indicators(adx_period: int, bb_period: int, bb_std: float) -> list[ind.Indicator]:
+    return [ind.adx('adx', adx_period), ind.bbands('bb', bb_period, bb_std)]
+
+
+def read_regime(
+    view: IndicatorView, *, adx_strong: float, adx_trending: float, bbw_low: float, bbw_high: float
+) -> RegimeReading | None:
+    """Classify trend (ADX, +DI/-DI) and volatility (Bollinger width as a fraction); None until warmed up."""
+    adx, plus_di, minus_di = view['adx'], view['adx_plus_di'], view['adx_minus_di']
+    upper, middle, lower = view['bb_upper'], view['bb_middle'], view['bb_lower']
+    if any_nan(adx, plus_di, minus_di, upper, middle, lower) or middle == 0:
+        return None
+    width = (upper - lower) / middle
+    volatility = 'low' if width < bbw_low else 'high' if width > bbw_high else 'normal'
+    if adx > adx_trending:
+        regime = Regime.TRENDING_UP if plus_di > minus_di else Regime.TRENDING_DOWN
+    else:
+        regime = Regime.VOLATILE if volatility == 'high' else Regime.SIDEWAYS
+    return RegimeReading(regime, adx, plus_di, minus_di, width, volatility, adx > adx_strong)
+
+
+def _bracket(candle: Candle, side: Side, stop_distance: float, reward_risk: float) -> tuple[float, float, float]:
+    """(entry, stop-loss, take-profit) from the candle's extreme and an ATR multiple."""
+    entry = candle.close
+    stop = candle.low - stop_distance if side is Side.LONG else candle.high + stop_distance
+    risk = (entry - stop) * side.sign
+    return entry, stop, entry + side.sign * reward_risk * risk
+
+
+def trend_signal(candle: Candle, view: IndicatorView, p: TrendParams, reading: RegimeReading) -> Signal | None:
+    """The trend-following rule, given a trending regime reading."""
+    e_fast, e_mid, e_slow = view['ema_fast'], view['ema_mid'], view['ema_slow']
+    line, signal_line, rsi, atr, vol_sma = view['macd'], view['macd_signal'], view['rsi'], view['atr'], view['vol_sma']
+    if any_nan(e_fast, e_mid, e_slow, line, signal_line, rsi, atr):
+        return None
+    close = candle.close
+    if reading.regime is Regime.TRENDING_UP and e_fast > e_mid > e_slow and close > e_mid:
+        side = Side.LONG
+        score = 0.4 + (0.3 if line > signal_line else 0) + (0.3 if p.rsi_long_min < rsi < p.rsi_long_max else 0)
+    elif reading.regime is Regime.TRENDING_DOWN and e_fast < e_mid < e_slow and close < e_mid:
+        side = Side.SHORT
+        score = 0.4 + (0.3 if line < signal_line else 0) + (0.3 if p.rsi_short_min < rsi < p.rsi_short_max else 0)
+    else:
+        return None
+    if not math.isnan(vol_sma) and candle.volume > vol_sma:
+        score += 0.1
+    score = min(score, 1.0)
+    if score < p.min_score - 1e-12:
+        return None
+    entry, stop, target = _bracket(candle, side, p.atr_stop_mult * atr, p.reward_risk)
+    if (entry - stop) * side.sign <= 0:
+        return None
+    return Signal(
+        symbol=candle.symbol,
+        kind=SignalKind(side.value),
+        strength=round(score, 6),
+        stop_loss=stop,
+        take_profit=target,
+        leverage=_leverage(score, p.leverage_tiers, reading.volatility == 'high'),
+        reason=f'trend {side} score {score:.2f}',
+        regime=reading.regime,
+    )
+
+
+def range_signal(candle: Candle, view: IndicatorView, p: RangeParams, reading: RegimeReading) -> Signal | None:
+    """The range-trading rule, given a sideways, not highly volatile regime reading."""
+    rsi, atr = view['rsi'], view['atr']
+    lower, middle, upper = view['bb_lower'], view['bb_middle'], view['bb_upper']
+    if any_nan(rsi, atr, lower, middle, upper):
+        return None
+    if candle.low <= lower and rsi < p.rsi_oversold:
+        side, score = Side.LONG, 0.8 + (0.2 if rsi < p.rsi_extreme_low else 0)
+    elif candle.high >= upper and rsi > p.rsi_overbought:
+        side, score = Side.SHORT, 0.8 + (0.2 if rsi > p.rsi_extreme_high else 0)
+    else:
+        return None
+    if score < p.min_score - 1e-12:
+        return None
+    entry, stop, target = _bracket(candle, side, p.atr_stop_mult * atr, p.reward_risk)
+    target = min(target, middle) if side is Side.LONG else max(target, middle)
+    if (entry - stop) * side.sign <= 0 or (target - entry) * side.sign <= 0:
+        return None
+    return Signal(
+        symbol=candle.symbol,
+        kind=SignalKind(side.value),
+        strength=round(score, 6),
+        stop_loss=stop,
+        take_profit=target,
+        leverage=_leverage(score, p.leverage_tiers, reading.volatility == 'high'),
+        reason=f'range {side} score {score:.2f}',
+        regime=reading.regime,
+    )
+
+
+def trend_indicators(p: TrendParams) -> list[ind.Indicator]:
+    return [
+        ind.ema('ema_fast', p.ema_fast),
+        ind.ema('ema_mid', p.ema_mid),
+        ind.ema('ema_slow', p.ema_slow),
+        ind.macd('macd', p.macd_fast, p.macd_slow, p.macd_signal),
+        ind.volume_sma('vol_sma', p.volume_period),
+    ]
