@@ -1,25 +1,32 @@
-"""The price chart with its symbol and timeframe pickers and the regime; redrawn on a pick, extended live."""
+"""The price chart with its symbol and timeframe pickers, the regime and the indicator configurator: redrawn on a
+pick, extended live, paged back through history on pan and zoom."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import tzinfo
+from typing import Any
 
-from nicegui import ui
+from nicegui import run, ui
 
+from components.indicator_picker import IndicatorPicker
 from components.price_chart import PriceChart
-from oracle_ui.views import CandleOut, CandlesResponse, OpenPosition
+from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosition, TradeMarker
 
-Levels = tuple[int, float | None, float | None] | tuple[()]
+CHART_CANDLES = 300
+"""Candles drawn at first; older pages of ``PAGE_CANDLES`` load as the user pans back."""
+PAGE_CANDLES = 500
+Load = Callable[[str, str, int, int | None, list[ChartIndicator]], CandlesResponse]
 
 
 class ChartPanel(ui.card):
     """One symbol's chart at a chosen timeframe.
 
-    :param symbols: the symbols to pick from
-    :param timeframes: the timeframes to pick from (the first is the default)
-    :param load: ``(symbol, timeframe) -> CandlesResponse``, the history to draw
+    :param load: ``(symbol, timeframe, limit, before, indicators) -> CandlesResponse``: closed candles
     :param position: ``symbol -> OpenPosition | None``, whose levels are drawn
+    :param forming: ``(symbol, timeframe) -> CandleOut | None``, the candle still forming
+    :param trades: ``(symbol, since) -> markers`` of the trades open at some time since then
+    :param on_indicators: called with the new choice when the user changes the indicators (None: read-only)
     """
 
     def __init__(
@@ -27,18 +34,24 @@ class ChartPanel(ui.card):
         symbols: list[str],
         timeframes: list[str],
         timezone: tzinfo,
-        load: Callable[[str, str], CandlesResponse],
+        *,
+        load: Load,
         position: Callable[[str], OpenPosition | None],
+        forming: Callable[[str, str], CandleOut | None],
+        trades: Callable[[str, float], list[TradeMarker]],
+        indicators: list[ChartIndicator],
+        default_indicators: list[ChartIndicator],
+        on_indicators: Callable[[list[ChartIndicator]], Any] | None,
     ) -> None:
         super().__init__()
         self.classes('w-full p-2')
         self.timezone = timezone
-        self._load = load
-        self._position = position
+        self._load, self._position, self._forming, self._trades = load, position, forming, trades
+        self.indicators = indicators
+        self._on_indicators = on_indicators
         self.plot: PriceChart | None = None
-        self._levels: Levels = ()
         with self:
-            with ui.row().classes('items-center gap-3 flex-wrap'):
+            with ui.row().classes('items-center gap-3 flex-wrap w-full'):
                 self.symbol = ui.select(symbols, value=symbols[0], label='Symbol').classes('w-40').mark('chart-symbol')
                 self.timeframe = (
                     ui.select(timeframes, value=timeframes[0], label='Timeframe')
@@ -46,44 +59,48 @@ class ChartPanel(ui.card):
                     .mark('chart-timeframe')
                 )
                 self.regime = ui.label().classes('text-sm').mark('chart-regime')
+                IndicatorPicker(indicators, default_indicators, self._choose, editable=on_indicators is not None)
             self.box = ui.column().classes('w-full')
         self.symbol.on_value_change(self.rebuild)
         self.timeframe.on_value_change(self.rebuild)
         self.rebuild()
 
+    def _choose(self, chosen: list[ChartIndicator]) -> None:
+        self.indicators = chosen
+        if self._on_indicators is not None:
+            self._on_indicators(chosen)
+        self.rebuild()
+
     def rebuild(self) -> None:
-        """Draw the chosen symbol and timeframe from its history."""
+        """Draw the chosen symbol and timeframe from the newest history."""
+        symbol, timeframe = self.symbol.value, self.timeframe.value
+        data = self._load(symbol, timeframe, CHART_CANDLES, None, self.indicators)
         self.box.clear()
-        position = self._position(self.symbol.value)
         with self.box:
-            self.plot = PriceChart(self._load(self.symbol.value, self.timeframe.value), self.timezone, position).mark(
-                'price-chart'
-            )
-        self._levels = _levels_key(position)
+            self.plot = PriceChart(
+                data, self.timezone, self.indicators, self._position(symbol), load_older=self._older
+            ).mark('price-chart')
+        self.show_forming()
 
-    def extend(self, data: CandlesResponse, complete_until: int, forming: CandleOut | None, regime: str) -> None:
-        """Append candles closed since the chart was drawn, redraw the forming one and, if they changed, the
-        open position's levels. ``complete_until``: where the base timeframe's closed candles end."""
-        plot = self.plot
-        if plot is None:
+    async def _older(self, before: int) -> CandlesResponse:
+        symbol, timeframe, chosen = self.symbol.value, self.timeframe.value, self.indicators
+        return await run.io_bound(self._load, symbol, timeframe, PAGE_CANDLES, before, chosen)
+
+    def on_candle(self, symbol: str, timeframe: str) -> None:
+        """A candle of ``symbol`` and ``timeframe`` closed: add it if that is what the chart shows."""
+        if self.plot is not None and (symbol, timeframe) == (self.symbol.value, self.timeframe.value):
+            self.plot.append(self._load(symbol, timeframe, 2, None, self.indicators))
+
+    def on_trade(self, symbol: str) -> None:
+        """A position of ``symbol`` opened or closed: redraw its markers and levels if that is what is shown."""
+        if self.plot is None or symbol != self.symbol.value:
             return
+        self.plot.show_trades(self._trades(symbol, self.plot.last_time))
+        self.plot.show_levels(self._position(symbol))
+
+    def show_forming(self) -> None:
+        if self.plot is not None:
+            self.plot.show_forming(self._forming(self.symbol.value, self.timeframe.value))
+
+    def show_regime(self, regime: str) -> None:
         self.regime.set_text(f'regime: {regime}')
-        length = plot.period_s
-        new = [
-            (i, c) for i, c in enumerate(data.candles) if c.time > plot.last_time and c.time + length <= complete_until
-        ]
-        if new:
-            first = new[0][0]
-            plot.append([c for _, c in new], {k: v[first : first + len(new)] for k, v in data.indicators.items()})
-        if forming is not None:
-            plot.show_forming(forming)
-        elif data.candles and data.candles[-1].time + length > complete_until:
-            plot.show_forming(data.candles[-1])
-        position = self._position(self.symbol.value)
-        if _levels_key(position) != self._levels:
-            self._levels = _levels_key(position)
-            plot.show_levels(position)
-
-
-def _levels_key(position: OpenPosition | None) -> Levels:
-    return (position.id, position.stop_loss, position.take_profit) if position else ()

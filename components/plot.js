@@ -32,6 +32,12 @@ export default {
   props: { options: Object },
   mounted() {
     this.update();
+    // the visible x range after a pan or zoom (null start: autorange), for charts that load more on demand
+    this.$el.on("plotly_relayout", (event) => {
+      const range = event["xaxis.range"];
+      const start = event["xaxis.range[0]"] ?? (range ? range[0] : null);
+      if (start !== null || event["xaxis.autorange"]) this.$emit("xrange", { start });
+    });
     this.resizeObserver = new ResizeObserver(() => Plotly.Plots.resize(this.$el));
     this.resizeObserver.observe(this.$el);
     this.themeObserver = new MutationObserver(() => {

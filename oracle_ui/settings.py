@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     """Simulated/replayed seconds per real second."""
     seed: int = 7
     """Seed of the simulated market (same seed, same prices)."""
+    sim_history_days: float = Field(30.0, ge=0, le=3650)
+    """History the simulated market generates on a fresh data directory, so every chart timeframe has some."""
+    candle_retention_days: float = Field(400.0, gt=0, le=36500)
+    """Base-timeframe candles older than this are deleted (charts of longer timeframes keep theirs)."""
     strategy: str = 'regime'
     strategy_params: dict[str, Any] = {}
     starting_balance: float = Field(10_000.0, gt=0, le=1e12)

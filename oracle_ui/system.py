@@ -25,6 +25,7 @@ from .security.access import Access, weak_secret_warnings
 from .security.accounts import Accounts
 from .settings import Settings
 from .store import Store
+from .timeframes import timeframe_seconds
 from .views.models import WebSocketStats
 
 log = logging.getLogger(__name__)
@@ -37,11 +38,13 @@ def make_feed(settings: Settings, clock: Clock = WALL_CLOCK) -> MarketFeed:
         return ReplayFeed(arg, settings.symbols, settings.timeframe, speed=settings.speed, sleep=clock.sleep)
     if kind == 'ccxt':
         return CcxtFeed(arg, settings.symbols, settings.timeframe)
+    history = round(settings.sim_history_days * 86_400 / timeframe_seconds(settings.timeframe))
     return SimFeed(
         settings.symbols,
         settings.timeframe,
         seed=settings.seed,
         speed=settings.speed,
+        history_candles=history,
         sleep=clock.sleep,
         wall_clock=clock.time,
     )

@@ -143,9 +143,9 @@ def register(context: AppContext) -> None:
             if result.rejections:
                 text += f'\n{len(result.rejections)} orders rejected, e.g. {result.rejections[0]}'
             message.set_text(text)
-            show(result, bars)
+            show(result, bars, views.strategy_indicators(chosen))
 
-        def show(result: BacktestResult, bars: Bars) -> None:
+        def show(result: BacktestResult, bars: Bars, chosen_indicators: list[views.ChartIndicator]) -> None:
             results.clear()
             with results:
                 with ui.grid().classes('w-full gap-3 grid-cols-2 md:grid-cols-5').mark('bt-stats'):
@@ -160,7 +160,11 @@ def register(context: AppContext) -> None:
                 EquityChart([float(t) * 1000 for t in bars.time[::step]], result.equity[::step].tolist(), 220).mark(
                     'bt-equity'
                 )
-                PriceChart(views.backtest_chart(bars, result.trades), viewer.timezone).mark('bt-chart')
+                PriceChart(
+                    views.backtest_chart(bars, result.trades, indicators=chosen_indicators),
+                    viewer.timezone,
+                    chosen_indicators,
+                ).mark('bt-chart')
                 ui.label(f'{len(result.trades)} trades ({result.stats["trades"]} closed)').classes('text-sm').mark(
                     'bt-trade-count'
                 )

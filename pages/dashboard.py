@@ -14,18 +14,15 @@ from components.frame import frame
 from components.quote_cards import QuoteCards
 from components.tables import PositionsTable, TradesTable, local_time
 from components.viewer import Viewer
-from oracle_ui import views
-from oracle_ui.events import Event, EventType
+from oracle_ui import preferences, views
+from oracle_ui.events import CandleClosed, Event, EventType
 from oracle_ui.summaries import summarize
 from oracle_ui.system import System
-from oracle_ui.timeframes import timeframe_seconds
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.feedback import attempt
 from oracle_ui.web.live import on_events
 from oracle_ui.web.session import acting_principal, guarded_page, origin, page_principal
 
-CHART_CANDLES = 300
-CHART_TIMEFRAMES = ('1m', '5m', '15m', '1h', '4h', '1d')
 TOASTS = {
     EventType.POSITION_OPENED: 'info',
     EventType.STOP_LOSS_HIT: 'warning',
@@ -55,8 +52,9 @@ FEED_EXCLUDED = frozenset(
     }
 )
 """Several per second and shown elsewhere (prices, chart, metric cards): not feed rows or toasts."""
-PAGE_TYPES = frozenset(EventType) - FEED_EXCLUDED | {EventType.PNL_UPDATE}
-"""What a dashboard tab subscribes to: feed rows, toasts, and the account's changes (``pnl_update``, 1/s)."""
+PAGE_TYPES = frozenset(EventType) - FEED_EXCLUDED | {EventType.PNL_UPDATE, EventType.CANDLE_CLOSED}
+"""What a dashboard tab subscribes to: feed rows, toasts, the account's changes (``pnl_update``, 1/s) and closed
+candles (each timeframe's, for the chart)."""
 
 
 def toast(event: Event) -> tuple[str, str] | None:
@@ -77,14 +75,6 @@ def toast(event: Event) -> tuple[str, str] | None:
         kind = LEVELS.get(data.get('level', 'info'), 'info')
     title = event.type.value.replace('_', ' ')
     return f'{title}: {summarize(event)}' + (' [test]' if event.test else ''), kind
-
-
-def chart_timeframes(base: str) -> list[str]:
-    """The chart's timeframes that whole base candles make up (the base one if none)."""
-    base_s = timeframe_seconds(base)
-    return [
-        tf for tf in CHART_TIMEFRAMES if timeframe_seconds(tf) >= base_s and timeframe_seconds(tf) % base_s == 0
-    ] or [base]
 
 
 def register(context: AppContext) -> None:
@@ -113,10 +103,17 @@ def register(context: AppContext) -> None:
             quotes = QuoteCards(state.quotes)
             chart = ChartPanel(
                 system.engine.symbols,
-                chart_timeframes(system.settings.timeframe),
+                views.chart_timeframes(system),
                 viewer.timezone,
-                load=lambda symbol, tf: views.candles(system, symbol, tf, CHART_CANDLES),
+                load=lambda symbol, tf, limit, before, chosen: views.candles(
+                    system, symbol, tf, limit, before=before, indicators=chosen
+                ),
                 position=lambda symbol: views.position_of(system, symbol),
+                forming=lambda symbol, tf: views.forming_candle(system, symbol, tf),
+                trades=lambda symbol, since: views.trade_markers(system, symbol, since),
+                indicators=preferences.chart_indicators(system, who.name),
+                default_indicators=views.strategy_indicators(system.strategy),
+                on_indicators=lambda chosen: preferences.save_chart_indicators(system, who.name, chosen),
             )
             with ui.card().classes('w-full p-2'):
                 ui.label('Equity').classes('text-sm opacity-70')
@@ -146,6 +143,10 @@ def register(context: AppContext) -> None:
         def on_event(event: Event) -> None:
             if event.type in (EventType.PNL_UPDATE, EventType.POSITION_OPENED, EventType.POSITION_CLOSED):
                 show_account()
+            if is_live[0] and (candle := event.payload_as(CandleClosed)) is not None:
+                chart.on_candle(candle.symbol, candle.timeframe)
+            if is_live[0] and event.type in (EventType.POSITION_OPENED, EventType.POSITION_CLOSED):
+                chart.on_trade(event.data['symbol'])
             if event.type in FEED_EXCLUDED:
                 return
             feed.add(event)
@@ -161,15 +162,8 @@ def register(context: AppContext) -> None:
             health.draw(state.metrics_history)
             if not is_live[0]:
                 return
-            symbol, timeframe = chart.symbol.value, chart.timeframe.value
-            base = system.settings.timeframe
-            latest = system.store.candles(symbol, base, 1)
-            chart.extend(
-                views.candles(system, symbol, timeframe, 10),
-                latest[-1].time + timeframe_seconds(base) if latest else 0,
-                views.forming_candle(system, symbol) if timeframe == base else None,
-                views.regime_of(system, symbol),
-            )
+            chart.show_forming()
+            chart.show_regime(views.regime_of(system, chart.symbol.value))
             points = [p for p in system.store.equity_curve(limit=50) if p.time > equity_last[0]]
             if points:
                 equity_last[0] = points[-1].time

@@ -36,7 +36,7 @@ async def running_server(
 ) -> AsyncIterator[Server]:
     """The API of a freshly built system (on a manual clock) served on a free loopback port."""
     clock = clock or ManualClock()
-    settings = Settings(data_dir=data_dir, _env_file=None, **{'speed': 60, **overrides})
+    settings = Settings(data_dir=data_dir, _env_file=None, **{'speed': 60, 'sim_history_days': 1, **overrides})
     system = build_system(settings, feed=feed, clock=clock)
     app = FastAPI()
     mount_api(app, system)

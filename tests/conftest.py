@@ -22,6 +22,8 @@ from oracle_ui.system import System, build_system
 from oracle_ui.web import serve
 from pages import register_pages
 
+from .helpers import eventually
+
 START = 1_750_000_000.0
 """Where the manual clock starts (Unix seconds)."""
 
@@ -31,6 +33,7 @@ def oracle_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The configuration every app a test starts reads (from the environment, as in production)."""
     monkeypatch.setenv('ORACLE_DATA_DIR', str(tmp_path / 'data'))
     monkeypatch.setenv('ORACLE_SPEED', '60')
+    monkeypatch.setenv('ORACLE_SIM_HISTORY_DAYS', '1')  # a day of 1-minute candles: every chart has some
     monkeypatch.setenv('ORACLE_SHOW', 'false')
     monkeypatch.setenv('ORACLE_ALLOWED_HOSTS', 'test')  # the host name of NiceGUI's simulated `user` client
     monkeypatch.chdir(tmp_path)
@@ -49,7 +52,7 @@ def make_system(tmp_path: Path, clock: ManualClock) -> Callable[..., System]:
     override settings (default: not started automatically, 600x)."""
 
     def make(**overrides: object) -> System:
-        values = {'data_dir': tmp_path / 'data', 'speed': 600, 'autostart': False, **overrides}
+        values = {'data_dir': tmp_path / 'data', 'speed': 600, 'autostart': False, 'sim_history_days': 1, **overrides}
         return build_system(Settings(_env_file=None, **values), clock=clock)
 
     return make
@@ -66,6 +69,8 @@ async def user(clock: ManualClock, caplog: pytest.LogCaptureFixture) -> AsyncIte
         try:
             serve(settings, register_pages, system)
             async with core.app.router.lifespan_context(core.app):
+                # NiceGUI runs start-up handlers in the background: wait until the feed is ready and autostart done
+                await eventually(lambda: system.engine.ready.is_set() and not system.controller.is_busy, 30)
                 transport = httpx.ASGITransport(core.app)
                 async with httpx.AsyncClient(transport=transport, base_url='http://test') as client:
                     yield User(client)

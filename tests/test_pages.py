@@ -41,7 +41,8 @@ async def test_dashboard_metrics_chart_and_controls(user: User) -> None:
     chart = user.find(marker='price-chart').elements.pop()
     assert chart.figure['data'][0]['type'] == 'candlestick' and len(chart.figure['data'][0]['x']) >= 100
     names = [t.get('name') for t in chart.figure['data']]
-    assert {'EMA 10', 'EMA 20', 'EMA 50', 'BB upper', 'BB lower', 'entries', 'exits', 'volume'} <= set(names)
+    own = {'EMA 10', 'EMA 20', 'EMA 50', 'Bollinger 20 2 upper', 'Bollinger 20 2 lower', 'RSI 14', 'ADX 14', 'Volume'}
+    assert own | {'entries', 'exits'} <= set(names), 'the regime strategy reads these indicators'
     user.find(marker='restart-button').click()
     await user.should_see('Restart the bot?')
     user.find(marker='confirm-restart').click()

@@ -131,10 +131,19 @@ async def candles(
     symbol: Annotated[str, Query(max_length=40)],
     timeframe: Annotated[str | None, Query(max_length=10)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    before: Annotated[
+        int | None, Query(ge=0, le=10**11, description='Unix seconds: only candles opening earlier')
+    ] = None,
+    indicators: Annotated[
+        str | None,
+        Query(max_length=500, description="e.g. 'sma:20,ema:50,bbands:20:2,rsi:14,macd,atr,adx,stoch,volume'"),
+    ] = None,
 ) -> views.CandlesResponse:
-    """OHLCV history with EMA 10/20/50 and Bollinger columns and the trades on it (the chart's data)."""
+    """Closed candles of a timeframe (the newest ``limit``, or those before ``before`` to page back through
+    history) with indicator columns (default EMA 10/20/50 and Bollinger) and the trades on them."""
     try:
-        return views.candles(system, resolve_symbol(system, symbol), timeframe, limit)
+        chosen = views.parse_indicators(indicators) if indicators is not None else views.charts.DEFAULT_INDICATORS
+        return views.candles(system, resolve_symbol(system, symbol), timeframe, limit, before=before, indicators=chosen)
     except ValueError as error:
         raise HTTPException(400, str(error)) from None
 

@@ -263,11 +263,16 @@ class SimFeed(MarketFeed):
             now = self._start if self._start is not None else self._wall()
             begin = candle_start(now, self.timeframe_s) - self.history_candles * self.timeframe_s
             self.market = SimulatedMarket(self.symbols, self.timeframe_s, self.seed, begin)
-            for _ in range(self.history_candles):
-                closed, _ticks = self.market.advance(self.timeframe_s, step)
-                for candle in closed:
-                    history[candle.symbol].append(candle)
+            history = await asyncio.to_thread(self._history, self.market, step)  # seconds for 30 days: not here
         self.status, self.status_message = FeedStatus.LIVE, f'simulated market x{self.speed:g}'
+        return history
+
+    def _history(self, market: SimulatedMarket, step: float) -> dict[str, list[Candle]]:
+        history: dict[str, list[Candle]] = {s: [] for s in self.symbols}
+        for _ in range(self.history_candles):
+            closed, _ticks = market.advance(self.timeframe_s, step)
+            for candle in closed:
+                history[candle.symbol].append(candle)
         return history
 
     async def stream(self) -> AsyncIterator[FeedItem]:

@@ -18,6 +18,7 @@ from ..events import (
     RegimeChanged,
     TickerUpdate,
 )
+from .candles import CandleRollup, higher_timeframes, resample
 from .feed import MarketFeed
 from .indicators import LiveIndicators
 from .models import Candle, OrderBook, Tick
@@ -27,6 +28,8 @@ from .strategies import RegimeReading, Strategy
 WARMUP_CANDLES = 1000
 """Stored candles replayed through the live indicators on start."""
 DAY_S = 86_400
+CATCH_UP_CANDLES = 50_000
+"""Base candles resampled at a time when longer timeframes catch up with stored history."""
 
 
 class LiveView:
@@ -84,16 +87,30 @@ class SymbolState:
 class MarketState:
     """The market picture of every symbol of ``feed``.
 
-    :param store: where closed candles are kept (and warm-up history comes from)
+    :param store: where closed candles of every timeframe are kept (and warm-up history comes from)
     :param bus: where price, candle, ticker, regime, analysis and book events go
+    :param retention_s: base candles older than this (before the newest) are deleted, once a day
     """
 
-    def __init__(self, feed: MarketFeed, strategy: Strategy, store: CandleStorage, bus: EventBus) -> None:
+    def __init__(
+        self,
+        feed: MarketFeed,
+        strategy: Strategy,
+        store: CandleStorage,
+        bus: EventBus,
+        *,
+        retention_s: float = 400 * DAY_S,
+    ) -> None:
         self.feed = feed
         self.store = store
         self.bus = bus
+        self.retention_s = retention_s
         self.symbols = list(feed.symbols)
         self.states = {s: SymbolState(strategy, feed.timeframe_s) for s in self.symbols}
+        self.timeframes = higher_timeframes(feed.timeframe)
+        """The longer timeframes built from the base candles (stored, announced, charted)."""
+        self.rollups = {s: CandleRollup(feed.timeframe, self.timeframes) for s in self.symbols}
+        self._pruned_day = -1
 
     def warm_up(self, strategy: Strategy) -> dict[str, float]:
         """Fresh indicator state for ``strategy`` from the stored candles (on start and after a strategy
@@ -108,6 +125,35 @@ class MarketState:
                 closes[symbol] = candle.close
             state.regime = strategy.classify(LiveView(state.indicators.values, state.previous))
         return closes
+
+    def catch_up(self) -> None:
+        """Build the longer timeframes' candles the store lacks from its base candles (a fresh history, an upgrade
+        from a version that kept only base candles, a stop), prune base candles past retention, and start each
+        timeframe's forming candle."""
+        base, base_s = self.feed.timeframe, self.feed.timeframe_s
+        for symbol in self.symbols:
+            span = self.store.candle_span(symbol, base)
+            if span is None:
+                continue
+            self._prune(span[1])
+            end = span[1] + base_s
+            rollup = self.rollups[symbol]
+            for tf, length in rollup.lengths.items():
+                done = self.store.candle_span(symbol, tf)
+                start = done[1] + length if done else span[0] + (-span[0]) % length  # whole buckets only
+                window = length * max(1, CATCH_UP_CANDLES * base_s // length)
+                while start + length <= end:
+                    chunk = self.store.candles(symbol, base, 2 * CATCH_UP_CANDLES, since=start, before=start + window)
+                    closed = [c for c in resample(chunk, length) if c.time + length <= end]
+                    self.store.save_candles(closed, tf)
+                    start += window
+                rollup.seed(tf, self.store.candles(symbol, base, length // base_s, since=end - end % length))
+
+    def _prune(self, newest: int) -> None:
+        day = newest // DAY_S
+        if day != self._pruned_day:
+            self._pruned_day = day
+            self.store.prune_candles(self.feed.timeframe, int(newest - self.retention_s))
 
     def on_tick(self, tick: Tick) -> None:
         """Remember the price and extend the forming candle."""
@@ -134,20 +180,11 @@ class MarketState:
         view the strategy decides on."""
         tf = self.feed.timeframe
         self.store.save_candles([candle], tf)
-        self.bus.publish(
-            EventType.CANDLE_CLOSED,
-            CandleClosed(
-                symbol=candle.symbol,
-                timeframe=tf,
-                time=candle.time,
-                open=candle.open,
-                high=candle.high,
-                low=candle.low,
-                close=candle.close,
-                volume=candle.volume,
-            ),
-            source='feed',
-        )
+        self._prune(candle.time)
+        self._publish_candle(candle, tf)
+        for longer, closed in self.rollups[candle.symbol].add(candle):
+            self.store.save_candles([closed], longer)
+            self._publish_candle(closed, longer)
         state = self.states[candle.symbol]
         view = state.update(candle)
         self._publish_ticker(state)
@@ -180,6 +217,19 @@ class MarketState:
             source='strategy',
         )
         return view
+
+    def _publish_candle(self, candle: Candle, timeframe: str) -> None:
+        closed = CandleClosed(
+            symbol=candle.symbol,
+            timeframe=timeframe,
+            time=candle.time,
+            open=candle.open,
+            high=candle.high,
+            low=candle.low,
+            close=candle.close,
+            volume=candle.volume,
+        )
+        self.bus.publish(EventType.CANDLE_CLOSED, closed, source='feed')
 
     def _publish_ticker(self, state: SymbolState) -> None:
         day = state.day

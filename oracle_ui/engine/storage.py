@@ -13,8 +13,18 @@ class CandleStorage(Protocol):
 
     def save_candles(self, candles: Sequence[Candle], timeframe: str) -> None: ...
 
-    def candles(self, symbol: str, timeframe: str, limit: int = 500) -> list[Candle]:
-        """The newest ``limit`` candles, oldest first."""
+    def candles(
+        self, symbol: str, timeframe: str, limit: int = 500, *, before: int | None = None, since: int | None = None
+    ) -> list[Candle]:
+        """The newest ``limit`` candles opening before ``before`` and at or after ``since``, oldest first."""
+        ...
+
+    def candle_span(self, symbol: str, timeframe: str) -> tuple[int, int] | None:
+        """Open times of the first and the last stored candle, or None."""
+        ...
+
+    def prune_candles(self, timeframe: str, before: int) -> int:
+        """Delete ``timeframe``'s candles that opened before ``before``; returns how many."""
         ...
 
 

@@ -32,6 +32,8 @@ from .storage import EngineStorage
 from .strategies import Strategy
 
 log = logging.getLogger(__name__)
+HISTORY_CHUNK = 5_000
+"""Candles per transaction when the feed's history is stored."""
 
 
 class TradingEngine:
@@ -65,7 +67,7 @@ class TradingEngine:
         self.on_feed_stopped = on_feed_stopped
         self.is_trading = False
         self.symbols = list(feed.symbols)
-        self.market = MarketState(feed, strategy, store, bus)
+        self.market = MarketState(feed, strategy, store, bus, retention_s=settings.candle_retention_days * 86_400)
         self.ledger = Ledger(settings=settings, broker=broker, risk=risk, store=store, bus=bus, clock=clock)
         self.execution = Execution(broker=broker, risk=risk, ledger=self.ledger, store=store, bus=bus)
         self.market_time = 0.0
@@ -132,8 +134,7 @@ class TradingEngine:
                 self.restore()  # (the first run's state comes from System.start)
             last = {s: (c[-1] if (c := self.store.candles(s, feed.timeframe, 1)) else None) for s in self.symbols}
             history = await feed.connect(last)
-            for candles in history.values():
-                self.store.save_candles(candles, feed.timeframe)
+            await asyncio.to_thread(self._keep_history, history)  # a fresh month of candles takes a second or two
             self.warm_up()
             self.ready.set()
             async for item in feed.stream():
@@ -162,6 +163,14 @@ class TradingEngine:
             self._feed_stopped(feed.status_message, failed=True)
         finally:
             self.ready.set()
+
+    def _keep_history(self, history: dict[str, list[Candle]]) -> None:
+        """Store the feed's history in short transactions (other writers get their turn) and build the longer
+        timeframes from it."""
+        for candles in history.values():
+            for start in range(0, len(candles), HISTORY_CHUNK):
+                self.store.save_candles(candles[start : start + HISTORY_CHUNK], self.feed.timeframe)
+        self.market.catch_up()
 
     def _feed_stopped(self, message: str, *, failed: bool) -> None:
         if failed:

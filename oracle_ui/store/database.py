@@ -7,6 +7,7 @@ every committed transaction across a process crash (power loss may drop the last
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from sqlalchemy import (
     and_,
     cast,
     create_engine,
+    delete,
     event,
     func,
     insert,
@@ -133,6 +135,14 @@ candles_table = Table(
     Column('close', Float, nullable=False),
     Column('volume', Float, nullable=False),
 )
+preferences_table = Table(
+    'preferences',
+    metadata,
+    Column('owner', String, primary_key=True),
+    Column('key', String, primary_key=True),
+    Column('value', Text, nullable=False),
+    Column('updated_time', Float, nullable=False),
+)
 events_table = Table(
     'events',
     metadata,
@@ -180,6 +190,22 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         with self.engine.begin() as conn:
             _upsert_meta(conn, key, value)
+
+    def get_preference(self, owner: str, key: str) -> str | None:
+        """``owner``'s stored value of preference ``key`` (JSON text), or None."""
+        c = preferences_table.c
+        with self.engine.connect() as conn:
+            value = conn.execute(select(c.value).where(c.owner == owner, c.key == key)).scalar()
+        return value if value is None else str(value)
+
+    def set_preference(self, owner: str, key: str, value: str) -> None:
+        values = {'value': value, 'updated_time': time.time()}
+        with self.engine.begin() as conn:
+            conn.execute(
+                sqlite_insert(preferences_table)
+                .values(owner=owner, key=key, **values)
+                .on_conflict_do_update(index_elements=['owner', 'key'], set_=values)
+            )
 
     def reserve_ids(self, count: int, floor: int = 1) -> tuple[int, int]:
         """Durably reserve ``count`` event ids, none below ``floor`` nor below any id stored or reserved before
@@ -414,17 +440,34 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(statement, rows)
 
-    def candles(self, symbol: str, timeframe: str, limit: int = 500) -> list[Candle]:
-        """The newest ``limit`` candles, oldest first."""
-        query = (
-            select(candles_table)
-            .where(candles_table.c.symbol == symbol, candles_table.c.timeframe == timeframe)
-            .order_by(candles_table.c.time.desc())
-            .limit(limit)
-        )
+    def candles(
+        self, symbol: str, timeframe: str, limit: int = 500, *, before: int | None = None, since: int | None = None
+    ) -> list[Candle]:
+        """The newest ``limit`` candles opening before ``before`` (default: all) and at or after ``since``
+        (default: any), oldest first."""
+        c = candles_table.c
+        query = select(candles_table).where(c.symbol == symbol, c.timeframe == timeframe)
+        if before is not None:
+            query = query.where(c.time < before)
+        if since is not None:
+            query = query.where(c.time >= since)
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
+            rows = conn.execute(query.order_by(c.time.desc()).limit(limit)).all()
         return [Candle(r.symbol, r.time, r.open, r.high, r.low, r.close, r.volume) for r in reversed(rows)]
+
+    def candle_span(self, symbol: str, timeframe: str) -> tuple[int, int] | None:
+        """Open times of the first and the last stored candle, or None if there is none."""
+        c = candles_table.c
+        query = select(func.min(c.time), func.max(c.time)).where(c.symbol == symbol, c.timeframe == timeframe)
+        with self.engine.connect() as conn:
+            first, last = conn.execute(query).one()
+        return None if first is None else (int(first), int(last))
+
+    def prune_candles(self, timeframe: str, before: int) -> int:
+        """Delete ``timeframe``'s candles that opened before ``before``; returns how many."""
+        c = candles_table.c
+        with self.engine.begin() as conn:
+            return conn.execute(delete(candles_table).where(c.timeframe == timeframe, c.time < before)).rowcount
 
     # ---- events ------------------------------------------------------------------------------------------
     def append_event(self, event_: Event) -> None:

@@ -5,7 +5,8 @@ internals, so both show the same numbers.
 """
 
 from .account import open_position, open_positions, position_of, recent_trades, trading_metrics
-from .charts import backtest_chart, candles, forming_candle, resample
+from .chart_indicators import ChartIndicator, parse_indicators, strategy_indicators
+from .charts import backtest_chart, candles, chart_timeframes, forming_candle, trade_markers
 from .models import (
     CandleOut,
     CandlesResponse,
@@ -21,6 +22,7 @@ from .status import bot_info, dashboard_data, market_quotes, regime_of, system_s
 __all__ = [
     'CandleOut',
     'CandlesResponse',
+    'ChartIndicator',
     'DashboardData',
     'OpenPosition',
     'SystemStatus',
@@ -30,15 +32,18 @@ __all__ = [
     'backtest_chart',
     'bot_info',
     'candles',
+    'chart_timeframes',
     'dashboard_data',
     'forming_candle',
     'market_quotes',
     'open_position',
     'open_positions',
+    'parse_indicators',
     'position_of',
     'recent_trades',
     'regime_of',
-    'resample',
+    'strategy_indicators',
     'system_status',
+    'trade_markers',
     'trading_metrics',
 ]

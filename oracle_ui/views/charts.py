@@ -1,109 +1,133 @@
-"""Chart data: stored candles at any timeframe built from the base one, indicator columns, trade markers."""
+"""Chart data: stored candles of any timeframe (the engine builds and stores every timeframe from the base one),
+older pages of them on request, the candle still forming, indicator columns and trade markers."""
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ..backtest import BacktestTrade
-from ..engine import indicators as ind
 from ..engine.bars import Bars
-from ..engine.models import Candle
+from ..engine.candles import merge
+from ..engine.models import Candle, Trade
 from ..timeframes import timeframe_seconds
+from .chart_indicators import WARMUP, ChartIndicator, indicator_values
 from .models import CandleOut, CandlesResponse, TradeMarker
 
 if TYPE_CHECKING:
     from ..system import System
 
-CHART_INDICATORS = [ind.ema('ema_10', 10), ind.ema('ema_20', 20), ind.ema('ema_50', 50), ind.bbands('bb', 20, 2.0)]
-CHART_WARMUP = 300
+DEFAULT_INDICATORS = (
+    ChartIndicator(kind='ema', params=(10,), name='ema_10'),
+    ChartIndicator(kind='ema', params=(20,), name='ema_20'),
+    ChartIndicator(kind='ema', params=(50,), name='ema_50'),
+    ChartIndicator(kind='bbands', params=(20, 2), name='bb'),
+)
+"""What ``GET /candles`` computes unless asked for others (the original chart's EMA 10/20/50 and Bollinger)."""
 
 
-def resample(candles: list[Candle], length_s: int) -> list[Candle]:
-    """Aggregate candles into ``length_s`` buckets (a multiple of their own length)."""
-    out: list[Candle] = []
-    for c in candles:
-        start = c.time - c.time % length_s
-        if out and out[-1].time == start:
-            last = out[-1]
-            out[-1] = Candle(
-                c.symbol,
-                start,
-                last.open,
-                max(last.high, c.high),
-                min(last.low, c.low),
-                c.close,
-                last.volume + c.volume,
-            )
-        else:
-            out.append(Candle(c.symbol, start, c.open, c.high, c.low, c.close, c.volume))
-    return out
+def chart_timeframes(system: System) -> list[str]:
+    """The timeframes the system's candles can be charted in (the base one first)."""
+    return [system.settings.timeframe, *system.engine.market.timeframes]
 
 
 def candle_out(c: Candle) -> CandleOut:
     return CandleOut(time=c.time, open=c.open, high=c.high, low=c.low, close=c.close, volume=c.volume)
 
 
-def candles(system: System, symbol: str, timeframe: str | None, limit: int) -> CandlesResponse:
-    """OHLCV history with chart indicators and the trades on it; raises ValueError for unknown inputs."""
-    base = system.settings.timeframe
-    timeframe = timeframe or base
+def check_timeframe(system: System, timeframe: str | None) -> str:
+    """``timeframe`` (default: the feed's) if the system charts it; raises ValueError listing the valid ones."""
+    valid = chart_timeframes(system)
+    if timeframe is None:
+        return valid[0]
+    if timeframe not in valid:
+        raise ValueError(f'timeframe {timeframe!r} is not charted; valid: {", ".join(valid)}')
+    return timeframe
+
+
+def candles(
+    system: System,
+    symbol: str,
+    timeframe: str | None,
+    limit: int,
+    *,
+    before: int | None = None,
+    indicators: Sequence[ChartIndicator] = DEFAULT_INDICATORS,
+) -> CandlesResponse:
+    """The newest ``limit`` closed candles of ``timeframe`` opening before ``before`` (default: all), with
+    ``indicators`` settled over earlier candles and the trades on them; raises ValueError for unknown inputs."""
     if symbol not in system.engine.symbols:
         raise ValueError(f'unknown symbol {symbol!r}; known: {", ".join(system.engine.symbols)}')
-    length, base_length = timeframe_seconds(timeframe), timeframe_seconds(base)
-    if length % base_length:
-        raise ValueError(f'timeframe {timeframe} is not a multiple of the feed timeframe {base}')
-    factor = length // base_length
-    rows = system.store.candles(symbol, base, (limit + CHART_WARMUP) * factor)
-    if factor > 1:
-        rows = resample(rows, length)
-    if rows:
-        arrays = [
-            np.array([getattr(c, f) for c in rows], dtype=float) for f in ('open', 'high', 'low', 'close', 'volume')
-        ]
-        values = ind.compute(CHART_INDICATORS, *arrays)
-    else:
-        values = {name: np.array([]) for i in CHART_INDICATORS for name in i.outputs}
+    timeframe = check_timeframe(system, timeframe)
+    rows = system.store.candles(symbol, timeframe, limit + WARMUP, before=before)
     shown = rows[-limit:]
+    values = indicator_values(indicators, rows)
     start = len(rows) - len(shown)
-    first_time = shown[0].time if shown else math.inf
-    markers = [
-        TradeMarker(
-            id=t.id,
-            side=t.side.value,
-            entry_time=t.entry_time,
-            entry_price=t.entry_price,
-            exit_time=t.exit_time,
-            exit_price=t.exit_price,
-            pnl=t.pnl,
-            status=t.status.value,
-            stop_loss=t.stop_loss,
-            take_profit=t.take_profit,
-        )
-        for t in system.store.trades(symbol=symbol, newest_first=False)
-        if (t.exit_time or math.inf) >= first_time
-    ]
+    has_more = len(rows) > len(shown)  # the warm-up rows are older candles
+    length = timeframe_seconds(timeframe)
+    trades = trade_markers(system, symbol, shown[0].time, shown[-1].time + length) if shown else []
     return CandlesResponse(
         symbol=symbol,
         timeframe=timeframe,
         candles=[candle_out(c) for c in shown],
-        indicators={k: [None if math.isnan(x) else float(x) for x in v[start:]] for k, v in values.items()},
-        trades=markers,
+        indicators={k: v[start:] for k, v in values.items()},
+        trades=trades,
+        has_more=has_more,
     )
 
 
-def forming_candle(system: System, symbol: str) -> CandleOut | None:
-    """The base-timeframe candle still forming from live ticks, or None."""
-    state = system.engine.state.get(symbol)
-    forming = state.forming if state is not None else None
-    return candle_out(forming) if forming is not None else None
+def trade_markers(system: System, symbol: str, start: float, end: float | None = None) -> list[TradeMarker]:
+    """Markers of ``symbol``'s trades open at some time in ``[start, end)`` (``end`` None: until now)."""
+    trades = system.store.trades(symbol=symbol, until=end, newest_first=False)
+    return [trade_marker(t) for t in trades if t.exit_time is None or t.exit_time >= start]
 
 
-def backtest_chart(bars: Bars, trades: list[BacktestTrade], limit: int = 1500) -> CandlesResponse:
+def trade_marker(t: Trade) -> TradeMarker:
+    return TradeMarker(
+        id=t.id,
+        side=t.side.value,
+        entry_time=t.entry_time,
+        entry_price=t.entry_price,
+        exit_time=t.exit_time,
+        exit_price=t.exit_price,
+        pnl=t.pnl,
+        status=t.status.value,
+        stop_loss=t.stop_loss,
+        take_profit=t.take_profit,
+        quantity=t.quantity,
+        leverage=t.leverage,
+        exit_reason=t.exit_reason,
+    )
+
+
+def forming_candle(system: System, symbol: str, timeframe: str | None = None) -> CandleOut | None:
+    """The candle of ``timeframe`` (default: the feed's) still forming: the base candles closed in its period so
+    far and the one forming from live ticks; None before any tick."""
+    market = system.engine.market
+    state = market.states.get(symbol)
+    base = state.forming if state is not None else None
+    if timeframe is None or timeframe == system.settings.timeframe:
+        return candle_out(base) if base is not None else None
+    rollup = market.rollups[symbol]
+    length = rollup.lengths[timeframe]
+    closed = rollup.forming.get(timeframe)
+    if base is None:
+        return candle_out(closed) if closed is not None else None
+    start = base.time - base.time % length
+    if closed is None or closed.time != start:
+        return candle_out(merge(None, base, start))
+    return candle_out(merge(closed, base, start))
+
+
+def backtest_chart(
+    bars: Bars,
+    trades: list[BacktestTrade],
+    limit: int = 1500,
+    indicators: Sequence[ChartIndicator] = DEFAULT_INDICATORS,
+) -> CandlesResponse:
     """The last ``limit`` bars of a backtest with chart indicators and its trades."""
-    values = ind.compute(CHART_INDICATORS, bars.open, bars.high, bars.low, bars.close, bars.volume)
+    all_candles = [bars.candle('backtest', i) for i in range(len(bars))]
+    values = indicator_values(indicators, all_candles)
     start = max(0, len(bars) - limit)
     times = bars.time
     markers = [
@@ -118,6 +142,7 @@ def backtest_chart(bars: Bars, trades: list[BacktestTrade], limit: int = 1500) -
             status='OPEN' if t.exit_bar is None else 'CLOSED',
             stop_loss=None,
             take_profit=None,
+            quantity=t.size,
         )
         for k, t in enumerate(trades, 1)
         if (t.exit_bar if t.exit_bar is not None else len(bars)) >= start
@@ -125,17 +150,8 @@ def backtest_chart(bars: Bars, trades: list[BacktestTrade], limit: int = 1500) -
     return CandlesResponse(
         symbol='backtest',
         timeframe=f'{bars.interval_s}s',
-        candles=[
-            CandleOut(
-                time=int(times[i]),
-                open=float(bars.open[i]),
-                high=float(bars.high[i]),
-                low=float(bars.low[i]),
-                close=float(bars.close[i]),
-                volume=float(bars.volume[i]),
-            )
-            for i in range(start, len(bars))
-        ],
-        indicators={k: [None if math.isnan(x) else float(x) for x in v[start:]] for k, v in values.items()},
+        candles=[candle_out(c) for c in all_candles[start:]],
+        indicators={k: v[start:] for k, v in values.items()},
         trades=markers,
+        has_more=start > 0,
     )

@@ -208,6 +208,9 @@ class TradeMarker(BaseModel):
     status: str
     stop_loss: float | None
     take_profit: float | None
+    quantity: float | None = None
+    leverage: float | None = None
+    exit_reason: str = ''
 
 
 class CandlesResponse(BaseModel):
@@ -217,3 +220,6 @@ class CandlesResponse(BaseModel):
     indicators: dict[str, list[float | None]]
     """Indicator columns aligned with ``candles`` (null while warming up)."""
     trades: list[TradeMarker]
+    """Trades entered or exited within the candles' span."""
+    has_more: bool = False
+    """Older candles are stored: ask again with ``before`` set to the first candle's time."""

@@ -49,7 +49,7 @@ def build_app(settings: Settings, register_pages: RegisterPages, system: System 
     """Build the system (unless given), mount the API behind the guard, let ``register_pages`` add the pages, and
     start/stop the system with the app; returns what the pages were given."""
     system = system or build_system(settings)
-    state = SharedState()
+    state = SharedState(system.engine.symbols)
     context = AppContext(system=system, state=state)
     app.state.context = context
     guard = mount_api(app, system)

@@ -64,9 +64,10 @@ class BotView:
 class SharedState:
     """One per app: what every tab and the native window show. Created by :func:`oracle_ui.web.build_app`."""
 
-    def __init__(self) -> None:
+    def __init__(self, symbols: list[str]) -> None:
         self.bot = BotView()
-        self.quotes: dict[str, Quote] = {}
+        self.quotes: dict[str, Quote] = {s: Quote(symbol=s) for s in symbols}
+        """Every traded symbol's quote card, from the start (pages may render before the feed is ready)."""
         self.metrics_history: dict[str, deque[float]] = {name: deque(maxlen=METRIC_POINTS) for name in METRICS}
         self._system: System | None = None
         self._unsubscribe: Callable[[], None] | None = None
@@ -74,7 +75,6 @@ class SharedState:
     def follow(self, system: System) -> None:
         """Fill from ``system`` now and follow its bus until :meth:`unfollow`."""
         self._system = system
-        self.quotes = {s: Quote(symbol=s) for s in system.engine.symbols}
         self.bot.strategy = system.strategy.name
         self.refresh()
         self._unsubscribe = system.bus.subscribe(self.apply, maxsize=5000)

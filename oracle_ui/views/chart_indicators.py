@@ -1,0 +1,128 @@
+"""Indicators a chart can draw: what the user picks (kind, parameters, overlay or own pane), their defaults for
+the running strategy, and their values over candles (TA-Lib, the same definitions as the engine's)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from ..engine import indicators as ind
+from ..engine.models import Candle
+from ..engine.strategies import Strategy
+
+IndicatorKind = Literal['sma', 'ema', 'bbands', 'rsi', 'macd', 'atr', 'adx', 'stoch', 'volume']
+Pane = Literal['overlay', 'subplot']
+SPECS: dict[str, tuple[tuple[str, float, float, float], ...]] = {
+    'sma': (('period', 20, 1, 1000),),
+    'ema': (('period', 20, 1, 1000),),
+    'bbands': (('period', 20, 2, 1000), ('std', 2.0, 0.1, 10)),
+    'rsi': (('period', 14, 2, 1000),),
+    'macd': (('fast', 12, 1, 500), ('slow', 26, 2, 500), ('signal', 9, 1, 500)),
+    'atr': (('period', 14, 1, 1000),),
+    'adx': (('period', 14, 2, 500),),
+    'stoch': (('k', 14, 1, 500), ('smooth', 3, 1, 100), ('d', 3, 1, 100)),
+    'volume': (),
+}
+"""Each kind's parameters: (name, default, minimum, maximum)."""
+LABELS = {
+    'sma': 'SMA',
+    'ema': 'EMA',
+    'bbands': 'Bollinger',
+    'rsi': 'RSI',
+    'macd': 'MACD',
+    'atr': 'ATR',
+    'adx': 'ADX',
+    'stoch': 'Stochastic',
+    'volume': 'Volume',
+}
+OVERLAYS = frozenset({'sma', 'ema', 'bbands'})
+"""Kinds drawn on the price pane by default (the others get a pane of their own)."""
+WARMUP = 300
+"""Candles before the first one shown that indicators are computed over, so they are settled when it appears."""
+
+
+class ChartIndicator(BaseModel):
+    """One indicator on a chart; ``params`` default to the kind's usual ones, ``pane`` to its usual place."""
+
+    model_config = ConfigDict(extra='forbid', frozen=True)
+
+    kind: IndicatorKind
+    params: tuple[float, ...] = ()
+    pane: Pane | None = None
+    name: str | None = None
+    """Names its values (default from kind and parameters: ``ema_50``, ``bbands_20_2``)."""
+
+    @model_validator(mode='after')
+    def _complete(self) -> ChartIndicator:
+        spec = SPECS[self.kind]
+        if len(self.params) > len(spec):
+            raise ValueError(f'{self.kind} takes {len(spec)} parameter(s): {", ".join(s[0] for s in spec) or "none"}')
+        values = [*self.params, *(s[1] for s in spec[len(self.params) :])]
+        for (name, _default, low, high), value in zip(spec, values, strict=True):
+            if not (math.isfinite(value) and low <= value <= high):
+                raise ValueError(f'{self.kind} {name} must be between {low:g} and {high:g}, got {value:g}')
+        object.__setattr__(self, 'params', tuple(float(v) for v in values))
+        if self.pane is None:
+            object.__setattr__(self, 'pane', 'overlay' if self.kind in OVERLAYS else 'subplot')
+        return self
+
+    @property
+    def key(self) -> str:
+        """Names its values: ``ema_50``, ``bbands_20_2``; outputs add suffixes (``bbands_20_2_upper``)."""
+        return self.name or '_'.join([self.kind, *(f'{p:g}'.replace('.', 'p') for p in self.params)])
+
+    @property
+    def label(self) -> str:
+        return f'{LABELS[self.kind]} {" ".join(f"{p:g}" for p in self.params)}'.strip()
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """The names of the values it draws."""
+        return ('volume',) if self.kind == 'volume' else self.engine_indicator().outputs
+
+    def engine_indicator(self) -> ind.Indicator:
+        return ind.Indicator(self.key, self.kind, self.params)
+
+
+def parse_indicators(text: str) -> list[ChartIndicator]:
+    """``'ema:50,bbands:20:2,rsi'`` -> indicators; raises ValueError naming the bad item and what is valid."""
+    chosen = []
+    for item in filter(None, (part.strip() for part in text.split(','))):
+        kind, *numbers = item.split(':')
+        if kind not in SPECS:
+            raise ValueError(f'unknown indicator {kind!r}; valid: {", ".join(SPECS)}')
+        try:
+            params = tuple(float(n) for n in numbers)
+        except ValueError:
+            raise ValueError(f'{item!r}: parameters must be numbers') from None
+        chosen.append(ChartIndicator(kind=kind, params=params))  # type: ignore[arg-type]
+    return chosen
+
+
+def strategy_indicators(strategy: Strategy) -> list[ChartIndicator]:
+    """What ``strategy`` itself reads, as chart indicators (SMAs for sma_cross), plus volume."""
+    chosen: list[ChartIndicator] = []
+    for indicator in strategy.indicators():
+        if indicator.kind in SPECS:
+            candidate = ChartIndicator(kind=indicator.kind, params=indicator.params)  # type: ignore[arg-type]
+            if candidate not in chosen:
+                chosen.append(candidate)
+    return [*chosen, ChartIndicator(kind='volume')]
+
+
+def indicator_values(chosen: Sequence[ChartIndicator], candles: Sequence[Candle]) -> dict[str, list[float | None]]:
+    """Every output of ``chosen`` at each candle (None where not yet defined)."""
+    if not candles:
+        return {name: [] for indicator in chosen for name in indicator.outputs}
+    arrays = {
+        f: np.fromiter((getattr(c, f) for c in candles), float, len(candles))
+        for f in ('open', 'high', 'low', 'close', 'volume')
+    }
+    engine = [i.engine_indicator() for i in chosen if i.kind != 'volume']
+    values = ind.compute(engine, arrays['open'], arrays['high'], arrays['low'], arrays['close'], arrays['volume'])
+    values['volume'] = arrays['volume']
+    return {name: [None if math.isnan(x) else float(x) for x in values[name]] for i in chosen for name in i.outputs}
