@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -12,7 +14,7 @@ from . import live_settings
 from .bus import EventBus
 from .clock import WALL_CLOCK, Clock
 from .commands import Commands
-from .control import BotController
+from .control import READY_TIMEOUT_S, BotController
 from .engine.broker import PaperBroker
 from .engine.ccxt_feed import CcxtFeed
 from .engine.feed import MarketFeed, ReplayFeed, SimFeed
@@ -118,7 +120,8 @@ class System:
         self.commands = Commands(self)
 
     async def start(self) -> None:
-        """Restore the account, start the market feed and, if the settings say so, the bot."""
+        """Restore the account, start the market feed (returning once it is ready, or has failed) and, if the
+        settings say so, the bot."""
         live_settings.restore(self)
         self.engine.restore()
         for service in self.services:
@@ -136,6 +139,8 @@ class System:
             ),
             source='system',
         )
+        with contextlib.suppress(TimeoutError):  # a feed that cannot connect says so itself (bot_error)
+            await asyncio.wait_for(self.engine.ready.wait(), READY_TIMEOUT_S)
         if s.autostart:
             result = await self.controller.start('autostart')
             if not result.success:

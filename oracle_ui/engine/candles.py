@@ -60,23 +60,33 @@ class CandleRollup:
         self.lengths = {tf: timeframe_seconds(tf) for tf in timeframes}
         self.forming: dict[str, Candle | None] = dict.fromkeys(self.lengths)
         """Each timeframe's candle still open, made of the base candles closed so far."""
+        self._whole: dict[str, bool] = dict.fromkeys(self.lengths, False)
+        """The forming candle holds every base candle of its period so far (one joined mid-period is partial)."""
 
     def add(self, candle: Candle) -> list[tuple[str, Candle]]:
-        """Fold a closed base candle in; returns the (timeframe, candle) pairs it completed."""
+        """Fold a closed base candle in; returns the (timeframe, candle) pairs it completed (a period joined in
+        the middle is never returned: it would lack its first candles)."""
         done = []
         end = candle.time + self.base_s
         for tf, length in self.lengths.items():
             start = candle.time - candle.time % length
-            merged = merge(self.forming[tf], candle, start)
+            forming = self.forming[tf]
+            if forming is None or forming.time != start:
+                self._whole[tf] = candle.time == start
+            merged = merge(forming, candle, start)
             if end == start + length:
-                done.append((tf, merged))
+                if self._whole[tf]:
+                    done.append((tf, merged))
                 self.forming[tf] = None
             else:
                 self.forming[tf] = merged
         return done
 
     def seed(self, tf: str, base_candles: Sequence[Candle]) -> None:
-        """Start ``tf``'s forming candle from the base candles already closed in its current bucket."""
+        """Start ``tf``'s forming candle from the base candles already closed in its current period."""
         self.forming[tf] = None
         for candle in base_candles:
-            self.forming[tf] = merge(self.forming[tf], candle, candle.time - candle.time % self.lengths[tf])
+            start = candle.time - candle.time % self.lengths[tf]
+            if self.forming[tf] is None:
+                self._whole[tf] = candle.time == start
+            self.forming[tf] = merge(self.forming[tf], candle, start)
