@@ -14,14 +14,8 @@ from typing import Any
 
 import orjson
 from sqlalchemy import (
-    Boolean,
-    Column,
-    Float,
     Integer,
-    MetaData,
     String,
-    Table,
-    Text,
     and_,
     cast,
     create_engine,
@@ -37,6 +31,17 @@ from sqlalchemy.engine import Connection, Engine
 from ..engine.models import Candle, Fill, OrderRequest, Position, Side, Trade, TradeStatus
 from ..events import Event, EventType
 from .lock_wait import LockWait
+from .schema import (
+    account_table,
+    candles_table,
+    equity_table,
+    events_table,
+    fills_table,
+    meta_table,
+    metadata,
+    orders_table,
+    trades_table,
+)
 
 BUSY_TIMEOUT_MS = 1000
 """How long a write waits for another process's lock before failing. Writes run on the event loop, so this
@@ -44,107 +49,6 @@ bounds how long an external lock (a stuck backup, a CLI) can stall it; a failed 
 While a lock is known to be held, writes do not wait at all (:class:`~oracle_ui.lock_wait.LockWait`)."""
 
 ID_LIMIT_KEY = 'event_id_limit'
-
-metadata = MetaData()
-
-meta_table = Table('meta', metadata, Column('key', String, primary_key=True), Column('value', Text, nullable=False))
-account_table = Table(
-    'account',
-    metadata,
-    Column('id', Integer, primary_key=True),
-    Column('balance', Float, nullable=False),
-    Column('starting_balance', Float, nullable=False),
-    Column('updated_time', Float, nullable=False),
-)
-orders_table = Table(
-    'orders',
-    metadata,
-    Column('id', Integer, primary_key=True),
-    Column('symbol', String, nullable=False),
-    Column('side', String, nullable=False),
-    Column('leverage', Float, nullable=False),
-    Column('quantity', Float),
-    Column('margin', Float),
-    Column('all_in', Boolean, nullable=False),
-    Column('stop_loss', Float),
-    Column('take_profit', Float),
-    Column('strategy', String, nullable=False),
-    Column('reason', Text, nullable=False),
-    Column('status', String, nullable=False),
-    Column('status_reason', Text, nullable=False),
-    Column('created_time', Float, nullable=False),
-)
-fills_table = Table(
-    'fills',
-    metadata,
-    Column('id', Integer, primary_key=True, autoincrement=True),
-    Column('order_id', Integer, nullable=False),
-    Column('position_id', Integer, nullable=False, index=True),
-    Column('symbol', String, nullable=False),
-    Column('side', String, nullable=False),
-    Column('is_entry', Boolean, nullable=False),
-    Column('quantity', Float, nullable=False),
-    Column('price', Float, nullable=False),
-    Column('fee', Float, nullable=False),
-    Column('time', Float, nullable=False),
-)
-trades_table = Table(
-    'trades',
-    metadata,
-    Column('id', Integer, primary_key=True),
-    Column('symbol', String, nullable=False, index=True),
-    Column('side', String, nullable=False),
-    Column('quantity', Float, nullable=False),
-    Column('leverage', Float, nullable=False),
-    Column('margin', Float, nullable=False),
-    Column('entry_price', Float, nullable=False),
-    Column('entry_time', Float, nullable=False, index=True),
-    Column('exit_price', Float),
-    Column('exit_time', Float),
-    Column('entry_fee', Float, nullable=False),
-    Column('exit_fee', Float, nullable=False),
-    Column('pnl', Float, nullable=False),
-    Column('status', String, nullable=False, index=True),
-    Column('exit_reason', Text, nullable=False),
-    Column('stop_loss', Float),
-    Column('take_profit', Float),
-    Column('initial_stop_loss', Float),
-    Column('initial_take_profit', Float),
-    Column('liquidation_price', Float, nullable=False),
-    Column('strategy', String, nullable=False),
-    Column('regime', String, nullable=False),
-)
-equity_table = Table(
-    'equity',
-    metadata,
-    Column('time', Float, primary_key=True),
-    Column('balance', Float, nullable=False),
-    Column('equity', Float, nullable=False),
-    Column('unrealized_pnl', Float, nullable=False),
-)
-candles_table = Table(
-    'candles',
-    metadata,
-    Column('symbol', String, primary_key=True),
-    Column('timeframe', String, primary_key=True),
-    Column('time', Integer, primary_key=True),
-    Column('open', Float, nullable=False),
-    Column('high', Float, nullable=False),
-    Column('low', Float, nullable=False),
-    Column('close', Float, nullable=False),
-    Column('volume', Float, nullable=False),
-)
-events_table = Table(
-    'events',
-    metadata,
-    Column('id', Integer, primary_key=True),
-    Column('type', String, nullable=False, index=True),
-    Column('topic', String, nullable=False, index=True),
-    Column('timestamp', Float, nullable=False, index=True),
-    Column('source', String, nullable=False),
-    Column('client_id', String),
-    Column('data', Text, nullable=False),
-)
 
 
 @dataclass(slots=True, frozen=True)
