@@ -1,5 +1,7 @@
 """SQLite persistence (SQLAlchemy 2 Core, WAL): account, orders, fills, trades, equity, candles, events.
 
+The tables are defined in :mod:`.schema`; opening a :class:`Store` migrates its file to them (:mod:`.migrate`).
+
 A trade row with status ``OPEN`` is an open position; fills are written in the same transaction as the trade
 row and the balance, so a restart resumes with a consistent account. ``synchronous=NORMAL`` in WAL mode keeps
 every committed transaction across a process crash (power loss may drop the last few).
@@ -31,6 +33,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..engine.models import Candle, Fill, OrderRequest, Position, Side, Trade, TradeStatus
 from ..events import Event, EventType
 from .lock_wait import LockWait
+from .migrate import MIGRATIONS_DIR, Migration, migrate
 from .schema import (
     account_table,
     candles_table,
@@ -38,7 +41,6 @@ from .schema import (
     events_table,
     fills_table,
     meta_table,
-    metadata,
     orders_table,
     trades_table,
 )
@@ -62,17 +64,26 @@ class EquityPoint:
 class Store:
     """The bot's SQLite database.
 
+    Opening it brings its schema to this version's (:func:`~oracle_ui.store.migrate.migrate`).
+
     :param path: database file (its directory is created), or ``:memory:``
+    :param migrations: the Alembic script directory (default: the package's own)
+    :raises MigrationError: the schema could not be brought up to date (the message says what to do)
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, migrations: Path = MIGRATIONS_DIR) -> None:
         if str(path) != ':memory:':
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.engine: Engine = create_engine(f'sqlite:///{path}')
         event.listen(self.engine, 'connect', _configure_connection)
         self.lock_wait = LockWait(self.engine, BUSY_TIMEOUT_MS)
-        metadata.create_all(self.engine)
+        try:
+            self.migration: Migration = migrate(self.engine, migrations)
+            """What opening did to the schema (the migrations applied, the copy made before)."""
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def close(self) -> None:
         self.engine.dispose()

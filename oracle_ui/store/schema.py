@@ -1,5 +1,5 @@
-"""The database's tables, all under one ``metadata``: the bot's (:mod:`.database`) and the logins' (users and API
-tokens, read and written by :mod:`oracle_ui.security.accounts`)."""
+"""The database's tables, all under one ``metadata``: what the code reads and writes, and what the newest migration
+(``migrations/versions``) creates. A change here needs a migration; ``tests/test_migrations.py`` checks they agree."""
 
 from __future__ import annotations
 
