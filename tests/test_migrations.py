@@ -30,7 +30,7 @@ from .helpers import FakeClock
 FIXTURE = Path(__file__).parent / 'data' / 'oracle-0.1.0.db'
 """Made by version 0.1.0 itself: scripts/make_v010_fixture.sh (trades, candles, events, the operator alice)."""
 ALICE_PASSWORD = 'alice-fixture-0.1.0'
-HEAD = '0001'
+HEAD = '0002'
 FAILING_MIGRATION = '''"""Unique candle times.
 
 Adds a column (which works), then a unique index that the stored candles violate (three symbols share each time).
@@ -39,8 +39,8 @@ Adds a column (which works), then a unique index that the stored candles violate
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0002'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 
 
 def upgrade() -> None:
@@ -111,6 +111,7 @@ async def test_a_0_1_0_database_upgrades_with_all_its_data(tmp_path: Path, caplo
         for c in store.candles(s, '1m', limit=100_000)
     ] == candles
     assert [e.id for e in store.events(limit=100_000)] == event_ids
+    assert Accounts(store.engine).verify_password('alice', ALICE_PASSWORD) is not None
     await system.start()  # restores the account and the open positions from it
     try:
         assert system.engine.broker.balance == pytest.approx(balance)
@@ -124,6 +125,7 @@ async def test_a_0_1_0_database_upgrades_with_all_its_data(tmp_path: Path, caplo
     assert read(db, "SELECT password_hash, role FROM users WHERE name = 'alice'") == alice
     assert revision_of(db) == HEAD and schema_differences(db) == []
     (backup,) = backups(data)
+    assert f'database {db}: applied migration 0002 (Per-user preferences.)' in caplog.text
     assert f'database {db}: upgraded from 0001; the copy from before is {backup}' in caplog.text
     assert backup.name.startswith('oracle.db.backup-0001-')
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
@@ -181,7 +183,7 @@ def test_revision_0001_is_the_schema_0_1_0_made(tmp_path: Path) -> None:
 
 def test_a_failing_migration_changes_nothing_and_says_what_to_do(tmp_path: Path) -> None:
     migrations = Path(shutil.copytree(MIGRATIONS_DIR, tmp_path / 'migrations'))
-    (migrations / 'versions' / '0002_unique_candle_times.py').write_text(FAILING_MIGRATION)
+    (migrations / 'versions' / '0003_unique_candle_times.py').write_text(FAILING_MIGRATION)
     data = tmp_path / 'data'
     db = copy_fixture(data)
     before = dump(db)
@@ -191,11 +193,11 @@ def test_a_failing_migration_changes_nothing_and_says_what_to_do(tmp_path: Path)
 
     message = str(failure.value)
     (backup,) = backups(data)
-    assert 'migration 0002 (Unique candle times.) failed' in message
+    assert 'migration 0003 (Unique candle times.) failed' in message
     assert 'UNIQUE constraint failed' in message and 'rolled back' in message and 'at revision 0001' in message
     assert str(backup) in message and 'previous version' in message
     assert '\n' not in message
-    assert dump(db) == before  # not even the stamp or 0002's column
+    assert dump(db) == before  # not even 0002's table, the stamp or 0003's column
     assert dump(backup) == before
     Store(db).close()  # the real migrations still apply
     assert revision_of(db) == HEAD
@@ -218,9 +220,27 @@ def test_the_cli_reports_a_database_from_a_newer_version_in_one_line(
     assert dump(db) == before and backups(tmp_path) == []
 
 
+def test_preferences_are_kept_per_owner_and_key(tmp_path: Path) -> None:
+    store = Store(tmp_path / 'oracle.db')
+    assert store.get_preference('alice', 'chart.indicators') is None
+    store.set_preference('alice', 'chart.indicators', '["sma_20", "rsi_14"]')
+    store.set_preference('bob', 'chart.indicators', '[]')
+    store.set_preference('alice', 'chart.indicators', '["ema_50"]')
+    with pytest.raises(ValueError):
+        store.set_preference('alice', 'theme', 'dark')  # not JSON
+    store.close()
+    again = Store(tmp_path / 'oracle.db')
+    assert again.get_preference('alice', 'chart.indicators') == '["ema_50"]'
+    assert again.get_preference('bob', 'chart.indicators') == '[]'
+    assert again.get_preference('alice', 'theme') is None
+    again.close()
+
+
 def test_accounts_work_on_an_in_memory_store() -> None:
     store = Store(':memory:')
     accounts = Accounts(store.engine)
     accounts.add_user('carol', 'a long enough passphrase', Role.VIEWER)
     assert accounts.verify_password('carol', 'a long enough passphrase') is not None
+    store.set_preference('carol', 'k', '1')
+    assert store.get_preference('carol', 'k') == '1'
     store.close()

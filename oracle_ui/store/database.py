@@ -1,4 +1,4 @@
-"""SQLite persistence (SQLAlchemy 2 Core, WAL): account, orders, fills, trades, equity, candles, events.
+"""SQLite persistence (SQLAlchemy 2 Core, WAL): account, orders, fills, trades, equity, candles, events, preferences.
 
 The tables are defined in :mod:`.schema`; opening a :class:`Store` migrates its file to them (:mod:`.migrate`).
 
@@ -9,6 +9,7 @@ every committed transaction across a process crash (power loss may drop the last
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ from .schema import (
     fills_table,
     meta_table,
     orders_table,
+    preferences_table,
     trades_table,
 )
 
@@ -125,6 +127,26 @@ class Store:
         with self.engine.connect() as conn:
             stored = conn.execute(select(func.max(events_table.c.id))).scalar() or 0
         return max(stored + 1, int(self.get_meta(ID_LIMIT_KEY, '1') or 1))
+
+    # ---- preferences -------------------------------------------------------------------------------------
+    def get_preference(self, owner: str, key: str) -> str | None:
+        """The JSON document ``owner`` saved under ``key``, or None."""
+        query = select(preferences_table.c.value).where(
+            preferences_table.c.owner == owner, preferences_table.c.key == key
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
+
+    def set_preference(self, owner: str, key: str, value: str) -> None:
+        """Save the JSON document ``value`` for ``owner`` under ``key``; raises ValueError if it is not JSON."""
+        orjson.loads(value)
+        row = {'value': value, 'updated_time': time.time()}
+        with self.engine.begin() as conn:
+            conn.execute(
+                sqlite_insert(preferences_table)
+                .values(owner=owner, key=key, **row)
+                .on_conflict_do_update(index_elements=['owner', 'key'], set_=row)
+            )
 
     # ---- account and trading -----------------------------------------------------------------------------
     def load_account(self, starting_balance: float) -> tuple[float, float]:

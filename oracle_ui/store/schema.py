@@ -121,3 +121,12 @@ tokens_table = Table(
     Column('role', String, nullable=False),
     Column('created_time', Float, nullable=False),
 )
+preferences_table = Table(
+    'preferences',
+    metadata,
+    Column('owner', Text, primary_key=True),
+    Column('key', Text, primary_key=True),
+    Column('value', Text, nullable=False),
+    Column('updated_time', Float, nullable=False),
+)
+"""Per-user settings (e.g. a chart's indicators): ``value`` is a JSON document."""
