@@ -42,6 +42,10 @@ def test_the_wheel_carries_every_asset_and_no_top_level_main(wheel: Path) -> Non
         'oracle_ui/web/css/tailwind.css',
         'oracle_ui/samples/GOOG_daily.csv',
         'oracle_ui/samples/BTCUSDT_sim_1m.csv',
+        'oracle_ui/store/migrations/env.py',
+        'oracle_ui/store/migrations/script.py.mako',
+        'oracle_ui/store/migrations/versions/0001_schema_of_0_1_0.py',
+        'oracle_ui/store/migrations/versions/0002_preferences.py',
     } <= names
     assert {'oracle_ui/api/__init__.py', 'oracle_ui/web/app.py', 'pages/dashboard.py'} <= names
     assert not {n for n in names if n in ('main.py',) or n.startswith('tests/')}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -16,6 +17,7 @@ from . import backtest, events
 from .serve import add_serve_arguments, serve, settings_from_args
 
 COMMANDS = ('serve', 'backtest', 'events', 'users', 'tokens')
+LOG_FORMAT = '%(asctime)s %(levelname)s %(name)s: %(message)s'
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -34,6 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list or args_list[0] not in (*COMMANDS, '-h', '--help'):
         args_list.insert(0, 'serve')
     args = _build_parser().parse_args(args_list)
+    if args.command in ('serve', 'users', 'tokens'):  # these open the database, which may be upgraded: say so
+        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     try:
         if args.command == 'backtest':
             return backtest.run(args)

@@ -18,9 +18,11 @@ from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Column, Float, MetaData, String, Table, delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+
+from ..store.schema import tokens_table, users_table
 
 NAME_PATTERN = re.compile(r'^[A-Za-z0-9_.@-]{1,64}$')
 MIN_PASSWORD_LENGTH = 10
@@ -41,24 +43,6 @@ COMMON_PASSWORDS = frozenset(
         'oracletrader',
         'trader123',
     }
-)
-
-metadata = MetaData()
-users_table = Table(
-    'users',
-    metadata,
-    Column('name', String, primary_key=True),
-    Column('password_hash', String, nullable=False),
-    Column('role', String, nullable=False),
-    Column('created_time', Float, nullable=False),
-)
-tokens_table = Table(
-    'api_tokens',
-    metadata,
-    Column('name', String, primary_key=True),
-    Column('token_hash', String, nullable=False, unique=True),
-    Column('role', String, nullable=False),
-    Column('created_time', Float, nullable=False),
 )
 
 
@@ -123,7 +107,7 @@ def hash_token(token: str) -> str:
 class Accounts:
     """Users and API tokens stored next to the bot's data.
 
-    :param engine: the SQLAlchemy engine of the bot's SQLite database
+    :param engine: the engine of the bot's database (a :class:`~oracle_ui.store.Store`'s: it has created the tables)
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -132,7 +116,6 @@ class Accounts:
         self._token_cache: dict[str, Principal] = {}
         self._token_cache_time = -1e9
         self._users_cache = (-1e9, False)
-        metadata.create_all(engine)
 
     # ---- users ---------------------------------------------------------------------------------------------
     def add_user(self, name: str, password: str, role: Role) -> None:

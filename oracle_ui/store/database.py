@@ -1,4 +1,6 @@
-"""SQLite persistence (SQLAlchemy 2 Core, WAL): account, orders, fills, trades, equity, candles, events.
+"""SQLite persistence (SQLAlchemy 2 Core, WAL): account, orders, fills, trades, equity, candles, events, preferences.
+
+The tables are defined in :mod:`.schema`; opening a :class:`Store` migrates its file to them (:mod:`.migrate`).
 
 A trade row with status ``OPEN`` is an open position; fills are written in the same transaction as the trade
 row and the balance, so a restart resumes with a consistent account. ``synchronous=NORMAL`` in WAL mode keeps
@@ -14,14 +16,8 @@ from typing import Any
 
 import orjson
 from sqlalchemy import (
-    Boolean,
-    Column,
-    Float,
     Integer,
-    MetaData,
     String,
-    Table,
-    Text,
     and_,
     cast,
     create_engine,
@@ -38,6 +34,18 @@ from sqlalchemy.engine import Connection, Engine
 from ..engine.models import Candle, EquityPoint, Fill, OrderRequest, Position, Side, Trade, TradeStatus
 from ..events import Event, EventType
 from .lock_wait import LockWait
+from .migrate import MIGRATIONS_DIR, Migration, migrate
+from .schema import (
+    account_table,
+    candles_table,
+    equity_table,
+    events_table,
+    fills_table,
+    meta_table,
+    orders_table,
+    preferences_table,
+    trades_table,
+)
 
 BUSY_TIMEOUT_MS = 1000
 """How long a write waits for another process's lock before failing. Writes run on the event loop, so this
@@ -46,130 +54,30 @@ While a lock is known to be held, writes do not wait at all (:class:`~oracle_ui.
 
 ID_LIMIT_KEY = 'event_id_limit'
 
-metadata = MetaData()
-
-meta_table = Table('meta', metadata, Column('key', String, primary_key=True), Column('value', Text, nullable=False))
-account_table = Table(
-    'account',
-    metadata,
-    Column('id', Integer, primary_key=True),
-    Column('balance', Float, nullable=False),
-    Column('starting_balance', Float, nullable=False),
-    Column('updated_time', Float, nullable=False),
-)
-orders_table = Table(
-    'orders',
-    metadata,
-    Column('id', Integer, primary_key=True),
-    Column('symbol', String, nullable=False),
-    Column('side', String, nullable=False),
-    Column('leverage', Float, nullable=False),
-    Column('quantity', Float),
-    Column('margin', Float),
-    Column('all_in', Boolean, nullable=False),
-    Column('stop_loss', Float),
-    Column('take_profit', Float),
-    Column('strategy', String, nullable=False),
-    Column('reason', Text, nullable=False),
-    Column('status', String, nullable=False),
-    Column('status_reason', Text, nullable=False),
-    Column('created_time', Float, nullable=False),
-)
-fills_table = Table(
-    'fills',
-    metadata,
-    Column('id', Integer, primary_key=True, autoincrement=True),
-    Column('order_id', Integer, nullable=False),
-    Column('position_id', Integer, nullable=False, index=True),
-    Column('symbol', String, nullable=False),
-    Column('side', String, nullable=False),
-    Column('is_entry', Boolean, nullable=False),
-    Column('quantity', Float, nullable=False),
-    Column('price', Float, nullable=False),
-    Column('fee', Float, nullable=False),
-    Column('time', Float, nullable=False),
-)
-trades_table = Table(
-    'trades',
-    metadata,
-    Column('id', Integer, primary_key=True),
-    Column('symbol', String, nullable=False, index=True),
-    Column('side', String, nullable=False),
-    Column('quantity', Float, nullable=False),
-    Column('leverage', Float, nullable=False),
-    Column('margin', Float, nullable=False),
-    Column('entry_price', Float, nullable=False),
-    Column('entry_time', Float, nullable=False, index=True),
-    Column('exit_price', Float),
-    Column('exit_time', Float),
-    Column('entry_fee', Float, nullable=False),
-    Column('exit_fee', Float, nullable=False),
-    Column('pnl', Float, nullable=False),
-    Column('status', String, nullable=False, index=True),
-    Column('exit_reason', Text, nullable=False),
-    Column('stop_loss', Float),
-    Column('take_profit', Float),
-    Column('initial_stop_loss', Float),
-    Column('initial_take_profit', Float),
-    Column('liquidation_price', Float, nullable=False),
-    Column('strategy', String, nullable=False),
-    Column('regime', String, nullable=False),
-)
-equity_table = Table(
-    'equity',
-    metadata,
-    Column('time', Float, primary_key=True),
-    Column('balance', Float, nullable=False),
-    Column('equity', Float, nullable=False),
-    Column('unrealized_pnl', Float, nullable=False),
-)
-candles_table = Table(
-    'candles',
-    metadata,
-    Column('symbol', String, primary_key=True),
-    Column('timeframe', String, primary_key=True),
-    Column('time', Integer, primary_key=True),
-    Column('open', Float, nullable=False),
-    Column('high', Float, nullable=False),
-    Column('low', Float, nullable=False),
-    Column('close', Float, nullable=False),
-    Column('volume', Float, nullable=False),
-)
-preferences_table = Table(
-    'preferences',
-    metadata,
-    Column('owner', String, primary_key=True),
-    Column('key', String, primary_key=True),
-    Column('value', Text, nullable=False),
-    Column('updated_time', Float, nullable=False),
-)
-events_table = Table(
-    'events',
-    metadata,
-    Column('id', Integer, primary_key=True),
-    Column('type', String, nullable=False, index=True),
-    Column('topic', String, nullable=False, index=True),
-    Column('timestamp', Float, nullable=False, index=True),
-    Column('source', String, nullable=False),
-    Column('client_id', String),
-    Column('data', Text, nullable=False),
-)
-
 
 class Store:
     """The bot's SQLite database.
 
+    Opening it brings its schema to this version's (:func:`~oracle_ui.store.migrate.migrate`).
+
     :param path: database file (its directory is created), or ``:memory:``
+    :param migrations: the Alembic script directory (default: the package's own)
+    :raises MigrationError: the schema could not be brought up to date (the message says what to do)
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, migrations: Path = MIGRATIONS_DIR) -> None:
         if str(path) != ':memory:':
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.engine: Engine = create_engine(f'sqlite:///{path}')
         event.listen(self.engine, 'connect', _configure_connection)
         self.lock_wait = LockWait(self.engine, BUSY_TIMEOUT_MS)
-        metadata.create_all(self.engine)
+        try:
+            self.migration: Migration = migrate(self.engine, migrations)
+            """What opening did to the schema (the migrations applied, the copy made before)."""
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -191,22 +99,6 @@ class Store:
         with self.engine.begin() as conn:
             _upsert_meta(conn, key, value)
 
-    def get_preference(self, owner: str, key: str) -> str | None:
-        """``owner``'s stored value of preference ``key`` (JSON text), or None."""
-        c = preferences_table.c
-        with self.engine.connect() as conn:
-            value = conn.execute(select(c.value).where(c.owner == owner, c.key == key)).scalar()
-        return value if value is None else str(value)
-
-    def set_preference(self, owner: str, key: str, value: str) -> None:
-        values = {'value': value, 'updated_time': time.time()}
-        with self.engine.begin() as conn:
-            conn.execute(
-                sqlite_insert(preferences_table)
-                .values(owner=owner, key=key, **values)
-                .on_conflict_do_update(index_elements=['owner', 'key'], set_=values)
-            )
-
     def reserve_ids(self, count: int, floor: int = 1) -> tuple[int, int]:
         """Durably reserve ``count`` event ids, none below ``floor`` nor below any id stored or reserved before
         (by this or another process); returns ``(first, limit)``: ids ``first .. limit - 1`` are the caller's."""
@@ -227,6 +119,26 @@ class Store:
         with self.engine.connect() as conn:
             stored = conn.execute(select(func.max(events_table.c.id))).scalar() or 0
         return max(stored + 1, int(self.get_meta(ID_LIMIT_KEY, '1') or 1))
+
+    # ---- preferences -------------------------------------------------------------------------------------
+    def get_preference(self, owner: str, key: str) -> str | None:
+        """The JSON document ``owner`` saved under ``key``, or None."""
+        query = select(preferences_table.c.value).where(
+            preferences_table.c.owner == owner, preferences_table.c.key == key
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
+
+    def set_preference(self, owner: str, key: str, value: str) -> None:
+        """Save the JSON document ``value`` for ``owner`` under ``key``; raises ValueError if it is not JSON."""
+        orjson.loads(value)
+        row = {'value': value, 'updated_time': time.time()}
+        with self.engine.begin() as conn:
+            conn.execute(
+                sqlite_insert(preferences_table)
+                .values(owner=owner, key=key, **row)
+                .on_conflict_do_update(index_elements=['owner', 'key'], set_=row)
+            )
 
     # ---- account and trading -----------------------------------------------------------------------------
     def load_account(self, starting_balance: float) -> tuple[float, float]:

@@ -1,0 +1,132 @@
+"""The database's tables, all under one ``metadata``: what the code reads and writes, and what the newest migration
+(``migrations/versions``) creates. A change here needs a migration; ``tests/test_migrations.py`` checks they agree."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+meta_table = Table('meta', metadata, Column('key', String, primary_key=True), Column('value', Text, nullable=False))
+account_table = Table(
+    'account',
+    metadata,
+    Column('id', Integer, primary_key=True),
+    Column('balance', Float, nullable=False),
+    Column('starting_balance', Float, nullable=False),
+    Column('updated_time', Float, nullable=False),
+)
+orders_table = Table(
+    'orders',
+    metadata,
+    Column('id', Integer, primary_key=True),
+    Column('symbol', String, nullable=False),
+    Column('side', String, nullable=False),
+    Column('leverage', Float, nullable=False),
+    Column('quantity', Float),
+    Column('margin', Float),
+    Column('all_in', Boolean, nullable=False),
+    Column('stop_loss', Float),
+    Column('take_profit', Float),
+    Column('strategy', String, nullable=False),
+    Column('reason', Text, nullable=False),
+    Column('status', String, nullable=False),
+    Column('status_reason', Text, nullable=False),
+    Column('created_time', Float, nullable=False),
+)
+fills_table = Table(
+    'fills',
+    metadata,
+    Column('id', Integer, primary_key=True, autoincrement=True),
+    Column('order_id', Integer, nullable=False),
+    Column('position_id', Integer, nullable=False, index=True),
+    Column('symbol', String, nullable=False),
+    Column('side', String, nullable=False),
+    Column('is_entry', Boolean, nullable=False),
+    Column('quantity', Float, nullable=False),
+    Column('price', Float, nullable=False),
+    Column('fee', Float, nullable=False),
+    Column('time', Float, nullable=False),
+)
+trades_table = Table(
+    'trades',
+    metadata,
+    Column('id', Integer, primary_key=True),
+    Column('symbol', String, nullable=False, index=True),
+    Column('side', String, nullable=False),
+    Column('quantity', Float, nullable=False),
+    Column('leverage', Float, nullable=False),
+    Column('margin', Float, nullable=False),
+    Column('entry_price', Float, nullable=False),
+    Column('entry_time', Float, nullable=False, index=True),
+    Column('exit_price', Float),
+    Column('exit_time', Float),
+    Column('entry_fee', Float, nullable=False),
+    Column('exit_fee', Float, nullable=False),
+    Column('pnl', Float, nullable=False),
+    Column('status', String, nullable=False, index=True),
+    Column('exit_reason', Text, nullable=False),
+    Column('stop_loss', Float),
+    Column('take_profit', Float),
+    Column('initial_stop_loss', Float),
+    Column('initial_take_profit', Float),
+    Column('liquidation_price', Float, nullable=False),
+    Column('strategy', String, nullable=False),
+    Column('regime', String, nullable=False),
+)
+equity_table = Table(
+    'equity',
+    metadata,
+    Column('time', Float, primary_key=True),
+    Column('balance', Float, nullable=False),
+    Column('equity', Float, nullable=False),
+    Column('unrealized_pnl', Float, nullable=False),
+)
+candles_table = Table(
+    'candles',
+    metadata,
+    Column('symbol', String, primary_key=True),
+    Column('timeframe', String, primary_key=True),
+    Column('time', Integer, primary_key=True),
+    Column('open', Float, nullable=False),
+    Column('high', Float, nullable=False),
+    Column('low', Float, nullable=False),
+    Column('close', Float, nullable=False),
+    Column('volume', Float, nullable=False),
+)
+events_table = Table(
+    'events',
+    metadata,
+    Column('id', Integer, primary_key=True),
+    Column('type', String, nullable=False, index=True),
+    Column('topic', String, nullable=False, index=True),
+    Column('timestamp', Float, nullable=False, index=True),
+    Column('source', String, nullable=False),
+    Column('client_id', String),
+    Column('data', Text, nullable=False),
+)
+users_table = Table(
+    'users',
+    metadata,
+    Column('name', String, primary_key=True),
+    Column('password_hash', String, nullable=False),
+    Column('role', String, nullable=False),
+    Column('created_time', Float, nullable=False),
+)
+tokens_table = Table(
+    'api_tokens',
+    metadata,
+    Column('name', String, primary_key=True),
+    Column('token_hash', String, nullable=False, unique=True),
+    Column('role', String, nullable=False),
+    Column('created_time', Float, nullable=False),
+)
+preferences_table = Table(
+    'preferences',
+    metadata,
+    Column('owner', Text, primary_key=True),
+    Column('key', Text, primary_key=True),
+    Column('value', Text, nullable=False),
+    Column('updated_time', Float, nullable=False),
+)
+"""Per-user settings (e.g. a chart's indicators): ``value`` is a JSON document."""
