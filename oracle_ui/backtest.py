@@ -3,8 +3,9 @@
 Semantics: a signal is taken on a bar's close and filled at the next bar's open; commission is charged per
 side on notional; ``all-in`` buys as many whole units as the free cash allows with commission included (at the
 signal's leverage, 1x for ``sma_cross``); ``risk`` sizes so that the stop-loss loses ``risk_pct`` of equity.
-Stops and targets touched inside a bar fill at their price, or at the open if the bar gaps through; a position
-still open at the end is reported open and marked at the last close without an exit fee.
+Stops and targets touched inside a bar fill at their price, or at the open if the bar opens beyond one (checked
+before anything else); a position still open at the end is reported open and marked at the last close without an
+exit fee.
 """
 
 from __future__ import annotations

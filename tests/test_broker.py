@@ -70,6 +70,25 @@ def test_take_profit_and_short_side() -> None:
     assert closed.trade.pnl == pytest.approx(20.0)
 
 
+def test_a_bar_opening_beyond_a_level_closes_at_the_open_before_the_other_level_is_considered() -> None:
+    """The gap rule comes first: a bar that opens beyond the target closes there even if it touches the stop."""
+    b = broker(commission=0.001)
+    open_long(b, 100.0, quantity=10, stop_loss=95, take_profit=110)
+    (closed,) = b.on_bar(SYM, 2, 112, 113, 94, 100)
+    assert closed.trade.status is TradeStatus.CLOSED_TP and closed.trade.exit_price == 112
+    assert closed.trade.pnl == pytest.approx(120 - 1.0 - 1.12)
+    open_long(b, 100.0, quantity=10, stop_loss=95, take_profit=110)
+    (closed,) = b.on_bar(SYM, 3, 93, 111, 92, 100)
+    assert closed.trade.status is TradeStatus.CLOSED_SL and closed.trade.exit_price == 93
+    for open_, high, low, status in ((88, 106, 87, TradeStatus.CLOSED_TP), (107, 108, 89, TradeStatus.CLOSED_SL)):
+        b.on_price(SYM, 100.0, 4)
+        short = OrderRequest(symbol=SYM, side=Side.SHORT, quantity=10, stop_loss=105, take_profit=90)
+        assert b.submit(short, 4) is None
+        b.on_price(SYM, 100.0, 5)
+        (closed,) = b.on_bar(SYM, 6, open_, high, low, 100)
+        assert closed.trade.status is status and closed.trade.exit_price == open_
+
+
 def test_both_levels_in_one_bar_assume_the_stop_first() -> None:
     b = broker(commission=0)
     open_long(b, 100.0, quantity=1, stop_loss=95, take_profit=105)

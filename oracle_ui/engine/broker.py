@@ -11,8 +11,9 @@ Accounting (all in quote currency, fees included everywhere):
   there even if the price gaps through, so no trade can leave the balance negative.
 
 Orders from strategies wait for the next price after the decision (live: next tick; backtest: next bar's
-open). Exits within a bar: stop-loss before take-profit when both are touched; a bar opening beyond a level
-fills at the open.
+open). Exits within a bar: a bar opening beyond its stop-loss or take-profit closes at the open (the gap rule,
+checked first, so a bar that gaps through the target closes there even if it later touches the stop); otherwise
+stop-loss before take-profit when both are touched, each at its price.
 """
 
 from __future__ import annotations
@@ -274,6 +275,9 @@ class PaperBroker:
         return PositionOpened(position, fill)
 
     def _exit_within(self, p: Position, open_: float, high: float, low: float) -> tuple[float, TradeStatus, str] | None:
+        gapped = self._gap_exit(p, open_)
+        if gapped is not None:
+            return gapped
         liq = p.liquidation_price
         if p.side is Side.LONG:
             use_stop = p.stop_loss is not None and p.stop_loss > liq
@@ -293,6 +297,19 @@ class PaperBroker:
                 return self._slipped(max(open_, level), p.side, is_entry=False), TradeStatus.CLOSED_SL, 'stop-loss'
             if p.take_profit is not None and low <= p.take_profit:
                 return min(open_, p.take_profit), TradeStatus.CLOSED_TP, 'take-profit'
+        return None
+
+    def _gap_exit(self, p: Position, price: float) -> tuple[float, TradeStatus, str] | None:
+        """The exit when the price jumped to ``price`` beyond a level: it fills there (liquidation at its price)."""
+        sign = p.side.sign
+        liq = p.liquidation_price
+        use_stop = p.stop_loss is not None and (p.stop_loss - liq) * sign > 0
+        if (price - liq) * sign <= 0 and not use_stop and liq > 0:
+            return liq, TradeStatus.CLOSED_LIQUIDATION, 'margin used up'
+        if use_stop and p.stop_loss is not None and (price - p.stop_loss) * sign <= 0:
+            return self._slipped(price, p.side, is_entry=False), TradeStatus.CLOSED_SL, 'stop-loss'
+        if p.take_profit is not None and (price - p.take_profit) * sign >= 0:
+            return price, TradeStatus.CLOSED_TP, 'take-profit'
         return None
 
     @staticmethod
