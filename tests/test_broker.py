@@ -145,6 +145,48 @@ def test_all_in_buys_whole_units_commission_included() -> None:
     assert b.free_balance >= 0
 
 
+def test_all_in_just_below_a_whole_unit_buys_one_unit_less_instead_of_being_rejected() -> None:
+    b = broker(balance=7_999.99999995, commission=0.0)  # 79.9999999995 units at 100
+    b.on_price(SYM, 100.0, 0)
+    b.submit(OrderRequest(symbol=SYM, side=Side.LONG, all_in=True), 0)
+    (opened,) = b.on_price(SYM, 100.0, 1)
+    assert isinstance(opened, PositionOpened), opened
+    assert opened.position.quantity == 79
+
+
+def _fill(balance: float, commission: float, price: float, **order) -> PositionOpened | OrderRejected:
+    b = broker(balance=balance, commission=commission)
+    b.on_price(SYM, price, 0)
+    assert b.submit(OrderRequest(symbol=SYM, side=Side.LONG, **order), 0) is None
+    return b.on_price(SYM, price, 1)[0]  # (a fee above 1/leverage liquidates the position at once, next)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    price=st.floats(min_value=0.01, max_value=1e6),
+    units=st.integers(min_value=1, max_value=10**6),
+    nearness=st.floats(min_value=-1e-9, max_value=1e-9) | st.floats(min_value=-0.5, max_value=0.5),
+    leverage=st.sampled_from([1.0, 2.0, 3.0, 5.0, 7.0, 10.0, 15.0, 125.0]) | st.floats(min_value=1.0, max_value=125.0),
+    commission=st.sampled_from([0.0, 0.0002, 0.0005, 0.001, 0.003]) | st.floats(min_value=0.0, max_value=0.05),
+)
+def test_all_in_takes_the_largest_affordable_whole_quantity(
+    price: float, units: int, nearness: float, leverage: float, commission: float
+) -> None:
+    """Balances at and around the cost of a whole number of units: the chosen quantity fits, one more does not."""
+    balance = units * price * (1.0 / leverage + commission) * (1.0 + nearness)
+    update = _fill(balance, commission, price, all_in=True, leverage=leverage)
+    one_more = 1.0
+    if isinstance(update, PositionOpened):
+        quantity = update.position.quantity
+        assert quantity == int(quantity) >= 1
+        assert update.position.margin + update.fill.fee <= balance, 'affordable'
+        one_more = quantity + 1.0
+    else:
+        assert 'buys no whole unit' in update.reason
+    bigger = _fill(balance, commission, price, quantity=one_more, leverage=leverage)
+    assert isinstance(bigger, OrderRejected) and 'insufficient balance' in bigger.reason, 'one more unit is not'
+
+
 prices = st.floats(min_value=1.0, max_value=10_000.0, allow_nan=False)
 actions = st.lists(
     st.tuples(

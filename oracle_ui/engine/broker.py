@@ -224,7 +224,7 @@ class PaperBroker:
         price = self._slipped(market_price, order.side, is_entry=True)
         free = self.free_balance
         if order.all_in:
-            quantity = float(math.floor(free / (price * (1.0 / order.leverage + self.commission)) + 1e-9))
+            quantity = self._all_in_quantity(price, order.leverage, free)
         elif order.margin is not None:
             quantity = order.margin * order.leverage / price
         else:
@@ -234,9 +234,8 @@ class PaperBroker:
         reason = self._check_levels(order, price)
         if reason:
             return OrderRejected(order, reason, time)
-        margin = quantity * price / order.leverage
-        fee = quantity * price * self.commission
-        if margin + fee > free * (1 + 1e-12):
+        margin, fee = self._cost(quantity, price, order.leverage)
+        if margin + fee > free:
             return OrderRejected(
                 order, f'insufficient balance: margin {margin:.2f} + fee {fee:.2f} > free {free:.2f}', time
             )
@@ -273,6 +272,24 @@ class PaperBroker:
             time=time,
         )
         return PositionOpened(position, fill)
+
+    def _cost(self, quantity: float, price: float, leverage: float) -> tuple[float, float]:
+        """Margin and entry fee of ``quantity`` at ``price``; an order fits when their sum is at most the free cash."""
+        return quantity * price / leverage, quantity * price * self.commission
+
+    def _all_in_quantity(self, price: float, leverage: float, free: float) -> float:
+        """The largest whole quantity whose margin plus fee fits ``free``, exactly as :meth:`_open` checks it."""
+
+        def fits(quantity: float) -> bool:
+            margin, fee = self._cost(quantity, price, leverage)
+            return margin + fee <= free
+
+        quantity = float(max(0, math.floor(free / (price * (1.0 / leverage + self.commission)))))
+        while quantity > 0 and not fits(quantity):  # the estimate may round up by a unit
+            quantity -= 1.0
+        while fits(quantity + 1.0):  # ... or down
+            quantity += 1.0
+        return quantity
 
     def _exit_within(self, p: Position, open_: float, high: float, low: float) -> tuple[float, TradeStatus, str] | None:
         gapped = self._gap_exit(p, open_)
