@@ -3,9 +3,10 @@
 Semantics: a signal is taken on a bar's close and filled at the next bar's open; commission is charged per
 side on notional; ``all-in`` buys as many whole units as the free cash allows with commission included (at the
 signal's leverage, 1x for ``sma_cross``); ``risk`` sizes so that the stop-loss loses ``risk_pct`` of equity.
-Stops and targets touched inside a bar fill at their price, or at the open if the bar opens beyond one (checked
-before anything else); a position still open at the end is reported open and marked at the last close without an
-exit fee.
+Stops and targets are followed along the bar's path (:mod:`.engine.intrabar`, the path the CSV replay ticks
+through): a level crossed fills at its price, dated at the path point after it; a bar opening beyond one fills at
+the open (checked before anything else). A position still open at the end is reported open and marked at the
+last close without an exit fee.
 """
 
 from __future__ import annotations
@@ -126,11 +127,12 @@ def run_backtest(
     trades: list[BacktestTrade] = []
     rejections: list[str] = []
     exposed_bars = 0
+    interval_s = bars.interval_s
     step = max(1, n // 100)
     positions = broker.positions
     for i in range(n):
         close = closes[i]
-        for update in broker.on_bar(SYMBOL, times[i], opens[i], highs[i], lows[i], close):
+        for update in broker.on_bar(SYMBOL, times[i], opens[i], highs[i], lows[i], close, interval_s=interval_s):
             if isinstance(update, PositionOpened):
                 entry_bars[update.position.id] = i
             elif isinstance(update, PositionClosed):
@@ -140,7 +142,7 @@ def run_backtest(
                         entry_bar=entry_bars.pop(t.id),
                         exit_bar=i,
                         entry_time=format_time(t.entry_time),
-                        exit_time=format_time(times[i]),
+                        exit_time=format_time(t.exit_time if t.exit_time is not None else times[i]),
                         side=t.side.value,
                         size=t.quantity,
                         entry_price=t.entry_price,

@@ -156,7 +156,11 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None) -> Syste
     )
     feed = feed or make_feed(settings)
     broker = PaperBroker(
-        feed.symbols, balance=settings.starting_balance, commission=settings.commission, slippage=settings.slippage
+        feed.symbols,
+        balance=settings.starting_balance,
+        commission=settings.commission,
+        slippage=settings.slippage,
+        bar_s=feed.timeframe_s,
     )
     engine = TradingEngine(
         settings=settings,

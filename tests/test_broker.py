@@ -89,7 +89,7 @@ def test_a_bar_opening_beyond_a_level_closes_at_the_open_before_the_other_level_
         assert closed.trade.status is status and closed.trade.exit_price == open_
 
 
-def test_both_levels_in_one_bar_assume_the_stop_first() -> None:
+def test_both_levels_in_a_flat_bar_with_the_open_midway_hit_the_stop_first() -> None:
     b = broker(commission=0)
     open_long(b, 100.0, quantity=1, stop_loss=95, take_profit=105)
     (closed,) = b.on_bar(SYM, 2, 100, 106, 94, 100)

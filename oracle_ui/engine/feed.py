@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..timeframes import candle_start, timeframe_seconds
 from .bars import Bars, load_bars
+from .intrabar import POINTS, bar_path, path_times
 from .models import Candle, OrderBook, Tick
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -305,7 +306,8 @@ def _wall_time() -> float:
 class ReplayFeed(MarketFeed):
     """Replays a CSV of bars for the first symbol at ``speed`` x the bars' own spacing.
 
-    Each bar becomes four ticks (open, the nearer extreme, the other extreme, close) and then a closed candle.
+    Each bar becomes the four ticks of its path (:mod:`.intrabar`: open, the nearer extreme, the other extreme,
+    close — the path backtests walk) and then a closed candle.
     """
 
     name = 'replay'
@@ -334,17 +336,12 @@ class ReplayFeed(MarketFeed):
         if bars is None:
             raise FeedError('connect() the feed before streaming')
         symbol = self.symbols[0]
-        pause = bars.interval_s / self.speed / 4
+        pause = bars.interval_s / self.speed / POINTS
         for i in range(len(bars)):
             candle = bars.candle(symbol, i)
-            rising = candle.close >= candle.open
-            path = (
-                (candle.open, candle.low, candle.high, candle.close)
-                if rising
-                else (candle.open, candle.high, candle.low, candle.close)
-            )
-            for k, price in enumerate(path):
+            path = bar_path(candle.open, candle.high, candle.low, candle.close)
+            for time, price in zip(path_times(candle.time, bars.interval_s), path, strict=True):
                 await self._sleep(pause)
-                yield Tick(symbol, candle.time + k * bars.interval_s / 4, price)
+                yield Tick(symbol, time, price)
             yield candle
         self.status, self.status_message = FeedStatus.ENDED, f'{self.path.name} replayed to the end ({len(bars)} bars)'
