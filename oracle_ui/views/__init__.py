@@ -17,14 +17,19 @@ from .models import (
     WebSocketStats,
 )
 from .status import bot_info, dashboard_data, market_quotes, regime_of, system_status
+from .trades import TRADE_FIELDS, TradeRow, TradeSort, TradesPage, symbol_named, trade_row, trades_page
 
 __all__ = [
+    'TRADE_FIELDS',
     'CandleOut',
     'CandlesResponse',
     'DashboardData',
     'OpenPosition',
     'SystemStatus',
     'TradeMarker',
+    'TradeRow',
+    'TradeSort',
+    'TradesPage',
     'TradingMetrics',
     'WebSocketStats',
     'backtest_chart',
@@ -39,6 +44,9 @@ __all__ = [
     'recent_trades',
     'regime_of',
     'resample',
+    'symbol_named',
     'system_status',
+    'trade_row',
+    'trades_page',
     'trading_metrics',
 ]
