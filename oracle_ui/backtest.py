@@ -2,9 +2,13 @@
 
 Semantics: a signal is taken on a bar's close and filled at the next bar's open; commission is charged per
 side on notional; ``all-in`` buys as many whole units as the free cash allows with commission included (at the
-signal's leverage, 1x for ``sma_cross``); ``risk`` sizes so that the stop-loss loses ``risk_pct`` of equity.
-Stops and targets touched inside a bar fill at their price, or at the open if the bar gaps through; a position
-still open at the end is reported open and marked at the last close without an exit fee.
+signal's leverage, 1x for ``sma_cross``); ``risk`` sizes so that the stop-loss loses ``risk_pct`` of equity;
+``fixed`` puts up ``fixed_margin`` per trade. ``risk`` and ``fixed`` size through the live engine's
+:class:`RiskManager`, so a replay with the same risk settings trades the same.
+Stops and targets are followed along the bar's path (:mod:`.engine.intrabar`, the path the CSV replay ticks
+through): a level crossed fills at its price, dated at the path point after it; a bar opening beyond one fills at
+the open (checked before anything else). A position still open at the end is reported open and marked at the
+last close without an exit fee.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from .settings import RiskSettings
 SYMBOL = 'ASSET'
 SAMPLES_DIR = Path(__file__).parent / 'samples'
 """CSV files shipped with the package: daily GOOG bars and simulated 1-minute BTC/USDT bars."""
-Sizing = Literal['all-in', 'risk']
+Sizing = Literal['all-in', 'risk', 'fixed']
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
@@ -38,6 +42,8 @@ class BacktestConfig:
     commission: float = 0.001
     sizing: Sizing = 'all-in'
     risk_pct: float = 1.0
+    fixed_margin: float = 10.0
+    """Margin per trade with ``sizing='fixed'`` (the live default's sizing)."""
     slippage: float = 0.0
 
     def __post_init__(self) -> None:
@@ -45,8 +51,10 @@ class BacktestConfig:
             raise ValueError(f'cash must be positive, got {self.cash}')
         if not 0 <= self.commission < 0.5:
             raise ValueError(f'commission must be a fraction in [0, 0.5), got {self.commission}')
-        if self.sizing not in ('all-in', 'risk'):
-            raise ValueError(f'sizing must be all-in or risk, got {self.sizing!r}')
+        if self.sizing not in ('all-in', 'risk', 'fixed'):
+            raise ValueError(f'sizing must be all-in, risk or fixed, got {self.sizing!r}')
+        if not (0 < self.fixed_margin <= 1e9):
+            raise ValueError(f'fixed margin must be positive, got {self.fixed_margin}')
 
 
 @dataclass(slots=True, kw_only=True)
@@ -117,7 +125,15 @@ def run_backtest(
     }
     view = _ArrayView(arrays)
     broker = PaperBroker([SYMBOL], balance=config.cash, commission=config.commission, slippage=config.slippage)
-    risk = RiskManager(RiskSettings(sizing='risk', risk_pct=config.risk_pct, max_positions=1, max_daily_loss_pct=100))
+    risk = RiskManager(
+        RiskSettings(
+            sizing='fixed' if config.sizing == 'fixed' else 'risk',
+            risk_pct=config.risk_pct,
+            fixed_margin=config.fixed_margin,
+            max_positions=1,
+            max_daily_loss_pct=100,
+        )
+    )
     times, opens, highs, lows = (_compact(a) for a in (bars.time, bars.open, bars.high, bars.low))
     closes, volumes = _compact(bars.close), _compact(bars.volume)
     equity = np.empty(n)
@@ -125,11 +141,12 @@ def run_backtest(
     trades: list[BacktestTrade] = []
     rejections: list[str] = []
     exposed_bars = 0
+    interval_s = bars.interval_s
     step = max(1, n // 100)
     positions = broker.positions
     for i in range(n):
         close = closes[i]
-        for update in broker.on_bar(SYMBOL, times[i], opens[i], highs[i], lows[i], close):
+        for update in broker.on_bar(SYMBOL, times[i], opens[i], highs[i], lows[i], close, interval_s=interval_s):
             if isinstance(update, PositionOpened):
                 entry_bars[update.position.id] = i
             elif isinstance(update, PositionClosed):
@@ -139,7 +156,7 @@ def run_backtest(
                         entry_bar=entry_bars.pop(t.id),
                         exit_bar=i,
                         entry_time=format_time(t.entry_time),
-                        exit_time=format_time(times[i]),
+                        exit_time=format_time(t.exit_time if t.exit_time is not None else times[i]),
                         side=t.side.value,
                         size=t.quantity,
                         entry_price=t.entry_price,

@@ -65,8 +65,8 @@ class Settings(BaseSettings):
     """``sim``, ``replay:PATH.csv`` or ``ccxt:EXCHANGE``."""
     symbols: Annotated[list[str], NoDecode] = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT']
     timeframe: str = '1m'
-    speed: float = Field(1.0, gt=0, le=100_000)
-    """Simulated/replayed seconds per real second."""
+    speed: Annotated[float, Field(gt=0, le=100_000)] | Literal['max'] = 1.0
+    """Simulated/replayed seconds per real second, or ``max``: as fast as the engine goes."""
     seed: int = 7
     """Seed of the simulated market (same seed, same prices)."""
     sim_history_days: float = Field(30.0, ge=0, le=3650)
@@ -148,6 +148,19 @@ class Settings(BaseSettings):
     @classmethod
     def _split_symbols(cls, value: Any) -> list[str]:
         return parse_symbols(value)
+
+    @field_validator('speed', mode='before')
+    @classmethod
+    def _check_speed(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = value.strip().lower()
+        if text == 'max':
+            return 'max'
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"speed must be a number (times real time, e.g. 60) or 'max', got {value!r}") from None
 
     @field_validator('timeframe')
     @classmethod

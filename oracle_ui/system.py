@@ -177,7 +177,11 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: C
     )
     feed = feed or make_feed(settings, clock)
     broker = PaperBroker(
-        feed.symbols, balance=settings.starting_balance, commission=settings.commission, slippage=settings.slippage
+        feed.symbols,
+        balance=settings.starting_balance,
+        commission=settings.commission,
+        slippage=settings.slippage,
+        bar_s=feed.timeframe_s,
     )
     engine = TradingEngine(
         settings=settings,

@@ -12,6 +12,7 @@ from components.frame import frame
 from components.pager import Pager
 from components.tables import TRADE_COLUMNS, trade_row
 from components.viewer import Viewer
+from oracle_ui import views
 from oracle_ui.engine.models import Trade
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.session import guarded_page, page_principal
@@ -105,50 +106,11 @@ def register(context: AppContext) -> None:
 
 
 def trades_csv(trades: list[Trade]) -> str:
-    """Trades as CSV with Unix and ISO times; PnL is fee-inclusive."""
+    """Trades as CSV with the fields of ``GET /dashboard/api/trades`` (times in Unix seconds, PnL fee-inclusive)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator='\n')
-    writer.writerow(
-        [
-            'id',
-            'symbol',
-            'side',
-            'quantity',
-            'leverage',
-            'margin',
-            'entry_price',
-            'exit_price',
-            'entry_time',
-            'exit_time',
-            'entry_fee',
-            'exit_fee',
-            'pnl',
-            'status',
-            'exit_reason',
-            'strategy',
-            'regime',
-        ]
-    )
+    writer.writerow(views.TRADE_FIELDS)
     for t in trades:
-        writer.writerow(
-            [
-                t.id,
-                t.symbol,
-                t.side.value,
-                t.quantity,
-                t.leverage,
-                t.margin,
-                t.entry_price,
-                t.exit_price,
-                t.entry_time,
-                t.exit_time,
-                t.entry_fee,
-                t.exit_fee,
-                t.pnl,
-                t.status.value,
-                t.exit_reason,
-                t.strategy,
-                t.regime,
-            ]
-        )
+        row = views.trade_row(t).model_dump(mode='json')
+        writer.writerow(row[name] for name in views.TRADE_FIELDS)
     return out.getvalue()

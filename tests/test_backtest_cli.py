@@ -66,6 +66,25 @@ def test_risk_sizing_runs_the_regime_strategy() -> None:
     assert stats['start_equity'] == 10_000 and stats['trades'] >= 1
 
 
+def test_fixed_sizing_puts_up_the_margin_per_trade() -> None:
+    result = run_cli(
+        'backtest',
+        '--data',
+        str(GOOG_SAMPLE),
+        '--strategy',
+        'sma_cross',
+        '--sizing',
+        'fixed',
+        '--margin',
+        '500',
+        '--json',
+    )
+    assert result.returncode == 0, result.stderr
+    trades = json.loads(result.stdout)['trades']
+    assert len(trades) > 10
+    assert all(t['size'] * t['entry_price'] == pytest.approx(500, rel=1e-12) for t in trades), 'margin x 1 / entry'
+
+
 @pytest.mark.parametrize(
     ('args', 'message'),
     [

@@ -70,7 +70,26 @@ def test_take_profit_and_short_side() -> None:
     assert closed.trade.pnl == pytest.approx(20.0)
 
 
-def test_both_levels_in_one_bar_assume_the_stop_first() -> None:
+def test_a_bar_opening_beyond_a_level_closes_at_the_open_before_the_other_level_is_considered() -> None:
+    """The gap rule comes first: a bar that opens beyond the target closes there even if it touches the stop."""
+    b = broker(commission=0.001)
+    open_long(b, 100.0, quantity=10, stop_loss=95, take_profit=110)
+    (closed,) = b.on_bar(SYM, 2, 112, 113, 94, 100)
+    assert closed.trade.status is TradeStatus.CLOSED_TP and closed.trade.exit_price == 112
+    assert closed.trade.pnl == pytest.approx(120 - 1.0 - 1.12)
+    open_long(b, 100.0, quantity=10, stop_loss=95, take_profit=110)
+    (closed,) = b.on_bar(SYM, 3, 93, 111, 92, 100)
+    assert closed.trade.status is TradeStatus.CLOSED_SL and closed.trade.exit_price == 93
+    for open_, high, low, status in ((88, 106, 87, TradeStatus.CLOSED_TP), (107, 108, 89, TradeStatus.CLOSED_SL)):
+        b.on_price(SYM, 100.0, 4)
+        short = OrderRequest(symbol=SYM, side=Side.SHORT, quantity=10, stop_loss=105, take_profit=90)
+        assert b.submit(short, 4) is None
+        b.on_price(SYM, 100.0, 5)
+        (closed,) = b.on_bar(SYM, 6, open_, high, low, 100)
+        assert closed.trade.status is status and closed.trade.exit_price == open_
+
+
+def test_both_levels_in_a_flat_bar_with_the_open_midway_hit_the_stop_first() -> None:
     b = broker(commission=0)
     open_long(b, 100.0, quantity=1, stop_loss=95, take_profit=105)
     (closed,) = b.on_bar(SYM, 2, 100, 106, 94, 100)
@@ -124,6 +143,48 @@ def test_all_in_buys_whole_units_commission_included() -> None:
     (opened,) = b.on_price(SYM, 99.0, 1)
     assert opened.position.quantity == 10  # 10 * 99 * 1.01 = 999.9 <= 1000 < 11 * 99 * 1.01
     assert b.free_balance >= 0
+
+
+def test_all_in_just_below_a_whole_unit_buys_one_unit_less_instead_of_being_rejected() -> None:
+    b = broker(balance=7_999.99999995, commission=0.0)  # 79.9999999995 units at 100
+    b.on_price(SYM, 100.0, 0)
+    b.submit(OrderRequest(symbol=SYM, side=Side.LONG, all_in=True), 0)
+    (opened,) = b.on_price(SYM, 100.0, 1)
+    assert isinstance(opened, PositionOpened), opened
+    assert opened.position.quantity == 79
+
+
+def _fill(balance: float, commission: float, price: float, **order) -> PositionOpened | OrderRejected:
+    b = broker(balance=balance, commission=commission)
+    b.on_price(SYM, price, 0)
+    assert b.submit(OrderRequest(symbol=SYM, side=Side.LONG, **order), 0) is None
+    return b.on_price(SYM, price, 1)[0]  # (a fee above 1/leverage liquidates the position at once, next)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    price=st.floats(min_value=0.01, max_value=1e6),
+    units=st.integers(min_value=1, max_value=10**6),
+    nearness=st.floats(min_value=-1e-9, max_value=1e-9) | st.floats(min_value=-0.5, max_value=0.5),
+    leverage=st.sampled_from([1.0, 2.0, 3.0, 5.0, 7.0, 10.0, 15.0, 125.0]) | st.floats(min_value=1.0, max_value=125.0),
+    commission=st.sampled_from([0.0, 0.0002, 0.0005, 0.001, 0.003]) | st.floats(min_value=0.0, max_value=0.05),
+)
+def test_all_in_takes_the_largest_affordable_whole_quantity(
+    price: float, units: int, nearness: float, leverage: float, commission: float
+) -> None:
+    """Balances at and around the cost of a whole number of units: the chosen quantity fits, one more does not."""
+    balance = units * price * (1.0 / leverage + commission) * (1.0 + nearness)
+    update = _fill(balance, commission, price, all_in=True, leverage=leverage)
+    one_more = 1.0
+    if isinstance(update, PositionOpened):
+        quantity = update.position.quantity
+        assert quantity == int(quantity) >= 1
+        assert update.position.margin + update.fill.fee <= balance, 'affordable'
+        one_more = quantity + 1.0
+    else:
+        assert 'buys no whole unit' in update.reason
+    bigger = _fill(balance, commission, price, quantity=one_more, leverage=leverage)
+    assert isinstance(bigger, OrderRejected) and 'insufficient balance' in bigger.reason, 'one more unit is not'
 
 
 prices = st.floats(min_value=1.0, max_value=10_000.0, allow_nan=False)

@@ -1,17 +1,23 @@
 """Market feeds: simulated determinism and regimes, CSV replay and errors, the ccxt adapter offline."""
 
+import argparse
+import asyncio
 import json
+import re
 from pathlib import Path
 
 import ccxt.async_support as ccxt_async
 import pytest
+from pydantic import ValidationError
 
 from oracle_ui.backtest import BacktestConfig, run_backtest
+from oracle_ui.cli.serve import add_serve_arguments, settings_from_args
 from oracle_ui.engine.bars import BarsError, load_bars
 from oracle_ui.engine.ccxt_feed import CcxtFeed
 from oracle_ui.engine.feed import FeedError, FeedStatus, ReplayFeed, SimFeed, simulate_bars
 from oracle_ui.engine.models import Candle, OrderBook, Tick
 from oracle_ui.engine.strategies import create_strategy
+from oracle_ui.settings import Settings
 
 from .helpers import GOOG_SAMPLE, FakeClock
 
@@ -118,6 +124,61 @@ async def test_replay_feed_ends_and_says_so(tmp_path: Path) -> None:
     await feed.connect({})
     items = [i async for i in feed.stream()]
     assert len(items) == 10 and feed.status is FeedStatus.ENDED and 'replayed to the end' in feed.status_message
+
+
+class _LoopTurns:
+    """Counts the event loop's turns while it runs (what an unpaced feed must leave to the server)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._task = asyncio.get_running_loop().create_task(self._spin())
+
+    async def _spin(self) -> None:
+        while True:
+            self.count += 1
+            await asyncio.sleep(0)
+
+    def stop(self) -> None:
+        self._task.cancel()
+
+
+async def test_replay_at_max_speed_is_unpaced_but_yields_to_the_loop_every_bar() -> None:
+    clock = FakeClock()
+    feed = ReplayFeed(GOOG_SAMPLE, ['GOOG/USD'], '1d', speed='max', sleep=clock.sleep)
+    await feed.connect({})
+    assert feed.status_message == 'replaying GOOG_daily.csv at full speed'
+    turns = _LoopTurns()
+    candles = [item async for item in feed.stream() if isinstance(item, Candle)]
+    turns.stop()
+    assert len(candles) == len(feed.bars) and feed.status is FeedStatus.ENDED
+    assert clock.now == FakeClock().now, 'no pacing'
+    assert turns.count >= len(candles), 'the event loop had a turn before every bar'
+
+
+async def test_sim_at_max_speed_is_unpaced_but_yields_to_the_loop_every_step() -> None:
+    clock = FakeClock()
+    feed = SimFeed(['BTC/USDT'], '1m', speed='max', history_candles=0, sleep=clock.sleep, wall_clock=clock.time)
+    await feed.connect({})
+    assert feed.status_message == 'simulated market at full speed'
+    turns = _LoopTurns()
+    items = await _collect(feed, 400)
+    turns.stop()
+    ticks = [i for i in items if isinstance(i, Tick)]
+    assert clock.now == FakeClock().now, 'no pacing'
+    assert len([i for i in items if isinstance(i, Candle)]) >= len(ticks) // 8 - 1, 'a 1m candle every 8 steps'
+    assert turns.count >= len(ticks) - 1, 'the event loop had a turn before every step'
+
+
+def test_speed_is_a_number_or_max_from_flags_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    parser = argparse.ArgumentParser()
+    add_serve_arguments(parser)
+    assert settings_from_args(parser.parse_args(['--speed', 'max', '--no-show'])).speed == 'max'
+    assert settings_from_args(parser.parse_args(['--speed', '60', '--no-show'])).speed == 60
+    monkeypatch.setenv('ORACLE_SPEED', 'MAX')
+    assert Settings(_env_file=None).speed == 'max'
+    for bad, message in (('fast', "a number (times real time, e.g. 60) or 'max', got 'fast'"), ('0', 'greater than 0')):
+        with pytest.raises(ValidationError, match=re.escape(message)):
+            settings_from_args(parser.parse_args(['--speed', bad]))
 
 
 @pytest.mark.parametrize(

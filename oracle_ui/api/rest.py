@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from .. import live_settings, views
 from ..control import ACTIONS
-from ..engine.models import Trade
+from ..engine.models import Side, Trade, TradeStatus
 from ..events import EventType, Topic
 from . import schemas as s
 from .deps import OriginDep, PrincipalDep, SystemDep, get_principal, resolve_symbol
@@ -73,6 +73,39 @@ async def close_position(symbol: str, system: SystemDep, who: PrincipalDep, orig
     name = resolve_symbol(system, symbol)
     trades = system.commands.close_positions([name], who=who, origin=origin)
     return s.CloseResponse(success=True, message=f'closed {name}', closed=[_closed(t) for t in trades])
+
+
+@router.get('/positions', response_model=list[views.OpenPosition])
+async def positions(system: SystemDep) -> list[views.OpenPosition]:
+    """The open positions as the dashboard shows them, marked at the last price, with the net PnL if closed now."""
+    return views.open_positions(system)
+
+
+@router.get('/trades', response_model=views.TradesPage)
+async def trades(
+    system: SystemDep,
+    symbol: Annotated[s.SymbolQuery, Query()] = None,
+    side: Side | None = None,
+    status: TradeStatus | None = None,
+    since: Annotated[s.TimeQuery, Query(alias='from', description='entered at or after; no offset means UTC')] = None,
+    until: Annotated[s.TimeQuery, Query(alias='to', description='entered before; no offset means UTC')] = None,
+    sort: views.TradeSort = '-entry_time',
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+) -> views.TradesPage:
+    """Trade history with the CSV export's fields: filtered, sorted (``-`` descending; newest entry first by
+    default) and paged by ``limit``/``offset``; ``total`` counts every match."""
+    return views.trades_page(
+        system,
+        symbol=symbol,
+        side=side,
+        status=status,
+        since=since,
+        until=until,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get('/settings', response_model=s.SettingsResponse)

@@ -22,14 +22,21 @@ def add_arguments(backtest: argparse.ArgumentParser) -> None:
     backtest.add_argument('--param', action='append', default=[], metavar='KEY=VALUE')
     backtest.add_argument('--cash', type=float, default=10_000.0)
     backtest.add_argument('--commission', type=float, default=0.001)
-    backtest.add_argument('--sizing', choices=('all-in', 'risk'), default='all-in')
+    backtest.add_argument('--sizing', choices=('all-in', 'risk', 'fixed'), default='all-in')
     backtest.add_argument('--risk-pct', type=float, default=1.0, help='equity %% risked per trade with --sizing risk')
+    backtest.add_argument('--margin', type=float, default=10.0, help='margin per trade with --sizing fixed')
     backtest.add_argument('--json', action='store_true', help='write one JSON document to stdout')
 
 
 def run(args: argparse.Namespace) -> int:
     strategy = create_strategy(args.strategy, parse_assignments(args.param))
-    config = BacktestConfig(cash=args.cash, commission=args.commission, sizing=args.sizing, risk_pct=args.risk_pct)
+    config = BacktestConfig(
+        cash=args.cash,
+        commission=args.commission,
+        sizing=args.sizing,
+        risk_pct=args.risk_pct,
+        fixed_margin=args.margin,
+    )
     bars = load_bars(args.data)
     show_progress = sys.stderr.isatty()
     result = run_backtest(bars, strategy, config, progress=_progress_bar if show_progress else None)

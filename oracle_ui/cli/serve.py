@@ -19,7 +19,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--feed', help='sim | replay:PATH.csv | ccxt:EXCHANGE (default sim)')
     parser.add_argument('--symbols', help='comma-separated, e.g. BTC/USDT,ETH/USDT')
     parser.add_argument('--timeframe', help='candle length, e.g. 1m, 15m, 1h (default 1m)')
-    parser.add_argument('--speed', type=float, help='N x real time for sim/replay, e.g. 60 (default 1)')
+    parser.add_argument('--speed', help='N x real time for sim/replay, e.g. 60, or max: unpaced (default 1)')
     parser.add_argument('--strategy', help=f'one of {", ".join(STRATEGIES)} (default regime)')
     parser.add_argument(
         '--param',

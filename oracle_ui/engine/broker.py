@@ -11,8 +11,12 @@ Accounting (all in quote currency, fees included everywhere):
   there even if the price gaps through, so no trade can leave the balance negative.
 
 Orders from strategies wait for the next price after the decision (live: next tick; backtest: next bar's
-open). Exits within a bar: stop-loss before take-profit when both are touched; a bar opening beyond a level
-fills at the open.
+open). Exits: a price that *jumped* beyond a stop-loss or take-profit fills at that price (the gap rule: a bar
+opening beyond a level closes at the open, before anything else in the bar counts, so a bar gapping through the
+target closes there even if it later touches the stop); a price that *moved continuously* through a level fills
+at the level. A bar is walked along its path, open -> nearer extreme -> other extreme -> close
+(:mod:`.intrabar`, the same path the CSV replay ticks through), so whichever level the path reaches first wins;
+live ticks move continuously within a bar of ``bar_s`` and jump at the first tick of a bar.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .exits import Exit, crossing_exit, gap_exit, reaches_level
+from .intrabar import bar_path, path_times
 from .models import Fill, OrderRequest, Position, Side, Trade, TradeStatus
 
 MAX_LEVERAGE = 125.0
@@ -62,13 +68,25 @@ class PaperBroker:
     :param balance: starting wallet balance
     :param commission: fraction of notional charged on every fill
     :param slippage: adverse price fraction on market and stop fills
+    :param bar_s: candle length of live ticks (see :meth:`on_price`; default: none, every tick may have jumped)
     """
 
-    def __init__(self, symbols: Iterable[str], *, balance: float, commission: float, slippage: float = 0.0) -> None:
+    def __init__(
+        self,
+        symbols: Iterable[str],
+        *,
+        balance: float,
+        commission: float,
+        slippage: float = 0.0,
+        bar_s: int | None = None,
+    ) -> None:
         self.symbols = set(symbols)
         self.balance = float(balance)
         self.commission = float(commission)
         self.slippage = float(slippage)
+        self.bar_s = bar_s
+        self._bar_of: dict[str, int | None] = {}
+        """The bar of each symbol's last tick."""
         self.positions: dict[str, Position] = {}
         self.prices: dict[str, float] = {}
         self.next_id = 1
@@ -178,42 +196,75 @@ class PaperBroker:
 
     # ---- prices ----------------------------------------------------------------------------------------
     def on_price(self, symbol: str, price: float, time: float) -> list[BrokerUpdate]:
-        """A live tick: fill pending orders at it, then enforce stops, targets and liquidation."""
-        return self.on_bar(symbol, time, price, price, price, price)
+        """A live tick: fill pending orders at it, then enforce stops, targets and liquidation.
+
+        Within one bar of ``bar_s`` the price moved continuously from the previous tick, so a level it crossed
+        fills at the level; the first tick of a bar (every tick without ``bar_s``) may have jumped, so a level it
+        is already beyond fills at its price — the same rules as :meth:`on_bar` applies to a bar's path.
+        """
+        bar = int(time // self.bar_s) if self.bar_s else None
+        is_gap = bar is None or self._bar_of.get(symbol) != bar
+        self._bar_of[symbol] = bar
+        return self._step(symbol, time, price, is_gap=is_gap)
 
     def on_bar(
-        self, symbol: str, time: float, open_: float, high: float, low: float, close: float
+        self, symbol: str, time: float, open_: float, high: float, low: float, close: float, *, interval_s: float = 0.0
     ) -> list[BrokerUpdate]:
-        """A new bar (or tick, with all four prices equal): fills at ``open_``, exits within the range."""
-        self.prices[symbol] = close
+        """A bar, walked as the ticks of :func:`~.intrabar.bar_path` at :func:`~.intrabar.path_times`: pending
+        orders fill at the open; exits follow the path (``interval_s``, the bar's length, dates them)."""
+        if symbol not in self.positions and symbol not in self._pending_open:
+            self.prices[symbol] = close
+            return []
+        updates = self._step(symbol, time, open_, is_gap=True)
+        position = self.positions.get(symbol)
+        if position is None or not reaches_level(position, high, low):  # the common case, kept fast
+            self.prices[symbol] = close
+            if position is not None:
+                position.mark_price = close
+            return updates
+        points, times = bar_path(open_, high, low, close), path_times(time, interval_s)
+        for k in range(1, len(points)):
+            updates.extend(self._step(symbol, times[k], points[k], is_gap=False))
+        return updates
+
+    def _step(self, symbol: str, time: float, price: float, *, is_gap: bool) -> list[BrokerUpdate]:
+        """The price moves to ``price``: pending exits and orders fill at it, then exits on the way there."""
+        previous = self.prices.get(symbol)
+        self.prices[symbol] = price
         position = self.positions.get(symbol)
         if position is None and symbol not in self._pending_open:
             return []
         updates: list[BrokerUpdate] = []
-        if position is not None and symbol in self._pending_close:
-            reason = self._pending_close.pop(symbol)
-            updates.append(
-                self._close(
-                    position,
-                    self._slipped(open_, position.side, is_entry=False),
-                    time,
-                    TradeStatus.CLOSED_BOT_EXIT,
-                    reason,
-                )
-            )
-            position = None
+        if position is not None:
+            if symbol in self._pending_close:
+                exit_: Exit | None = price, TradeStatus.CLOSED_BOT_EXIT, self._pending_close.pop(symbol)
+            elif is_gap or previous is None:
+                exit_ = gap_exit(position, price)
+            else:
+                exit_ = crossing_exit(position, previous, price)
+            if exit_ is not None:
+                updates.append(self._exit(position, exit_, time))
+                position = None
         order = self._pending_open.pop(symbol, None)
         if order is not None:
-            result = self._open(order, open_, time)
+            result = self._open(order, price, time)
             updates.append(result)
-            position = result.position if isinstance(result, PositionOpened) else None
+            if isinstance(result, PositionOpened):  # slippage may put the fill's own tick beyond its stop
+                position = result.position
+                exit_ = gap_exit(position, price)
+                if exit_ is not None:
+                    updates.append(self._exit(position, exit_, time))
+                    position = None
         if position is not None:
-            position.mark_price = close
-            exit_ = self._exit_within(position, open_, high, low)
-            if exit_ is not None:
-                price, status, reason = exit_
-                updates.append(self._close(position, price, time, status, reason))
+            position.mark_price = price
         return updates
+
+    def _exit(self, p: Position, exit_: Exit, time: float) -> PositionClosed:
+        """Close at the exit's price; stops and strategy exits are market orders and slip, targets are limits."""
+        price, status, reason = exit_
+        if status in (TradeStatus.CLOSED_SL, TradeStatus.CLOSED_BOT_EXIT):
+            price = self._slipped(price, p.side, is_entry=False)
+        return self._close(p, price, time, status, reason)
 
     def _slipped(self, price: float, side: Side, *, is_entry: bool) -> float:
         buys = (side is Side.LONG) == is_entry
@@ -223,7 +274,7 @@ class PaperBroker:
         price = self._slipped(market_price, order.side, is_entry=True)
         free = self.free_balance
         if order.all_in:
-            quantity = float(math.floor(free / (price * (1.0 / order.leverage + self.commission)) + 1e-9))
+            quantity = self._all_in_quantity(price, order.leverage, free)
         elif order.margin is not None:
             quantity = order.margin * order.leverage / price
         else:
@@ -233,9 +284,8 @@ class PaperBroker:
         reason = self._check_levels(order, price)
         if reason:
             return OrderRejected(order, reason, time)
-        margin = quantity * price / order.leverage
-        fee = quantity * price * self.commission
-        if margin + fee > free * (1 + 1e-12):
+        margin, fee = self._cost(quantity, price, order.leverage)
+        if margin + fee > free:
             return OrderRejected(
                 order, f'insufficient balance: margin {margin:.2f} + fee {fee:.2f} > free {free:.2f}', time
             )
@@ -273,27 +323,23 @@ class PaperBroker:
         )
         return PositionOpened(position, fill)
 
-    def _exit_within(self, p: Position, open_: float, high: float, low: float) -> tuple[float, TradeStatus, str] | None:
-        liq = p.liquidation_price
-        if p.side is Side.LONG:
-            use_stop = p.stop_loss is not None and p.stop_loss > liq
-            level = p.stop_loss if use_stop else liq
-            if level > 0 and low <= level:
-                if not use_stop:
-                    return liq, TradeStatus.CLOSED_LIQUIDATION, 'margin used up'
-                return self._slipped(min(open_, level), p.side, is_entry=False), TradeStatus.CLOSED_SL, 'stop-loss'
-            if p.take_profit is not None and high >= p.take_profit:
-                return max(open_, p.take_profit), TradeStatus.CLOSED_TP, 'take-profit'
-        else:
-            use_stop = p.stop_loss is not None and p.stop_loss < liq
-            level = p.stop_loss if use_stop else liq
-            if high >= level:
-                if not use_stop:
-                    return liq, TradeStatus.CLOSED_LIQUIDATION, 'margin used up'
-                return self._slipped(max(open_, level), p.side, is_entry=False), TradeStatus.CLOSED_SL, 'stop-loss'
-            if p.take_profit is not None and low <= p.take_profit:
-                return min(open_, p.take_profit), TradeStatus.CLOSED_TP, 'take-profit'
-        return None
+    def _cost(self, quantity: float, price: float, leverage: float) -> tuple[float, float]:
+        """Margin and entry fee of ``quantity`` at ``price``; an order fits when their sum is at most the free cash."""
+        return quantity * price / leverage, quantity * price * self.commission
+
+    def _all_in_quantity(self, price: float, leverage: float, free: float) -> float:
+        """The largest whole quantity whose margin plus fee fits ``free``, exactly as :meth:`_open` checks it."""
+
+        def fits(quantity: float) -> bool:
+            margin, fee = self._cost(quantity, price, leverage)
+            return margin + fee <= free
+
+        quantity = float(max(0, math.floor(free / (price * (1.0 / leverage + self.commission)))))
+        while quantity > 0 and not fits(quantity):  # the estimate may round up by a unit
+            quantity -= 1.0
+        while fits(quantity + 1.0):  # ... or down
+            quantity += 1.0
+        return quantity
 
     @staticmethod
     def _capped(p: Position, price: float, status: TradeStatus, reason: str) -> tuple[float, TradeStatus, str]:

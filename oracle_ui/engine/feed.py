@@ -14,13 +14,21 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from ..timeframes import candle_start, timeframe_seconds
 from .bars import Bars, load_bars
+from .intrabar import POINTS, bar_path, path_times
 from .models import Candle, OrderBook, Tick
 
 Sleep = Callable[[float], Awaitable[None]]
 FeedItem = Tick | Candle | OrderBook
+Speed = float | Literal['max']
+"""Feed seconds per real second, or ``'max'``: no pacing, only a yield to the event loop between steps."""
+
+
+def describe_speed(speed: Speed) -> str:
+    return 'at full speed' if speed == 'max' else f'x{speed:g}'
 
 
 class FeedStatus(StrEnum):
@@ -218,7 +226,7 @@ def simulate_bars(
 
 
 class SimFeed(MarketFeed):
-    """The simulated market paced against the wall clock at ``speed`` x real time.
+    """The simulated market paced against the wall clock at ``speed`` x real time (``'max'``: unpaced).
 
     :param tick_interval_s: real seconds between ticks (default 0.25: four ticks per second per symbol)
     :param history_candles: candles generated before the start on a fresh data directory
@@ -234,7 +242,7 @@ class SimFeed(MarketFeed):
         timeframe: str,
         *,
         seed: int = 7,
-        speed: float = 1.0,
+        speed: Speed = 1.0,
         tick_interval_s: float = 0.25,
         history_candles: int = 300,
         start: float | None = None,
@@ -264,7 +272,7 @@ class SimFeed(MarketFeed):
             begin = candle_start(now, self.timeframe_s) - self.history_candles * self.timeframe_s
             self.market = SimulatedMarket(self.symbols, self.timeframe_s, self.seed, begin)
             history = await asyncio.to_thread(self._history, self.market, step)  # seconds for 30 days: not here
-        self.status, self.status_message = FeedStatus.LIVE, f'simulated market x{self.speed:g}'
+        self.status, self.status_message = FeedStatus.LIVE, f'simulated market {describe_speed(self.speed)}'
         return history
 
     def _history(self, market: SimulatedMarket, step: float) -> dict[str, list[Candle]]:
@@ -281,15 +289,19 @@ class SimFeed(MarketFeed):
             raise FeedError('connect() the feed before streaming')
         max_step = self.timeframe_s / 8
         next_wall = self._wall()
-        count, books_every = 0, max(1, round(1.0 / self.tick_interval_s))  # one book per symbol per second
+        count, books_every = 0, max(1, round(1.0 / self.tick_interval_s))  # one book per symbol per step-second
         while True:
-            next_wall += self.tick_interval_s
-            delay = next_wall - self._wall()
-            if delay > 0:
-                await self._sleep(delay)
-            elif delay < -5 * self.tick_interval_s:  # fell far behind (suspended laptop): don't burst
-                next_wall = self._wall()
-            closed, ticks = market.advance(self.tick_interval_s * self.speed, max_step)
+            if self.speed == 'max':  # one step of the simulation per turn of the event loop
+                await self._sleep(0)
+                closed, ticks = market.advance(max_step, max_step)
+            else:
+                next_wall += self.tick_interval_s
+                delay = next_wall - self._wall()
+                if delay > 0:
+                    await self._sleep(delay)
+                elif delay < -5 * self.tick_interval_s:  # fell far behind (suspended laptop): don't burst
+                    next_wall = self._wall()
+                closed, ticks = market.advance(self.tick_interval_s * self.speed, max_step)
             for candle in closed:
                 yield candle
             for tick in ticks:
@@ -308,15 +320,16 @@ def _wall_time() -> float:
 
 # ---- CSV replay --------------------------------------------------------------------------------------------
 class ReplayFeed(MarketFeed):
-    """Replays a CSV of bars for the first symbol at ``speed`` x the bars' own spacing.
+    """Replays a CSV of bars for the first symbol at ``speed`` x the bars' own spacing (``'max'``: unpaced).
 
-    Each bar becomes four ticks (open, the nearer extreme, the other extreme, close) and then a closed candle.
+    Each bar becomes the four ticks of its path (:mod:`.intrabar`: open, the nearer extreme, the other extreme,
+    close — the path backtests walk) and then a closed candle.
     """
 
     name = 'replay'
 
     def __init__(
-        self, path: Path | str, symbols: list[str], timeframe: str, *, speed: float = 1.0, sleep: Sleep = asyncio.sleep
+        self, path: Path | str, symbols: list[str], timeframe: str, *, speed: Speed = 1.0, sleep: Sleep = asyncio.sleep
     ) -> None:
         super().__init__(symbols[:1], timeframe)
         self.path = Path(path)
@@ -331,7 +344,7 @@ class ReplayFeed(MarketFeed):
         except ValueError as error:
             self.status, self.status_message = FeedStatus.FAILED, str(error)
             raise FeedError(str(error)) from None
-        self.status, self.status_message = FeedStatus.LIVE, f'replaying {self.path.name} x{self.speed:g}'
+        self.status, self.status_message = FeedStatus.LIVE, f'replaying {self.path.name} {describe_speed(self.speed)}'
         return {s: [] for s in self.symbols}
 
     async def stream(self) -> AsyncIterator[FeedItem]:
@@ -339,17 +352,16 @@ class ReplayFeed(MarketFeed):
         if bars is None:
             raise FeedError('connect() the feed before streaming')
         symbol = self.symbols[0]
-        pause = bars.interval_s / self.speed / 4
+        is_max = self.speed == 'max'
+        pause = 0.0 if self.speed == 'max' else bars.interval_s / self.speed / POINTS
         for i in range(len(bars)):
             candle = bars.candle(symbol, i)
-            rising = candle.close >= candle.open
-            path = (
-                (candle.open, candle.low, candle.high, candle.close)
-                if rising
-                else (candle.open, candle.high, candle.low, candle.close)
-            )
-            for k, price in enumerate(path):
-                await self._sleep(pause)
-                yield Tick(symbol, candle.time + k * bars.interval_s / 4, price)
+            path = bar_path(candle.open, candle.high, candle.low, candle.close)
+            if is_max:  # unpaced, but the event loop gets a turn before every bar
+                await self._sleep(0)
+            for time, price in zip(path_times(candle.time, bars.interval_s), path, strict=True):
+                if not is_max:
+                    await self._sleep(pause)
+                yield Tick(symbol, time, price)
             yield candle
         self.status, self.status_message = FeedStatus.ENDED, f'{self.path.name} replayed to the end ({len(bars)} bars)'

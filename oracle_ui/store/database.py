@@ -246,11 +246,9 @@ class Store:
         conditions = self._trade_conditions(
             symbol=symbol, side=side, status=status, since=since, until=until, closed_only=closed_only
         )
-        column = trades_table.c.get(order_by, trades_table.c.id)
-        order = column.desc() if newest_first else column.asc()
-        query = (
-            select(trades_table).where(and_(True, *conditions)).order_by(order, trades_table.c.id.desc()).offset(offset)
-        )
+        column, ids = trades_table.c.get(order_by, trades_table.c.id), trades_table.c.id
+        order = (column.desc(), ids.desc()) if newest_first else (column.asc(), ids.asc())  # ties: by id, same way
+        query = select(trades_table).where(and_(True, *conditions)).order_by(*order).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:

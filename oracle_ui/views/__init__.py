@@ -18,8 +18,10 @@ from .models import (
     WebSocketStats,
 )
 from .status import bot_info, dashboard_data, market_quotes, regime_of, system_status
+from .trades import TRADE_FIELDS, TradeRow, TradeSort, TradesPage, symbol_named, trade_row, trades_page
 
 __all__ = [
+    'TRADE_FIELDS',
     'CandleOut',
     'CandlesResponse',
     'ChartIndicator',
@@ -27,6 +29,9 @@ __all__ = [
     'OpenPosition',
     'SystemStatus',
     'TradeMarker',
+    'TradeRow',
+    'TradeSort',
+    'TradesPage',
     'TradingMetrics',
     'WebSocketStats',
     'backtest_chart',
@@ -43,7 +48,10 @@ __all__ = [
     'recent_trades',
     'regime_of',
     'strategy_indicators',
+    'symbol_named',
     'system_status',
     'trade_markers',
+    'trade_row',
+    'trades_page',
     'trading_metrics',
 ]

@@ -1,0 +1,91 @@
+"""Trade history as the trades API and the CSV export show it: one row model, so the two cannot drift."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, get_args
+
+from pydantic import BaseModel
+
+from ..engine.models import Side, Trade, TradeStatus
+
+if TYPE_CHECKING:
+    from ..system import System
+
+
+class TradeRow(BaseModel):
+    """One trade: times in Unix seconds, PnL fee-inclusive (0 while open), exit fields null while open."""
+
+    id: int
+    symbol: str
+    side: Side
+    quantity: float
+    leverage: float
+    margin: float
+    entry_price: float
+    exit_price: float | None
+    entry_time: float
+    exit_time: float | None
+    entry_fee: float
+    exit_fee: float
+    pnl: float
+    status: TradeStatus
+    exit_reason: str
+    strategy: str
+    regime: str
+
+
+TRADE_FIELDS: tuple[str, ...] = tuple(TradeRow.model_fields)
+"""The columns of the CSV export and the fields of ``GET /dashboard/api/trades``, in order."""
+
+
+def trade_row(t: Trade) -> TradeRow:
+    return TradeRow(**{name: getattr(t, name) for name in TRADE_FIELDS})
+
+
+TradeSort = Literal[
+    '-entry_time', 'entry_time', '-exit_time', 'exit_time', '-pnl', 'pnl', '-id', 'id', 'symbol', '-symbol'
+]
+"""A column, ascending, or descending with a leading ``-``."""
+SORTS: dict[str, tuple[str, bool]] = {name: (name.lstrip('-'), name.startswith('-')) for name in get_args(TradeSort)}
+
+
+class TradesPage(BaseModel):
+    trades: list[TradeRow]
+    total: int
+    """Trades matching the filters, over all pages."""
+    limit: int
+    offset: int
+
+
+def symbol_named(system: System, text: str) -> str:
+    """The configured symbol ``text`` names (``BTC/USDT``, ``btc-usdt``, ``BTCUSDT``), else ``text`` upper-cased
+    with ``/`` between base and quote (a symbol traded before the configuration changed)."""
+    wanted = text.upper().replace('-', '/').replace('_', '/')
+    return next((s for s in system.engine.symbols if wanted in (s, s.replace('/', ''))), wanted)
+
+
+def trades_page(
+    system: System,
+    *,
+    symbol: str | None = None,
+    side: Side | None = None,
+    status: TradeStatus | None = None,
+    since: float | None = None,
+    until: float | None = None,
+    sort: TradeSort = '-entry_time',
+    limit: int = 100,
+    offset: int = 0,
+) -> TradesPage:
+    """Trades entered in [``since``, ``until``) matching every given filter, sorted (ties: by id, the same way)."""
+    filters = {
+        'symbol': symbol_named(system, symbol) if symbol else None,
+        'side': side.value if side else None,
+        'status': status.value if status else None,
+        'since': since,
+        'until': until,
+    }
+    column, descending = SORTS[sort]
+    rows = system.store.trades(**filters, order_by=column, newest_first=descending, limit=limit, offset=offset)
+    return TradesPage(
+        trades=[trade_row(t) for t in rows], total=system.store.count_trades(**filters), limit=limit, offset=offset
+    )
