@@ -36,8 +36,21 @@ export default {
     this.$el.on("plotly_relayout", (event) => {
       const range = event["xaxis.range"];
       const start = event["xaxis.range[0]"] ?? (range ? range[0] : null);
-      if (start !== null || event["xaxis.autorange"]) this.$emit("xrange", { start });
+      const end = event["xaxis.range[1]"] ?? (range ? range[1] : null);
+      if (start === null && !event["xaxis.autorange"]) return;
+      this.$emit("xrange", { start, end });
+      if (this.options.fit_y && start !== null) this.fitY(start, end);
     });
+    // a redraw in the middle of a drag ends the drag: hold live updates while a pointer is down on the chart
+    this.held = [];
+    this.$el.addEventListener("pointerdown", () => (this.holding = true), true);
+    this.release = () => {
+      if (!this.holding) return;
+      this.holding = false;
+      const held = this.held.splice(0);
+      for (const [name, args] of held) this.run_plot_method(name, ...args);
+    };
+    window.addEventListener("pointerup", this.release, true);
     this.resizeObserver = new ResizeObserver(() => Plotly.Plots.resize(this.$el));
     this.resizeObserver.observe(this.$el);
     this.themeObserver = new MutationObserver(() => {
@@ -48,9 +61,36 @@ export default {
   unmounted() {
     this.resizeObserver?.disconnect();
     this.themeObserver?.disconnect();
+    window.removeEventListener("pointerup", this.release, true);
     Plotly.purge(this.$el);
   },
   methods: {
+    // plotly scales y over all the data: fit each y axis to what the visible x range shows
+    fitY(start, end) {
+      const from = String(start), to = String(end);
+      const ranges = {};
+      for (const trace of this.$el.data) {
+        const axis = trace.yaxis || "y";
+        const columns = trace.type === "candlestick" ? [trace.low, trace.high] : [trace.y];
+        if (!trace.x || trace.visible === false || trace.name === "forming") continue;
+        trace.x.forEach((x, i) => {
+          if (x < from || x > to) return;
+          for (const column of columns) {
+            const value = column && column[i];
+            if (value === null || value === undefined || Number.isNaN(value)) continue;
+            const range = (ranges[axis] ??= [value, value]);
+            range[0] = Math.min(range[0], value);
+            range[1] = Math.max(range[1], value);
+          }
+        });
+      }
+      const update = {};
+      for (const [axis, [low, high]] of Object.entries(ranges)) {
+        const pad = (high - low) * 0.05 || Math.abs(high) * 0.01 || 1;
+        update[`yaxis${axis.slice(1)}.range`] = [Math.min(low, 0 < low && axis !== "y" ? 0 : low) - pad, high + pad];
+      }
+      if (Object.keys(update).length) Plotly.relayout(this.$el, update);
+    },
     themedLayout(layout) {
       this.dark = isDark();
       return themed(layout, this.dark);
@@ -59,9 +99,15 @@ export default {
       const { data, layout, config } = this.options;
       Plotly.react(this.$el, data, this.themedLayout(layout ?? {}), { ...config, responsive: false });
     },
-    async run_plot_method(name, ...args) {
-      const result = await Plotly[name](this.$el, ...args);
-      return result === this.$el ? undefined : result;
+    run_plot_method(name, ...args) {
+      if (this.holding) {
+        this.held.push([name, args]);
+        return undefined;
+      }
+      // one call at a time, in the order they came: plotly's calls are not safe to overlap
+      const call = (this.queue ?? Promise.resolve()).catch(() => undefined).then(() => Plotly[name](this.$el, ...args));
+      this.queue = call;
+      return call.then((result) => (result === this.$el ? undefined : result));
     },
   },
 };

@@ -24,8 +24,8 @@ from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosi
 
 MAX_POINTS = 50_000
 """Candles a chart keeps in the browser however far back the user pans."""
-PREFETCH = 50
-"""Older candles are fetched when the visible range starts within this many candles of the first one loaded."""
+PREFETCH_SCREENS = 1.0
+"""Older candles are fetched when fewer than this many screens of them are left of the visible range."""
 UP, DOWN = '#16a34a', '#dc2626'
 LEVEL_COLORS = (('stop_loss', '#ef4444', 'SL'), ('take_profit', '#22c55e', 'TP'), ('entry_price', '#94a3b8', 'entry'))
 LINE_COLORS = ('#f59e0b', '#a855f7', '#38bdf8', '#ec4899', '#14b8a6', '#eab308', '#6366f1')
@@ -160,7 +160,7 @@ class PriceChart(Plot):
             for output in indicator.outputs:
                 self.series.append((len(traces), output))
                 traces.append(self._line(indicator, output, times, data, axis, next(colors)))
-        return {'data': traces, 'layout': layout, 'config': {'displaylogo': False, 'responsive': True}}
+        return {'data': traces, 'layout': layout, 'config': {'displaylogo': False, 'responsive': True}, 'fit_y': True}
 
     def _line(
         self, indicator: ChartIndicator, output: str, times: list[str], data: CandlesResponse, axis: str, color: str
@@ -356,10 +356,13 @@ class PriceChart(Plot):
 
     # ---- history -----------------------------------------------------------------------------------------
     async def _on_range(self, event: events.GenericEventArguments) -> None:
-        start = event.args.get('start') if isinstance(event.args, dict) else None
-        near_edge = (
-            start is None or parse_chart_time(str(start), self.timezone) < self.first_time + PREFETCH * self.period_s
-        )
+        args = event.args if isinstance(event.args, dict) else {}
+        start, end = args.get('start'), args.get('end')
+        if start is None or end is None:  # zoomed out to everything: fetch more
+            near_edge = True
+        else:
+            first, last = parse_chart_time(str(start), self.timezone), parse_chart_time(str(end), self.timezone)
+            near_edge = first - self.first_time < PREFETCH_SCREENS * (last - first)
         if not near_edge or not self.has_more or self._loading or self._load_older is None:
             return
         self._loading = True

@@ -47,8 +47,11 @@ def app_url(tmp_path):
         yield base
 
 
-async def chart_page(browser, url: str, width: int = 1440):
-    page = await browser.new_page(viewport={'width': width, 'height': 900})
+async def chart_page(browser_or_context, url: str):
+    """The dashboard, drawn and live, in a new page of a browser (1440 x 900) or of a context."""
+    is_browser = hasattr(browser_or_context, 'new_context')
+    viewport = {'viewport': {'width': 1440, 'height': 900}} if is_browser else {}
+    page = await browser_or_context.new_page(**viewport)
     await page.goto(url + '/')
     await page.wait_for_selector(f'{CHART} .main-svg', timeout=30_000)
     await page.get_by_text('link: live').wait_for(timeout=20_000)
@@ -71,15 +74,13 @@ async def test_panning_back_loads_older_candles_until_the_first_stored_one(brows
     offset = await page.evaluate('() => new Date().getTimezoneOffset() * 60')
     oldest = stored['candles'][0]['time']
     shown_first = '(t) => new Date(t.replace(" ", "T") + "Z").getTime() / 1000'
-    for _ in range(10):  # two days of minutes: a few more pages
+    for _drag in range(30):  # two days of minutes: a few more pages, each once less than a screen is left
         before = (await page.evaluate(FIRST_AND_COUNT))[0]
         if await page.evaluate(shown_first, before) + offset == oldest:
             break
-        for _drag in range(3):  # the next page comes once less than a screen of older candles is left
-            await pan_back(page)
-            with contextlib.suppress(PlaywrightTimeout):
-                await page.wait_for_function(f'(b) => ({FIRST_AND_COUNT})()[0] < b', arg=before, timeout=5_000)
-                break
+        await pan_back(page)
+        with contextlib.suppress(PlaywrightTimeout):
+            await page.wait_for_function(f'(b) => ({FIRST_AND_COUNT})()[0] < b', arg=before, timeout=8_000)
     times = await page.evaluate(f"() => document.querySelector('{CHART}').data[0].x")
     assert await page.evaluate(shown_first, times[0]) + offset == oldest, 'panned back to the first stored candle'
     assert len(times) == len(set(times)), 'no candle twice'
@@ -116,9 +117,9 @@ async def test_levels_follow_the_position_and_its_exit_is_marked_at_once(browser
     httpx.post(api + '/bot-control/stop').raise_for_status()  # no new position while we look
     position = next(p for p in httpx.get(api + '/dashboard-data').json()['positions'] if p['symbol'] == 'BTC/USDT')
     await page.wait_for_function(f'() => ({LEVELS})().some(t => t && t.startsWith("entry"))', timeout=10_000)
-    row = page.locator('tr', has_text='BTC/USDT').filter(has=page.get_by_role('button', name='Close'))
-    await row.get_by_role('button', name='Close').click()
-    await page.get_by_role('button', name='Close').last.click()
+    row = page.locator('tr', has_text='BTC/USDT').filter(has=page.get_by_role('button', name='Close', exact=True))
+    await row.get_by_role('button', name='Close', exact=True).click()
+    await page.get_by_role('dialog').get_by_role('button', name='Close', exact=True).click()
     await page.wait_for_function(f'() => ({LEVELS})().length === 0', timeout=2_000)
     await page.wait_for_function(
         f'(id) => ({EXITS})().some(t => t.startsWith("#" + id + " "))', arg=position['id'], timeout=2_000
@@ -138,7 +139,7 @@ async def test_chosen_indicators_survive_a_reload_and_another_browser(browser, a
     await page.wait_for_function(
         f'() => document.querySelector("{CHART}") && ({names})().includes("SMA 33")', timeout=20_000
     )
-    other = await browser.new_context()  # another device: nothing shared but the server
+    other = await browser.new_context(viewport={'width': 1440, 'height': 900})  # another device: only the server
     elsewhere = await chart_page(other, app_url)
     await elsewhere.wait_for_function(f'() => ({names})().includes("SMA 33")', timeout=10_000)
     await other.close()
