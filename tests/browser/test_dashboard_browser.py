@@ -21,6 +21,9 @@ async def test_live_prices_stop_and_the_api_agrees(browser, app_url) -> None:
     await page.wait_for_selector('.js-plotly-plot .main-svg', timeout=20_000)
     await page.get_by_text('link: live').wait_for(timeout=20_000)
     price = page.locator('[data-price="BTC/USDT"]')
+    await page.wait_for_function(  # '—' until the feed's first tick (a fresh start generates history first)
+        '() => /^[0-9,.]+$/.test(document.querySelector(\'[data-price="BTC/USDT"]\').textContent)', timeout=30_000
+    )
     first = await price.text_content()
     assert first and float(first.replace(',', '')) > 1000
     await page.wait_for_function(
