@@ -4,12 +4,11 @@ between bot transitions, persisted and restored at start-up. Changes go through 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
-from pydantic.fields import FieldInfo
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .engine.strategies import STRATEGIES, StrategyError, create_strategy, describe_params
+from .engine.strategies import STRATEGIES, StrategyError, StrategyName, create_strategy, describe_params
 from .errors import CommandError, ErrorKind
 from .events import EventType, StrategyUpdate
 from .settings import RiskSettings
@@ -30,17 +29,9 @@ class RuntimeSettings(BaseModel):
     risk: RiskSettings
 
 
-RiskUpdate = create_model(
-    'RiskUpdate',
-    __config__=ConfigDict(extra='forbid'),
-    __doc__='Risk limits to change; omitted ones stay.',
-    **{
-        name: (info.annotation | None, FieldInfo.merge_field_infos(info, default=None))
-        for name, info in RiskSettings.model_fields.items()
-    },
-)
-"""Every :class:`RiskSettings` field, optional, with the same bounds (so the API schema states them)."""
-StrategyName = Literal.__getitem__(tuple(STRATEGIES))
+class RiskUpdate(RiskSettings):
+    """Risk limits to change: every :class:`RiskSettings` field with its bounds, each optional (omitted ones stay;
+    ``null`` is not a value, so the schema says what the server accepts)."""
 
 
 class RuntimeSettingsUpdate(BaseModel):
@@ -90,7 +81,7 @@ def validate(system: System, update: RuntimeSettingsUpdate) -> RuntimeSettings:
         )
     except StrategyError as error:
         raise CommandError(ErrorKind.INVALID, str(error)) from None
-    except ValueError as error:
+    except ValidationError as error:
         problems = '; '.join(f'risk.{".".join(str(x) for x in e["loc"])}: {e["msg"]}' for e in error.errors())
         raise CommandError(ErrorKind.INVALID, problems) from None
     return RuntimeSettings(strategy=strategy.name, strategy_params=strategy.params.model_dump(mode='json'), risk=risk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -50,8 +51,8 @@ def install_error_handlers(app: FastAPI) -> None:
         if request.url.path.startswith(REST_PREFIX) or pages_not_found is None:
             detail = error.detail if isinstance(error, StarletteHTTPException) else 'not found'
             return JSONResponse({'detail': detail}, status_code=404)
-        response: Response = await pages_not_found(request, error)
-        return response
+        response = pages_not_found(request, error)
+        return await response if inspect.isawaitable(response) else response
 
     app.add_exception_handler(404, not_found)
 

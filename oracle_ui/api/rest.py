@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -18,7 +18,9 @@ from .errors import describe_errors
 from .messages import MAX_MESSAGE_BYTES
 from .paths import REST_PREFIX
 
-ERRORS = {code: {'model': s.ErrorResponse} for code in (400, 401, 403, 404, 413, 422, 429, 503)}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {'model': s.ErrorResponse} for code in (400, 401, 403, 404, 413, 422, 429, 503)
+}
 
 router = APIRouter(prefix=REST_PREFIX, tags=['dashboard'], dependencies=[Depends(get_principal)], responses=ERRORS)
 

@@ -99,7 +99,7 @@ def parse_indicators(text: str) -> list[ChartIndicator]:
             params = tuple(float(n) for n in numbers)
         except ValueError:
             raise ValueError(f'{item!r}: parameters must be numbers') from None
-        chosen.append(ChartIndicator(kind=kind, params=params))  # type: ignore[arg-type]
+        chosen.append(ChartIndicator(kind=kind, params=params))
     return chosen
 
 
@@ -108,7 +108,7 @@ def strategy_indicators(strategy: Strategy) -> list[ChartIndicator]:
     chosen: list[ChartIndicator] = []
     for indicator in strategy.indicators():
         if indicator.kind in SPECS:
-            candidate = ChartIndicator(kind=indicator.kind, params=indicator.params)  # type: ignore[arg-type]
+            candidate = ChartIndicator(kind=indicator.kind, params=indicator.params)
             if candidate not in chosen:
                 chosen.append(candidate)
     return [*chosen, ChartIndicator(kind='volume')]
