@@ -12,10 +12,11 @@ from nicegui import __version__ as nicegui_version
 from nicegui import app, core, ui
 
 from ..api import REST_PREFIX, WS_PREFIX, install_api
+from ..logs import install_escaping
 from ..security.secret import storage_secret
 from ..settings import Settings
 from ..system import System, build_system
-from . import styles
+from . import browser_log, styles
 from .asset_cache import compressed_with_cache
 from .context import AppContext
 from .guard import OUR_MIDDLEWARE, Guard, protect
@@ -55,6 +56,7 @@ def build_app(settings: Settings, register_pages: RegisterPages, system: System 
     guard = mount_api(app, system)
     # NiceGUI's socket.io accepts any origin by default: hold it to the same rule as everything else
     core.sio.eio.cors_allowed_origins = lambda origin, environ: guard.origin_allowed(origin, environ.get('HTTP_HOST'))
+    browser_log.install()
     styles.install()
     register_pages(context)
 
@@ -81,6 +83,7 @@ def build_app(settings: Settings, register_pages: RegisterPages, system: System 
 def serve(settings: Settings, register_pages: RegisterPages, system: System | None = None) -> None:
     """Build the app and run the web server (or the native window)."""
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    install_escaping()  # client text in a log message cannot start a forged line
     build_app(settings, register_pages, system)
     if settings.native:
         app.native.start_args['gui'] = os.environ.get('PYWEBVIEW_GUI', 'gtk')  # GTK/WebKit: the `native` extra
