@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
@@ -9,11 +12,17 @@ from oracle_ui.security import audit
 from oracle_ui.web import session
 from oracle_ui.web.context import AppContext
 
+SAME_SITE_PATH = re.compile(r'/(?![/\\])[!-~]{0,2000}')
+"""An absolute path of printable ASCII: no whitespace or control characters (browsers drop tabs and newlines from
+URLs, so ``/\\t/host`` would become ``//host``), no second ``/`` or ``\\`` right after the first (another host)."""
+
 
 def safe_target(redirect_to: str) -> str:
-    """Only paths on this server (no ``//host`` or ``\\``): a login link cannot send people elsewhere."""
-    if redirect_to.startswith('/') and not redirect_to.startswith('//') and '\\' not in redirect_to:
-        return redirect_to
+    """``redirect_to`` if it is a path on this server, else ``/``: a login link cannot send people elsewhere."""
+    if SAME_SITE_PATH.fullmatch(redirect_to) and '\\' not in redirect_to:
+        parts = urlsplit(redirect_to)
+        if not parts.scheme and not parts.netloc:
+            return redirect_to
     return '/'
 
 

@@ -1,6 +1,7 @@
 """Logins, roles and sessions on the NiceGUI pages, through the simulated user (checks happen on the server)."""
 
 import asyncio
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -145,3 +146,47 @@ def test_over_https_cookies_are_secure_and_socketio_refuses_foreign_origins(tmp_
         handshake = base + '/_nicegui_ws/socket.io/?EIO=4&transport=polling'
         assert httpx.get(handshake, headers={'Origin': 'https://evil.example'}).status_code in (400, 403)
         assert httpx.get(handshake, headers={'Origin': base}).status_code == 200
+
+
+OFF_SITE = (
+    '/\t/other-host/x',  # the link's /%09/other-host/x: browsers drop the tab, leaving //other-host/x
+    '/\n/other-host',
+    '/\r\n/other-host',
+    '/ /other-host',
+    '/\x00/other-host',
+    '/\x0b/other-host',
+    '/\u3000/other-host',
+    '/\u2028/other-host',
+    '/\u00a0/other-host',
+    '//other-host/x',
+    '///other-host',
+    '/\\other-host',
+    '\\\\other-host',
+    '/\\/other-host',
+    '/x\\..\\..\\\\other-host',
+    'https://other-host/x',
+    'HTTPS:other-host',
+    '//other-host:443@evil',
+    'javascript:alert(1)',
+    'data:text/html,hi',
+    'other-host/x',
+    ' /settings',
+    '',
+    '/' + 'a' * 3000,
+)
+
+
+async def test_a_login_link_cannot_send_the_browser_to_another_site(user: User) -> None:
+    http = user.http_client  # no login configured: /login sends everyone straight on to the target
+    for target in OFF_SITE:
+        response = await http.get(f'/login?redirect_to={quote(target, safe="")}', follow_redirects=False)
+        assert response.status_code == 307 and response.headers['location'] == '/', repr(target)
+    for target in ('/settings', '/events?topic=audit&page=2', '/trades#recent', '/%2F%2Fnot-a-host'):
+        response = await http.get(f'/login?redirect_to={quote(target, safe="")}', follow_redirects=False)
+        assert response.headers['location'] == target
+
+
+async def test_logging_in_from_a_crafted_link_stays_on_this_site(accounts, user: User) -> None:
+    await user.open('/login?redirect_to=/%09/other-host/x')
+    await log_in(user, 'alice')
+    await user.should_see('alice · operator')  # the dashboard, not another site
