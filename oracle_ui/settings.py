@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -95,6 +96,9 @@ class Settings(BaseSettings):
     """Origins (``https://host:port``) allowed to call the API from a browser and to open WebSockets; none: CORS off."""
     allowed_hosts: Annotated[list[str], NoDecode] = []
     """Host names the server answers to besides loopback and ``host`` (guards against DNS rebinding)."""
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    """Addresses or networks (``127.0.0.1``, ``10.0.0.0/8``) of reverse proxies whose ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` name the real client; from anyone else every ``X-Forwarded-*`` header is dropped."""
     max_body_bytes: int = Field(1_048_576, ge=1024, le=1 << 30)
     """Largest request body accepted by the API (uploads: ``max_upload_bytes``)."""
     max_upload_bytes: int = Field(20 * 1_048_576, ge=1024, le=1 << 31)
@@ -139,6 +143,22 @@ class Settings(BaseSettings):
     def _split_hosts(cls, value: Any) -> list[str]:
         items = value.split(',') if isinstance(value, str) else list(value)
         return [str(i).strip().lower() for i in items if str(i).strip()]
+
+    @field_validator('trusted_proxies', mode='before')
+    @classmethod
+    def _parse_proxies(cls, value: Any) -> list[str]:
+        items = value.split(',') if isinstance(value, str) else list(value)
+        networks = []
+        for item in (str(i).strip() for i in items):
+            if not item:
+                continue
+            try:
+                networks.append(str(ipaddress.ip_network(item, strict=False)))
+            except ValueError:
+                raise ValueError(
+                    f'invalid proxy address {item!r}: use an IP address or network, e.g. 127.0.0.1'
+                ) from None
+        return networks
 
     @field_validator('symbols', mode='before')
     @classmethod

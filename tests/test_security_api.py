@@ -186,6 +186,12 @@ async def test_cors_allow_list_and_body_limits(tmp_path) -> None:
 def test_settings_reject_bad_origins_and_warn_about_weak_tokens() -> None:
     with pytest.raises(ValueError, match='invalid origin'):
         Settings(cors_origins='javascript:alert(1)', _env_file=None)
+    with pytest.raises(ValueError, match='invalid proxy address'):
+        Settings(trusted_proxies='127.0.0.1,proxy.example', _env_file=None)
+    assert Settings(trusted_proxies=' 127.0.0.1, 10.0.0.0/8', _env_file=None).trusted_proxies == [
+        '127.0.0.1/32',
+        '10.0.0.0/8',
+    ]
     from oracle_ui.security.access import weak_secret_warnings
 
     assert weak_secret_warnings('changeme') and not weak_secret_warnings(secrets.token_urlsafe(32))

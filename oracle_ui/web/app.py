@@ -20,7 +20,7 @@ from . import browser_log, styles
 from .asset_cache import compressed_with_cache
 from .context import AppContext
 from .guard import OUR_MIDDLEWARE, Guard, protect
-from .http_protocol import HttpProtocol
+from .http_protocol import HttpProtocol, proxy_args
 from .lane import install_api_lane
 from .state import SharedState
 
@@ -104,5 +104,6 @@ def serve(settings: Settings, register_pages: RegisterPages, system: System | No
         ssl_keyfile=settings.ssl_keyfile,
         gzip_middleware_factory=lambda asgi: compressed_with_cache(asgi, is_versioned_asset),
         http=HttpProtocol,
+        **proxy_args(settings),  # X-Forwarded-For/-Proto only from ORACLE_TRUSTED_PROXIES
         ws_per_message_deflate=False,
     )  # compression is per client: it would undo serializing events once
