@@ -39,14 +39,15 @@ def register(context: AppContext) -> None:
         client_ip = ui.context.client.ip or 'unknown'
 
         async def try_login() -> None:
-            if (wait := access.throttle.retry_after(client_ip)) > 0:
-                message.set_text(f'too many failed attempts: try again in {wait:.0f} s')
-                return
             button.disable()
             try:
-                who = await access.login(username.value or '', password.value or '', client_ip)
+                attempt = await access.login(username.value or '', password.value or '', client_ip)
             finally:
                 button.enable()
+            if attempt.refused:  # locked out or another attempt in flight: the password was not checked
+                message.set_text(attempt.refused)
+                return
+            who = attempt.principal
             audit.record(
                 system.bus,
                 who=who or (username.value or '')[:64],

@@ -190,3 +190,28 @@ async def test_logging_in_from_a_crafted_link_stays_on_this_site(accounts, user:
     await user.open('/login?redirect_to=/%09/other-host/x')
     await log_in(user, 'alice')
     await user.should_see('alice · operator')  # the dashboard, not another site
+
+
+async def test_thirty_login_pages_clicked_at_once_get_one_password_checked(accounts, user: User) -> None:
+    pages = []
+    for i in range(30):  # one address, thirty tabs; only the last one has the right password
+        pages.append(await user.open('/login'))
+        user.find(marker='login-username').type('alice')
+        user.find(marker='login-password').type(PASSWORD if i == 29 else f'wrong password {i}')
+    for page in pages:
+        user.client = page
+        user.find(marker='login-button').click()
+
+    def messages() -> list[str]:
+        shown = []
+        for page in pages:
+            user.client = page
+            shown.append(next(iter(user.find(marker='login-message').elements)).text)
+        return shown
+
+    await eventually(lambda: all(messages()))
+    assert messages()[0] == 'invalid username or password'
+    assert set(messages()[1:]) == {'another login attempt is being checked: try again in a moment'}
+    assert [a['result'] for a in login_attempts()] == ['denied']
+    await user.open('/')
+    await user.should_see('Log in')  # the right password, sent in parallel, did not log in
