@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -111,7 +112,7 @@ class Access:
         the client's lock before its check starts (a right password clears the count), so a burst of parallel
         attempts gets no more guesses checked than a sequence would."""
         if (wait := self.throttle.retry_after(client)) > 0:
-            return LoginResult(None, f'too many failed attempts: try again in {wait:.0f} s')
+            return LoginResult(None, f'too many failed attempts: try again in {math.ceil(wait)} s')
         user_key = name.casefold()
         if client in self._checking_clients or user_key in self._checking_users:
             log.warning('refused a login for user %r from %s: another attempt is being checked', name, client)
