@@ -13,7 +13,7 @@ from nicegui import app
 
 from oracle_ui.api import token_principal
 from oracle_ui.web.context import AppContext
-from oracle_ui.web.session import current_principal, guarded_page
+from oracle_ui.web.session import guarded_page, request_principal
 
 SCHEMA_PATH = '/openapi.json'
 TITLE = 'Oracle Trader API'
@@ -25,7 +25,7 @@ def register(context: AppContext) -> None:
 
     @app.get(SCHEMA_PATH, include_in_schema=False)
     async def schema(request: Request) -> JSONResponse:
-        if current_principal(system) is None:
+        if request_principal(system, request) is None:
             token_principal(system.access, request)  # 401 / 429 as on the API itself
         return JSONResponse(app.openapi())
 

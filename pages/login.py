@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import ui
+from nicegui import app, ui
 
 from oracle_ui.security import audit
-from oracle_ui.web import session
+from oracle_ui.web import session, user_storage
 from oracle_ui.web.context import AppContext
+
+COMPLETE_PATH = '/login/complete'
 
 SAME_SITE_PATH = re.compile(r'/(?![/\\])[!-~]{0,2000}')
 """An absolute path of printable ASCII: no whitespace or control characters (browsers drop tabs and newlines from
@@ -59,8 +62,9 @@ def register(context: AppContext) -> None:
                 password.set_value('')
                 message.set_text('invalid username or password')
                 return
-            session.sign_in(who)
-            ui.navigate.to(target)
+            # the socket cannot change the cookie: an HTTP request picks the login up under a new session id
+            ticket = context.tickets.issue(who.name, session.browser_session() or '', target)
+            ui.navigate.to(f'{COMPLETE_PATH}?ticket={ticket}')
 
         with ui.card().classes('absolute-center w-80 max-w-full'):
             ui.label('Oracle Trader').classes('text-xl font-bold')
@@ -82,10 +86,19 @@ def register(context: AppContext) -> None:
             message = ui.label().classes('text-negative text-sm').mark('login-message')
         return None
 
+    @app.get(COMPLETE_PATH, include_in_schema=False)
+    async def complete_login(request: Request, ticket: str = '') -> RedirectResponse:
+        grant = context.tickets.redeem(ticket, user_storage.session_id(request))
+        who = access.accounts.user(grant.name) if grant else None
+        if grant is None or who is None:
+            return RedirectResponse('/login', status_code=303)
+        await session.sign_in(request, who)
+        return RedirectResponse(safe_target(grant.target), status_code=303)
+
     @ui.page('/logout')
-    def logout() -> RedirectResponse:
+    async def logout(request: Request) -> RedirectResponse:
         who = session.current_principal(system)
         if who is not None and who.kind == 'user':
             audit.record(system.bus, who=who, action='logout', origin=f'ui {ui.context.client.ip}', result='ok')
-        session.sign_out()
+        await session.sign_out(request)
         return RedirectResponse('/login')

@@ -10,8 +10,9 @@ from nicegui.testing import User
 
 from oracle_ui.security.accounts import Accounts, Role
 from oracle_ui.store import Store
+from oracle_ui.web.login_tickets import Grant, LoginTickets
 
-from .helpers import eventually
+from .helpers import FakeClock, eventually
 from .liveapp import live_app
 
 PASSWORD = 'correct horse battery staple'
@@ -215,3 +216,49 @@ async def test_thirty_login_pages_clicked_at_once_get_one_password_checked(accou
     assert [a['result'] for a in login_attempts()] == ['denied']
     await user.open('/')
     await user.should_see('Log in')  # the right password, sent in parallel, did not log in
+
+
+async def test_a_session_id_planted_before_login_is_not_the_one_logged_in(accounts, user: User) -> None:
+    await user.open('/login')
+    planted = user.http_client.cookies['session']  # e.g. set into the victim's browser by an attacker who keeps it
+    await log_in(user, 'alice')
+    await user.should_see('alice · operator')
+    logged_in = user.http_client.cookies['session']
+    assert logged_in != planted
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app), base_url='http://test', cookies={'session': planted}
+    ) as attacker:
+        assert (await attacker.get('/', follow_redirects=False)).headers['location'] == '/login?redirect_to=/'
+        assert (await attacker.get('/openapi.json')).status_code == 401
+    await user.open('/logout')
+    await user.should_see('Log in')
+    assert user.http_client.cookies['session'] not in (planted, logged_in)  # and a new one after logout
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app), base_url='http://test', cookies={'session': logged_in}
+    ) as stale:
+        assert (await stale.get('/', follow_redirects=False)).headers['location'] == '/login?redirect_to=/'
+
+
+async def test_a_login_ticket_is_used_up(accounts, user: User) -> None:
+    await user.open('/login')
+    await log_in(user, 'alice')
+    await user.should_see('alice · operator')
+    ticket_url = next(path for path in user.back_history if path.startswith('/login/complete?ticket='))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url='http://test') as other_browser:
+        replayed = await other_browser.get(ticket_url, follow_redirects=False)
+        assert replayed.headers['location'] == '/login'
+        assert (await other_browser.get('/', follow_redirects=False)).headers['location'] == '/login?redirect_to=/'
+
+
+def test_a_login_ticket_is_good_once_for_its_own_browser_session_only() -> None:
+    clock = FakeClock(100.0)
+    tickets = LoginTickets(ttl_s=30, clock=clock.time)
+    ticket = tickets.issue('alice', 'session-a', '/settings')
+    assert tickets.redeem(ticket, 'session-b') is None
+    assert tickets.redeem(ticket, 'session-a') is None  # the wrong browser's try used it up
+    ticket = tickets.issue('alice', 'session-a', '/settings')
+    assert tickets.redeem(ticket, 'session-a') == Grant('alice', '/settings')
+    assert tickets.redeem(ticket, 'session-a') is None
+    late = tickets.issue('alice', 'session-a', '/')
+    clock.now += 31
+    assert tickets.redeem(late, 'session-a') is None

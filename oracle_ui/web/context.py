@@ -1,10 +1,12 @@
-"""What the web package hands every page: the running system and the shared state its pages bind to."""
+"""What the web package hands every page: the running system, the shared state its pages bind to, and the
+login tickets."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..system import System
+from .login_tickets import LoginTickets
 from .state import SharedState
 
 
@@ -14,3 +16,5 @@ class AppContext:
 
     system: System
     state: SharedState
+    tickets: LoginTickets = field(default_factory=LoginTickets)
+    """Logins checked on the login page, waiting for the browser to pick them up (and a new session id)."""

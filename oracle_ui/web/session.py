@@ -14,22 +14,27 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi.responses import RedirectResponse
-from nicegui import app, ui
+from nicegui import ui
+from starlette.requests import HTTPConnection
 
 from ..security.accounts import LOCAL, Principal
 from ..system import System
+from . import user_storage
 
 USER_KEY = 'user'
 ACTIVE_KEY = 'last_active'
+KEPT_KEYS = ('dark',)
+"""What a browser keeps when its session id is replaced (at login and logout): preferences, never the login."""
 
 
-def current_principal(system: System) -> Principal | None:
-    """The logged-in principal of this browser (the local operator while no credential exists), or None."""
+def session_principal(system: System, session: str | None, *, touch: bool = True) -> Principal | None:
+    """Who is logged in under the browser session ``session`` (the local operator while no credential exists), or
+    None: not logged in, idle for too long, or no longer a user. ``touch`` counts this as activity."""
     if not system.access.is_enabled:
         return LOCAL
-    storage = app.storage.user
-    name = storage.get(USER_KEY)
-    if not name:
+    storage = user_storage.storage_of(session)
+    name = storage.get(USER_KEY) if storage is not None else None
+    if storage is None or not name:
         return None
     if time.time() - storage.get(ACTIVE_KEY, 0.0) > system.settings.session_idle_minutes * 60:
         storage.pop(USER_KEY, None)
@@ -38,8 +43,19 @@ def current_principal(system: System) -> Principal | None:
     if who is None:
         storage.pop(USER_KEY, None)
         return None
-    storage[ACTIVE_KEY] = time.time()
+    if touch:
+        storage[ACTIVE_KEY] = time.time()
     return who
+
+
+def current_principal(system: System) -> Principal | None:
+    """The logged-in principal of the current page's browser session (see :func:`session_principal`)."""
+    return session_principal(system, browser_session())
+
+
+def request_principal(system: System, connection: HTTPConnection) -> Principal | None:
+    """The logged-in principal of the browser session of a plain (non-page) request."""
+    return session_principal(system, user_storage.session_id(connection))
 
 
 def page_principal(system: System) -> Principal:
@@ -64,12 +80,21 @@ def origin() -> str:
     return f'ui {ui.context.client.ip or "unknown"}'
 
 
-def sign_in(who: Principal) -> None:
-    app.storage.user.update({USER_KEY: who.name, ACTIVE_KEY: time.time()})
+def browser_session() -> str | None:
+    """The browser session of the current page (the id its session cookie carried when the page loaded)."""
+    return user_storage.session_id(ui.context.client.request)
 
 
-def sign_out() -> None:
-    app.storage.user.pop(USER_KEY, None)
+async def sign_in(connection: HTTPConnection, who: Principal) -> None:
+    """Log the browser of ``connection`` in as ``who`` under a new session id: a session id planted in the
+    browser before (session fixation) is not the one that gets logged in."""
+    storage = await user_storage.renew(connection, keep=KEPT_KEYS)
+    storage.update({USER_KEY: who.name, ACTIVE_KEY: time.time()})
+
+
+async def sign_out(connection: HTTPConnection) -> None:
+    """Log the browser of ``connection`` out; it goes on under a new session id."""
+    await user_storage.renew(connection, keep=KEPT_KEYS)
 
 
 def guarded_page(system: System, path: str, **page_args: Any) -> Callable[[Callable[..., Any]], Any]:
