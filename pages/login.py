@@ -1,4 +1,4 @@
-"""``/login`` and ``/logout``: password sign-in with a per-client lock after repeated failures."""
+"""``/login`` and ``POST /logout``: password sign-in with a per-client lock after repeated failures."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from oracle_ui.web import session, user_storage
 from oracle_ui.web.context import AppContext
 
 COMPLETE_PATH = '/login/complete'
+LOGOUT_PATH = '/logout'
 
 SAME_SITE_PATH = re.compile(r'/(?![/\\])[!-~]{0,2000}')
 """An absolute path of printable ASCII: no whitespace or control characters (browsers drop tabs and newlines from
@@ -95,10 +96,12 @@ def register(context: AppContext) -> None:
         await session.sign_in(request, who)
         return RedirectResponse(safe_target(grant.target), status_code=303)
 
-    @ui.page('/logout')
+    @app.post(LOGOUT_PATH, include_in_schema=False)
     async def logout(request: Request) -> RedirectResponse:
-        who = session.current_principal(system)
+        """A POST, so a link or an image cannot log anyone out; the guard refuses it from another site."""
+        who = session.request_principal(system, request)
         if who is not None and who.kind == 'user':
-            audit.record(system.bus, who=who, action='logout', origin=f'ui {ui.context.client.ip}', result='ok')
+            client = request.client.host if request.client else 'unknown'
+            audit.record(system.bus, who=who, action='logout', origin=f'ui {client}', result='ok')
         await session.sign_out(request)
-        return RedirectResponse('/login')
+        return RedirectResponse('/login', status_code=303)

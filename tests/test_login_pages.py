@@ -36,13 +36,22 @@ def login_attempts() -> list[dict]:
     return [e.data for e in system().bus.recent(type_='user_action') if e.data['action'] == 'login']
 
 
+async def log_out(user: User) -> None:
+    """What the header's logout button does: a same-site form POST."""
+    response = await user.http_client.post('/logout', headers={'Origin': 'http://test'}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers['location'] == '/login'
+
+
 async def log_in(user: User, name: str, password: str = PASSWORD) -> None:
-    """Submit the login form and wait until the server has judged the attempt."""
+    """Submit the login form and wait until the server has judged the attempt (and a login has been picked up)."""
     before = len(login_attempts())
+    login_page = user.client
     user.find(marker='login-username').clear().type(name)
     user.find(marker='login-password').clear().type(password)
     user.find(marker='login-button').click()
     await eventually(lambda: len(login_attempts()) > before)
+    if login_attempts()[-1]['result'] == 'ok':  # then the browser picks the login up on another page
+        await eventually(lambda: user.client is not login_page)
 
 
 async def test_pages_need_a_login_and_wrong_passwords_lock_the_client(accounts, user: User) -> None:
@@ -75,10 +84,10 @@ async def test_operator_logs_in_controls_the_bot_and_logs_out(accounts, user: Us
     await eventually(lambda: system().controller.state.value == 'stopped')
     audit = [e.data for e in system().bus.recent(type_='user_action') if e.data['action'] == 'stop'][-1]
     assert audit['actor'] == 'alice' and audit['result'] == 'ok' and audit['origin'].startswith('ui ')
-    await user.open('/logout')
-    await user.should_see('Log in')
+    await log_out(user)
     await user.open('/')
     await user.should_see('Log in')
+    assert [e.data['action'] for e in system().bus.recent(type_='user_action')][-1] == 'logout'
 
 
 async def test_api_docs_and_schema_need_a_session_or_a_token(accounts, user: User) -> None:
@@ -230,8 +239,7 @@ async def test_a_session_id_planted_before_login_is_not_the_one_logged_in(accoun
     ) as attacker:
         assert (await attacker.get('/', follow_redirects=False)).headers['location'] == '/login?redirect_to=/'
         assert (await attacker.get('/openapi.json')).status_code == 401
-    await user.open('/logout')
-    await user.should_see('Log in')
+    await log_out(user)
     assert user.http_client.cookies['session'] not in (planted, logged_in)  # and a new one after logout
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app), base_url='http://test', cookies={'session': logged_in}
@@ -262,3 +270,16 @@ def test_a_login_ticket_is_good_once_for_its_own_browser_session_only() -> None:
     late = tickets.issue('alice', 'session-a', '/')
     clock.now += 31
     assert tickets.redeem(late, 'session-a') is None
+
+
+async def test_logging_out_takes_a_same_site_post(accounts, user: User) -> None:
+    await user.open('/')
+    await log_in(user, 'alice')
+    await user.should_see('alice · operator')
+    http = user.http_client
+    assert (await http.get('/logout')).status_code == 405  # what <img src=".../logout"> on any page would send
+    foreign = await http.post('/logout', headers={'Origin': 'https://evil.example'})
+    assert foreign.status_code == 403 and foreign.json()['detail'] == 'cross-site request refused'
+    assert (await http.get('/', follow_redirects=False)).status_code == 200  # still logged in
+    await log_out(user)
+    assert (await http.get('/', follow_redirects=False)).headers['location'] == '/login?redirect_to=/'

@@ -1,37 +1,15 @@
 """The dashboard in a real Chromium (Debian's, driven by Playwright; no browser download)."""
 
-import os
-import shutil
-
 import httpx
 import pytest
-from playwright.async_api import async_playwright
 
 from oracle_ui.security.accounts import Accounts, Role
 from oracle_ui.store import Store
 
 from ..liveapp import live_app
+from .conftest import CHROMIUM
 
-CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
-if not CHROMIUM and os.environ.get('ORACLE_REQUIRE_BROWSER'):
-    raise RuntimeError('chromium is required for the browser tests (apt-get install chromium)')
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason='no chromium on this machine')
-ARGS = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-sync',
-]
-
-
-@pytest.fixture
-async def browser():
-    async with async_playwright() as p:
-        instance = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        await instance.close()
 
 
 @pytest.fixture
