@@ -18,7 +18,7 @@ class ChartPanel(ui.card):
 
     :param symbols: the symbols to pick from
     :param timeframes: the timeframes to pick from (the first is the default)
-    :param load: ``(symbol, timeframe) -> CandlesResponse``, the history to draw
+    :param load: ``(symbol, timeframe) -> CandlesResponse``, the history to draw (None: draw nothing now)
     :param position: ``symbol -> OpenPosition | None``, whose levels are drawn
     """
 
@@ -27,7 +27,7 @@ class ChartPanel(ui.card):
         symbols: list[str],
         timeframes: list[str],
         timezone: tzinfo,
-        load: Callable[[str, str], CandlesResponse],
+        load: Callable[[str, str], CandlesResponse | None],
         position: Callable[[str], OpenPosition | None],
     ) -> None:
         super().__init__()
@@ -53,12 +53,13 @@ class ChartPanel(ui.card):
 
     def rebuild(self) -> None:
         """Draw the chosen symbol and timeframe from its history."""
+        history = self._load(self.symbol.value, self.timeframe.value)
+        if history is None:
+            return
         self.box.clear()
         position = self._position(self.symbol.value)
         with self.box:
-            self.plot = PriceChart(self._load(self.symbol.value, self.timeframe.value), self.timezone, position).mark(
-                'price-chart'
-            )
+            self.plot = PriceChart(history, self.timezone, position).mark('price-chart')
         self._levels = _levels_key(position)
 
     def extend(self, data: CandlesResponse, complete_until: int, forming: CandleOut | None, regime: str) -> None:

@@ -29,10 +29,10 @@ def register(context: AppContext) -> None:
             token_principal(system.access, request)  # 401 / 429 as on the API itself
         return JSONResponse(app.openapi())
 
-    @guarded_page(system, '/docs')
+    @guarded_page(context, '/docs')
     def swagger_ui() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url=SCHEMA_PATH, title=f'{TITLE} - Swagger UI')
 
-    @guarded_page(system, '/redoc')
+    @guarded_page(context, '/redoc')
     def redoc() -> HTMLResponse:
         return get_redoc_html(openapi_url=SCHEMA_PATH, title=f'{TITLE} - ReDoc')

@@ -18,7 +18,7 @@ from oracle_ui.backtest import BacktestConfig, BacktestResult, run_backtest, sam
 from oracle_ui.engine.bars import Bars, BarsError, load_bars
 from oracle_ui.engine.strategies import STRATEGIES, StrategyError, create_strategy
 from oracle_ui.web.context import AppContext
-from oracle_ui.web.session import guarded_page, page_principal
+from oracle_ui.web.session import acting_principal, guarded_page, page_principal
 
 MAX_UPLOAD_BYTES = 50 * 2**20
 STATS = (
@@ -38,7 +38,7 @@ def register(context: AppContext) -> None:
     system = context.system
     uploads = system.settings.data_dir / 'uploads'
 
-    @guarded_page(system, '/backtest')
+    @guarded_page(context, '/backtest')
     async def backtest_page() -> None:
         who = page_principal(system)
         viewer = Viewer()
@@ -89,6 +89,8 @@ def register(context: AppContext) -> None:
             results = ui.column().classes('w-full gap-3')
 
         async def received(event: events.UploadEventArguments) -> None:
+            if acting_principal(context) is None:
+                return
             name = re.sub(r'[^A-Za-z0-9_.-]', '_', Path(event.file.name).name)[:80] or 'upload.csv'
             if not name.lower().endswith('.csv'):
                 name += '.csv'
@@ -113,7 +115,7 @@ def register(context: AppContext) -> None:
         ui.timer(0.2, tick)
 
         async def go() -> None:
-            if job['running']:
+            if job['running'] or acting_principal(context) is None:
                 return
             try:
                 chosen = create_strategy(strategy.value, form['params'].values)

@@ -17,7 +17,6 @@ from components.viewer import Viewer
 from oracle_ui import views
 from oracle_ui.events import Event, EventType
 from oracle_ui.summaries import summarize
-from oracle_ui.system import System
 from oracle_ui.timeframes import timeframe_seconds
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.feedback import attempt
@@ -90,7 +89,7 @@ def chart_timeframes(base: str) -> list[str]:
 def register(context: AppContext) -> None:
     system, state = context.system, context.state
 
-    @guarded_page(system, '/')
+    @guarded_page(context, '/')
     async def dashboard() -> None:
         who = page_principal(system)
         client = ui.context.client
@@ -98,7 +97,7 @@ def register(context: AppContext) -> None:
         bot = state.bot
 
         async def run(action: str) -> None:
-            if (actor := acting_principal(system)) is None:
+            if (actor := acting_principal(context)) is None:
                 return
             result = await attempt(
                 lambda: system.commands.control(action, who=actor, origin=origin(), reason='dashboard')
@@ -115,7 +114,9 @@ def register(context: AppContext) -> None:
                 system.engine.symbols,
                 chart_timeframes(system.settings.timeframe),
                 viewer.timezone,
-                load=lambda symbol, tf: views.candles(system, symbol, tf, CHART_CANDLES),
+                load=lambda symbol, tf: (
+                    views.candles(system, symbol, tf, CHART_CANDLES) if acting_principal(context) else None
+                ),
                 position=lambda symbol: views.position_of(system, symbol),
             )
             with ui.card().classes('w-full p-2'):
@@ -127,10 +128,10 @@ def register(context: AppContext) -> None:
                 equity_last = [curve[-1].time if curve else 0.0]
             ui.label('Open positions').classes('text-lg')
             positions = PositionsTable(
-                on_close=(lambda symbol: _close(system, symbol)) if who.can_control else None
+                on_close=(lambda symbol: _close(context, symbol)) if who.can_control else None
             ).mark('positions-table')
             if who.can_control:  # hidden from viewers; the server refuses them anyway
-                ui.button('Close all', color='negative', on_click=lambda: _close(system, None)).mark(
+                ui.button('Close all', color='negative', on_click=lambda: _close(context, None)).mark(
                     'close-all'
                 ).bind_enabled_from(bot, 'open_positions', backward=bool)
             ui.label('Recent trades').classes('text-lg')
@@ -182,7 +183,7 @@ def register(context: AppContext) -> None:
 
         show_account()
         tick()
-        on_events(system.bus, on_event, types=PAGE_TYPES)
+        on_events(context, on_event, types=PAGE_TYPES)
         ui.timer(1.0, tick)
         await client.connected()
         if await viewer.learn_timezone():
@@ -192,14 +193,14 @@ def register(context: AppContext) -> None:
         is_live[0] = True
 
 
-async def _close(system: System, symbol: str | None) -> None:
+async def _close(context: AppContext, symbol: str | None) -> None:
     what = f'the {symbol} position' if symbol else 'all open positions'
     if not await confirm(f'Close {what} at market now?', action='Close', mark='confirm-close'):
         return
-    if (actor := acting_principal(system)) is None:
+    if (actor := acting_principal(context)) is None:
         return
     closed = await attempt(
-        lambda: system.commands.close_positions([symbol] if symbol else None, who=actor, origin=origin())
+        lambda: context.system.commands.close_positions([symbol] if symbol else None, who=actor, origin=origin())
     )
     if closed:
         ui.notify(f'closed {len(closed)} position(s), PnL {sum(t.pnl for t in closed):+,.2f}', type='positive')

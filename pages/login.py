@@ -103,5 +103,7 @@ def register(context: AppContext) -> None:
         if who is not None and who.kind == 'user':
             client = request.client.host if request.client else 'unknown'
             audit.record(system.bus, who=who, action='logout', origin=f'ui {client}', result='ok')
+        ended = user_storage.session_id(request)
         await session.sign_out(request)
+        context.pages.end(ended, 'logged out')  # every tab of the session, not only this one
         return RedirectResponse('/login', status_code=303)

@@ -2,6 +2,11 @@
 
 import pytest
 
+from oracle_ui.security.accounts import Accounts, Role
+from oracle_ui.store import Store
+
+from .sessions import PASSWORD
+
 
 @pytest.fixture(autouse=True)
 def oracle_env(tmp_path, monkeypatch):
@@ -12,3 +17,13 @@ def oracle_env(tmp_path, monkeypatch):
     monkeypatch.setenv('ORACLE_ALLOWED_HOSTS', 'test')  # the host name of NiceGUI's simulated `user` client
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def accounts(oracle_env):
+    """alice (operator) and victor (viewer) in the data directory main.py is about to open."""
+    store = Store(oracle_env / 'data' / 'oracle.db')
+    accounts = Accounts(store.engine)
+    accounts.add_user('alice', PASSWORD, Role.OPERATOR)
+    accounts.add_user('victor', PASSWORD, Role.VIEWER)
+    store.close()

@@ -1,57 +1,17 @@
 """Logins, roles and sessions on the NiceGUI pages, through the simulated user (checks happen on the server)."""
 
-import asyncio
 from urllib.parse import quote
 
 import httpx
-import pytest
 from nicegui import app
 from nicegui.testing import User
 
-from oracle_ui.security.accounts import Accounts, Role
-from oracle_ui.store import Store
+from oracle_ui.security.accounts import Role
 from oracle_ui.web.login_tickets import Grant, LoginTickets
 
 from .helpers import FakeClock, eventually
 from .liveapp import live_app
-
-PASSWORD = 'correct horse battery staple'
-
-
-@pytest.fixture
-def accounts(oracle_env):
-    """alice (operator) and victor (viewer) in the data directory main.py is about to open."""
-    store = Store(oracle_env / 'data' / 'oracle.db')
-    accounts = Accounts(store.engine)
-    accounts.add_user('alice', PASSWORD, Role.OPERATOR)
-    accounts.add_user('victor', PASSWORD, Role.VIEWER)
-    store.close()
-
-
-def system():
-    return app.state.system
-
-
-def login_attempts() -> list[dict]:
-    return [e.data for e in system().bus.recent(type_='user_action') if e.data['action'] == 'login']
-
-
-async def log_out(user: User) -> None:
-    """What the header's logout button does: a same-site form POST."""
-    response = await user.http_client.post('/logout', headers={'Origin': 'http://test'}, follow_redirects=False)
-    assert response.status_code == 303 and response.headers['location'] == '/login'
-
-
-async def log_in(user: User, name: str, password: str = PASSWORD) -> None:
-    """Submit the login form and wait until the server has judged the attempt (and a login has been picked up)."""
-    before = len(login_attempts())
-    login_page = user.client
-    user.find(marker='login-username').clear().type(name)
-    user.find(marker='login-password').clear().type(password)
-    user.find(marker='login-button').click()
-    await eventually(lambda: len(login_attempts()) > before)
-    if login_attempts()[-1]['result'] == 'ok':  # then the browser picks the login up on another page
-        await eventually(lambda: user.client is not login_page)
+from .sessions import PASSWORD, log_in, log_out, login_attempts, system
 
 
 async def test_pages_need_a_login_and_wrong_passwords_lock_the_client(accounts, user: User) -> None:
@@ -132,19 +92,6 @@ async def test_a_demoted_users_open_page_cannot_stop_the_bot(accounts, user: Use
     assert system().controller.state.value == 'running'
     denied = [e.data for e in system().bus.recent(type_='user_action') if e.data['result'] == 'denied']
     assert denied[-1]['actor'] == 'alice' and denied[-1]['action'] == 'stop'
-
-
-async def test_idle_sessions_expire(accounts, user: User, monkeypatch) -> None:
-    await user.open('/')
-    await log_in(user, 'alice')
-    await user.should_see('alice · operator')
-    system().settings.session_idle_minutes = 0.01  # 0.6 s
-    await asyncio.sleep(1.0)
-    user.find(marker='stop-button').click()
-    await user.should_see(marker='confirm-stop')
-    user.find(marker='confirm-stop').click()
-    await user.should_see('your session has expired')
-    assert system().controller.state.value == 'running'
 
 
 def test_over_https_cookies_are_secure_and_socketio_refuses_foreign_origins(tmp_path) -> None:

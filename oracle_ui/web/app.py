@@ -22,6 +22,7 @@ from .context import AppContext
 from .guard import OUR_MIDDLEWARE, Guard, protect
 from .http_protocol import HttpProtocol, proxy_args
 from .lane import install_api_lane
+from .open_pages import CHECK_S, OpenPages
 from .state import SharedState
 
 GC_THRESHOLDS = (700, 10, 100)
@@ -51,7 +52,7 @@ def build_app(settings: Settings, register_pages: RegisterPages, system: System 
     start/stop the system with the app; returns what the pages were given."""
     system = system or build_system(settings)
     state = SharedState()
-    context = AppContext(system=system, state=state)
+    context = AppContext(system=system, state=state, pages=OpenPages(system))
     app.state.context = context
     guard = mount_api(app, system)
     # NiceGUI's socket.io accepts any origin by default: hold it to the same rule as everything else
@@ -63,6 +64,7 @@ def build_app(settings: Settings, register_pages: RegisterPages, system: System 
     async def startup() -> None:
         await system.start()
         state.follow(system)
+        app.timer(CHECK_S, context.pages.check)  # pages of an ended session (removed user, idle) close
         # the start-up heap (NiceGUI, FastAPI, pydantic models) lives forever: keep it out of the collector's
         # full passes, which otherwise stall the event loop for tens of ms under load; and make full passes 10x
         # rarer: over a thousand connections' objects each takes 80-110 ms (benchmarks/ws_fanout: p99 ~100 ->

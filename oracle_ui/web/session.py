@@ -1,7 +1,8 @@
 """Browser sessions: who is logged in (NiceGUI's per-browser ``app.storage.user``), idle expiry, guarded pages.
 
-Every check happens on the server: pages redirect to ``/login`` without a session, and each control handler
-asks :func:`acting_principal` for the caller, whose role the core checks again before acting.
+Every check happens on the server: pages redirect to ``/login`` without a session, each handler asks
+:func:`acting_principal` for the caller before it reads or changes anything (the core checks the role again
+before acting), and the pages of a session that ends are closed (:mod:`oracle_ui.web.open_pages`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import functools
 import inspect
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi.responses import RedirectResponse
@@ -20,6 +21,9 @@ from starlette.requests import HTTPConnection
 from ..security.accounts import LOCAL, Principal
 from ..system import System
 from . import user_storage
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 USER_KEY = 'user'
 ACTIVE_KEY = 'last_active'
@@ -66,12 +70,13 @@ def page_principal(system: System) -> Principal:
     return who
 
 
-def acting_principal(system: System) -> Principal | None:
-    """The caller of a control handler; without a live session, says so and sends the browser to log in."""
-    who = current_principal(system)
+def acting_principal(context: AppContext) -> Principal | None:
+    """The caller of a handler, checked before it reads or changes anything; without a live session, says so and
+    ends every page of the session (sent to log in)."""
+    who = current_principal(context.system)
     if who is None:
         ui.notify('your session has expired: log in again', type='warning')
-        ui.navigate.to(f'/login?redirect_to={quote(_path())}')
+        context.pages.end(browser_session(), 'a handler found the session ended')
     return who
 
 
@@ -97,21 +102,20 @@ async def sign_out(connection: HTTPConnection) -> None:
     await user_storage.renew(connection, keep=KEPT_KEYS)
 
 
-def guarded_page(system: System, path: str, **page_args: Any) -> Callable[[Callable[..., Any]], Any]:
-    """Like ``@ui.page(path)``, but a browser without a session is redirected to ``/login`` first."""
+def guarded_page(context: AppContext, path: str, **page_args: Any) -> Callable[[Callable[..., Any]], Any]:
+    """Like ``@ui.page(path)``, but a browser without a session is redirected to ``/login`` first, and the page is
+    followed (:class:`~oracle_ui.web.open_pages.OpenPages`) so that it ends with its session."""
 
     def decorator(build: Callable[..., Any]) -> Any:
         @functools.wraps(build)
         async def page(*args: Any, **kwargs: Any) -> Any:
-            if current_principal(system) is None:
+            session = browser_session()
+            if session is None or session_principal(context.system, session) is None:
                 return RedirectResponse(f'/login?redirect_to={quote(path)}')
+            context.pages.add(ui.context.client, session)
             result = build(*args, **kwargs)
             return await result if inspect.isawaitable(result) else result
 
         return ui.page(path, **page_args)(page)
 
     return decorator
-
-
-def _path() -> str:
-    return ui.context.client.page.path if ui.context.client.page else '/'
