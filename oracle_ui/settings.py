@@ -102,6 +102,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_048_576, ge=1024, le=1 << 30)
     """Largest request body accepted by the API (uploads: ``max_upload_bytes``)."""
     max_upload_bytes: int = Field(20 * 1_048_576, ge=1024, le=1 << 31)
+    upload_quota_files: int = Field(20, ge=1, le=10_000)
+    """Uploaded CSV files each user keeps for backtests; a new one past this removes their oldest."""
+    upload_quota_bytes: int = Field(200 * 1_048_576, ge=1024, le=1 << 40)
+    """Bytes each user's uploaded files may take together; a new one past this removes their oldest."""
     event_history: int = Field(1000, ge=10, le=1_000_000)
     """Events kept in memory for replay and feeds."""
     metrics_interval_s: float = Field(1.0, gt=0, le=3600)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 from nicegui import __version__ as nicegui_version
-from nicegui import app, core, ui
+from nicegui import app, core, run, ui
 
 from ..api import REST_PREFIX, WS_PREFIX, install_api
 from ..logs import install_escaping
@@ -24,6 +24,7 @@ from .http_protocol import HttpProtocol, proxy_args
 from .lane import install_api_lane
 from .open_pages import CHECK_S, OpenPages
 from .state import SharedState
+from .upload_gate import UploadGate
 
 GC_THRESHOLDS = (700, 10, 100)
 """CPython's defaults but the last: a full collection after 100 middle ones instead of 10."""
@@ -55,6 +56,7 @@ def build_app(settings: Settings, register_pages: RegisterPages, system: System 
     context = AppContext(system=system, state=state, pages=OpenPages(system))
     app.state.context = context
     guard = mount_api(app, system)
+    app.add_middleware(UploadGate, context=context)  # inside NiceGUI's session middleware, which ui.run adds
     # NiceGUI's socket.io accepts any origin by default: hold it to the same rule as everything else
     core.sio.eio.cors_allowed_origins = lambda origin, environ: guard.origin_allowed(origin, environ.get('HTTP_HOST'))
     browser_log.install()
@@ -87,6 +89,7 @@ def serve(settings: Settings, register_pages: RegisterPages, system: System | No
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     install_escaping()  # client text in a log message cannot start a forged line
     build_app(settings, register_pages, system)
+    run.process_pool_start_method = 'spawn'  # run.cpu_bound's workers (uploads are parsed there): fork is unsafe here
     if settings.native:
         app.native.start_args['gui'] = os.environ.get('PYWEBVIEW_GUI', 'gtk')  # GTK/WebKit: the `native` extra
         app.native.window_args['min_size'] = (375, 500)

@@ -43,6 +43,13 @@ class OpenPages:
         self._clients.setdefault(session, {})[client.id] = client
         client.on_delete(lambda: self._forget(client, session))
 
+    def session_of(self, client: Client) -> str | None:
+        """The browser session of an open page (None: not a followed page, or on its way out)."""
+        for session, clients in self._clients.items():
+            if client.id in clients and self.is_open(client):
+                return session
+        return None
+
     def is_open(self, client: Client) -> bool:
         """False once the page's session has ended (its client is being deleted)."""
         return client.id not in self._ended and not client.is_deleted
