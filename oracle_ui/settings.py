@@ -189,3 +189,8 @@ class Settings(BaseSettings):
     def database_path(self) -> Path:
         """The SQLite file in the data directory."""
         return self.data_dir / 'oracle.db'
+
+    @property
+    def sessions_dir(self) -> Path:
+        """Where NiceGUI keeps browser sessions (``app.storage.user``): in the data directory, absolute."""
+        return self.data_dir.resolve() / '.nicegui'

@@ -57,6 +57,8 @@ def test_cli_manages_users_and_tokens_and_exposure_needs_one(tmp_path, monkeypat
         settings_from_args(serve_flags().parse_args(['--host', '0.0.0.0', '--data-dir', data]))
     monkeypatch.setattr('sys.stdin', io.StringIO(PASSWORD + '\n'))
     assert cli.main(['users', 'add', 'alice', '--role', 'operator', '--password-stdin', '--data-dir', data]) == 0
+    assert oct((tmp_path / 'd').stat().st_mode & 0o777) == '0o700'  # password hashes: for the owner only
+    assert oct((tmp_path / 'd' / 'oracle.db').stat().st_mode & 0o777) == '0o600'
     assert cli.main(['tokens', 'add', 'ci', '--data-dir', data]) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
     assert token.startswith('ot_') and len(token) > 40

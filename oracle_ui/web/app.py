@@ -10,9 +10,11 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from nicegui import __version__ as nicegui_version
 from nicegui import app, core, run, ui
+from nicegui.storage import Storage
 
 from ..api import REST_PREFIX, WS_PREFIX, install_api
 from ..logs import install_escaping
+from ..security.files import make_private
 from ..security.secret import storage_secret
 from ..settings import Settings
 from ..system import System, build_system
@@ -88,6 +90,8 @@ def serve(settings: Settings, register_pages: RegisterPages, system: System | No
     """Build the app and run the web server (or the native window)."""
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     install_escaping()  # client text in a log message cannot start a forged line
+    make_private(settings.data_dir)
+    Storage.path = settings.sessions_dir  # sessions in the data directory, not in ./.nicegui of any start folder
     build_app(settings, register_pages, system)
     run.process_pool_start_method = 'spawn'  # run.cpu_bound's workers (uploads are parsed there): fork is unsafe here
     if settings.native:
