@@ -112,6 +112,17 @@ class Settings(BaseSettings):
     ws_heartbeat_s: float = Field(30.0, gt=0, le=3600)
     ws_timeout_s: float = Field(120.0, gt=0, le=86400)
     ws_cleanup_s: float = Field(60.0, gt=0, le=3600)
+    ws_auth_timeout_s: float = Field(3.0, gt=0, le=60)
+    """How long a WebSocket without a token in its URL or header has to send its ``auth`` message."""
+    ws_max_per_address: int = Field(64, ge=1, le=1_000_000)
+    """WebSocket connections one client address may hold (authenticated or not); loopback: ``ws_max_loopback``."""
+    ws_max_loopback: int = Field(2000, ge=1, le=1_000_000)
+    """WebSocket connections from this machine's own addresses together (local scripts, benchmarks, and every
+    client of a reverse proxy on this machine unless ``trusted_proxies`` names it)."""
+    ws_max_per_token: int = Field(32, ge=1, le=1_000_000)
+    """WebSocket connections one token may hold, from any address."""
+    ws_max_unauthenticated: int = Field(8, ge=1, le=1_000_000)
+    """WebSockets from one address still waiting to authenticate, at once."""
 
     @property
     def is_loopback(self) -> bool:

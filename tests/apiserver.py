@@ -36,7 +36,14 @@ async def running_server(data_dir: Path, feed: MarketFeed | None = None, **overr
     assert isinstance(system.clients, ConnectionManager)
     connections = system.clients
     config = uvicorn.Config(
-        app, host='127.0.0.1', port=0, log_level='warning', lifespan='off', http=HttpProtocol, **proxy_args(settings)
+        app,
+        host='127.0.0.1',
+        port=0,
+        log_level='warning',
+        lifespan='off',
+        http=HttpProtocol,
+        ws='wsproto',  # as NiceGUI's ui.run
+        **proxy_args(settings),
     )
     server = uvicorn.Server(config)
     await system.start()
