@@ -60,6 +60,11 @@ class LoginThrottle:
         self._failures.pop(client, None)
         self._locked_until.pop(client, None)
 
+    def lock_from_now(self, client: str) -> None:
+        """A wrong password, counted when its check began: a lock that attempt started runs ``lock_s`` from now."""
+        if client in self._locked_until:
+            self._locked_until[client] = max(self._locked_until[client], self.clock() + self.lock_s)
+
     def _prune(self, now: float) -> None:
         self._failures = {c: ts for c, ts in self._failures.items() if now - ts[-1] < self.lock_s}
         self._locked_until = {c: t for c, t in self._locked_until.items() if t > now}
@@ -126,6 +131,7 @@ class Access:
             self._checking_clients.discard(client)
             self._checking_users.discard(user_key)
         if principal is None:
+            self.throttle.lock_from_now(client)
             log.warning('failed login for user %r from %s', name, client)
         else:
             self.throttle.success(client)
