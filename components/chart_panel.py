@@ -27,6 +27,7 @@ class ChartPanel(ui.card):
     :param forming: ``(symbol, timeframe) -> CandleOut | None``, the candle still forming
     :param trades: ``(symbol, since) -> markers`` of the trades open at some time since then
     :param on_indicators: called with the new choice when the user changes the indicators (None: read-only)
+    :param may_read: asked before each load, on the page's own loop (False: the session ended, load nothing)
     """
 
     def __init__(
@@ -42,6 +43,7 @@ class ChartPanel(ui.card):
         indicators: list[ChartIndicator],
         default_indicators: list[ChartIndicator],
         on_indicators: Callable[[list[ChartIndicator]], Any] | None,
+        may_read: Callable[[], bool] = lambda: True,
     ) -> None:
         super().__init__()
         self.classes('w-full p-2')
@@ -49,6 +51,7 @@ class ChartPanel(ui.card):
         self._load, self._position, self._forming, self._trades = load, position, forming, trades
         self.indicators = indicators
         self._on_indicators = on_indicators
+        self._may_read = may_read
         self.plot: PriceChart | None = None
         with self:
             with ui.row().classes('items-center gap-3 flex-wrap w-full'):
@@ -73,6 +76,8 @@ class ChartPanel(ui.card):
 
     def rebuild(self) -> None:
         """Draw the chosen symbol and timeframe from the newest history."""
+        if not self._may_read():
+            return
         symbol, timeframe = self.symbol.value, self.timeframe.value
         data = self._load(symbol, timeframe, CHART_CANDLES, None, self.indicators)
         self.box.clear()
@@ -82,13 +87,16 @@ class ChartPanel(ui.card):
             ).mark('price-chart')
         self.show_forming()
 
-    async def _older(self, before: int) -> CandlesResponse:
+    async def _older(self, before: int) -> CandlesResponse | None:
+        if not self._may_read():
+            return None
         symbol, timeframe, chosen = self.symbol.value, self.timeframe.value, self.indicators
         return await run.io_bound(self._load, symbol, timeframe, PAGE_CANDLES, before, chosen)
 
     def on_candle(self, symbol: str, timeframe: str) -> None:
         """A candle of ``symbol`` and ``timeframe`` closed: add it if that is what the chart shows."""
-        if self.plot is not None and (symbol, timeframe) == (self.symbol.value, self.timeframe.value):
+        is_shown = (symbol, timeframe) == (self.symbol.value, self.timeframe.value)
+        if self.plot is not None and is_shown and self._may_read():
             self.plot.append(self._load(symbol, timeframe, 2, None, self.indicators))
 
     def on_trade(self, symbol: str) -> None:

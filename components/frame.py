@@ -72,9 +72,10 @@ def frame(title: str, who: Principal, bot: BotView) -> Iterator[None]:
         )
         if who.kind == 'user':
             ui.label(f'{who.name} · {who.role.value}').classes('text-sm').mark('session-user')
-            ui.button(icon='logout', on_click=lambda: ui.navigate.to('/logout')).props(
-                'flat round color=white dense'
-            ).mark('logout').tooltip('log out')
+            with ui.element('form').props('method=post action=/logout'):  # a POST: see pages/login
+                ui.button(icon='logout').props('type=submit flat round color=white dense').mark('logout').tooltip(
+                    'log out'
+                )
         if not who.can_control:
             ui.badge('READ-ONLY', color='grey').mark('read-only-badge')
     with ui.column().classes('w-full max-w-screen-xl mx-auto p-2 sm:p-4 gap-4'):

@@ -31,7 +31,8 @@ LEVEL_COLORS = (('stop_loss', '#ef4444', 'SL'), ('take_profit', '#22c55e', 'TP')
 LINE_COLORS = ('#f59e0b', '#a855f7', '#38bdf8', '#ec4899', '#14b8a6', '#eab308', '#6366f1')
 BODY_WIDTH = 0.7
 """Of a candle's period, as plotly draws candlesticks."""
-LoadOlder = Callable[[int], Awaitable[CandlesResponse]]
+LoadOlder = Callable[[int], Awaitable[CandlesResponse | None]]
+"""``before -> `` the page of candles before a time, or None if it may not be read (the session ended)."""
 
 
 def chart_time(seconds: float, timezone: tzinfo) -> str:
@@ -367,7 +368,8 @@ class PriceChart(Plot):
             return
         self._loading = True
         try:
-            self.prepend(await self._load_older(self.first_time))
+            if (older := await self._load_older(self.first_time)) is not None:
+                self.prepend(older)
         finally:
             self._loading = False
 

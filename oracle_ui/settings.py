@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -99,15 +100,33 @@ class Settings(BaseSettings):
     """Origins (``https://host:port``) allowed to call the API from a browser and to open WebSockets; none: CORS off."""
     allowed_hosts: Annotated[list[str], NoDecode] = []
     """Host names the server answers to besides loopback and ``host`` (guards against DNS rebinding)."""
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    """Addresses or networks (``127.0.0.1``, ``10.0.0.0/8``) of reverse proxies whose ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` name the real client; from anyone else every ``X-Forwarded-*`` header is dropped."""
     max_body_bytes: int = Field(1_048_576, ge=1024, le=1 << 30)
     """Largest request body accepted by the API (uploads: ``max_upload_bytes``)."""
     max_upload_bytes: int = Field(20 * 1_048_576, ge=1024, le=1 << 31)
+    upload_quota_files: int = Field(20, ge=1, le=10_000)
+    """Uploaded CSV files each user keeps for backtests; a new one past this removes their oldest."""
+    upload_quota_bytes: int = Field(200 * 1_048_576, ge=1024, le=1 << 40)
+    """Bytes each user's uploaded files may take together; a new one past this removes their oldest."""
     event_history: int = Field(1000, ge=10, le=1_000_000)
     """Events kept in memory for replay and feeds."""
     metrics_interval_s: float = Field(1.0, gt=0, le=3600)
     ws_heartbeat_s: float = Field(30.0, gt=0, le=3600)
     ws_timeout_s: float = Field(120.0, gt=0, le=86400)
     ws_cleanup_s: float = Field(60.0, gt=0, le=3600)
+    ws_auth_timeout_s: float = Field(3.0, gt=0, le=60)
+    """How long a WebSocket without a token in its URL or header has to send its ``auth`` message."""
+    ws_max_per_address: int = Field(64, ge=1, le=1_000_000)
+    """WebSocket connections one client address may hold (authenticated or not); loopback: ``ws_max_loopback``."""
+    ws_max_loopback: int = Field(2000, ge=1, le=1_000_000)
+    """WebSocket connections from this machine's own addresses together (local scripts, benchmarks, and every
+    client of a reverse proxy on this machine unless ``trusted_proxies`` names it)."""
+    ws_max_per_token: int = Field(32, ge=1, le=1_000_000)
+    """WebSocket connections one token may hold, from any address."""
+    ws_max_unauthenticated: int = Field(8, ge=1, le=1_000_000)
+    """WebSockets from one address still waiting to authenticate, at once."""
 
     @property
     def is_loopback(self) -> bool:
@@ -143,6 +162,22 @@ class Settings(BaseSettings):
     def _split_hosts(cls, value: Any) -> list[str]:
         items = value.split(',') if isinstance(value, str) else list(value)
         return [str(i).strip().lower() for i in items if str(i).strip()]
+
+    @field_validator('trusted_proxies', mode='before')
+    @classmethod
+    def _parse_proxies(cls, value: Any) -> list[str]:
+        items = value.split(',') if isinstance(value, str) else list(value)
+        networks = []
+        for item in (str(i).strip() for i in items):
+            if not item:
+                continue
+            try:
+                networks.append(str(ipaddress.ip_network(item, strict=False)))
+            except ValueError:
+                raise ValueError(
+                    f'invalid proxy address {item!r}: use an IP address or network, e.g. 127.0.0.1'
+                ) from None
+        return networks
 
     @field_validator('symbols', mode='before')
     @classmethod
@@ -182,3 +217,8 @@ class Settings(BaseSettings):
     def database_path(self) -> Path:
         """The SQLite file in the data directory."""
         return self.data_dir / 'oracle.db'
+
+    @property
+    def sessions_dir(self) -> Path:
+        """Where NiceGUI keeps browser sessions (``app.storage.user``): in the data directory, absolute."""
+        return self.data_dir.resolve() / '.nicegui'

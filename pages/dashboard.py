@@ -17,7 +17,6 @@ from components.viewer import Viewer
 from oracle_ui import preferences, views
 from oracle_ui.events import CandleClosed, Event, EventType
 from oracle_ui.summaries import summarize
-from oracle_ui.system import System
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.feedback import attempt
 from oracle_ui.web.live import on_events
@@ -80,7 +79,7 @@ def toast(event: Event) -> tuple[str, str] | None:
 def register(context: AppContext) -> None:
     system, state = context.system, context.state
 
-    @guarded_page(system, '/')
+    @guarded_page(context, '/')
     async def dashboard() -> None:
         who = page_principal(system)
         client = ui.context.client
@@ -88,7 +87,7 @@ def register(context: AppContext) -> None:
         bot = state.bot
 
         async def run(action: str) -> None:
-            if (actor := acting_principal(system)) is None:
+            if (actor := acting_principal(context)) is None:
                 return
             result = await attempt(
                 lambda: system.commands.control(action, who=actor, origin=origin(), reason='dashboard')
@@ -114,6 +113,7 @@ def register(context: AppContext) -> None:
                 indicators=preferences.chart_indicators(system, who.name),
                 default_indicators=views.strategy_indicators(system.strategy),
                 on_indicators=lambda chosen: preferences.save_chart_indicators(system, who.name, chosen),
+                may_read=lambda: acting_principal(context) is not None,
             )
             with ui.card().classes('w-full p-2'):
                 ui.label('Equity').classes('text-sm opacity-70')
@@ -124,10 +124,10 @@ def register(context: AppContext) -> None:
                 equity_last = [curve[-1].time if curve else 0.0]
             ui.label('Open positions').classes('text-lg')
             positions = PositionsTable(
-                on_close=(lambda symbol: _close(system, symbol)) if who.can_control else None
+                on_close=(lambda symbol: _close(context, symbol)) if who.can_control else None
             ).mark('positions-table')
             if who.can_control:  # hidden from viewers; the server refuses them anyway
-                ui.button('Close all', color='negative', on_click=lambda: _close(system, None)).mark(
+                ui.button('Close all', color='negative', on_click=lambda: _close(context, None)).mark(
                     'close-all'
                 ).bind_enabled_from(bot, 'open_positions', backward=bool)
             ui.label('Recent trades').classes('text-lg')
@@ -176,7 +176,7 @@ def register(context: AppContext) -> None:
 
         show_account()
         tick()
-        on_events(system.bus, on_event, types=PAGE_TYPES)
+        on_events(context, on_event, types=PAGE_TYPES)
         ui.timer(1.0, tick)
         await client.connected()
         if await viewer.learn_timezone():
@@ -186,14 +186,14 @@ def register(context: AppContext) -> None:
         is_live[0] = True
 
 
-async def _close(system: System, symbol: str | None) -> None:
+async def _close(context: AppContext, symbol: str | None) -> None:
     what = f'the {symbol} position' if symbol else 'all open positions'
     if not await confirm(f'Close {what} at market now?', action='Close', mark='confirm-close'):
         return
-    if (actor := acting_principal(system)) is None:
+    if (actor := acting_principal(context)) is None:
         return
     closed = await attempt(
-        lambda: system.commands.close_positions([symbol] if symbol else None, who=actor, origin=origin())
+        lambda: context.system.commands.close_positions([symbol] if symbol else None, who=actor, origin=origin())
     )
     if closed:
         ui.notify(f'closed {len(closed)} position(s), PnL {sum(t.pnl for t in closed):+,.2f}', type='positive')

@@ -14,7 +14,7 @@ from components.viewer import Viewer
 from oracle_ui.events import SAMPLED_TYPES, EventType, Topic
 from oracle_ui.summaries import summarize
 from oracle_ui.web.context import AppContext
-from oracle_ui.web.session import guarded_page, page_principal
+from oracle_ui.web.session import acting_principal, guarded_page, page_principal
 
 PAGE_SIZE = 50
 COLUMNS = [
@@ -33,7 +33,7 @@ COLUMNS = [
 def register(context: AppContext) -> None:
     system = context.system
 
-    @guarded_page(system, '/events')
+    @guarded_page(context, '/events')
     async def events_page() -> None:
         who = page_principal(system)
         viewer = Viewer()
@@ -78,6 +78,8 @@ def register(context: AppContext) -> None:
             raise ValueError(value)
 
         def load() -> None:
+            if acting_principal(context) is None:
+                return
             try:
                 start, end = moment(since.value), moment(until.value)
             except ValueError as error:

@@ -20,7 +20,7 @@ RISK_FIELDS = ('fixed_margin', 'margin_pct', 'risk_pct', 'max_positions', 'max_d
 def register(context: AppContext) -> None:
     system = context.system
 
-    @guarded_page(system, '/settings')
+    @guarded_page(context, '/settings')
     def settings_page() -> None:
         who = page_principal(system)
         current = live_settings.current(system)
@@ -63,7 +63,7 @@ def register(context: AppContext) -> None:
                 risk = {'sizing': sizing.value, **{k: v.value for k, v in risk_inputs.items()}}
                 if isinstance(risk['max_positions'], float) and risk['max_positions'].is_integer():
                     risk['max_positions'] = int(risk['max_positions'])
-                if (actor := acting_principal(system)) is None:
+                if (actor := acting_principal(context)) is None:
                     return
                 try:
                     update = live_settings.parse_update(
@@ -97,7 +97,7 @@ def register(context: AppContext) -> None:
                         symbols_note.set_text(str(problem))
                         symbols_note.classes(replace='text-sm text-negative')
                         return
-                    if (actor := acting_principal(system)) is None:
+                    if (actor := acting_principal(context)) is None:
                         return
                     try:
                         system.commands.save_symbols(chosen, who=actor, origin=origin())

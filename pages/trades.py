@@ -15,7 +15,7 @@ from components.viewer import Viewer
 from oracle_ui import views
 from oracle_ui.engine.models import Trade
 from oracle_ui.web.context import AppContext
-from oracle_ui.web.session import guarded_page, page_principal
+from oracle_ui.web.session import acting_principal, guarded_page, page_principal
 
 PAGE_SIZE = 25
 SORTS = {
@@ -36,7 +36,7 @@ def _day_start(text: str | None, viewer: Viewer) -> float | None:
 def register(context: AppContext) -> None:
     system = context.system
 
-    @guarded_page(system, '/trades')
+    @guarded_page(context, '/trades')
     async def trades_page() -> None:
         who = page_principal(system)
         viewer = Viewer()
@@ -77,6 +77,8 @@ def register(context: AppContext) -> None:
             }
 
         def load() -> None:
+            if acting_principal(context) is None:
+                return
             chosen = filters()
             if chosen is None:
                 return
@@ -93,6 +95,8 @@ def register(context: AppContext) -> None:
             )
 
         def export() -> None:
+            if acting_principal(context) is None:
+                return
             chosen = filters()
             if chosen is not None:
                 content = trades_csv(system.store.trades(**chosen, newest_first=False)).encode()

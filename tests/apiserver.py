@@ -17,7 +17,7 @@ from oracle_ui.engine.feed import MarketFeed
 from oracle_ui.settings import Settings
 from oracle_ui.system import System, build_system
 from oracle_ui.web.app import mount_api
-from oracle_ui.web.http_protocol import HttpProtocol
+from oracle_ui.web.http_protocol import HttpProtocol, proxy_args
 
 
 @dataclass
@@ -42,7 +42,16 @@ async def running_server(
     mount_api(app, system)
     assert isinstance(system.clients, ConnectionManager)
     connections = system.clients
-    config = uvicorn.Config(app, host='127.0.0.1', port=0, log_level='warning', lifespan='off', http=HttpProtocol)
+    config = uvicorn.Config(
+        app,
+        host='127.0.0.1',
+        port=0,
+        log_level='warning',
+        lifespan='off',
+        http=HttpProtocol,
+        ws='wsproto',  # as NiceGUI's ui.run
+        **proxy_args(settings),
+    )
     server = uvicorn.Server(config)
     await system.start()
     task = asyncio.create_task(server.serve())

@@ -4,6 +4,7 @@ and NiceGUI's simulated user on the production app wiring (``oracle_ui.web.serve
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -17,12 +18,15 @@ from nicegui.testing import User
 from nicegui.testing.general import nicegui_reset_globals
 
 from oracle_ui.clock import ManualClock
+from oracle_ui.security.accounts import Accounts, Role
 from oracle_ui.settings import Settings
+from oracle_ui.store import Store
 from oracle_ui.system import System, build_system
 from oracle_ui.web import serve
 from pages import register_pages
 
 from .helpers import eventually
+from .sessions import PASSWORD
 
 START = 1_750_000_000.0
 """Where the manual clock starts (Unix seconds)."""
@@ -36,6 +40,9 @@ def oracle_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv('ORACLE_SIM_HISTORY_DAYS', '1')  # a day of 1-minute candles: every chart has some
     monkeypatch.setenv('ORACLE_SHOW', 'false')
     monkeypatch.setenv('ORACLE_ALLOWED_HOSTS', 'test')  # the host name of NiceGUI's simulated `user` client
+    # worker processes (uploads are parsed in one) import pywebview, which resolves the program's own folder:
+    # keep it findable after the move below even when pytest was started by a relative path
+    monkeypatch.setattr(sys, 'argv', [os.path.abspath(sys.argv[0]), *sys.argv[1:]])
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -88,3 +95,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if any(item.get_closest_marker(name) for name in ('browser', 'native', 'fuzz')):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def accounts(oracle_env):
+    """alice (operator) and victor (viewer) in the data directory main.py is about to open."""
+    store = Store(oracle_env / 'data' / 'oracle.db')
+    accounts = Accounts(store.engine)
+    accounts.add_user('alice', PASSWORD, Role.OPERATOR)
+    accounts.add_user('victor', PASSWORD, Role.VIEWER)
+    store.close()

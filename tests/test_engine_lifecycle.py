@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from oracle_ui import control
+from oracle_ui import system as system_module
 from oracle_ui.control import BotState
 from oracle_ui.errors import CommandError
 from oracle_ui.events import EventType, Notification, Topic
@@ -159,8 +161,8 @@ async def test_feed_failure_puts_the_bot_in_error_and_start_recovers(tmp_path: P
 
 async def test_start_waits_for_history_that_takes_longer_than_connecting_may(make_system, monkeypatch) -> None:
     """A year of simulated history takes minutes to store: the connect timeout must not turn that into an error."""
-    monkeypatch.setattr('oracle_ui.control.READY_TIMEOUT_S', 0.2)
-    monkeypatch.setattr('oracle_ui.system.READY_TIMEOUT_S', 0.2)
+    monkeypatch.setattr(control, 'READY_TIMEOUT_S', 0.2)
+    monkeypatch.setattr(system_module, 'READY_TIMEOUT_S', 0.2)
     system = make_system()
     save = system.store.save_candles
 

@@ -1,46 +1,18 @@
 """Logins, roles and sessions on the NiceGUI pages, through the simulated user (checks happen on the server)."""
 
-import asyncio
+from urllib.parse import quote
 
 import httpx
 import pytest
 from nicegui import app
 from nicegui.testing import User
 
-from oracle_ui.security.accounts import Accounts, Role
-from oracle_ui.store import Store
+from oracle_ui.security.accounts import Role
+from oracle_ui.web.login_tickets import Grant, LoginTickets
 
-from .helpers import eventually
+from .helpers import FakeClock, eventually
 from .liveapp import live_app
-
-PASSWORD = 'correct horse battery staple'
-
-
-@pytest.fixture
-def accounts(oracle_env):
-    """alice (operator) and victor (viewer) in the data directory main.py is about to open."""
-    store = Store(oracle_env / 'data' / 'oracle.db')
-    accounts = Accounts(store.engine)
-    accounts.add_user('alice', PASSWORD, Role.OPERATOR)
-    accounts.add_user('victor', PASSWORD, Role.VIEWER)
-    store.close()
-
-
-def system():
-    return app.state.system
-
-
-def login_attempts() -> list[dict]:
-    return [e.data for e in system().bus.recent(type_='user_action') if e.data['action'] == 'login']
-
-
-async def log_in(user: User, name: str, password: str = PASSWORD) -> None:
-    """Submit the login form and wait until the server has judged the attempt."""
-    before = len(login_attempts())
-    user.find(marker='login-username').clear().type(name)
-    user.find(marker='login-password').clear().type(password)
-    user.find(marker='login-button').click()
-    await eventually(lambda: len(login_attempts()) > before)
+from .sessions import PASSWORD, log_in, log_out, login_attempts, system
 
 
 async def test_pages_need_a_login_and_wrong_passwords_lock_the_client(accounts, user: User) -> None:
@@ -73,10 +45,10 @@ async def test_operator_logs_in_controls_the_bot_and_logs_out(accounts, user: Us
     await eventually(lambda: system().controller.state.value == 'stopped')
     audit = [e.data for e in system().bus.recent(type_='user_action') if e.data['action'] == 'stop'][-1]
     assert audit['actor'] == 'alice' and audit['result'] == 'ok' and audit['origin'].startswith('ui ')
-    await user.open('/logout')
-    await user.should_see('Log in')
+    await log_out(user)
     await user.open('/')
     await user.should_see('Log in')
+    assert [e.data['action'] for e in system().bus.recent(type_='user_action')][-1] == 'logout'
 
 
 async def test_api_docs_and_schema_need_a_session_or_a_token(accounts, user: User) -> None:
@@ -123,19 +95,6 @@ async def test_a_demoted_users_open_page_cannot_stop_the_bot(accounts, user: Use
     assert denied[-1]['actor'] == 'alice' and denied[-1]['action'] == 'stop'
 
 
-async def test_idle_sessions_expire(accounts, user: User, monkeypatch) -> None:
-    await user.open('/')
-    await log_in(user, 'alice')
-    await user.should_see('alice · operator')
-    system().settings.session_idle_minutes = 0.01  # 0.6 s
-    await asyncio.sleep(1.0)
-    user.find(marker='stop-button').click()
-    await user.should_see(marker='confirm-stop')
-    user.find(marker='confirm-stop').click()
-    await user.should_see('your session has expired')
-    assert system().controller.state.value == 'running'
-
-
 @pytest.mark.slow
 def test_over_https_cookies_are_secure_and_socketio_refuses_foreign_origins(tmp_path) -> None:
     with live_app(tmp_path / 'data', ORACLE_HTTPS='true') as base:
@@ -146,3 +105,130 @@ def test_over_https_cookies_are_secure_and_socketio_refuses_foreign_origins(tmp_
         handshake = base + '/_nicegui_ws/socket.io/?EIO=4&transport=polling'
         assert httpx.get(handshake, headers={'Origin': 'https://evil.example'}).status_code in (400, 403)
         assert httpx.get(handshake, headers={'Origin': base}).status_code == 200
+
+
+OFF_SITE = (
+    '/\t/other-host/x',  # the link's /%09/other-host/x: browsers drop the tab, leaving //other-host/x
+    '/\n/other-host',
+    '/\r\n/other-host',
+    '/ /other-host',
+    '/\x00/other-host',
+    '/\x0b/other-host',
+    '/\u3000/other-host',
+    '/\u2028/other-host',
+    '/\u00a0/other-host',
+    '//other-host/x',
+    '///other-host',
+    '/\\other-host',
+    '\\\\other-host',
+    '/\\/other-host',
+    '/x\\..\\..\\\\other-host',
+    'https://other-host/x',
+    'HTTPS:other-host',
+    '//other-host:443@evil',
+    'javascript:alert(1)',
+    'data:text/html,hi',
+    'other-host/x',
+    ' /settings',
+    '',
+    '/' + 'a' * 3000,
+)
+
+
+async def test_a_login_link_cannot_send_the_browser_to_another_site(user: User) -> None:
+    http = user.http_client  # no login configured: /login sends everyone straight on to the target
+    for target in OFF_SITE:
+        response = await http.get(f'/login?redirect_to={quote(target, safe="")}', follow_redirects=False)
+        assert response.status_code == 307 and response.headers['location'] == '/', repr(target)
+    for target in ('/settings', '/events?topic=audit&page=2', '/trades#recent', '/%2F%2Fnot-a-host'):
+        response = await http.get(f'/login?redirect_to={quote(target, safe="")}', follow_redirects=False)
+        assert response.headers['location'] == target
+
+
+async def test_logging_in_from_a_crafted_link_stays_on_this_site(accounts, user: User) -> None:
+    await user.open('/login?redirect_to=/%09/other-host/x')
+    await log_in(user, 'alice')
+    await user.should_see('alice · operator')  # the dashboard, not another site
+
+
+async def test_thirty_login_pages_clicked_at_once_get_one_password_checked(accounts, user: User) -> None:
+    pages = []
+    for i in range(30):  # one address, thirty tabs; only the last one has the right password
+        pages.append(await user.open('/login'))
+        user.find(marker='login-username').type('alice')
+        user.find(marker='login-password').type(PASSWORD if i == 29 else f'wrong password {i}')
+    for page in pages:
+        user.client = page
+        user.find(marker='login-button').click()
+
+    def messages() -> list[str]:
+        shown = []
+        for page in pages:
+            user.client = page
+            shown.append(next(iter(user.find(marker='login-message').elements)).text)
+        return shown
+
+    await eventually(lambda: all(messages()))
+    assert messages()[0] == 'invalid username or password'
+    assert set(messages()[1:]) == {'another login attempt is being checked: try again in a moment'}
+    assert [a['result'] for a in login_attempts()] == ['denied']
+    await user.open('/')
+    await user.should_see('Log in')  # the right password, sent in parallel, did not log in
+
+
+async def test_a_session_id_planted_before_login_is_not_the_one_logged_in(accounts, user: User) -> None:
+    await user.open('/login')
+    planted = user.http_client.cookies['session']  # e.g. set into the victim's browser by an attacker who keeps it
+    await log_in(user, 'alice')
+    await user.should_see('alice · operator')
+    logged_in = user.http_client.cookies['session']
+    assert logged_in != planted
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app), base_url='http://test', cookies={'session': planted}
+    ) as attacker:
+        assert (await attacker.get('/', follow_redirects=False)).headers['location'] == '/login?redirect_to=/'
+        assert (await attacker.get('/openapi.json')).status_code == 401
+    await log_out(user)
+    assert user.http_client.cookies['session'] not in (planted, logged_in)  # and a new one after logout
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app), base_url='http://test', cookies={'session': logged_in}
+    ) as stale:
+        assert (await stale.get('/', follow_redirects=False)).headers['location'] == '/login?redirect_to=/'
+
+
+async def test_a_login_ticket_is_used_up(accounts, user: User) -> None:
+    await user.open('/login')
+    await log_in(user, 'alice')
+    await user.should_see('alice · operator')
+    ticket_url = next(path for path in user.back_history if path.startswith('/login/complete?ticket='))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url='http://test') as other_browser:
+        replayed = await other_browser.get(ticket_url, follow_redirects=False)
+        assert replayed.headers['location'] == '/login'
+        assert (await other_browser.get('/', follow_redirects=False)).headers['location'] == '/login?redirect_to=/'
+
+
+def test_a_login_ticket_is_good_once_for_its_own_browser_session_only() -> None:
+    clock = FakeClock(100.0)
+    tickets = LoginTickets(ttl_s=30, clock=clock.time)
+    ticket = tickets.issue('alice', 'session-a', '/settings')
+    assert tickets.redeem(ticket, 'session-b') is None
+    assert tickets.redeem(ticket, 'session-a') is None  # the wrong browser's try used it up
+    ticket = tickets.issue('alice', 'session-a', '/settings')
+    assert tickets.redeem(ticket, 'session-a') == Grant('alice', '/settings')
+    assert tickets.redeem(ticket, 'session-a') is None
+    late = tickets.issue('alice', 'session-a', '/')
+    clock.now += 31
+    assert tickets.redeem(late, 'session-a') is None
+
+
+async def test_logging_out_takes_a_same_site_post(accounts, user: User) -> None:
+    await user.open('/')
+    await log_in(user, 'alice')
+    await user.should_see('alice · operator')
+    http = user.http_client
+    assert (await http.get('/logout')).status_code == 405  # what <img src=".../logout"> on any page would send
+    foreign = await http.post('/logout', headers={'Origin': 'https://evil.example'})
+    assert foreign.status_code == 403 and foreign.json()['detail'] == 'cross-site request refused'
+    assert (await http.get('/', follow_redirects=False)).status_code == 200  # still logged in
+    await log_out(user)
+    assert (await http.get('/', follow_redirects=False)).headers['location'] == '/login?redirect_to=/'

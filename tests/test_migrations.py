@@ -117,7 +117,7 @@ async def test_a_0_1_0_database_upgrades_with_all_its_data(tmp_path: Path, caplo
         assert system.engine.broker.balance == pytest.approx(balance)
         assert set(system.engine.broker.positions) == open_symbols
         assert system.engine.realized_pnl == pytest.approx(pnl)
-        principal = await system.access.login('alice', ALICE_PASSWORD, client='test')
+        principal = (await system.access.login('alice', ALICE_PASSWORD, client='test')).principal
         assert principal is not None and principal.role is Role.OPERATOR
     finally:
         await system.stop()

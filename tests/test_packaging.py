@@ -39,6 +39,9 @@ def test_the_wheel_carries_every_asset_and_no_top_level_main(wheel: Path) -> Non
         'components/events_feed.js',
         'components/vendor/plotly/plotly-finance.min.js',
         'components/vendor/plotly/index.js',
+        'oracle_ui/web/vendor/swagger-ui/swagger-ui-bundle.js',
+        'oracle_ui/web/vendor/swagger-ui/swagger-ui.css',
+        'oracle_ui/web/vendor/redoc/redoc.standalone.js',
         'oracle_ui/web/css/tailwind.css',
         'oracle_ui/samples/GOOG_daily.csv',
         'oracle_ui/samples/BTCUSDT_sim_1m.csv',
@@ -92,6 +95,10 @@ def test_installed_into_a_fresh_virtualenv_it_serves_the_dashboard_and_the_api(w
         assert page.status_code == 200 and 'Oracle Trader' in page.text
         assets = set(re.findall(r'/_nicegui/[^"\']+/(?:plotly-finance\.min|plot|events_feed)\.js', page.text))
         assert {a.rsplit('/', 1)[1] for a in assets} == {'plotly-finance.min.js', 'plot.js', 'events_feed.js'}
+        for path in ('/docs', '/redoc'):  # the API docs' own assets, not a CDN's
+            docs = httpx.get(f'{base}{path}', timeout=10).text
+            assets |= set(re.findall(r'(/_oracle/api-docs/[^"\']+\.(?:js|css))', docs))
+        assert len(assets) == 6, assets
         for asset in assets:  # served from the installed package
             response = httpx.get(f'{base}{asset}', timeout=10)
             assert response.status_code == 200 and len(response.content) > 500, asset

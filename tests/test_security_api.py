@@ -57,6 +57,8 @@ def test_cli_manages_users_and_tokens_and_exposure_needs_one(tmp_path, monkeypat
         settings_from_args(serve_flags().parse_args(['--host', '0.0.0.0', '--data-dir', data]))
     monkeypatch.setattr('sys.stdin', io.StringIO(PASSWORD + '\n'))
     assert cli.main(['users', 'add', 'alice', '--role', 'operator', '--password-stdin', '--data-dir', data]) == 0
+    assert oct((tmp_path / 'd').stat().st_mode & 0o777) == '0o700'  # password hashes: for the owner only
+    assert oct((tmp_path / 'd' / 'oracle.db').stat().st_mode & 0o777) == '0o600'
     assert cli.main(['tokens', 'add', 'ci', '--data-dir', data]) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
     assert token.startswith('ot_') and len(token) > 40
@@ -186,6 +188,12 @@ async def test_cors_allow_list_and_body_limits(tmp_path) -> None:
 def test_settings_reject_bad_origins_and_warn_about_weak_tokens() -> None:
     with pytest.raises(ValueError, match='invalid origin'):
         Settings(cors_origins='javascript:alert(1)', _env_file=None)
+    with pytest.raises(ValueError, match='invalid proxy address'):
+        Settings(trusted_proxies='127.0.0.1,proxy.example', _env_file=None)
+    assert Settings(trusted_proxies=' 127.0.0.1, 10.0.0.0/8', _env_file=None).trusted_proxies == [
+        '127.0.0.1/32',
+        '10.0.0.0/8',
+    ]
     from oracle_ui.security.access import weak_secret_warnings
 
     assert weak_secret_warnings('changeme') and not weak_secret_warnings(secrets.token_urlsafe(32))

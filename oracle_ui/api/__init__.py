@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ..system import System
+from .admission import Admission, Limits
 from .connections import ConnectionManager, WsConfig
 from .errors import install_error_handlers
 from .openapi import state_configuration
@@ -23,10 +24,18 @@ def install_api(app: FastAPI, system: System) -> ConnectionManager:
     """Mount the REST and WebSocket routes for ``system`` on ``app`` with their error handlers; returns the
     WebSocket manager (started and stopped with the system)."""
     settings = system.settings
+    limits = Limits(
+        per_address=settings.ws_max_per_address,
+        loopback=settings.ws_max_loopback,
+        per_token=settings.ws_max_per_token,
+        unauthenticated=settings.ws_max_unauthenticated,
+        auth_timeout_s=settings.ws_auth_timeout_s,
+    )
     manager = ConnectionManager(
         system.bus,
         WsConfig(heartbeat_s=settings.ws_heartbeat_s, timeout_s=settings.ws_timeout_s, cleanup_s=settings.ws_cleanup_s),
         is_token_valid=system.access.is_valid,
+        admission=Admission(limits),
     )
     system.clients = manager
     system.services.append(manager)

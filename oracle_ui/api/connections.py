@@ -33,6 +33,7 @@ from ..bus import EventBus
 from ..events import ClientInfo, Event, EventType, Topic
 from ..security.accounts import Principal
 from ..views.models import WebSocketStats
+from .admission import Admission
 from .messages import MAX_MESSAGE_BYTES
 from .paths import WS_PREFIX
 
@@ -220,6 +221,7 @@ class ConnectionManager:
     """All WebSocket clients of the app.
 
     :param is_token_valid: returns False once a connection's token is withdrawn (checked on every cleanup)
+    :param admission: how many connections each address and token may hold
     """
 
     def __init__(
@@ -227,10 +229,12 @@ class ConnectionManager:
         bus: EventBus,
         config: WsConfig | None = None,
         is_token_valid: Callable[[str | None], bool] = lambda token: True,
+        admission: Admission | None = None,
     ) -> None:
         self.bus = bus
         self.config = config or WsConfig()
         self.is_token_valid = is_token_valid
+        self.admission = admission or Admission()
         self.connections: dict[str, Connection] = {}
         self.started = time.time()
         self.stats_sent = 0

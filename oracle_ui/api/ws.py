@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 
 import orjson
 from fastapi import APIRouter
+from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..errors import CommandError
@@ -20,10 +22,7 @@ from .connections import ENDPOINTS, Connection, ConnectionManager, Endpoint
 from .paths import WS_PREFIX
 
 router = APIRouter(prefix=WS_PREFIX)
-
-
-AUTH_TIMEOUT_S = 10.0
-"""How long a client without a token in the URL or header has to send ``{"type": "auth", "token": ...}``."""
+log = logging.getLogger(__name__)
 
 
 @router.websocket('/dashboard')
@@ -54,11 +53,39 @@ async def serve_websocket(ws: WebSocket, endpoint: Endpoint) -> None:
     if token and who is None:
         await ws.close(code=1008, reason='invalid token')  # before accept: the client sees HTTP 403
         return
-    await ws.accept()
-    if who is None:
-        token, who = await _first_message_auth(ws, system, client)
+    manager = _manager(system)
+    seat = manager.admission.seat(client, who)
+    if isinstance(seat, str):
+        log.warning('refused a WebSocket from %s: %s', client, seat)
+        await _deny(ws, seat)
+        return
+    try:
+        await ws.accept()
         if who is None:
-            return
+            token, who = await _first_message_auth(ws, system, client, manager.admission.limits.auth_timeout_s)
+            if who is None:
+                return
+            if refusal := seat.claim(who):
+                log.warning('closed a WebSocket from %s: %s', client, refusal)
+                with contextlib.suppress(RuntimeError):
+                    await ws.close(code=1013, reason=refusal[:120])
+                return
+        await _serve(ws, endpoint, system, token, who)
+    finally:
+        seat.release()
+
+
+async def _deny(ws: WebSocket, reason: str) -> None:
+    """Refuse a handshake with HTTP 429 and the reason (a server without denial responses: close 1013, HTTP 403)."""
+    response = JSONResponse({'detail': reason}, status_code=429, headers={'Retry-After': '10'})
+    try:
+        await ws.send_denial_response(response)
+    except RuntimeError:
+        await ws.close(code=1013, reason=reason[:120])
+
+
+async def _serve(ws: WebSocket, endpoint: Endpoint, system: System, token: str | None, who: Principal) -> None:
+    """Serve an accepted, authenticated connection until it closes."""
     manager = _manager(system)
     connection = manager.add(ws, endpoint, ws.query_params.get('client_id'), token, who)
     topics_error = _initial_topics(connection, ws.query_params.get('topics'))
@@ -183,11 +210,14 @@ async def _handle(connection: Connection, message: object, system: System) -> No
             await _manager(system).replay(connection, message.since_id, stored)
 
 
-async def _first_message_auth(ws: WebSocket, system: System, client: str) -> tuple[str | None, Principal | None]:
-    """Wait for ``{"type": "auth", "token": ...}``; on anything else close with 1008 and a reason."""
+async def _first_message_auth(
+    ws: WebSocket, system: System, client: str, timeout_s: float
+) -> tuple[str | None, Principal | None]:
+    """Wait up to ``timeout_s`` for ``{"type": "auth", "token": ...}``; on anything else close with 1008 and a
+    reason."""
     reason = 'authentication required: send {"type": "auth", "token": "..."} first or connect with ?token='
     try:
-        message = await asyncio.wait_for(ws.receive(), AUTH_TIMEOUT_S)
+        message = await asyncio.wait_for(ws.receive(), timeout_s)
     except TimeoutError:
         message = {'type': 'websocket.receive'}
     if message['type'] == 'websocket.disconnect':

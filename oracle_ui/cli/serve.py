@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 def serve(settings: Settings) -> int:
     """Run the dashboard until it is stopped."""
+    # NiceGUI reads this when it is first imported (below), for the storage it opens then
+    os.environ['NICEGUI_STORAGE_PATH'] = str(settings.sessions_dir)
     from pages import register_pages  # the web app and its pages load only to serve
 
     from ..web import serve as serve_app

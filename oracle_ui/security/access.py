@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..settings import Settings
 from ..store import Store
@@ -42,6 +44,7 @@ class LoginThrottle:
         return max(0.0, self._locked_until.get(client, 0.0) - self.clock())
 
     def failure(self, client: str) -> None:
+        """Count a failed attempt of ``client`` (the one that reaches ``max_failures`` locks it)."""
         now = self.clock()
         recent = [t for t in self._failures.get(client, []) if now - t < self.lock_s] + [now]
         self._failures[client] = recent
@@ -53,11 +56,27 @@ class LoginThrottle:
             self._prune(now)
 
     def success(self, client: str) -> None:
+        """A right password: forget the client's failures, and the lock its own attempt may have started."""
         self._failures.pop(client, None)
+        self._locked_until.pop(client, None)
+
+    def lock_from_now(self, client: str) -> None:
+        """A wrong password, counted when its check began: a lock that attempt started runs ``lock_s`` from now."""
+        if client in self._locked_until:
+            self._locked_until[client] = max(self._locked_until[client], self.clock() + self.lock_s)
 
     def _prune(self, now: float) -> None:
         self._failures = {c: ts for c, ts in self._failures.items() if now - ts[-1] < self.lock_s}
         self._locked_until = {c: t for c, t in self._locked_until.items() if t > now}
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    """How a login attempt ended: the principal if the password was right; ``refused`` says why it was not even
+    checked (empty when it was checked and wrong)."""
+
+    principal: Principal | None
+    refused: str = ''
 
 
 class Access:
@@ -71,6 +90,8 @@ class Access:
         self.accounts = accounts
         self._config_token = config_token.encode() if config_token else b''
         self.throttle = LoginThrottle()
+        self._checking_clients: set[str] = set()
+        self._checking_users: set[str] = set()
 
     @property
     def is_enabled(self) -> bool:
@@ -90,16 +111,32 @@ class Access:
     def is_valid(self, token: str | None) -> bool:
         return self.resolve(token) is not None
 
-    async def login(self, name: str, password: str, client: str) -> Principal | None:
-        """Check a password (in a thread: argon2 takes ~50 ms); failures count towards the client's lock."""
-        principal = await asyncio.to_thread(self.accounts.verify_password, name, password)
+    async def login(self, name: str, password: str, client: str) -> LoginResult:
+        """Check a password (in a thread: argon2 takes ~50 ms), for at most one attempt per client address and per
+        user name at a time: while one is being checked, others are refused, not queued. An attempt counts towards
+        the client's lock before its check starts (a right password clears the count), so a burst of parallel
+        attempts gets no more guesses checked than a sequence would."""
+        if (wait := self.throttle.retry_after(client)) > 0:
+            return LoginResult(None, f'too many failed attempts: try again in {math.ceil(wait)} s')
+        user_key = name.casefold()
+        if client in self._checking_clients or user_key in self._checking_users:
+            log.warning('refused a login for user %r from %s: another attempt is being checked', name, client)
+            return LoginResult(None, 'another login attempt is being checked: try again in a moment')
+        self._checking_clients.add(client)
+        self._checking_users.add(user_key)
+        self.throttle.failure(client)
+        try:
+            principal = await asyncio.to_thread(self.accounts.verify_password, name, password)
+        finally:
+            self._checking_clients.discard(client)
+            self._checking_users.discard(user_key)
         if principal is None:
-            self.throttle.failure(client)
+            self.throttle.lock_from_now(client)
             log.warning('failed login for user %r from %s', name, client)
         else:
             self.throttle.success(client)
             log.info('user %r logged in from %s', name, client)
-        return principal
+        return LoginResult(principal)
 
     def authenticate(self, token: str | None, client: str) -> Principal | None:
         """:meth:`resolve` for a request from ``client``: a presented but wrong token counts towards its lock (a

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..settings import Settings
 from ..store import Store
 from .accounts import AccountError, AccountInfo, Accounts, Role
+from .files import make_private
 
 
 def add_account_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,6 +49,7 @@ def add_account_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
 def run_account_command(args: argparse.Namespace) -> int:
     """Run ``users``/``tokens`` ``add``/``remove``/``list``; returns the exit status."""
     data_dir = args.data_dir or Settings().data_dir
+    make_private(data_dir)  # the database it may create holds password and token hashes
     store = Store(data_dir / 'oracle.db')
     try:
         accounts = Accounts(store.engine)

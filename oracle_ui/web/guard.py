@@ -26,12 +26,12 @@ LOOPBACK_HOSTS = frozenset({'127.0.0.1', 'localhost', '::1'})
 UNSAFE_METHODS = frozenset({'POST', 'PUT', 'PATCH', 'DELETE'})
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:; worker-src 'self' blob:; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
 )
-"""NiceGUI's Vue templates need 'unsafe-eval', its bootstrapping 'unsafe-inline'; everything is self-hosted."""
-EXTERNAL_ASSET_PAGES = ('/docs', '/redoc')
-"""FastAPI's API docs load Swagger/ReDoc from a CDN; they show no bot data."""
+"""On every page, the API docs included. NiceGUI's Vue templates need 'unsafe-eval', its bootstrapping
+'unsafe-inline'; everything is self-hosted. ``connect-src 'self'`` covers the page's own ws:/wss: origin too
+(CSP Level 3, as Chromium, Firefox and WebKit implement it): no other server can be reached from a page."""
 UPLOAD_PATH_PART = '/upload/'
 
 
@@ -148,8 +148,7 @@ def _with_headers(send: Send, path: str, https: bool) -> Send:
         (b'cross-origin-opener-policy', b'same-origin'),
         (b'permissions-policy', b'camera=(), microphone=(), geolocation=()'),
     ]
-    if not path.startswith(EXTERNAL_ASSET_PAGES):
-        extra.append((b'content-security-policy', CSP.encode()))
+    extra.append((b'content-security-policy', CSP.encode()))
     if path.startswith(REST_PREFIX):
         extra.append((b'cache-control', b'no-store'))
     if https:

@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.async_api import async_playwright
+from playwright.async_api import Page, async_playwright
 
 CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser')
 if not CHROMIUM and os.environ.get('ORACLE_REQUIRE_BROWSER'):
@@ -39,3 +39,12 @@ async def browser():
         instance = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield instance
         await instance.close()
+
+
+async def log_in(page: Page, base: str, name: str, password: str, path: str = '/') -> None:
+    """Open ``path``, which sends the browser to log in, and log in there."""
+    await page.goto(base + path)
+    await page.get_by_label('Username').fill(name)
+    await page.get_by_label('Password').fill(password)
+    await page.get_by_role('button', name='Log in').click()
+    await page.get_by_text(f'{name} · ').wait_for(timeout=20_000)
