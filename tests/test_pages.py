@@ -123,7 +123,10 @@ async def test_settings_reject_bad_input_and_apply_good_changes(user: User) -> N
     table = user.find(marker='events-table').elements.pop()
     audit = [r for r in table.rows if r['type'] == 'settings_changed']
     assert audit and audit[0]['topic'] == 'audit'
-    assert audit[0]['summary'] == 'local change_settings from ui 127.0.0.1: ok'
+    assert audit[0]['summary'] == (  # what changed, not just that something did
+        'local: change settings: strategy regime → sma_cross; parameters fast 5, slow 20; risk.max_positions 3 → 2'
+        ' — ok (from ui 127.0.0.1)'
+    )
 
 
 async def test_backtest_runs_a_sample_and_rejects_bad_parameters(user: User) -> None:
