@@ -69,6 +69,37 @@ def iso_time(seconds: float | None, timezone: tzinfo) -> str:
     return moment.isoformat(timespec='seconds' if float(seconds).is_integer() else 'milliseconds')
 
 
+def duration(seconds: float) -> str:
+    """A length of time: ``45 s``, ``12 min``, ``3.2 h``, ``4.5 days``."""
+    seconds = abs(seconds)
+    if seconds < 90:
+        return f'{seconds:.0f} s'
+    if seconds < 5400:
+        return f'{seconds / 60:.0f} min'
+    if seconds < 2 * 86_400:
+        return f'{seconds / 3600:.1f} h'
+    return f'{seconds / 86_400:.1f} days'
+
+
+DAY_FORMATS = ('%Y-%m-%d',)
+MOMENT_FORMATS = ('%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M', '%Y-%m-%d')
+
+
+def parse_moment(text: str | None, timezone: tzinfo, formats: tuple[str, ...] = MOMENT_FORMATS) -> float | None:
+    """A day or time someone typed, read in ``timezone``, as Unix seconds; None when nothing was typed. A
+    ValueError names what was typed and what is expected."""
+    value = (text or '').strip()
+    if not value:
+        return None
+    for pattern in formats:
+        try:
+            return datetime.strptime(value, pattern).replace(tzinfo=timezone).timestamp()
+        except ValueError:
+            continue
+    example = '2026-11-26' if formats == DAY_FORMATS else '2026-11-26 or 2026-11-26 14:30'
+    raise ValueError(f'{value[:40]!r} is not a {"date" if formats == DAY_FORMATS else "date or time"} like {example}')
+
+
 def age(seconds: float | None) -> str:
     if seconds is None or not math.isfinite(seconds):
         return 'no data'

@@ -12,10 +12,11 @@ from components.equity_chart import EquityChart
 from components.events_feed import EventsFeed
 from components.frame import frame
 from components.quote_cards import QuoteCards
-from components.tables import PositionsTable, TradesTable, local_time
+from components.tables import PositionsTable, TradesTable, position_row
 from components.viewer import Viewer
 from oracle_ui import preferences, views
 from oracle_ui.events import CandleClosed, Event, EventType
+from oracle_ui.formatting import local_time
 from oracle_ui.summaries import summarize
 from oracle_ui.system import System
 from oracle_ui.web.context import AppContext
@@ -137,7 +138,7 @@ def register(context: AppContext) -> None:
             feed = EventsFeed(viewer.timezone, history)
 
         def show_account() -> None:
-            positions.show(views.open_positions(system))
+            positions.show([position_row(p) for p in views.open_positions(system)])
             trades.show(views.recent_trades(system), viewer.timezone)
 
         def on_event(event: Event) -> None:

@@ -18,9 +18,22 @@ from .models import (
     WebSocketStats,
 )
 from .status import bot_info, dashboard_data, market_quotes, regime_of, system_status
-from .trades import TRADE_FIELDS, TradeRow, TradeSort, TradesPage, symbol_named, trade_row, trades_page
+from .trades import (
+    SORTS,
+    TRADE_FIELDS,
+    TradeRow,
+    TradeSort,
+    TradesPage,
+    TradeTotals,
+    symbol_named,
+    trade_row,
+    trade_totals,
+    trades_csv,
+    trades_page,
+)
 
 __all__ = [
+    'SORTS',
     'TRADE_FIELDS',
     'CandleOut',
     'CandlesResponse',
@@ -31,6 +44,7 @@ __all__ = [
     'TradeMarker',
     'TradeRow',
     'TradeSort',
+    'TradeTotals',
     'TradesPage',
     'TradingMetrics',
     'WebSocketStats',
@@ -52,6 +66,8 @@ __all__ = [
     'system_status',
     'trade_markers',
     'trade_row',
+    'trade_totals',
+    'trades_csv',
     'trades_page',
     'trading_metrics',
 ]
