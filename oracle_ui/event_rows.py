@@ -56,9 +56,10 @@ def market_time(event: Event) -> float | None:
     return None
 
 
-@dataclass
+@dataclass(eq=False)
 class EventGroup:
-    """Events shown as one row: a fill with its order, position, trade and account events, or a single event."""
+    """Events shown as one row: a fill with its order, position, trade and account events, or a single event
+    (compared and hashed by identity: a row is itself however many events it takes in)."""
 
     events: list[Event] = field(default_factory=list)
 

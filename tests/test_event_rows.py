@@ -8,8 +8,9 @@ from oracle_ui.event_rows import fold, market_time
 from oracle_ui.events import EventType, PnlUpdate
 from oracle_ui.security.accounts import LOCAL
 from oracle_ui.summaries import has_summary, summarize
+from oracle_ui.views import TimeBase, time_base
 
-from .helpers import advance_until, eventually
+from .helpers import GOOG_SAMPLE, advance_until, eventually
 
 RAW_FLOAT = re.compile(r'\d\.\d{7,}')
 """More decimals than any formatted figure shows (prices have at most 6 below 1, quantities 6)."""
@@ -68,7 +69,6 @@ async def test_market_events_carry_market_time_and_the_rest_wall_time(make_syste
     system.bus.subscribe(seen.append)
     await system.start()
     await advance_until(clock, lambda: any(e.type is EventType.ORDER_FILLED for e in seen), what='a fill')
-    await clock.advance(60)
     fill = next(e for e in seen if e.type is EventType.ORDER_FILLED)
     assert market_time(fill) == fill.data['time'] and abs(market_time(fill) - fill.timestamp) > 60
     placed = next(e for e in seen if e.type is EventType.ORDER_PLACED)
@@ -78,3 +78,23 @@ async def test_market_events_carry_market_time_and_the_rest_wall_time(make_syste
     started = next(e for e in seen if e.type is EventType.BOT_STARTED)
     assert market_time(started) is None
     await system.stop()
+
+
+async def test_the_time_base_says_when_market_time_is_not_the_time_of_day(make_system, clock, tmp_path) -> None:
+    real_time = make_system(speed=1)
+    await real_time.start()
+    await clock.advance(5)
+    assert time_base(real_time) == TimeBase(market_time=real_time.engine.market_time, is_simulated=False, note='')
+    await real_time.stop()
+    fast = make_system(speed=60)  # the same data directory: it resumes where the first one stopped
+    assert time_base(fast).note == 'simulated market \N{MULTIPLICATION SIGN}60 — times are simulated'
+    fast.store.close()
+    await clock.advance(3 * 3600)  # three hours pass with the app stopped: the market resumes behind real time
+    later = make_system(speed=1)
+    await later.start()
+    await clock.advance(1)
+    assert time_base(later).note == 'simulated market, 3.0 h behind the wall clock — times are simulated'
+    await later.stop()
+    replay = make_system(feed=f'replay:{GOOG_SAMPLE}', symbols=['GOOG/USD'], timeframe='1d', speed='max')
+    assert time_base(replay).note == "replayed market (GOOG_daily.csv) at full speed — times are the replay's"
+    replay.store.close()

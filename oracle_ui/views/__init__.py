@@ -18,6 +18,7 @@ from .models import (
     WebSocketStats,
 )
 from .status import bot_info, dashboard_data, market_quotes, regime_of, system_status
+from .time_base import TimeBase, time_base
 from .trades import (
     SORTS,
     TRADE_FIELDS,
@@ -41,6 +42,7 @@ __all__ = [
     'DashboardData',
     'OpenPosition',
     'SystemStatus',
+    'TimeBase',
     'TradeMarker',
     'TradeRow',
     'TradeSort',
@@ -64,6 +66,7 @@ __all__ = [
     'strategy_indicators',
     'symbol_named',
     'system_status',
+    'time_base',
     'trade_markers',
     'trade_row',
     'trade_totals',
