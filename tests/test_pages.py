@@ -97,7 +97,7 @@ async def test_events_page_searches_as_you_type_checks_times_and_folds_a_fill_in
 async def test_settings_reject_bad_input_and_apply_good_changes(user: User) -> None:
     await user.open('/settings')
     user.find(marker='settings-strategy').elements.pop().value = 'sma_cross'
-    await user.should_see('fast')
+    await user.should_see('Fast SMA')
     user.find(marker='param-fast').elements.pop().value = 50
     user.find(marker='settings-save').click()
     await user.should_see('fast (50) must be smaller than slow (20)')
