@@ -56,12 +56,9 @@ def frame(title: str, who: Principal, bot: BotView) -> Iterator[None]:
             'text-sm opacity-80'
         ).mark('feed-status')
         ui.label('link: connecting…').props('id=link-status').classes('text-sm').mark('link-status')
-        clients = ui.label().classes('text-sm opacity-80').mark('client-counts')
-        ui.timer(
-            2.0,
-            lambda: clients.set_text(f'browser tabs: {browser_tabs()} · API clients: {bot.ws_clients}'),
-            immediate=True,
-        )
+        clients = ui.label().classes('text-sm opacity-80 gt-xs').mark('client-counts')
+        clients.tooltip('browser tabs showing a page · WebSocket API clients')
+        ui.timer(2.0, lambda: clients.set_text(f'tabs: {browser_tabs()} · API: {bot.ws_clients}'), immediate=True)
         ui.badge(color='white').props('text-color=black').classes('text-xs').bind_text_from(
             bot, 'time_note'
         ).bind_visibility_from(bot, 'time_note', backward=bool).mark('time-note')

@@ -112,14 +112,17 @@ export default {
       const themedLayout = this.themedLayout(layout ?? {});
       Plotly.react(this.$el, outlined(data, this.dark), themedLayout, { ...config, responsive: false });
     },
-    // a restyle that replaces an outlined trace's marker brings back the theme's outline
-    reoutline(name, args) {
-      const [update, indices] = args;
-      if (name !== "restyle" || !update || !("marker" in update)) return undefined;
-      const traces = (indices ?? this.$el.data.map((_, i) => i)).filter((i) => this.$el.data[i]?.meta === OUTLINED);
-      if (!traces.length) return undefined;
+    // a restyle that replaces an outlined trace's marker gets the theme's outline in the same call (no second redraw)
+    outlinedArgs(name, args) {
+      const [update, indices, ...rest] = args;
+      if (name !== "restyle" || !update || !update.marker) return args;
       const color = THEMES[this.dark ? "dark" : "light"].outline;
-      return Plotly.restyle(this.$el, { "marker.line.color": color }, traces);
+      const traces = indices ?? this.$el.data.map((_, i) => i);
+      const markers = Array.isArray(update.marker) ? update.marker : traces.map(() => update.marker);
+      const marker = markers.map((m, k) =>
+        this.$el.data[traces[k]]?.meta === OUTLINED ? { ...m, line: { ...m?.line, color } } : m,
+      );
+      return [{ ...update, marker }, indices, ...rest];
     },
     run_plot_method(name, ...args) {
       if (this.holding) {
@@ -129,8 +132,7 @@ export default {
       // one call at a time, in the order they came: plotly's calls are not safe to overlap
       const call = (this.queue ?? Promise.resolve())
         .catch(() => undefined)
-        .then(() => Plotly[name](this.$el, ...args))
-        .then((result) => Promise.resolve(this.reoutline(name, args)).then(() => result));
+        .then(() => Plotly[name](this.$el, ...this.outlinedArgs(name, args)));
       this.queue = call;
       return call.then((result) => (result === this.$el ? undefined : result));
     },

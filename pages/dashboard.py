@@ -1,5 +1,5 @@
-"""``/``: the one screen people watch: bot control, the account and its positions first (on a phone too), then
-prices, chart, equity, trades, live events and the machine's health."""
+"""``/``: the one screen people watch: bot control and the account first (on a phone too), then prices, chart,
+open positions, equity, trades, live events and the machine's health."""
 
 from __future__ import annotations
 
@@ -74,9 +74,10 @@ class Dashboard:
         bot_controls(bot, self.run, can_control=who.can_control)
         self.clock = ui.label().classes('text-sm opacity-80').mark('market-clock')
         account_cards(bot)
-        self.positions = OpenPositions(bot, (lambda symbol: close(system, symbol)) if who.can_control else None)
         self.quotes = QuoteCards(context.state.quotes)
         self.chart = self._chart()
+        # below the chart: positions come and go, and the chart must not jump while someone pans it
+        self.positions = OpenPositions(bot, (lambda symbol: close(system, symbol)) if who.can_control else None)
         with ui.card().classes('w-full p-2'):
             ui.label('Equity').classes('text-sm opacity-70')
             curve = system.store.equity_curve(limit=2000)
@@ -141,8 +142,8 @@ class Dashboard:
         self.quotes.refresh_ages()
         self.health.draw(self.metrics_history)
         clock = views.time_base(self.system)
-        if clock.is_simulated:
-            self.clock.set_text(f'market time {local_time(clock.market_time, self.viewer.timezone)} · {clock.note}')
+        if clock.is_simulated and clock.market_time:
+            self.clock.set_text(f'market time {local_time(clock.market_time, self.viewer.timezone)} (simulated)')
         if not self.is_live:
             return
         self.chart.show_forming()

@@ -108,7 +108,7 @@ async def test_pages_say_the_market_is_simulated_and_show_its_time_for_market_ev
 async def test_the_header_counts_browser_tabs_not_pages_left_behind(user: User) -> None:
     for path in ('/', '/trades', '/events', '/'):
         await user.open(path)
-    await user.should_see('browser tabs: 1 · API clients: 0')
+    await user.should_see('tabs: 1 · API: 0')
 
 
 async def test_pnl_is_green_for_gains_and_red_for_losses(user: User, clock: ManualClock) -> None:
