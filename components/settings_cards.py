@@ -21,12 +21,8 @@ class StrategyCard(ui.card):
     ) -> None:
         super().__init__()
         self.classes('w-full')
-        self.strategies, self.current, self.current_params, self.read_only = (
-            strategies,
-            current,
-            current_params,
-            read_only,
-        )
+        self.strategies, self.read_only = strategies, read_only
+        self.current, self.current_params = current, current_params
         with self:
             ui.label('Strategy').classes('text-lg')
             self.strategy = ui.select(list(strategies), value=current, label='Strategy').classes('w-56')
