@@ -24,7 +24,7 @@ class HealthCards(ui.grid):
 
     def __init__(self, bot: BotView) -> None:
         super().__init__()
-        self.classes('w-full gap-3 grid-cols-2 md:grid-cols-5')
+        self.classes('w-full gap-3 grid-cols-2 md:grid-cols-5').mark('health-cards')
         with self:
             self.cards = {
                 'cpu_percent': MetricCard('CPU', bot, 'cpu_percent', lambda v: f'{v:.1f} %'),
@@ -39,10 +39,23 @@ class HealthCards(ui.grid):
             card.draw(history[name])
 
 
+SIGN_COLOURS = {'+': 'text-positive', '-': 'text-negative'}
+
+
+class SignedLabel(ui.label):
+    """An amount coloured by its sign: green for a gain (``+``), red for a loss (``-``), plain for zero."""
+
+    def _handle_text_change(self, text: str) -> None:
+        super()._handle_text_change(text)
+        colour = SIGN_COLOURS.get(text[:1], '') if text not in ('+0.00', '-0.00') else ''
+        self.classes(replace=f'text-lg {colour}')
+
+
 def account_cards(bot: BotView) -> None:
-    """Balance, equity, unrealized and realized PnL, fees."""
-    with ui.grid().classes('w-full gap-3 grid-cols-2 md:grid-cols-5'):
+    """Balance, equity, unrealized and realized PnL (coloured by sign), fees."""
+    with ui.grid().classes('w-full gap-3 grid-cols-2 md:grid-cols-5').mark('account-cards'):
         for label, field, formatter in ACCOUNT_FIELDS:
             with ui.card().classes('p-3 min-w-0'):
                 ui.label(label).classes('text-xs opacity-70')
-                ui.label().bind_text_from(bot, field, backward=formatter).classes('text-lg').mark(f'account-{field}')
+                value = SignedLabel() if formatter is fmt.signed_money else ui.label()
+                value.bind_text_from(bot, field, backward=formatter).classes('text-lg').mark(f'account-{field}')

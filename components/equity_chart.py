@@ -26,8 +26,9 @@ class EquityChart(Plot):
                 'layout': {
                     **TRANSPARENT,
                     'height': height,
-                    'margin': {'l': 60, 'r': 10, 't': 10, 'b': 30},
+                    'margin': {'l': 70, 'r': 10, 't': 10, 'b': 30},
                     'xaxis': {'type': 'date'},
+                    'yaxis': {'tickformat': ',.2f', 'hoverformat': ',.2f'},  # 9,999.80, not plotly's '9.9998k'
                 },
                 'config': {'displaylogo': False},
             }

@@ -1,18 +1,22 @@
 // Live events feed. Rows live in this component, not as NiceGUI elements: NiceGUI re-renders the whole page's
 // element tree on every update, so 150 rows x 5 elements made every event (and every other live change on the
 // page) cost ~10 ms of rendering. New rows arrive through add(); text is interpolated, never parsed as HTML.
+// A row whose key is already shown (a fill that took in its position and account events) replaces it, on top.
 export default {
   template: `
     <div class="w-full">
       <div v-for="row in shown" :key="row.key" :data-topic="row.topic"
            class="row w-full items-center gap-2 px-2 py-1 text-sm no-wrap">
         <q-icon :name="row.icon" :color="row.color" class="text-base" />
-        <span class="opacity-60 font-mono text-xs">{{ row.time }}</span>
+        <span class="opacity-60 font-mono text-xs" :data-clock="row.clock"
+              :title="row.clock === 'market' ? 'market time' : 'wall-clock time'">{{ row.time }}</span>
+        <span v-if="simulated && row.clock === 'wall'" class="opacity-60 text-xs">wall</span>
         <span :class="'text-' + row.color + ' font-medium'">{{ row.type }}</span>
+        <span v-if="row.folded" class="opacity-60 text-xs" title="events folded into this row">{{ row.folded }}</span>
         <span class="truncate opacity-90">{{ row.summary }}</span>
       </div>
     </div>`,
-  props: { rows: Array, topics: Array, capacity: Number },
+  props: { rows: Array, topics: Array, capacity: Number, simulated: Boolean },
   data() {
     return { items: [...this.rows] };
   },
@@ -29,7 +33,9 @@ export default {
   },
   methods: {
     add(rows) {
-      this.items = [...rows.slice().reverse(), ...this.items].slice(0, this.capacity);
+      const keys = new Set(rows.map((row) => row.key));
+      const kept = this.items.filter((row) => !keys.has(row.key));
+      this.items = [...rows.slice().reverse(), ...kept].slice(0, this.capacity);
     },
   },
 };

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from nicegui import app, ui
+from nicegui import Client, app, ui
 
 from components.status_badge import StatusBadge
 from oracle_ui.security.accounts import Principal
@@ -35,6 +35,12 @@ LINK_SCRIPT = """
 """
 
 
+def browser_tabs() -> int:
+    """Browser tabs showing a page now: one per tab however many pages it opened (a page left behind keeps its
+    connection for a while)."""
+    return len({client.tab_id for client in Client.instances.values() if client.tab_id is not None})
+
+
 @contextmanager
 def frame(title: str, who: Principal, bot: BotView) -> Iterator[None]:
     """Header and a content column for a page titled ``title``, shown to ``who``; ``bot`` feeds the header."""
@@ -50,12 +56,12 @@ def frame(title: str, who: Principal, bot: BotView) -> Iterator[None]:
             'text-sm opacity-80'
         ).mark('feed-status')
         ui.label('link: connecting…').props('id=link-status').classes('text-sm').mark('link-status')
-        clients = ui.label().classes('text-sm opacity-80').mark('client-counts')
-        ui.timer(
-            2.0,
-            lambda: clients.set_text(f'clients: {sum(1 for _ in app.clients("/"))} UI · {bot.ws_clients} WS'),
-            immediate=True,
-        )
+        clients = ui.label().classes('text-sm opacity-80 gt-xs').mark('client-counts')
+        clients.tooltip('browser tabs showing a page · WebSocket API clients')
+        ui.timer(2.0, lambda: clients.set_text(f'tabs: {browser_tabs()} · API: {bot.ws_clients}'), immediate=True)
+        ui.badge(color='white').props('text-color=black').classes('text-xs').bind_text_from(
+            bot, 'time_note'
+        ).bind_visibility_from(bot, 'time_note', backward=bool).mark('time-note')
         ui.space()
         with ui.row().classes('gap-0 flex-wrap'):
             for path, label, icon in PAGES:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from nicegui import ui
-from nicegui.elements.mixins.value_element import ValueElement
 
 
 class Pager(ui.row):
@@ -40,14 +39,6 @@ class Pager(ui.row):
     def turn(self, step: int) -> None:
         self.number = max(0, self.number + step)
         self._on_change()
-
-    def restart_on(self, choices: Iterable[ValueElement], entries: Iterable[ui.element]) -> None:
-        """Back to page 1 when a choice changes or a typed entry is confirmed (Enter or leaving the field)."""
-        for choice in choices:
-            choice.on_value_change(self.first)
-        for entry in entries:
-            entry.on('keydown.enter', self.first)
-            entry.on('blur', self.first)
 
     def first(self) -> None:
         """Back to page 1 (after a filter changed)."""

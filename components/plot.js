@@ -4,9 +4,12 @@ import { Plotly } from "oracle-plotly";
 
 // plotly.js has no named templates: text, hover box and grid colours follow the page's light/dark theme here.
 const THEMES = {
-  dark: { text: "#cbd5e1", grid: "#334155", hover: "#1e293b", hoverText: "#f1f5f9" },
-  light: { text: "#334155", grid: "#e2e8f0", hover: "#ffffff", hoverText: "#0f172a" },
+  dark: { text: "#cbd5e1", grid: "#334155", hover: "#1e293b", hoverText: "#f1f5f9", outline: "#f8fafc" },
+  light: { text: "#334155", grid: "#e2e8f0", hover: "#ffffff", hoverText: "#0f172a", outline: "#0f172a" },
 };
+// Traces with meta "outline" (trade markers) get an outline that stands out from the page: light on dark, dark on
+// light, so coloured markers stay visible over candles of the same colour in either theme.
+const OUTLINED = "outline";
 const isDark = () => document.body.classList.contains("body--dark");
 
 function themed(layout, dark) {
@@ -25,6 +28,13 @@ function themed(layout, dark) {
     result[axis] = { ...layout[axis], gridcolor: theme.grid, linecolor: theme.grid, zerolinecolor: theme.grid };
   }
   return result;
+}
+
+function outlined(data, dark) {
+  const color = THEMES[dark ? "dark" : "light"].outline;
+  return data.map((trace) =>
+    trace.meta === OUTLINED ? { ...trace, marker: { ...trace.marker, line: { ...trace.marker?.line, color } } } : trace,
+  );
 }
 
 export default {
@@ -54,7 +64,9 @@ export default {
     this.resizeObserver = new ResizeObserver(() => Plotly.Plots.resize(this.$el));
     this.resizeObserver.observe(this.$el);
     this.themeObserver = new MutationObserver(() => {
-      if (isDark() !== this.dark) Plotly.react(this.$el, this.$el.data, this.themedLayout(this.$el.layout));
+      if (isDark() === this.dark) return;
+      const layout = this.themedLayout(this.$el.layout);
+      Plotly.react(this.$el, outlined(this.$el.data, this.dark), layout);
     });
     this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ["class"] });
   },
@@ -97,7 +109,20 @@ export default {
     },
     update() {
       const { data, layout, config } = this.options;
-      Plotly.react(this.$el, data, this.themedLayout(layout ?? {}), { ...config, responsive: false });
+      const themedLayout = this.themedLayout(layout ?? {});
+      Plotly.react(this.$el, outlined(data, this.dark), themedLayout, { ...config, responsive: false });
+    },
+    // a restyle that replaces an outlined trace's marker gets the theme's outline in the same call (no second redraw)
+    outlinedArgs(name, args) {
+      const [update, indices, ...rest] = args;
+      if (name !== "restyle" || !update || !update.marker) return args;
+      const color = THEMES[this.dark ? "dark" : "light"].outline;
+      const traces = indices ?? this.$el.data.map((_, i) => i);
+      const markers = Array.isArray(update.marker) ? update.marker : traces.map(() => update.marker);
+      const marker = markers.map((m, k) =>
+        this.$el.data[traces[k]]?.meta === OUTLINED ? { ...m, line: { ...m?.line, color } } : m,
+      );
+      return [{ ...update, marker }, indices, ...rest];
     },
     run_plot_method(name, ...args) {
       if (this.holding) {
@@ -105,7 +130,9 @@ export default {
         return undefined;
       }
       // one call at a time, in the order they came: plotly's calls are not safe to overlap
-      const call = (this.queue ?? Promise.resolve()).catch(() => undefined).then(() => Plotly[name](this.$el, ...args));
+      const call = (this.queue ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => Plotly[name](this.$el, ...this.outlinedArgs(name, args)));
       this.queue = call;
       return call.then((result) => (result === this.$el ? undefined : result));
     },

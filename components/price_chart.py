@@ -191,6 +191,7 @@ class PriceChart(Plot):
             'type': 'scatter',
             'mode': 'markers',
             'name': 'entries' if entry else 'exits',
+            'meta': 'outline',  # plot.js outlines them in the theme's contrast colour
             'yaxis': 'y',
             'hoverinfo': 'text',
             **self._marker_arrays(entry=entry),
@@ -207,7 +208,7 @@ class PriceChart(Plot):
                 'size': 11 if entry else 10,
                 'color': [UP if x else DOWN for x in long] if entry else '#f59e0b',
                 'symbol': [('triangle-up' if x else 'triangle-down') for x in long] if entry else 'x',
-                'line': {'width': 1, 'color': '#0f172a'},
+                'line': {'width': 1.5},
             },
         }
 

@@ -1,93 +1,102 @@
-"""Position and trade tables shared by pages."""
+"""Position and trade tables shared by pages: PnL coloured by its sign, times in the viewer's timezone."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from nicegui import ui
 
 from oracle_ui import formatting as fmt
 from oracle_ui.engine.models import Trade
-from oracle_ui.views import OpenPosition
+from oracle_ui.views import OpenPosition, TradeRow
 
 
-def _column(name: str, label: str, sortable: bool = False) -> dict[str, Any]:
-    return {'name': name, 'label': label, 'field': name, 'align': 'left', 'sortable': sortable}
+def column(name: str, label: str, sortable: bool = False, align: str = 'left') -> dict[str, Any]:
+    return {'name': name, 'label': label, 'field': name, 'align': align, 'sortable': sortable}
 
 
 POSITION_COLUMNS = [
-    _column(*c)
-    for c in (
-        ('symbol', 'Symbol'),
-        ('side', 'Side'),
-        ('quantity', 'Qty'),
-        ('entry', 'Entry'),
-        ('mark', 'Mark'),
-        ('leverage', 'Lev.'),
-        ('stop_loss', 'SL'),
-        ('take_profit', 'TP'),
-        ('pnl', 'Net PnL'),
-        ('close', ''),
-    )
+    column('symbol', 'Symbol'),
+    column('side', 'Side'),
+    column('pnl', 'Net PnL', align='right'),
+    column('quantity', 'Qty', align='right'),
+    column('entry', 'Entry', align='right'),
+    column('mark', 'Mark', align='right'),
+    column('leverage', 'Lev.', align='right'),
+    column('stop_loss', 'SL', align='right'),
+    column('take_profit', 'TP', align='right'),
+    column('close', ''),
 ]
 TRADE_COLUMNS = [
-    _column('id', '#', True),
-    _column('symbol', 'Symbol', True),
-    _column('side', 'Side', True),
-    _column('quantity', 'Qty'),
-    _column('entry_price', 'Entry', True),
-    _column('exit_price', 'Exit', True),
-    _column('fees', 'Fees'),
-    _column('pnl', 'PnL', True),
-    _column('status', 'Status', True),
-    _column('entry_time', 'Opened', True),
-    _column('exit_time', 'Closed', True),
+    column('id', '#'),
+    column('symbol', 'Symbol'),
+    column('side', 'Side'),
+    column('quantity', 'Qty', align='right'),
+    column('entry_price', 'Entry', align='right'),
+    column('exit_price', 'Exit', align='right'),
+    column('fees', 'Fees', align='right'),
+    column('pnl', 'PnL', align='right'),
+    column('status', 'Status'),
+    column('entry_time', 'Opened'),
+    column('exit_time', 'Closed'),
 ]
+PNL_CELL = '<q-td :props="props" :class="props.row.pnl_class">{{ props.value }}</q-td>'
+"""A PnL cell coloured by the row's ``pnl_class`` (green for gains, red for losses)."""
 
 
-def local_time(seconds: float | None, timezone: tzinfo) -> str:
-    return datetime.fromtimestamp(seconds, timezone).strftime('%Y-%m-%d %H:%M:%S') if seconds else '—'
+def pnl_class(value: float | None) -> str:
+    """The Quasar text colour of an amount: positive green, negative red, zero or unknown plain."""
+    if value is None or not math.isfinite(value) or round(value, 2) == 0:
+        return ''
+    return 'text-positive' if value > 0 else 'text-negative'
 
 
 def position_row(p: OpenPosition) -> dict[str, str]:
     return {
         'symbol': p.symbol,
         'side': p.side,
-        'quantity': f'{p.quantity:.6g}',
+        'quantity': fmt.quantity(p.quantity),
         'entry': fmt.price(p.entry_price),
         'mark': fmt.price(p.mark_price),
         'leverage': f'{p.leverage:g}x',
         'stop_loss': fmt.price(p.stop_loss),
         'take_profit': fmt.price(p.take_profit),
         'pnl': fmt.signed_money(p.net_pnl),
+        'pnl_class': pnl_class(p.net_pnl),
     }
 
 
-def trade_row(t: Trade, timezone: tzinfo) -> dict[str, str | int]:
+def trade_row(t: Trade | TradeRow, timezone: tzinfo) -> dict[str, str | int]:
+    """A trade as a table row; an open trade's PnL is '—' (nothing realized yet)."""
+    is_open = t.status.value == 'OPEN'
     return {
         'id': t.id,
         'symbol': t.symbol,
         'side': t.side.value,
-        'quantity': f'{t.quantity:.6g}',
+        'quantity': fmt.quantity(t.quantity),
         'entry_price': fmt.price(t.entry_price),
         'exit_price': fmt.price(t.exit_price),
-        'fees': f'{t.fees:.4f}',
-        'pnl': fmt.signed_money(t.pnl),
+        'fees': fmt.number(t.entry_fee + t.exit_fee),
+        'pnl': '—' if is_open else fmt.signed_money(t.pnl),
+        'pnl_class': '' if is_open else pnl_class(t.pnl),
         'status': t.status.value,
-        'entry_time': local_time(t.entry_time, timezone),
-        'exit_time': local_time(t.exit_time, timezone),
+        'entry_time': fmt.local_time(t.entry_time, timezone),
+        'exit_time': fmt.local_time(t.exit_time, timezone),
     }
 
 
 class PositionsTable(ui.table):
-    """Open positions; operators get a Close button per row, which calls ``on_close(symbol)``."""
+    """Open positions as a table (wider screens); operators get a Close button per row, which calls
+    ``on_close(symbol)``. Net PnL comes right after the side, so narrow screens see it first."""
 
     def __init__(self, on_close: Callable[[str], Any] | None) -> None:
         columns = POSITION_COLUMNS if on_close else [c for c in POSITION_COLUMNS if c['name'] != 'close']
         super().__init__(columns=columns, rows=[], row_key='symbol')
         self.classes('w-full').props('dense flat wrap-cells')
+        self.add_slot('body-cell-pnl', PNL_CELL)
         if on_close is not None:
             self.add_slot(
                 'body-cell-close',
@@ -97,18 +106,51 @@ class PositionsTable(ui.table):
             )
             self.on('close', lambda e: on_close(e.args))
 
-    def show(self, positions: list[OpenPosition]) -> None:
-        rows = [position_row(p) for p in positions]
+    def show(self, rows: list[dict[str, str]]) -> None:
         if rows != self.rows:  # assigning resends the table: only when something changed
             self.rows = rows
 
 
+POSITION_CARD = """
+<div class="q-pa-xs col-12">
+  <q-card flat bordered :data-position="props.row.symbol">
+    <q-card-section class="q-pa-sm">
+      <div class="row items-center q-gutter-x-sm no-wrap">
+        <span class="text-weight-bold">{{ props.row.symbol }}</span>
+        <q-badge :color="props.row.side === 'long' ? 'positive' : 'negative'" :label="props.row.side" />
+        <q-space />
+        <span class="text-subtitle1" :class="props.row.pnl_class">{{ props.row.pnl }}</span>
+      </div>
+      <div class="text-caption">
+        {{ props.row.quantity }} @ {{ props.row.entry }} · mark {{ props.row.mark }} · {{ props.row.leverage }}
+      </div>
+      <div class="text-caption opacity-70">SL {{ props.row.stop_loss }} · TP {{ props.row.take_profit }}</div>
+    </q-card-section>
+    <q-card-actions v-if="props.cols.some(c => c.name === 'close')" class="q-pa-sm q-pt-none">
+      <q-btn class="full-width" color="negative" label="Close" unelevated
+             @click="() => $parent.$emit('close', props.row.symbol)" />
+    </q-card-actions>
+  </q-card>
+</div>"""
+
+
+class PositionCards(PositionsTable):
+    """Open positions as cards (phones): symbol, side and net PnL first, then size and levels, and a
+    full-width Close button for operators."""
+
+    def __init__(self, on_close: Callable[[str], Any] | None) -> None:
+        super().__init__(on_close)
+        self.props('grid hide-header hide-bottom')
+        self.add_slot('item', POSITION_CARD)
+
+
 class TradesTable(ui.table):
-    """Trades, newest first as given."""
+    """Trades, newest first as given, PnL coloured."""
 
     def __init__(self) -> None:
         super().__init__(columns=TRADE_COLUMNS, rows=[], row_key='id')
         self.classes('w-full').props('dense flat wrap-cells')
+        self.add_slot('body-cell-pnl', PNL_CELL)
 
     def show(self, trades: list[Trade], timezone: tzinfo) -> None:
         self.rows = [trade_row(t, timezone) for t in trades]

@@ -226,11 +226,12 @@ async def change(system: System, update: SettingsChange) -> tuple[dict[str, Any]
     return before.model_dump(mode='json'), after.model_dump(mode='json')
 
 
-def restore(system: System) -> None:
-    """Apply persisted changes at start-up, except fields given explicitly by flags or environment."""
+def restore(system: System) -> str:
+    """Apply persisted changes at start-up, except fields given explicitly by flags or environment; returns what
+    those flags override of the saved settings, in words ('' if nothing)."""
     stored = system.store.get_meta(META_KEY)
     if not stored:
-        return
+        return ''
     saved = RuntimeSettings.model_validate(json.loads(stored))
     explicit = system.settings.model_fields_set
     merged = RuntimeSettings(
@@ -243,6 +244,25 @@ def restore(system: System) -> None:
         risk=system.settings.risk if 'risk' in explicit else saved.risk,
     )
     apply(system, merged)
+    return _overridden(saved, merged)
+
+
+def _overridden(saved: RuntimeSettings, used: RuntimeSettings) -> str:
+    """What the command line or environment changed of the saved settings, and what that means."""
+    if saved.strategy != used.strategy:
+        what = f'the strategy {used.strategy} (saved on /settings: {saved.strategy})'
+    elif saved.strategy_params != used.strategy_params:
+        what = f'parameters of {used.strategy} other than the ones saved on /settings'
+    else:
+        what = ''
+    if saved.risk != used.risk:
+        what = f'{what} and risk limits' if what else 'risk limits other than the ones saved on /settings'
+    if not what:
+        return ''
+    return (
+        f'The command line or environment (--strategy, --param, ORACLE_STRATEGY...) sets {what}: it wins at every '
+        'start. Changes saved on /settings apply now, but the next start with those flags uses them again.'
+    )
 
 
 SYMBOLS_KEY = 'symbols'

@@ -35,21 +35,22 @@ def parse_symbols(value: Any) -> list[str]:
 class RiskSettings(BaseModel):
     """Position sizing and limits (the original bot's modes plus risk-per-trade)."""
 
-    model_config = ConfigDict(extra='forbid', validate_assignment=True)
+    model_config = ConfigDict(extra='forbid', validate_assignment=True, use_attribute_docstrings=True)
 
-    sizing: Literal['fixed', 'percent', 'risk'] = 'fixed'
-    """fixed: ``fixed_margin`` USDT per trade; percent: ``margin_pct`` of free balance;
-    risk: lose ``risk_pct`` of equity if the stop-loss is hit."""
-    fixed_margin: float = Field(10.0, gt=0, le=1e9)
-    """Margin per trade in USDT for ``sizing=fixed`` (original default: 10)."""
-    margin_pct: float = Field(5.0, gt=0, le=100)
-    """Margin per trade as % of free balance for ``sizing=percent``."""
-    risk_pct: float = Field(1.0, gt=0, le=100)
-    """Equity % lost at the stop-loss for ``sizing=risk``."""
-    max_positions: int = Field(3, ge=1, le=100)
-    """Maximum concurrent open positions (original default: 3)."""
-    max_daily_loss_pct: float = Field(5.0, gt=0, le=100)
-    """Stop opening trades for the rest of the (UTC) day once equity fell this % below the day's start."""
+    sizing: Literal['fixed', 'percent', 'risk'] = Field('fixed', title='Sizing')
+    """fixed: a fixed margin per trade; percent: a share of the free balance; risk: what a stop-loss may lose."""
+    fixed_margin: float = Field(10.0, gt=0, le=1e9, title='Margin per trade', json_schema_extra={'unit': 'USDT'})
+    """Margin put up per trade with fixed sizing (original default: 10)."""
+    margin_pct: float = Field(5.0, gt=0, le=100, title='Margin per trade', json_schema_extra={'unit': '% of free'})
+    """Margin per trade as a percentage of the free balance, with percent sizing."""
+    risk_pct: float = Field(1.0, gt=0, le=100, title='Risk per trade', json_schema_extra={'unit': '% of equity'})
+    """Equity lost if the stop-loss is hit, with risk sizing."""
+    max_positions: int = Field(3, ge=1, le=100, title='Open positions at most', json_schema_extra={'unit': 'positions'})
+    """No new position while this many are open (original default: 3)."""
+    max_daily_loss_pct: float = Field(
+        5.0, gt=0, le=100, title='Daily loss limit', json_schema_extra={'unit': '% of equity'}
+    )
+    """No new trades for the rest of the (UTC) day once equity fell this far below the day's start."""
 
 
 class Settings(BaseSettings):

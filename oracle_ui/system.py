@@ -111,6 +111,8 @@ class System:
     services: list[Service] = field(default_factory=list)
     """Started after the engine is restored, stopped before it shuts down (e.g. the WebSocket manager)."""
     started_time: float = field(default_factory=time.time)
+    overridden: str = ''
+    """What flags or environment override of the settings saved on /settings, in words ('' if nothing)."""
     commands: Commands = field(init=False)
     """The one path for changes (role check, audit, one error type)."""
 
@@ -120,7 +122,9 @@ class System:
     async def start(self) -> None:
         """Restore the account, start the market feed (returning once it is ready, or has failed) and, if the
         settings say so, the bot."""
-        live_settings.restore(self)
+        self.overridden = live_settings.restore(self)
+        if self.overridden:
+            log.warning(self.overridden)
         self.engine.restore()
         for service in self.services:
             await service.start()

@@ -1,4 +1,5 @@
-"""``/``: the one screen people watch: bot control, health, prices, chart, account, positions, trades, events."""
+"""``/``: the one screen people watch: bot control and the account first (on a phone too), then prices, chart,
+open positions, equity, trades, live events and the machine's health."""
 
 from __future__ import annotations
 
@@ -11,33 +12,20 @@ from components.confirm import confirm
 from components.equity_chart import EquityChart
 from components.events_feed import EventsFeed
 from components.frame import frame
+from components.positions import OpenPositions
 from components.quote_cards import QuoteCards
-from components.tables import PositionsTable, TradesTable, local_time
+from components.tables import TradesTable
 from components.viewer import Viewer
 from oracle_ui import preferences, views
 from oracle_ui.events import CandleClosed, Event, EventType
-from oracle_ui.summaries import summarize
+from oracle_ui.formatting import local_time
+from oracle_ui.notices import ToastPolicy
+from oracle_ui.security.accounts import Principal
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.feedback import attempt
 from oracle_ui.web.live import on_events
 from oracle_ui.web.session import acting_principal, guarded_page, origin, page_principal
 
-TOASTS = {
-    EventType.POSITION_OPENED: 'info',
-    EventType.STOP_LOSS_HIT: 'warning',
-    EventType.TAKE_PROFIT_HIT: 'positive',
-    EventType.POSITION_LIQUIDATED: 'negative',
-    EventType.BOT_STARTED: 'positive',
-    EventType.BOT_STOPPED: 'info',
-    EventType.BOT_RESTARTED: 'positive',
-    EventType.BOT_ERROR: 'negative',
-    EventType.RISK_LIMIT_HIT: 'warning',
-    EventType.ORDER_REJECTED: 'warning',
-    EventType.NOTIFICATION: 'info',
-    EventType.SYSTEM_ALERT: 'warning',
-    EventType.POSITION_CLOSED: 'info',
-}
-LEVELS = {'error': 'negative', 'warning': 'warning', 'success': 'positive', 'info': 'info'}
 FEED_EXCLUDED = frozenset(
     {
         EventType.PRICE_UPDATE,
@@ -54,139 +42,130 @@ FEED_EXCLUDED = frozenset(
 PAGE_TYPES = frozenset(EventType) - FEED_EXCLUDED | {EventType.PNL_UPDATE, EventType.CANDLE_CLOSED}
 """What a dashboard tab subscribes to: feed rows, toasts, the account's changes (``pnl_update``, 1/s) and closed
 candles (each timeframe's, for the chart)."""
-
-
-def toast(event: Event) -> tuple[str, str] | None:
-    """The notification an event deserves, as (message, type), or None."""
-    kind = TOASTS.get(event.type)
-    if kind is None:
-        return None
-    data = event.data
-    if event.type is EventType.POSITION_CLOSED and data.get('status') in (
-        'CLOSED_SL',
-        'CLOSED_TP',
-        'CLOSED_LIQUIDATION',
-    ):
-        return None  # announced by stop_loss_hit / take_profit_hit / position_liquidated
-    if event.type is EventType.POSITION_CLOSED:
-        kind = 'positive' if data.get('pnl', 0) >= 0 else 'negative'
-    if event.type in (EventType.NOTIFICATION, EventType.SYSTEM_ALERT):
-        kind = LEVELS.get(data.get('level', 'info'), 'info')
-    title = event.type.value.replace('_', ' ')
-    return f'{title}: {summarize(event)}' + (' [test]' if event.test else ''), kind
+TOAST_POSITION = 'bottom-right'
+"""Where toasts cover nothing that matters: not the header (bot state, navigation) at any width."""
 
 
 def register(context: AppContext) -> None:
-    system, state = context.system, context.state
-
     @guarded_page(context, '/')
     async def dashboard() -> None:
-        who = page_principal(system)
-        client = ui.context.client
-        viewer = Viewer()
-        bot = state.bot
+        page = Dashboard(context, page_principal(context.system), Viewer())
+        with frame('Dashboard', page.who, context.state.bot):
+            page.build()
+        on_events(context, page.on_event, types=PAGE_TYPES)
+        ui.timer(1.0, page.tick)
+        await ui.context.client.connected()
+        await page.go_live()
 
-        async def run(action: str) -> None:
-            if (actor := acting_principal(context)) is None:
-                return
-            result = await attempt(
-                lambda: system.commands.control(action, who=actor, origin=origin(), reason='dashboard')
-            )
-            if result is not None:
-                ui.notify(result.message, type='positive' if result.success else 'negative')
 
-        with frame('Dashboard', who, bot):
-            bot_controls(bot, run, can_control=who.can_control)
-            health = HealthCards(bot)
-            account_cards(bot)
-            quotes = QuoteCards(state.quotes)
-            chart = ChartPanel(
-                system.engine.symbols,
-                views.chart_timeframes(system),
-                viewer.timezone,
-                load=lambda symbol, tf, limit, before, chosen: views.candles(
-                    system, symbol, tf, limit, before=before, indicators=chosen
-                ),
-                position=lambda symbol: views.position_of(system, symbol),
-                forming=lambda symbol, tf: views.forming_candle(system, symbol, tf),
-                trades=lambda symbol, since: views.trade_markers(system, symbol, since),
-                indicators=preferences.chart_indicators(system, who.name),
-                default_indicators=views.strategy_indicators(system.strategy),
-                on_indicators=lambda chosen: preferences.save_chart_indicators(system, who.name, chosen),
-                may_read=lambda: acting_principal(context) is not None,
-            )
-            with ui.card().classes('w-full p-2'):
-                ui.label('Equity').classes('text-sm opacity-70')
-                curve = system.store.equity_curve(limit=2000)
-                equity_plot = EquityChart(
-                    [local_time(p.time, viewer.timezone) for p in curve], [p.equity for p in curve], 200
-                ).mark('equity-chart')
-                equity_last = [curve[-1].time if curve else 0.0]
-            ui.label('Open positions').classes('text-lg')
-            positions = PositionsTable(
-                on_close=(lambda symbol: _close(context, symbol)) if who.can_control else None
-            ).mark('positions-table')
-            if who.can_control:  # hidden from viewers; the server refuses them anyway
-                ui.button('Close all', color='negative', on_click=lambda: _close(context, None)).mark(
-                    'close-all'
-                ).bind_enabled_from(bot, 'open_positions', backward=bool)
-            ui.label('Recent trades').classes('text-lg')
-            trades = TradesTable().mark('trades-table')
-            ui.label('Live events').classes('text-lg')
-            history = [e for e in system.bus.recent(limit=200) if e.type not in FEED_EXCLUDED][-50:]
-            feed = EventsFeed(viewer.timezone, history)
+class Dashboard:
+    """One tab's dashboard: its components, and what keeps them live (bus events, a 1 s tick)."""
 
-        def show_account() -> None:
-            positions.show(views.open_positions(system))
-            trades.show(views.recent_trades(system), viewer.timezone)
-
-        def on_event(event: Event) -> None:
-            if event.type in (EventType.PNL_UPDATE, EventType.POSITION_OPENED, EventType.POSITION_CLOSED):
-                show_account()
-            if is_live[0] and (candle := event.payload_as(CandleClosed)) is not None:
-                chart.on_candle(candle.symbol, candle.timeframe)
-            if is_live[0] and event.type in (EventType.POSITION_OPENED, EventType.POSITION_CLOSED):
-                chart.on_trade(event.data['symbol'])
-            if event.type in FEED_EXCLUDED:
-                return
-            feed.add(event)
-            note = toast(event)
-            if note:  # one toast per event type that updates (with a count) instead of a pile of them
-                ui.notify(note[0], type=note[1], position='top-right', group=event.type.value)
-
-        is_live = [False]
+    def __init__(self, context: AppContext, who: Principal, viewer: Viewer) -> None:
+        self.context, self.system, self.who, self.viewer = context, context.system, who, viewer
+        self.toasts = ToastPolicy()
+        self.is_live = False
         """Plot calls made before plotly.js has loaded in the browser are dropped: start them once connected."""
 
-        def tick() -> None:
-            quotes.refresh_ages()
-            health.draw(state.metrics_history)
-            if not is_live[0]:
-                return
-            chart.show_forming()
-            chart.show_regime(views.regime_of(system, chart.symbol.value))
-            points = [p for p in system.store.equity_curve(limit=50) if p.time > equity_last[0]]
-            if points:
-                equity_last[0] = points[-1].time
-                equity_plot.run_plot_method(
-                    'extendTraces',
-                    {'x': [[local_time(p.time, viewer.timezone) for p in points]], 'y': [[p.equity for p in points]]},
-                    [0],
-                    5000,
-                )
+    def build(self) -> None:
+        context = self.context
+        system, who, bot, timezone = self.system, self.who, context.state.bot, self.viewer.timezone
+        self.metrics_history = context.state.metrics_history
+        bot_controls(bot, self.run, can_control=who.can_control)
+        self.clock = ui.label().classes('text-sm opacity-80').mark('market-clock')
+        account_cards(bot)
+        self.quotes = QuoteCards(context.state.quotes)
+        self.chart = self._chart()
+        # below the chart: positions come and go, and the chart must not jump while someone pans it
+        self.positions = OpenPositions(bot, (lambda symbol: close(context, symbol)) if who.can_control else None)
+        with ui.card().classes('w-full p-2'):
+            ui.label('Equity').classes('text-sm opacity-70')
+            curve = system.store.equity_curve(limit=2000)
+            times = [local_time(p.time, timezone) for p in curve]
+            self.equity = EquityChart(times, [p.equity for p in curve], 200).mark('equity-chart')
+            self.equity_last = curve[-1].time if curve else 0.0
+        ui.label('Recent trades').classes('text-lg')
+        self.trades = TradesTable().mark('trades-table')
+        ui.label('Live events').classes('text-lg')
+        history = [e for e in system.bus.recent(limit=200) if e.type not in FEED_EXCLUDED][-50:]
+        self.feed = EventsFeed(timezone, history, is_simulated=views.time_base(system).is_simulated)
+        ui.label('Machine').classes('text-lg')
+        self.health = HealthCards(bot)
+        self.show_account()
+        self.tick()
 
-        show_account()
-        tick()
-        on_events(context, on_event, types=PAGE_TYPES)
-        ui.timer(1.0, tick)
-        await client.connected()
-        if await viewer.learn_timezone():
-            feed.timezone = chart.timezone = viewer.timezone
-            chart.rebuild()
-            show_account()
-        is_live[0] = True
+    def _chart(self) -> ChartPanel:
+        system, name = self.system, self.who.name
+        return ChartPanel(
+            system.engine.symbols,
+            views.chart_timeframes(system),
+            self.viewer.timezone,
+            load=lambda symbol, tf, limit, before, chosen: views.candles(
+                system, symbol, tf, limit, before=before, indicators=chosen
+            ),
+            position=lambda symbol: views.position_of(system, symbol),
+            forming=lambda symbol, tf: views.forming_candle(system, symbol, tf),
+            trades=lambda symbol, since: views.trade_markers(system, symbol, since),
+            indicators=preferences.chart_indicators(system, name),
+            default_indicators=views.strategy_indicators(system.strategy),
+            on_indicators=lambda chosen: preferences.save_chart_indicators(system, name, chosen),
+            may_read=lambda: acting_principal(self.context) is not None,
+        )
+
+    async def run(self, action: str) -> None:
+        """Start, stop or restart the bot for the logged-in operator."""
+        if (actor := acting_principal(self.context)) is None:
+            return
+        result = await attempt(
+            lambda: self.system.commands.control(action, who=actor, origin=origin(), reason='dashboard')
+        )
+        if result is not None:
+            ui.notify(result.message, type='positive' if result.success else 'negative', position=TOAST_POSITION)
+
+    def show_account(self) -> None:
+        self.positions.show(views.open_positions(self.system))
+        self.trades.show(views.recent_trades(self.system), self.viewer.timezone)
+
+    def on_event(self, event: Event) -> None:
+        if event.type in (EventType.PNL_UPDATE, EventType.POSITION_OPENED, EventType.POSITION_CLOSED):
+            self.show_account()
+        if self.is_live and (candle := event.payload_as(CandleClosed)) is not None:
+            self.chart.on_candle(candle.symbol, candle.timeframe)
+        if self.is_live and event.type in (EventType.POSITION_OPENED, EventType.POSITION_CLOSED):
+            self.chart.on_trade(event.data['symbol'])
+        if event.type in FEED_EXCLUDED:
+            return
+        self.feed.add(event)
+        if (toast := self.toasts.toast(event)) is not None:  # one per group, with a count, not a pile
+            ui.notify(toast.message, type=toast.level, position=TOAST_POSITION, group=toast.group)
+
+    def tick(self) -> None:
+        self.quotes.refresh_ages()
+        self.health.draw(self.metrics_history)
+        clock = views.time_base(self.system)
+        if clock.is_simulated and clock.market_time:
+            self.clock.set_text(f'market time {local_time(clock.market_time, self.viewer.timezone)} (simulated)')
+        if not self.is_live:
+            return
+        self.chart.show_forming()
+        self.chart.show_regime(views.regime_of(self.system, self.chart.symbol.value))
+        points = [p for p in self.system.store.equity_curve(limit=50) if p.time > self.equity_last]
+        if points:
+            self.equity_last = points[-1].time
+            x = [[local_time(p.time, self.viewer.timezone) for p in points]]
+            self.equity.run_plot_method('extendTraces', {'x': x, 'y': [[p.equity for p in points]]}, [0], 5000)
+
+    async def go_live(self) -> None:
+        """Once the browser is connected: its timezone, then live plot updates."""
+        if await self.viewer.learn_timezone():
+            self.feed.timezone = self.chart.timezone = self.viewer.timezone
+            self.chart.rebuild()
+            self.show_account()
+        self.is_live = True
 
 
-async def _close(context: AppContext, symbol: str | None) -> None:
+async def close(context: AppContext, symbol: str | None) -> None:
+    """Close ``symbol``'s position (None: all) at market, after asking."""
     what = f'the {symbol} position' if symbol else 'all open positions'
     if not await confirm(f'Close {what} at market now?', action='Close', mark='confirm-close'):
         return
@@ -196,6 +175,7 @@ async def _close(context: AppContext, symbol: str | None) -> None:
         lambda: context.system.commands.close_positions([symbol] if symbol else None, who=actor, origin=origin())
     )
     if closed:
-        ui.notify(f'closed {len(closed)} position(s), PnL {sum(t.pnl for t in closed):+,.2f}', type='positive')
+        pnl = sum(t.pnl for t in closed)
+        ui.notify(f'closed {len(closed)} position(s), PnL {pnl:+,.2f}', type='positive', position=TOAST_POSITION)
     elif closed is not None:
-        ui.notify('no open position to close', type='warning')
+        ui.notify('no open position to close', type='warning', position=TOAST_POSITION)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -14,7 +15,6 @@ from oracle_ui.engine.bars import format_time, load_bars
 from oracle_ui.engine.feed import FeedStatus, ReplayFeed
 from oracle_ui.security.accounts import Role
 from oracle_ui.settings import RiskSettings
-from pages.trades import trades_csv
 
 from .apiserver import running_server
 from .helpers import GOOG_SAMPLE, eventually
@@ -64,11 +64,14 @@ async def test_trades_are_filtered_sorted_and_paged_with_the_csv_exports_fields(
         assert [r['entry_time'] for r in rows] == sorted((r['entry_time'] for r in rows), reverse=True)
         assert rows[0]['status'] == 'OPEN' and rows[0]['exit_price'] is None and rows[0]['exit_time'] is None
 
-        exported = list(csv.DictReader(io.StringIO(trades_csv(store.trades(newest_first=False)))))
+        in_csv = views.trades_csv(map(views.trade_row, store.trades(newest_first=False)), UTC)
+        exported = list(csv.DictReader(io.StringIO(in_csv)))
         assert list(rows[0]) == list(exported[0]) == list(views.TRADE_FIELDS)
         by_id = {int(r['id']): r for r in exported}
-        for row in rows:
-            assert {k: '' if v is None else str(v) for k, v in row.items()} == by_id[row['id']]
+        for row in rows:  # the same fields and values; the CSV has ISO 8601 times and no PnL while open
+            times = {k: datetime.fromtimestamp(v, UTC).isoformat() if v else '' for k, v in row.items() if 'time' in k}
+            pnl = {'pnl': '' if row['status'] == 'OPEN' else str(row['pnl'])}
+            assert {k: '' if v is None else str(v) for k, v in row.items()} | times | pnl == by_id[row['id']]
 
         sides = {side: await _trades(http, side=side, limit=1000) for side in ('long', 'short')}
         for side, page in sides.items():

@@ -1,13 +1,16 @@
 """The Python client and ``oracle-trader events`` against a real server."""
 
+import argparse
 import asyncio
-import subprocess
+import json
 import sys
+from datetime import datetime
 
 import pytest
 
+from oracle_ui.cli import events
 from oracle_ui.client import ApiError, OracleClient, StreamLost
-from oracle_ui.events import EventType, Notification
+from oracle_ui.events import EventType, Notification, OrderbookUpdate, PnlUpdate
 
 from .apiserver import running_server
 
@@ -68,22 +71,46 @@ async def test_stream_gives_up_after_the_attempts_and_on_a_refused_token(tmp_pat
                 pass
 
 
-async def test_events_command_prints_history_and_follows(tmp_path) -> None:
+async def events_command(capsys, *args: str) -> list[str]:
+    """What ``oracle-trader events ARGS`` prints (run in this process: the follower below runs the real command)."""
+    parser = argparse.ArgumentParser()
+    events.add_arguments(parser)
+    assert await events.run(parser.parse_args(args)) == 0
+    return capsys.readouterr().out.splitlines()
+
+
+async def test_events_command_prints_readable_lines_or_raw_json_and_follows(tmp_path, capsys) -> None:
     async with running_server(tmp_path) as server:
-        server.system.bus.publish(EventType.NOTIFICATION, Notification(message='from the past'), source='test')
-        command = [sys.executable, '-m', 'oracle_ui.cli', 'events', '--url', server.base, '--topic', 'notifications']
-        result = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, timeout=60)
-        assert result.returncode == 0, result.stderr
-        assert 'notifications' in result.stdout and 'from the past' in result.stdout
+        bus, later = server.system.bus, server.clock.time() + 3 * 86_400  # a market simulated ahead of the clock
+        bus.publish(EventType.NOTIFICATION, Notification(message='from the past'), source='test')
+        pnl = PnlUpdate(
+            unrealized_pnl=0.676979527192843, realized_pnl=12.0, equity=10_012.68, daily_pnl=1.5, time=later
+        )
+        bus.publish(EventType.PNL_UPDATE, pnl, source='broker')
+        topics = ('--url', server.base, '--topic', 'notifications', '--topic', 'portfolio')
+        lines = await events_command(capsys, *topics)
+        assert any('notifications' in line and 'from the past' in line for line in lines)
+        (line,) = [line for line in lines if 'pnl_update' in line]
+        assert 'equity 10,012.68 USDT, unrealized +0.68, realized +12.00, today +1.50' in line
+        assert '0.6769' not in line and '{' not in line
+        assert f'[market time {datetime.fromtimestamp(later).strftime("%Y-%m-%d %H:%M:%S")}]' in line
+        envelopes = [json.loads(line) for line in await events_command(capsys, *topics, '--json')]
+        assert {'type', 'data', 'timestamp', 'source', 'client_id', 'id', 'topic'} <= set(envelopes[-1])
+        assert envelopes[-1]['data']['unrealized_pnl'] == 0.676979527192843
+        command = [sys.executable, '-m', 'oracle_ui.cli', 'events', *topics]
         follower = await asyncio.create_subprocess_exec(
-            *command, '--follow', '--limit', '0', stdout=asyncio.subprocess.PIPE
+            *command, '--topic', 'market_data', '--follow', '--limit', '0', stdout=asyncio.subprocess.PIPE
         )
         try:
             for _ in range(200):
                 if server.connections.connections:
                     break
                 await asyncio.sleep(0.05)
-            server.system.bus.publish(EventType.NOTIFICATION, Notification(message='live one'), source='test')
+            book = OrderbookUpdate(
+                symbol='BTC/USDT', bids=[(65_000.0, 0.5)] * 10, asks=[(65_010.0, 0.7)] * 10, timestamp=1
+            )
+            bus.publish(EventType.ORDERBOOK_UPDATE, book, source='feed')  # several a second: left out
+            bus.publish(EventType.NOTIFICATION, Notification(message='live one'), source='test')
             line = await asyncio.wait_for(follower.stdout.readline(), 20)
             assert b'notification' in line and b'live one' in line
         finally:

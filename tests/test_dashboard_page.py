@@ -1,13 +1,20 @@
 """The dashboard page through NiceGUI's simulated user (the production app, the market on a manual clock)."""
 
+from datetime import UTC
+
 import pytest
 from nicegui import app
 from nicegui.testing import User
 
 from oracle_ui.clock import ManualClock
 from oracle_ui.control import BotState
+from oracle_ui.events import EventType, OrderInfo, SystemAlert
+from oracle_ui.formatting import local_time
 
-from .helpers import eventually
+from .conftest import START
+from .helpers import advance_until, eventually
+
+NOTE_60X = 'simulated market \N{MULTIPLICATION SIGN}60 — times are simulated'
 
 
 async def test_dashboard_shows_live_prices_paper_badge_and_bot_state(user: User, clock: ManualClock) -> None:
@@ -69,3 +76,84 @@ async def test_a_test_event_with_odd_data_does_not_break_the_dashboard(quiet_sam
     notice = {'type': 'notification', 'data': {'message': 'after the odd one', 'level': 'info'}}
     assert (await http.post('/dashboard/api/emit-test-event', json=notice)).status_code == 200
     await user.should_see('notification: after the odd one [test]')
+
+
+async def test_routine_notices_go_to_the_feed_only_and_the_rest_are_toasts(user: User) -> None:
+    await user.open('/')
+    await user.should_see('Live events')
+    bus = app.state.system.bus
+    alert = {'metric': 'drill_percent', 'value': 50.0, 'threshold': 90.0}
+    for message, level in (('drill percent is 95.0', 'warning'), ('drill percent back to normal', 'info')):
+        bus.publish(EventType.SYSTEM_ALERT, SystemAlert(message=message, level=level, **alert), source='metrics')
+    for _ in range(3):
+        bus.publish(EventType.ORDER_REJECTED, rejection('max concurrent positions reached'), source='broker')
+    bus.publish(EventType.ORDER_REJECTED, rejection('insufficient free balance'), source='broker')
+    feed = user.find(marker='events-feed').elements.pop()
+    await eventually(
+        lambda: sum('refused' in row['summary'] for row in feed.rows) == 4, what='every rejection in the feed'
+    )
+    assert any(row['summary'] == 'drill percent back to normal' for row in feed.rows)
+    toasts = user.notify.messages
+    assert [m for m in toasts if 'drill percent' in m] == ['system alert: drill percent is 95.0']
+    assert sum('max concurrent positions reached' in m for m in toasts) == 1, 'a repeated rejection is routine'
+    assert sum('insufficient free balance' in m for m in toasts) == 1, 'a different one is news'
+
+
+def rejection(reason: str) -> OrderInfo:
+    return OrderInfo(
+        order_id=1,
+        symbol='BTC/USDT',
+        side='long',
+        leverage=1.0,
+        quantity=None,
+        margin=10.0,
+        stop_loss=None,
+        take_profit=None,
+        strategy='regime',
+        reason=reason,
+        time=START,
+    )
+
+
+async def test_pages_say_the_market_is_simulated_and_show_its_time_for_market_events(
+    user: User, clock: ManualClock
+) -> None:
+    await user.open('/')
+    await user.should_see(NOTE_60X)  # ORACLE_SPEED=60 (conftest)
+    await clock.advance(60)  # an hour of market time
+    await advance_until(clock, lambda: app.state.system.engine.broker.positions, what='an open position')
+    position = next(iter(app.state.system.engine.broker.positions.values()))
+    assert position.entry_time - clock.time() > 600, 'market time has run ahead of the clock'
+    feed = user.find(marker='events-feed').elements.pop()
+    entry = local_time(position.entry_time, UTC, with_date=False)
+    await eventually(lambda: any(r['type'] == 'order_filled' and r['time'] == entry for r in feed.rows))
+    fill = next(r for r in feed.rows if r['type'] == 'order_filled' and r['time'] == entry)
+    assert fill['clock'] == 'market' and f'position #{position.id} opened' in fill['summary']
+    started = next(r for r in feed.rows if r['type'] == 'bot_started')
+    assert started['clock'] == 'wall' and feed.props['simulated']
+    await user.should_see('market time ')
+    await user.open('/trades')  # the trades table shows the same moment
+    history = user.find(marker='history-table').elements.pop()
+    await eventually(lambda: any(r['id'] == position.id for r in history.rows))
+    (row,) = [r for r in history.rows if r['id'] == position.id]
+    assert row['entry_time'] == local_time(position.entry_time, UTC) and row['entry_time'].endswith(entry)
+    await user.should_see(NOTE_60X)
+
+
+async def test_the_header_counts_browser_tabs_not_pages_left_behind(user: User) -> None:
+    for path in ('/', '/trades', '/events', '/'):
+        await user.open(path)
+    await user.should_see('tabs: 1 · API: 0')
+
+
+async def test_pnl_is_green_for_gains_and_red_for_losses(user: User, clock: ManualClock) -> None:
+    system = app.state.system
+    await advance_until(clock, lambda: system.store.count_trades(closed_only=True) >= 2, what='closed trades')
+    await user.open('/')
+    realized = user.find(marker='account-realized_pnl').elements.pop()
+    await eventually(lambda: realized.text not in ('', '+0.00'))
+    assert ('text-positive' if system.engine.realized_pnl > 0 else 'text-negative') in realized.classes
+    table = user.find(marker='trades-table').elements.pop()
+    colours = {'+': 'text-positive', '-': 'text-negative'}
+    assert table.rows
+    assert all(r['pnl_class'] == colours[r['pnl'][0]] for r in table.rows if r['pnl'] not in ('+0.00', '-0.00'))

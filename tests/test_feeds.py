@@ -68,6 +68,34 @@ async def test_sim_feed_is_reproducible_with_a_seed() -> None:
         assert c.time % 60 == 0
 
 
+async def test_a_symbol_new_to_the_sim_feed_gets_history_ending_where_the_others_resume() -> None:
+    clock = FakeClock()
+    feed = SimFeed(['BTC/USDT', 'DOGE/USDT'], '1m', history_candles=120, sleep=clock.sleep, wall_clock=clock.time)
+    stored = Candle('BTC/USDT', 1_700_000_040, 65_000.0, 65_010.0, 64_990.0, 65_005.0, 1.0)
+    history = await feed.connect({'BTC/USDT': stored, 'DOGE/USDT': None})
+    assert history['BTC/USDT'] == [], 'a symbol with stored candles continues from them'
+    doge = history['DOGE/USDT']
+    assert len(doge) == 120 and doge[-1].time == stored.time, 'history right up to where the market resumes'
+    assert [c.time for c in doge] == list(range(stored.time - 119 * 60, stored.time + 1, 60))
+    first = next(i for i in await _collect(feed, 10) if isinstance(i, Tick) and i.symbol == 'DOGE/USDT')
+    assert abs(first.price / doge[-1].close - 1) < 0.01, 'its live prices carry on from its history'
+
+
+async def test_a_symbol_added_on_the_settings_page_trades_with_history_after_a_restart(make_system, clock) -> None:
+    first = make_system(symbols=['BTC/USDT'])
+    await first.start()
+    await clock.advance(2)
+    await first.stop()
+    second = make_system(symbols=['BTC/USDT', 'DOGE/USDT'])
+    await second.start()
+    doge, btc = second.store.candles('DOGE/USDT', '1m', 5000), second.store.candles('BTC/USDT', '1m', 5000)
+    assert len(doge) == 1440, 'the day of history a fresh start makes (sim_history_days=1), not a few candles'
+    assert doge[-1].time == btc[-1].time
+    assert second.store.candles('DOGE/USDT', '1h', 100), 'the chart timeframes are built from it'
+    assert second.engine.state['DOGE/USDT'].regime is not None, 'warmed up: its regime is known, not "unknown"'
+    await second.stop()
+
+
 async def test_sim_feed_paces_ticks_a_few_per_second() -> None:
     clock = FakeClock()
     feed = SimFeed(['BTC/USDT'], '1m', speed=1, history_candles=0, sleep=clock.sleep, wall_clock=clock.time)

@@ -1,9 +1,8 @@
 """Every page through NiceGUI's simulated user (the production app, a fresh data directory, the market on a
 manual clock)."""
 
-import csv
-import io
 import sqlite3
+from datetime import UTC
 
 from nicegui import app
 from nicegui.testing import User
@@ -12,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from oracle_ui.clock import ManualClock
 from oracle_ui.events import EventType, Notification
+from oracle_ui.formatting import local_time
 
 from .helpers import advance_until, eventually
 
@@ -62,48 +62,42 @@ async def test_close_all_positions_from_the_dashboard(user: User, clock: ManualC
     assert statuses == dict.fromkeys(ids, 'CLOSED_MANUAL')
 
 
-async def test_trades_page_filters_pages_and_exports(user: User, clock: ManualClock) -> None:
-    await advance_until(clock, lambda: system().store.count_trades() >= 3, what='three trades')
-    await user.open('/trades')
-    table = user.find(marker='history-table').elements.pop()
-    await eventually(lambda: len(table.rows) >= 3)
-    sides = {row['side'] for row in table.rows}
-    side = user.find(marker='filter-side').elements.pop()
-    wanted = 'short' if 'short' in sides else 'long'
-    side.value = wanted
-    await eventually(lambda: table.rows and all(row['side'] == wanted for row in table.rows))
-    side.value = 'all'
-    sort = user.find(marker='sort').elements.pop()
-    sort.value = 'Oldest first'
-    await eventually(lambda: [r['id'] for r in table.rows] == sorted(r['id'] for r in table.rows))
-    user.find(marker='filter-from').type('yesterday').trigger('keydown.enter')
-    await user.should_see('dates must look like 2026-11-26')
-    user.find(marker='filter-from').clear()
-    user.find(marker='export-csv').click()
-    response = await user.download.next()
-    rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert rows and {'id', 'symbol', 'side', 'pnl', 'entry_fee', 'exit_fee'} <= set(rows[0])
-    assert len(rows) == system().store.count_trades()
-
-
-async def test_events_page_filters_and_searches_the_stored_log(user: User) -> None:
+async def test_events_page_searches_as_you_type_checks_times_and_folds_a_fill_into_one_row(
+    user: User, clock: ManualClock
+) -> None:
     bus = system().bus
     bus.publish(EventType.NOTIFICATION, Notification(message='needle in the log'), source='test')
     bus.publish(EventType.NOTIFICATION, Notification(message='hay'), source='test')
+    await advance_until(clock, lambda: system().engine.broker.positions, what='an open position')
+    position = next(iter(system().engine.broker.positions.values()))
     await user.open('/events')
     table = user.find(marker='events-table').elements.pop()
     await eventually(lambda: len(table.rows) > 2)
+    (fill,) = [
+        r for r in table.rows if r['type'] == 'order_filled' and f'position #{position.id} opened' in r['summary']
+    ]
+    assert fill['folded'].split(', ')[-3:] == ['trade_executed', 'balance_update', 'portfolio_update']
+    assert 'order_placed' in fill['folded'] and 'position_opened' in fill['folded']
+    assert not [r for r in table.rows if r['type'] in ('position_opened', 'balance_update')], 'folded, not repeated'
+    assert fill['market_time'] == local_time(position.entry_time, UTC), 'a fill is shown at market time'
+    assert fill['time'] != fill['market_time'], 'and logged at wall-clock time (the market runs 60x)'
+    note = next(r for r in table.rows if r['summary'] == 'hay')
+    assert note['market_time'] == '' and note['time']
+
     kind = user.find(marker='filter-type').elements.pop()
     kind.value = 'notification'
     await eventually(lambda: table.rows and all(r['type'] == 'notification' for r in table.rows))
-    user.find(marker='filter-search').type('needle').trigger('keydown.enter')
+    user.find(marker='filter-search').type('needle')  # no Enter: the search runs as you type
     await eventually(lambda: [r['summary'] for r in table.rows] == ['needle in the log'])
+    user.find(marker='filter-since').type('soon')
+    await user.should_see("Not filtered — From: 'soon' is not a date or time like 2026-11-26 or 2026-11-26 14:30")
+    assert [r['summary'] for r in table.rows] == ['needle in the log']
 
 
 async def test_settings_reject_bad_input_and_apply_good_changes(user: User) -> None:
     await user.open('/settings')
     user.find(marker='settings-strategy').elements.pop().value = 'sma_cross'
-    await user.should_see('fast')
+    await user.should_see('Fast SMA')
     user.find(marker='param-fast').elements.pop().value = 50
     user.find(marker='settings-save').click()
     await user.should_see('fast (50) must be smaller than slow (20)')
@@ -123,7 +117,10 @@ async def test_settings_reject_bad_input_and_apply_good_changes(user: User) -> N
     table = user.find(marker='events-table').elements.pop()
     audit = [r for r in table.rows if r['type'] == 'settings_changed']
     assert audit and audit[0]['topic'] == 'audit'
-    assert audit[0]['summary'] == 'local change_settings from ui 127.0.0.1: ok'
+    assert audit[0]['summary'] == (  # what changed, not just that something did
+        'local: change settings: strategy regime → sma_cross; parameters fast 5, slow 20; risk.max_positions 3 → 2'
+        ' — ok (from ui 127.0.0.1)'
+    )
 
 
 async def test_backtest_runs_a_sample_and_rejects_bad_parameters(user: User) -> None:

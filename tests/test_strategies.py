@@ -169,10 +169,13 @@ def test_sma_cross_enters_on_cross_above_and_exits_on_cross_below() -> None:
 def test_unknown_strategy_and_bad_parameters_list_what_is_valid() -> None:
     with pytest.raises(StrategyError, match=r"unknown strategy 'macd_magic'; valid: regime, trend_following"):
         create_strategy('macd_magic')
-    with pytest.raises(StrategyError, match=r'fast \(30\) must be smaller than slow \(20\).*Valid: fast=10, slow=20'):
+    with pytest.raises(StrategyError, match=r'fast \(30\) must be smaller than slow \(20\).*Valid: fast=10; slow=20'):
         create_strategy('sma_cross', {'fast': 30})
-    with pytest.raises(StrategyError, match=r'trend\.min_score'):
+    with pytest.raises(StrategyError, match=r'trend\.min_score') as error:
         create_strategy('regime', parse_assignments(['trend.min_score=2']))
+    valid = str(error.value).partition('Valid: ')[2].split('; ')  # tuple defaults stay whole
+    assert 'trend.leverage_tiers=((0.9, 15.0), (0.7, 10.0), (0.5, 5.0))' in valid
+    assert 'range.leverage_tiers=((0.95, 5.0), (0.8, 3.0))' in valid and 'trend.min_score=0.5' in valid
     with pytest.raises(StrategyError, match='Extra inputs'):
         create_strategy('sma_cross', {'fastest': 3})
     assert create_strategy('regime', parse_assignments(['trend.min_score=0.6'])).params.trend.min_score == 0.6

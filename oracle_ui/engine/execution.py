@@ -59,6 +59,7 @@ class Execution:
                 reason=signal.reason,
                 regime=signal.regime.value if signal.regime else None,
                 strategy=strategy.name,
+                time=now,
             ),
             source='strategy',
         )
@@ -89,15 +90,15 @@ class Execution:
             self._rejected(rejected)
             return
         self.store.record_order(sized, 'placed')
-        self.bus.publish(EventType.ORDER_PLACED, order_info(sized), source='broker')
+        self.bus.publish(EventType.ORDER_PLACED, order_info(sized, time=now), source='broker')
 
-    def cancel_pending(self, reason: str) -> int:
-        """Cancel orders not yet filled (the bot stopped); returns how many."""
+    def cancel_pending(self, reason: str, now: float) -> int:
+        """Cancel orders not yet filled (the bot stopped at market time ``now``); returns how many."""
         pending = self.broker.cancel_pending()
         if pending:
             self.store.set_order_status((o.id for o in pending), 'cancelled', reason)
         for order in pending:
-            self.bus.publish(EventType.ORDER_CANCELLED, order_info(order, reason), source='broker')
+            self.bus.publish(EventType.ORDER_CANCELLED, order_info(order, reason, time=now), source='broker')
         return len(pending)
 
     def close_now(self, symbol: str, reason: str, now: float) -> Trade | None:
@@ -165,7 +166,8 @@ class Execution:
 
     def _rejected(self, rejected: OrderRejected) -> None:
         self.store.record_order(rejected.order, 'rejected', rejected.reason)
-        self.bus.publish(EventType.ORDER_REJECTED, order_info(rejected.order, rejected.reason), source='broker')
+        info = order_info(rejected.order, rejected.reason, time=rejected.time)
+        self.bus.publish(EventType.ORDER_REJECTED, info, source='broker')
 
 
 def position_info(p: Position) -> PositionInfo:
@@ -217,7 +219,8 @@ def trade_info(t: Trade, price: float, timestamp: float) -> TradeInfo:
     )
 
 
-def order_info(order: OrderRequest, reason: str = '') -> OrderInfo:
+def order_info(order: OrderRequest, reason: str = '', *, time: float | None = None) -> OrderInfo:
+    """The payload of an order's events; ``time``: market time of the event (placed, rejected, cancelled)."""
     return OrderInfo(
         order_id=order.id,
         symbol=order.symbol,
@@ -229,6 +232,7 @@ def order_info(order: OrderRequest, reason: str = '') -> OrderInfo:
         take_profit=order.take_profit,
         strategy=order.strategy,
         reason=reason or order.reason,
+        time=time,
     )
 
 

@@ -262,21 +262,27 @@ class SimFeed(MarketFeed):
         known = {s: c for s, c in last_candles.items() if c is not None and s in self.symbols}
         history: dict[str, list[Candle]] = {s: [] for s in self.symbols}
         step = self.timeframe_s / 8
-        if known:  # continue where the stored history ends
+        if known:  # continue where the stored history ends; symbols traded for the first time get history too
             resume = max(c.time for c in known.values()) + self.timeframe_s
-            self.market = SimulatedMarket(
-                self.symbols, self.timeframe_s, self.seed, resume, {s: c.close for s, c in known.items()}
-            )
+            prices = {s: c.close for s, c in known.items()}
+            new = [s for s in self.symbols if s not in known]
+            if new and self.history_candles:
+                begin = resume - self.history_candles * self.timeframe_s
+                earlier = SimulatedMarket(new, self.timeframe_s, self.seed, begin)
+                history |= await asyncio.to_thread(self._history, earlier, new, step)
+                prices |= {s: candles[-1].close for s in new if (candles := history[s])}
+            self.market = SimulatedMarket(self.symbols, self.timeframe_s, self.seed, resume, prices)
         else:
             now = self._start if self._start is not None else self._wall()
             begin = candle_start(now, self.timeframe_s) - self.history_candles * self.timeframe_s
             self.market = SimulatedMarket(self.symbols, self.timeframe_s, self.seed, begin)
-            history = await asyncio.to_thread(self._history, self.market, step)  # seconds for 30 days: not here
+            history = await asyncio.to_thread(self._history, self.market, self.symbols, step)  # seconds for 30 days
         self.status, self.status_message = FeedStatus.LIVE, f'simulated market {describe_speed(self.speed)}'
         return history
 
-    def _history(self, market: SimulatedMarket, step: float) -> dict[str, list[Candle]]:
-        history: dict[str, list[Candle]] = {s: [] for s in self.symbols}
+    def _history(self, market: SimulatedMarket, symbols: list[str], step: float) -> dict[str, list[Candle]]:
+        """``history_candles`` closed candles of ``market``'s ``symbols``."""
+        history: dict[str, list[Candle]] = {s: [] for s in symbols}
         for _ in range(self.history_candles):
             closed, _ticks = market.advance(self.timeframe_s, step)
             for candle in closed:

@@ -92,7 +92,9 @@ class Ledger:
         )
         self.bus.publish(
             EventType.RISK_LIMIT_HIT,
-            RiskLimitHit(limit='max_daily_loss_pct', message=message, value=hit.loss_pct, threshold=hit.threshold_pct),
+            RiskLimitHit(
+                limit='max_daily_loss_pct', message=message, value=hit.loss_pct, threshold=hit.threshold_pct, time=time
+            ),
             source='risk',
         )
 
@@ -102,8 +104,8 @@ class Ledger:
         self.store.set_meta(DAILY_LOSS_KEY, orjson.dumps(day).decode())
 
     # ---- account events ----------------------------------------------------------------------------------
-    def publish_pnl(self) -> None:
-        """``pnl_update``, at most once per ``PNL_INTERVAL_S`` of the clock."""
+    def publish_pnl(self, when: float) -> None:
+        """``pnl_update`` marked at market time ``when``, at most once per ``PNL_INTERVAL_S`` of the clock."""
         now = self.clock.monotonic()
         if now - self._last_pnl_publish < PNL_INTERVAL_S:
             return
@@ -116,6 +118,7 @@ class Ledger:
                 realized_pnl=self.realized_pnl,
                 equity=b.equity,
                 daily_pnl=self.daily_pnl,
+                time=when,
             ),
             source='broker',
         )
@@ -126,7 +129,7 @@ class Ledger:
         used = b.locked_margin
         self.bus.publish(
             EventType.BALANCE_UPDATE,
-            BalanceUpdate(balance=b.balance, free=b.balance - used, used=used, equity=b.equity),
+            BalanceUpdate(balance=b.balance, free=b.balance - used, used=used, equity=b.equity, time=when),
             source='broker',
         )
         self.bus.publish(

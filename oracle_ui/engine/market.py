@@ -202,6 +202,7 @@ class MarketState:
                     bb_width=reading.bb_width,
                     volatility=reading.volatility,
                     is_strong=reading.is_strong,
+                    time=candle.time + self.feed.timeframe_s,
                 ),
                 source='strategy',
             )

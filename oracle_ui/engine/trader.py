@@ -204,7 +204,7 @@ class TradingEngine:
         self.execution.handle(self.broker.on_price(tick.symbol, tick.price, tick.time))
         self.market.publish_price(tick)
         self.ledger.check_daily_loss(self.market_time)
-        self.ledger.publish_pnl()
+        self.ledger.publish_pnl(tick.time)
 
     def on_candle(self, candle: Candle) -> None:
         """A closed candle: store it, update indicators and regime, and let the strategy decide."""
@@ -219,7 +219,7 @@ class TradingEngine:
     # ---- commands ----------------------------------------------------------------------------------------
     def cancel_pending_orders(self, reason: str) -> int:
         """Cancel orders not yet filled (the bot stopped); returns how many."""
-        return self.execution.cancel_pending(reason)
+        return self.execution.cancel_pending(reason, self.market_time or self.clock.time())
 
     def close_position(self, symbol: str, reason: str) -> Trade | None:
         """Close ``symbol``'s position at the last price now; None if there is none."""

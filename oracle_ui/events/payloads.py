@@ -65,6 +65,8 @@ class RegimeChanged(Payload):
     bb_width: float
     volatility: str
     is_strong: bool
+    time: float | None = None
+    """Market time (Unix seconds) of the candle close that changed it (None in events stored before 0.3)."""
 
 
 class SignalGenerated(Payload):
@@ -77,6 +79,8 @@ class SignalGenerated(Payload):
     reason: str
     regime: str | None
     strategy: str
+    time: float | None = None
+    """Market time (Unix seconds) of the candle close it was made on (None in events stored before 0.3)."""
 
 
 class AnalysisComplete(Payload):
@@ -104,6 +108,8 @@ class OrderInfo(Payload):
     take_profit: float | None
     strategy: str
     reason: str = ''
+    time: float | None = None
+    """Market time (Unix seconds) the order was placed, rejected or cancelled (None in events stored before 0.3)."""
 
 
 class FillInfo(Payload):
@@ -171,6 +177,8 @@ class BalanceUpdate(Payload):
     used: float
     equity: float
     currency: str = 'USDT'
+    time: float | None = None
+    """Market time (Unix seconds) of the fill that changed the balance (None in events stored before 0.3)."""
 
 
 class PortfolioUpdate(Payload):
@@ -190,6 +198,8 @@ class PnlUpdate(Payload):
     realized_pnl: float
     equity: float
     daily_pnl: float
+    time: float | None = None
+    """Market time (Unix seconds) of the price the figures are marked at (None in events stored before 0.3)."""
 
 
 class BotStatusUpdate(Payload):
@@ -217,6 +227,8 @@ class RiskLimitHit(Payload):
     message: str
     value: float
     threshold: float
+    time: float | None = None
+    """Market time (Unix seconds) at which the limit was hit (None in events stored before 0.3)."""
 
 
 class Notification(Payload):

@@ -18,9 +18,23 @@ from .models import (
     WebSocketStats,
 )
 from .status import bot_info, dashboard_data, market_quotes, regime_of, system_status
-from .trades import TRADE_FIELDS, TradeRow, TradeSort, TradesPage, symbol_named, trade_row, trades_page
+from .time_base import TimeBase, time_base
+from .trades import (
+    SORTS,
+    TRADE_FIELDS,
+    TradeRow,
+    TradeSort,
+    TradesPage,
+    TradeTotals,
+    symbol_named,
+    trade_row,
+    trade_totals,
+    trades_csv,
+    trades_page,
+)
 
 __all__ = [
+    'SORTS',
     'TRADE_FIELDS',
     'CandleOut',
     'CandlesResponse',
@@ -28,9 +42,11 @@ __all__ = [
     'DashboardData',
     'OpenPosition',
     'SystemStatus',
+    'TimeBase',
     'TradeMarker',
     'TradeRow',
     'TradeSort',
+    'TradeTotals',
     'TradesPage',
     'TradingMetrics',
     'WebSocketStats',
@@ -50,8 +66,11 @@ __all__ = [
     'strategy_indicators',
     'symbol_named',
     'system_status',
+    'time_base',
     'trade_markers',
     'trade_row',
+    'trade_totals',
+    'trades_csv',
     'trades_page',
     'trading_metrics',
 ]

@@ -11,6 +11,7 @@ from nicegui import binding
 
 from ..events import Event, EventType, PriceUpdate, RegimeChanged, SystemMetrics, TickerUpdate
 from ..system import System
+from ..views import time_base
 
 METRICS = ('cpu_percent', 'memory_percent', 'process_rss_mb', 'open_connections', 'events_per_s')
 METRIC_POINTS = 120
@@ -53,6 +54,10 @@ class BotView:
     """Bumped whenever positions or trades change, so tables know to refresh."""
     last_event_id: int = 0
     ws_clients: int = 0
+    time_note: str = ''
+    """Said on every page while market times are simulated or replayed (``views.time_base``); empty otherwise."""
+    market_time: float = 0.0
+    """The market's now (Unix seconds; 0 before the first price)."""
     cpu_percent: float = 0.0
     memory_percent: float = 0.0
     process_rss_mb: float = 0.0
@@ -101,6 +106,8 @@ class SharedState:
         bot.open_positions = len(b.positions)
         bot.ws_clients = system.clients.count
         bot.strategy = system.strategy.name
+        clock = time_base(system)
+        bot.time_note, bot.market_time = clock.note, clock.market_time or 0.0
         for symbol, state in engine.state.items():
             quote = self.quotes.get(symbol)
             if quote is not None and state.regime is not None:

@@ -20,8 +20,8 @@ async def pan_back(page) -> None:
     """Drag the price pane to the right with the pan tool, as a user looking at older candles does: as far as the
     first loaded candle, or a whole pane's width."""
     plot = page.locator(f'{CHART} .nsewdrag').first
+    await page.locator(CHART).first.hover()  # scrolls the chart into view (it starts below the account)
     box = await plot.bounding_box()
-    await page.locator(CHART).first.hover()
     await page.locator(f'{CHART} [data-title="Pan"]').first.click()
     left = await page.evaluate(f"""() => {{ const gd = document.querySelector('{CHART}');
         const px = gd._fullLayout.xaxis.d2p(gd.data[0].x[0]); return Math.max(0, Math.min(px, 10000)); }}""")

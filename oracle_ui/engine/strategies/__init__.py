@@ -69,14 +69,19 @@ def _describe_error(error: Any) -> str:
 
 
 def describe_params(model: type[BaseModel]) -> str:
-    """``name=default`` for every parameter (nested models as ``part.name``)."""
-    parts: list[str] = []
+    """``name=default`` for every parameter (nested models as ``part.name``), separated by ``; `` (a default
+    may itself contain commas: ``leverage_tiers=((0.9, 15.0), (0.7, 10.0))``)."""
+    return '; '.join(_defaults(model))
+
+
+def _defaults(model: type[BaseModel], prefix: str = '') -> list[str]:
+    parts = []
     for field_name, field in model.model_fields.items():
         if isinstance(field.default, BaseModel):
-            parts.extend(f'{field_name}.{item}' for item in describe_params(type(field.default)).split(', '))
+            parts += _defaults(type(field.default), f'{prefix}{field_name}.')
         else:
-            parts.append(f'{field_name}={field.default}')
-    return ', '.join(parts)
+            parts.append(f'{prefix}{field_name}={field.default}')
+    return parts
 
 
 def parse_assignments(assignments: list[str]) -> dict[str, Any]:

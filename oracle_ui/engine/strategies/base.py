@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .. import indicators as ind
 from ..models import Candle, Regime, Side, Signal
@@ -24,6 +24,12 @@ class IndicatorView(Protocol):
 
 class StrategyError(ValueError):
     """Unknown strategy or invalid parameters; the message lists what is valid."""
+
+
+def param(default: Any, title: str, description: str, unit: str = '', **bounds: Any) -> Any:
+    """A strategy parameter with what forms show: a ``title``, a one-line ``description`` and a ``unit``
+    (``candles``, ``× ATR``, ...; in the JSON schema as ``unit``), and pydantic ``bounds`` (ge, le, ...)."""
+    return Field(default, title=title, description=description, json_schema_extra={'unit': unit}, **bounds)
 
 
 class StrategyParams(BaseModel):

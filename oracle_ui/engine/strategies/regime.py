@@ -3,11 +3,11 @@ trading."""
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
 from .. import indicators as ind
 from ..models import Candle, Regime, Side, Signal
-from .base import IndicatorView, RegimeReading, Strategy, StrategyParams
+from .base import IndicatorView, RegimeReading, Strategy, StrategyParams, param
 from .regime_rules import (
     RangeParams,
     TrendParams,
@@ -20,15 +20,42 @@ from .regime_rules import (
 
 
 class RegimeParams(StrategyParams):
-    adx_period: int = Field(14, ge=2, le=500)
-    adx_strong: float = Field(25.0, ge=0, le=100)
-    adx_trending: float = Field(20.0, ge=0, le=100)
-    bb_period: int = Field(20, ge=2, le=500)
-    bb_std: float = Field(2.0, gt=0, le=10)
-    bbw_low: float = Field(0.03, ge=0, le=10)
-    bbw_high: float = Field(0.10, gt=0, le=10)
-    rsi_period: int = Field(14, ge=2, le=500)
-    atr_period: int = Field(14, ge=1, le=500)
+    adx_period: int = param(
+        14, 'ADX length', 'Candles the trend strength (ADX, +DI/-DI) is averaged over', 'candles', ge=2, le=500
+    )
+    adx_strong: float = param(25.0, 'Strong trend above', 'ADX above this is a strong trend', 'ADX', ge=0, le=100)
+    adx_trending: float = param(
+        20.0,
+        'Trend above',
+        'ADX above this is a trend (up or down by +DI/-DI); at or below: no trend',
+        'ADX',
+        ge=0,
+        le=100,
+    )
+    bb_period: int = param(20, 'Bollinger length', 'Candles of the Bollinger bands', 'candles', ge=2, le=500)
+    bb_std: float = param(
+        2.0, 'Bollinger width', 'Band distance from the middle in standard deviations', '× std dev', gt=0, le=10
+    )
+    bbw_low: float = param(
+        0.03,
+        'Low volatility below',
+        'Band width / middle below this is low volatility (0.03 = 3 %)',
+        'fraction',
+        ge=0,
+        le=10,
+    )
+    bbw_high: float = param(
+        0.10,
+        'High volatility above',
+        'Band width / middle above this is high volatility: no range trades, half leverage',
+        'fraction',
+        gt=0,
+        le=10,
+    )
+    rsi_period: int = param(14, 'RSI length', 'Candles of the relative strength index', 'candles', ge=2, le=500)
+    atr_period: int = param(
+        14, 'ATR length', 'Candles of the average true range that sets stop distances', 'candles', ge=1, le=500
+    )
     trend: TrendParams = TrendParams()
     range: RangeParams = RangeParams()
 

@@ -6,33 +6,75 @@ from __future__ import annotations
 
 import math
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
 from .. import indicators as ind
 from ..models import Candle, Regime, Side, Signal, SignalKind
-from .base import IndicatorView, RegimeReading, StrategyParams, any_nan
+from .base import IndicatorView, RegimeReading, StrategyParams, any_nan, param
 
 
 class TrendParams(StrategyParams):
-    ema_fast: int = Field(10, ge=1, le=500)
-    ema_mid: int = Field(20, ge=1, le=500)
-    ema_slow: int = Field(50, ge=1, le=1000)
-    rsi_period: int = Field(14, ge=2, le=500)
-    macd_fast: int = Field(12, ge=1, le=500)
-    macd_slow: int = Field(26, ge=2, le=500)
-    macd_signal: int = Field(9, ge=1, le=500)
-    atr_period: int = Field(14, ge=1, le=500)
-    volume_period: int = Field(20, ge=1, le=500)
-    adx_period: int = Field(14, ge=2, le=500)
-    adx_trending: float = Field(20.0, ge=0, le=100)
+    ema_fast: int = param(
+        10,
+        'Fast EMA',
+        'Fast exponential average; a trend entry needs fast > mid > slow (long) or the reverse',
+        'candles',
+        ge=1,
+        le=500,
+    )
+    ema_mid: int = param(
+        20, 'Middle EMA', 'Middle exponential average; the close must be beyond it', 'candles', ge=1, le=500
+    )
+    ema_slow: int = param(50, 'Slow EMA', 'Slow exponential average', 'candles', ge=1, le=1000)
+    rsi_period: int = param(14, 'RSI length', 'Candles of the relative strength index', 'candles', ge=2, le=500)
+    macd_fast: int = param(
+        12,
+        'MACD fast',
+        'Fast average of the MACD; MACD above its signal line adds 0.3 to a long score',
+        'candles',
+        ge=1,
+        le=500,
+    )
+    macd_slow: int = param(26, 'MACD slow', 'Slow average of the MACD', 'candles', ge=2, le=500)
+    macd_signal: int = param(9, 'MACD signal', 'Average of the MACD line it is compared with', 'candles', ge=1, le=500)
+    atr_period: int = param(
+        14, 'ATR length', 'Candles of the average true range that sets stop distances', 'candles', ge=1, le=500
+    )
+    volume_period: int = param(
+        20,
+        'Volume average',
+        'Volume above its average over this many candles adds 0.1 to the score',
+        'candles',
+        ge=1,
+        le=500,
+    )
+    adx_period: int = param(
+        14, 'ADX length', 'Candles the trend strength (ADX, +DI/-DI) is averaged over', 'candles', ge=2, le=500
+    )
+    adx_trending: float = param(
+        20.0,
+        'Trend above',
+        'ADX above this is a trend (up or down by +DI/-DI); at or below: no trend',
+        'ADX',
+        ge=0,
+        le=100,
+    )
     """ADX above this is a trend (weak up to ``adx_strong``)."""
-    atr_stop_mult: float = Field(1.5, gt=0, le=20)
-    reward_risk: float = Field(2.0, gt=0, le=20)
-    min_score: float = Field(0.5, ge=0, le=1)
-    rsi_long_min: float = Field(50.0, ge=0, le=100)
-    rsi_long_max: float = Field(70.0, ge=0, le=100)
-    rsi_short_min: float = Field(30.0, ge=0, le=100)
-    rsi_short_max: float = Field(50.0, ge=0, le=100)
+    atr_stop_mult: float = param(
+        1.5, 'Stop distance', 'Stop-loss beyond the candle extreme by this many ATRs', '× ATR', gt=0, le=20
+    )
+    reward_risk: float = param(
+        2.0, 'Take-profit', 'Take-profit distance as a multiple of the stop distance', '× risk', gt=0, le=20
+    )
+    min_score: float = param(0.5, 'Minimum score', 'Signals scoring below this are not traded', '0–1', ge=0, le=1)
+    rsi_long_min: float = param(
+        50.0, 'Long RSI from', 'A long adds 0.3 to its score with RSI between this and the next', 'RSI', ge=0, le=100
+    )
+    rsi_long_max: float = param(70.0, 'Long RSI to', 'Upper end of the long RSI band', 'RSI', ge=0, le=100)
+    rsi_short_min: float = param(
+        30.0, 'Short RSI from', 'A short adds 0.3 to its score with RSI between this and the next', 'RSI', ge=0, le=100
+    )
+    rsi_short_max: float = param(50.0, 'Short RSI to', 'Upper end of the short RSI band', 'RSI', ge=0, le=100)
     leverage_tiers: tuple[tuple[float, float], ...] = ((0.9, 15.0), (0.7, 10.0), (0.5, 5.0))
     """(minimum score, leverage), highest first."""
 
@@ -46,22 +88,49 @@ class TrendParams(StrategyParams):
 
 
 class RangeParams(StrategyParams):
-    bb_period: int = Field(20, ge=2, le=500)
-    bb_std: float = Field(2.0, gt=0, le=10)
-    rsi_period: int = Field(14, ge=2, le=500)
-    atr_period: int = Field(14, ge=1, le=500)
-    adx_period: int = Field(14, ge=2, le=500)
-    adx_sideways: float = Field(20.0, ge=0, le=100)
+    bb_period: int = param(20, 'Bollinger length', 'Candles of the Bollinger bands', 'candles', ge=2, le=500)
+    bb_std: float = param(
+        2.0, 'Bollinger width', 'Band distance from the middle in standard deviations', '× std dev', gt=0, le=10
+    )
+    rsi_period: int = param(14, 'RSI length', 'Candles of the relative strength index', 'candles', ge=2, le=500)
+    atr_period: int = param(
+        14, 'ATR length', 'Candles of the average true range that sets stop distances', 'candles', ge=1, le=500
+    )
+    adx_period: int = param(
+        14, 'ADX length', 'Candles the trend strength (ADX, +DI/-DI) is averaged over', 'candles', ge=2, le=500
+    )
+    adx_sideways: float = param(
+        20.0, 'Sideways at or below', 'ADX at or below this is a sideways market', 'ADX', ge=0, le=100
+    )
     """ADX at or below this is sideways."""
-    bbw_high: float = Field(0.10, gt=0, le=10)
+    bbw_high: float = param(
+        0.10,
+        'High volatility above',
+        'Band width / middle above this is high volatility: no range trades, half leverage',
+        'fraction',
+        gt=0,
+        le=10,
+    )
     """Bollinger width (fraction) above this is high volatility: no range trades."""
-    rsi_oversold: float = Field(30.0, ge=0, le=100)
-    rsi_overbought: float = Field(70.0, ge=0, le=100)
-    rsi_extreme_low: float = Field(25.0, ge=0, le=100)
-    rsi_extreme_high: float = Field(75.0, ge=0, le=100)
-    atr_stop_mult: float = Field(1.0, gt=0, le=20)
-    reward_risk: float = Field(1.5, gt=0, le=20)
-    min_score: float = Field(0.8, ge=0, le=1)
+    rsi_oversold: float = param(
+        30.0, 'Oversold below', 'A long at the lower band needs RSI below this', 'RSI', ge=0, le=100
+    )
+    rsi_overbought: float = param(
+        70.0, 'Overbought above', 'A short at the upper band needs RSI above this', 'RSI', ge=0, le=100
+    )
+    rsi_extreme_low: float = param(
+        25.0, 'Extreme oversold', 'RSI below this adds 0.2 to a long score', 'RSI', ge=0, le=100
+    )
+    rsi_extreme_high: float = param(
+        75.0, 'Extreme overbought', 'RSI above this adds 0.2 to a short score', 'RSI', ge=0, le=100
+    )
+    atr_stop_mult: float = param(
+        1.0, 'Stop distance', 'Stop-loss beyond the candle extreme by this many ATRs', '× ATR', gt=0, le=20
+    )
+    reward_risk: float = param(
+        1.5, 'Take-profit', 'Take-profit distance as a multiple of the stop distance', '× risk', gt=0, le=20
+    )
+    min_score: float = param(0.8, 'Minimum score', 'Signals scoring below this are not traded', '0–1', ge=0, le=1)
     leverage_tiers: tuple[tuple[float, float], ...] = ((0.95, 5.0), (0.8, 3.0))
 
 

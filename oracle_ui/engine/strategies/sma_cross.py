@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
 from .. import indicators as ind
 from ..models import Candle, Side, Signal, SignalKind
-from .base import IndicatorView, Strategy, StrategyParams, any_nan
+from .base import IndicatorView, Strategy, StrategyParams, any_nan, param
 
 
 class SmaCrossParams(StrategyParams):
-    fast: int = Field(10, ge=1, le=1000)
-    slow: int = Field(20, ge=2, le=5000)
+    fast: int = param(
+        10,
+        'Fast SMA',
+        'Length of the fast moving average; long when it crosses above the slow one',
+        'candles',
+        ge=1,
+        le=1000,
+    )
+    slow: int = param(
+        20,
+        'Slow SMA',
+        'Length of the slow moving average; flat when the fast one crosses below it',
+        'candles',
+        ge=2,
+        le=5000,
+    )
 
     @model_validator(mode='after')
     def _fast_below_slow(self) -> SmaCrossParams:

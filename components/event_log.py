@@ -1,0 +1,115 @@
+"""The ``/events`` controls and table: filters and a search that apply as they are typed, one row per fill with
+its order, position and account events folded in, and a column per clock (market time, wall-clock time)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, tzinfo
+from typing import Any
+
+from nicegui import ui
+
+from components.events_feed import TOPIC_STYLE
+from components.trade_history import TYPING_DEBOUNCE_MS
+from oracle_ui import formatting as fmt
+from oracle_ui.event_rows import EventGroup
+from oracle_ui.events import SAMPLED_TYPES, EventType, Topic
+
+COLUMNS = [
+    {'name': n, 'label': label, 'field': n, 'align': 'left'}
+    for n, label in (
+        ('id', '#'),
+        ('market_time', 'Market time'),
+        ('time', 'Logged (wall clock)'),
+        ('topic', 'Topic'),
+        ('type', 'Type'),
+        ('summary', 'What happened'),
+    )
+]
+SEARCH_LIMIT = 200
+
+
+class EventFilters(ui.row):
+    """Topic, type, from/to (wall-clock time, as typed in the viewer's timezone) and a search of the event text;
+    ``on_change`` runs after any of them changed (typed ones once typing pauses, no Enter needed)."""
+
+    def __init__(self, on_change: Callable[[], None]) -> None:
+        super().__init__()
+        self.classes('items-start gap-3 flex-wrap')
+        stored_types = sorted(t.value for t in EventType if t not in SAMPLED_TYPES)
+        with self:
+            self.topic = ui.select(['all', *(t.value for t in Topic)], value='all', label='Topic')
+            self.topic.classes('w-36').mark('filter-topic')
+            self.kind = ui.select(['all', *stored_types], value='all', label='Type').classes('w-48').mark('filter-type')
+            self.since = self._typed('From (YYYY-MM-DD HH:MM)', 'filter-since', self._check_time)
+            self.until = self._typed('To (YYYY-MM-DD HH:MM)', 'filter-until', self._check_time)
+            self.search = self._typed('Search (as you type)', 'filter-search', None).props(
+                f'maxlength={SEARCH_LIMIT} hint="matches the event type and its data"'
+            )
+        for element in (self.topic, self.kind, self.since, self.until, self.search):
+            element.on_value_change(on_change)
+
+    @staticmethod
+    def _typed(label: str, mark: str, check: Callable[[str | None], str | None] | None) -> ui.input:
+        entry = ui.input(label, validation=check) if check else ui.input(label)
+        return entry.props(f'debounce={TYPING_DEBOUNCE_MS} clearable').classes('w-48').mark(mark)
+
+    @staticmethod
+    def _check_time(text: str | None) -> str | None:
+        try:
+            fmt.parse_moment(text, UTC)
+        except ValueError as error:
+            return str(error)
+        return None
+
+    @property
+    def problem(self) -> str | None:
+        """What is wrong with the typed times, or None."""
+        for name, entry in (('From', self.since), ('To', self.until)):
+            if (message := self._check_time(entry.value)) is not None:
+                return f'{name}: {message}'
+        return None
+
+    def chosen(self, timezone: tzinfo) -> dict[str, Any]:
+        """The filters as ``Store.events`` takes them (check :attr:`problem` first)."""
+        return {
+            'topic': None if self.topic.value == 'all' else self.topic.value,
+            'type_': None if self.kind.value == 'all' else self.kind.value,
+            'since': fmt.parse_moment(self.since.value, timezone),
+            'until': fmt.parse_moment(self.until.value, timezone),
+            'search': (self.search.value or '').strip()[:SEARCH_LIMIT] or None,
+        }
+
+
+class EventLogTable(ui.table):
+    """Rows of folded events, newest first: a fill's row names the events folded into it under its type."""
+
+    def __init__(self) -> None:
+        super().__init__(columns=COLUMNS, rows=[], row_key='id')
+        self.classes('w-full').props('dense flat wrap-cells hide-pagination')
+        self.add_slot(
+            'body-cell-topic',
+            '<q-td :props="props"><q-badge :color="props.row.color" :label="props.value" /></q-td>',
+        )
+        self.add_slot(
+            'body-cell-type',
+            """<q-td :props="props"><div>{{ props.value }}</div>
+               <div v-if="props.row.folded" class="text-caption opacity-70">with {{ props.row.folded }}</div></q-td>""",
+        )
+
+    def show(self, groups: list[EventGroup], timezone: tzinfo) -> None:
+        self.rows = [event_row(g, timezone) for g in groups]
+
+
+def event_row(group: EventGroup, timezone: tzinfo) -> dict[str, Any]:
+    head = group.head
+    return {
+        'id': head.id,
+        'market_time': fmt.local_time(group.market_time, timezone) if group.market_time else '',
+        'time': fmt.local_time(head.timestamp, timezone),
+        'topic': head.topic.value,
+        'color': TOPIC_STYLE[head.topic.value][1],
+        'type': head.type.value + (' [test]' if group.is_test else ''),
+        'folded': ', '.join(t for t in group.types if t != head.type.value),
+        'summary': group.summary(),
+    }

@@ -1,0 +1,115 @@
+"""The ``/trades`` controls and table: filters checked as they are typed, and sorting done by the server in one
+order whether it is chosen in the Sort menu or by a click on a column header."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, tzinfo
+from typing import Any
+
+from nicegui import ui
+
+from components.tables import PNL_CELL, TRADE_COLUMNS, trade_row
+from oracle_ui import views
+from oracle_ui.engine.models import Side
+from oracle_ui.formatting import DAY_FORMATS, parse_moment
+
+SORT_LABELS: dict[str, str] = {
+    '-entry_time': 'Newest first',
+    'entry_time': 'Oldest first',
+    '-exit_time': 'Closed last first',
+    'exit_time': 'Closed first first',
+    '-pnl': 'PnL, best first',
+    'pnl': 'PnL, worst first',
+    'symbol': 'Symbol, A to Z',
+    '-symbol': 'Symbol, Z to A',
+    '-id': 'Number, highest first',
+    'id': 'Number, lowest first',
+}
+"""Every order the store sorts by (``views.SORTS``), as the Sort menu names it."""
+SORTABLE = {column for column, _ in views.SORTS.values()}
+TYPING_DEBOUNCE_MS = 350
+"""Typed filters apply this long after the last key (not on every key, not only on Enter)."""
+
+
+class TradeFilters(ui.row):
+    """Symbol, side, from/to day, sort, and the export button; ``on_change`` runs after any of them changed
+    (typed days once typing pauses; a bad one is marked at the field and reported by :attr:`problem`)."""
+
+    def __init__(self, symbols: list[str], on_change: Callable[[], None], on_export: Callable[[], None]) -> None:
+        super().__init__()
+        self.classes('items-start gap-3 flex-wrap')
+        with self:
+            self.symbol = (
+                ui.select(['all', *symbols], value='all', label='Symbol').classes('w-36').mark('filter-symbol')
+            )
+            self.side = (
+                ui.select(['all', 'long', 'short'], value='all', label='Side').classes('w-28').mark('filter-side')
+            )
+            self.since = self._day('From (YYYY-MM-DD)', 'filter-from')
+            self.until = self._day('To (YYYY-MM-DD)', 'filter-to')
+            self.sort = ui.select(dict(SORT_LABELS), value='-entry_time', label='Sort')
+            self.sort.classes('w-48').mark('sort')
+            ui.button('Export CSV', icon='download', on_click=on_export).classes('self-center').mark('export-csv')
+        for element in (self.symbol, self.side, self.since, self.until, self.sort):
+            element.on_value_change(on_change)
+
+    def _day(self, label: str, mark: str) -> ui.input:
+        return (
+            ui.input(label, validation=self._check_day)
+            .props(f'debounce={TYPING_DEBOUNCE_MS} clearable')
+            .classes('w-48')
+            .mark(mark)
+        )
+
+    def _check_day(self, text: str | None) -> str | None:
+        try:
+            parse_moment(text, UTC, DAY_FORMATS)  # the format, whatever the timezone
+        except ValueError as error:
+            return str(error)
+        return None
+
+    @property
+    def problem(self) -> str | None:
+        """What is wrong with the typed days, or None."""
+        for name, entry in (('From', self.since), ('To', self.until)):
+            if (message := self._check_day(entry.value)) is not None:
+                return f'{name}: {message}'
+        return None
+
+    def chosen(self, timezone: tzinfo) -> dict[str, Any]:
+        """The filters as ``views.trades_page`` takes them (check :attr:`problem` first); days in ``timezone``."""
+        start = parse_moment(self.since.value, timezone, DAY_FORMATS)
+        end = parse_moment(self.until.value, timezone, DAY_FORMATS)
+        return {
+            'symbol': None if self.symbol.value == 'all' else self.symbol.value,
+            'side': None if self.side.value == 'all' else Side(self.side.value),
+            'since': start,
+            'until': end + 86_400 if end is not None else None,  # the To day is included
+        }
+
+
+class TradeHistoryTable(ui.table):
+    """Trades in the order the server sorted them (never re-sorted in the browser); a click on a sortable column
+    header calls ``on_sort`` with that order (e.g. ``'-pnl'``), the Sort menu's names."""
+
+    def __init__(self, on_sort: Callable[[str], None]) -> None:
+        columns = [{**c, 'sortable': c['name'] in SORTABLE} for c in TRADE_COLUMNS]
+        # rowsNumber makes the table ask for sorting (the 'request' event) instead of sorting the rows it has
+        pagination = {'rowsPerPage': 0, 'rowsNumber': 0, 'sortBy': 'entry_time', 'descending': True}
+        super().__init__(columns=columns, rows=[], row_key='id', pagination=pagination)
+        self.classes('w-full').props('dense flat wrap-cells hide-bottom binary-state-sort')
+        self.add_slot('body-cell-pnl', PNL_CELL)
+        self.on('request', lambda e: on_sort(sort_of(e.args.get('pagination') or {})))
+
+    def show(self, trades: list[views.TradeRow], total: int, sort: str, timezone: tzinfo) -> None:
+        column, descending = views.SORTS[sort]
+        self.pagination = {**self.pagination, 'sortBy': column, 'descending': descending, 'rowsNumber': total}
+        self.rows = [trade_row(t, timezone) for t in trades]
+
+
+def sort_of(pagination: dict[str, Any]) -> str:
+    """The store's order a table's sort state asks for (newest first when none)."""
+    column = pagination.get('sortBy')
+    name = f'-{column}' if pagination.get('descending') else str(column)
+    return name if name in views.SORTS else '-entry_time'
