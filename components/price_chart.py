@@ -32,6 +32,7 @@ LINE_COLORS = ('#f59e0b', '#a855f7', '#38bdf8', '#ec4899', '#14b8a6', '#eab308',
 BODY_WIDTH = 0.7
 """Of a candle's period, as plotly draws candlesticks."""
 LoadOlder = Callable[[int], Awaitable[CandlesResponse]]
+LoadRange = Callable[[float | None, float | None], Awaitable[CandlesResponse]]
 
 
 def chart_time(seconds: float, timezone: tzinfo) -> str:
@@ -62,6 +63,8 @@ class PriceChart(Plot):
 
     :param indicators: what to draw besides the candles (overlays on the price, the rest in panes below)
     :param load_older: ``before -> CandlesResponse``: the page of candles before a time (None: no history paging)
+    :param load_range: ``(start, end) -> CandlesResponse``: all candles, in detail from ``start`` to ``end`` (None,
+        None: the whole range as first shown), fetched whenever the visible range changes (a backtest's chart)
     """
 
     def __init__(
@@ -71,6 +74,7 @@ class PriceChart(Plot):
         indicators: Sequence[ChartIndicator],
         position: OpenPosition | None = None,
         load_older: LoadOlder | None = None,
+        load_range: LoadRange | None = None,
     ) -> None:
         self.timezone = timezone
         self.period_s = timeframe_seconds(data.timeframe) if data.timeframe[-1] in 'smhdw' else 60
@@ -80,6 +84,8 @@ class PriceChart(Plot):
         self.has_more = data.has_more
         self.markers = {t.id: t for t in data.trades}
         self._load_older = load_older
+        self._load_range = load_range
+        self._range_requests = 0
         self._loading = False
         self._high = max((c.high for c in data.candles), default=float('-inf'))
         self._low = min((c.low for c in data.candles), default=float('inf'))
@@ -92,6 +98,8 @@ class PriceChart(Plot):
         self.classes('w-full').style(f'height: {360 + 110 * panes}px')
         if load_older is not None:
             self.on('xrange', self._on_range)
+        if load_range is not None:
+            self.on('xrange', self._on_zoom)
 
     # ---- the figure --------------------------------------------------------------------------------------
     def _figure(self, data: CandlesResponse) -> dict[str, Any]:
@@ -235,6 +243,25 @@ class PriceChart(Plot):
         self.first_time = candles[0].time
         self.show_trades(data.trades)
 
+    def replace(self, data: CandlesResponse) -> None:
+        """Show ``data``'s candles and indicator columns instead of the current ones (markers stay)."""
+        times = [chart_time(c.time, self.timezone) for c in data.candles]
+        self.run_plot_method(
+            'restyle',
+            {
+                'x': [times],
+                'open': [[c.open for c in data.candles]],
+                'high': [[c.high for c in data.candles]],
+                'low': [[c.low for c in data.candles]],
+                'close': [[c.close for c in data.candles]],
+            },
+            [0],
+        )
+        if self.series:
+            indices = [index for index, _ in self.series]
+            values = [data.indicators.get(output, []) for _, output in self.series]
+            self.run_plot_method('restyle', {'x': [times] * len(indices), 'y': values}, indices)
+
     def _extend(self, method: str, candles: list[CandleOut], indicators: dict[str, list[float | None]]) -> None:
         times = [chart_time(c.time, self.timezone) for c in candles]
         self.run_plot_method(
@@ -370,6 +397,22 @@ class PriceChart(Plot):
             self.prepend(await self._load_older(self.first_time))
         finally:
             self._loading = False
+
+    async def _on_zoom(self, event: events.GenericEventArguments) -> None:
+        """Load the candles for the visible range (all of it after a zoom out); the newest request wins."""
+        if self._load_range is None:
+            return
+        args = event.args if isinstance(event.args, dict) else {}
+        start, end = args.get('start'), args.get('end')
+        self._range_requests += 1
+        request = self._range_requests
+        if start is None or end is None:
+            data = await self._load_range(None, None)
+        else:
+            first, last = parse_chart_time(str(start), self.timezone), parse_chart_time(str(end), self.timezone)
+            data = await self._load_range(first, last)
+        if request == self._range_requests:
+            self.replace(data)
 
 
 def _price_format(data: CandlesResponse) -> str:

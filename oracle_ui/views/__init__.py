@@ -5,8 +5,9 @@ internals, so both show the same numbers.
 """
 
 from .account import open_position, open_positions, position_of, recent_trades, trading_metrics
+from .backtest_chart import BacktestChart
 from .chart_indicators import ChartIndicator, parse_indicators, strategy_indicators
-from .charts import backtest_chart, candles, chart_timeframes, forming_candle, trade_markers
+from .charts import candles, chart_timeframes, forming_candle, trade_markers
 from .models import (
     CandleOut,
     CandlesResponse,
@@ -22,6 +23,7 @@ from .trades import TRADE_FIELDS, TradeRow, TradeSort, TradesPage, symbol_named,
 
 __all__ = [
     'TRADE_FIELDS',
+    'BacktestChart',
     'CandleOut',
     'CandlesResponse',
     'ChartIndicator',
@@ -34,7 +36,6 @@ __all__ = [
     'TradesPage',
     'TradingMetrics',
     'WebSocketStats',
-    'backtest_chart',
     'bot_info',
     'candles',
     'chart_timeframes',
