@@ -86,6 +86,7 @@ def test_real_series_match_quantstats() -> None:
     assert backtest.stats['sharpe'] is not None
 
 
+@pytest.mark.filterwarnings('ignore::RuntimeWarning')  # quantstats divides by zero on purpose here
 @pytest.mark.parametrize(
     ('name', 'equity'),
     [

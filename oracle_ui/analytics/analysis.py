@@ -14,8 +14,10 @@ from .trades import TradeArrays
 
 MAX_SERIES_POINTS = 2000
 """Points per charted curve: longer curves are decimated (each bucket's last equity, deepest drawdown)."""
-MAX_SCATTER_POINTS = 3000
+MAX_SCATTER_POINTS = 1500
 """Trades in the holding time vs PnL scatter (the newest)."""
+CHART_DIGITS = 7
+"""Significant digits of charted values (what a chart can show; keeps the pages' and the API's payload small)."""
 WEEKDAYS = ('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')
 
 
@@ -67,15 +69,24 @@ def analyze(
     return analysis
 
 
+def rounded(values: np.ndarray) -> list[float]:
+    """``values`` to :data:`CHART_DIGITS` significant digits."""
+    finite = np.where(np.isfinite(values), values, 0.0)
+    scale = np.floor(np.log10(np.maximum(np.abs(finite), 1e-300)))
+    factor = 10.0 ** (CHART_DIGITS - 1 - np.clip(scale, -300, 300))
+    return (np.round(finite * factor) / factor).tolist()
+
+
 def decimate(times: np.ndarray, values: np.ndarray, *, how: str = 'last') -> tuple[list[float], list[float]]:
-    """At most :data:`MAX_SERIES_POINTS` points: each bucket's first time with its last (or lowest) value."""
+    """At most :data:`MAX_SERIES_POINTS` points: each bucket's first time (whole seconds) with its last (or lowest)
+    value, to :data:`CHART_DIGITS` significant digits."""
     n = len(times)
     if n <= MAX_SERIES_POINTS:
-        return times.tolist(), values.tolist()
+        return np.round(times).tolist(), rounded(values)
     size = -(-n // MAX_SERIES_POINTS)
     starts = np.arange(0, n, size)
     picked = np.minimum.reduceat(values, starts) if how == 'min' else values[np.minimum(starts + size, n) - 1]
-    return times[starts].tolist(), picked.tolist()
+    return np.round(times[starts]).tolist(), rounded(picked)
 
 
 def chart_series(trades: TradeArrays, times: np.ndarray, equity: np.ndarray, start_equity: float) -> dict[str, Any]:
@@ -101,8 +112,8 @@ def chart_series(trades: TradeArrays, times: np.ndarray, equity: np.ndarray, sta
         'by_hour': _by_slot(hours, pnl, 24, [f'{h:02d}' for h in range(24)]),
         'by_weekday': _by_slot(weekdays, pnl, 7, list(WEEKDAYS)),
         'holding_vs_pnl': {
-            'holding_s': (trades.exit_time - trades.entry_time)[recent].tolist(),
-            'pnl': pnl[recent].tolist(),
+            'holding_s': np.round(trades.exit_time - trades.entry_time)[recent].tolist(),
+            'pnl': rounded(pnl[recent]),
             'symbol': trades.symbol[recent].tolist(),
         },
     }

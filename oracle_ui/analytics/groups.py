@@ -41,11 +41,16 @@ def period_start(code: int, period: Period) -> float:
     return float(code * DAY_S)
 
 
+def _factorize(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct keys sorted, each key's position among them); text as fixed-width unicode, which numpy sorts in C."""
+    return np.unique(keys.astype(str) if keys.dtype == object else keys, return_inverse=True)
+
+
 def _slices(keys: np.ndarray) -> list[tuple[Any, np.ndarray]]:
     """(key, positions) for each distinct key in sorted order, positions keeping their order."""
     if not len(keys):
         return []
-    unique, inverse = np.unique(keys, return_inverse=True)
+    unique, inverse = _factorize(keys)
     order = np.argsort(inverse, kind='stable')
     bounds = np.searchsorted(inverse[order], np.arange(len(unique) + 1))
     return [(unique[k], order[bounds[k] : bounds[k + 1]]) for k in range(len(unique))]
@@ -53,7 +58,7 @@ def _slices(keys: np.ndarray) -> list[tuple[Any, np.ndarray]]:
 
 def group_table(trades: TradeArrays, by: TradeField) -> list[dict[str, Any]]:
     """One row of trade metrics per distinct value of ``by``, sorted by that value."""
-    return [{'key': str(key), **trade_metrics(trades.take(index))} for key, index in _slices(getattr(trades, by))]
+    return [{'key': str(key), **trade_metrics(trades, index)} for key, index in _slices(getattr(trades, by))]
 
 
 def period_equity(
@@ -96,7 +101,7 @@ def period_table(
                 'start_time': period_start(code, period),
                 'return_pct': account.get('return_pct'),
                 'max_drawdown_pct': account.get('max_drawdown_pct'),
-                **trade_metrics(trades.take(by_trades.get(code, empty))),
+                **trade_metrics(trades, by_trades.get(code, empty)),
             }
         )
     return rows

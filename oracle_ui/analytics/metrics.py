@@ -116,19 +116,21 @@ def _streaks(pnl: np.ndarray) -> tuple[int, int]:
     return longest_run(pnl > 0), longest_run(pnl < 0)
 
 
-def trade_metrics(trades: TradeArrays) -> dict[str, Any]:
-    """Per-trade statistics of closed trades (in the order they closed); money in quote currency, fee-inclusive."""
-    pnl, fees = trades.pnl, trades.fees
+def trade_metrics(trades: TradeArrays, index: np.ndarray | None = None) -> dict[str, Any]:
+    """Per-trade statistics of closed trades (in the order they closed; ``index``: only those rows, in order);
+    money in quote currency, fee-inclusive."""
+    rows = slice(None) if index is None else index
+    pnl, fees, margin, risk = trades.pnl[rows], trades.fees[rows], trades.margin[rows], trades.risk[rows]
     n = len(pnl)
     wins, losses = pnl[pnl > 0], pnl[pnl < 0]
     gross_profit, gross_loss = float(wins.sum()), float(-losses.sum())
     before_fees = pnl + fees
     winners_before_fees = float(before_fees[before_fees > 0].sum())
     with np.errstate(divide='ignore', invalid='ignore'):
-        pct = np.where(trades.margin > 0, 100.0 * pnl / trades.margin, np.nan)
-        r_multiple = pnl / trades.risk
+        pct = np.where(margin > 0, 100.0 * pnl / margin, np.nan)
+        r_multiple = pnl / risk
     r_known = r_multiple[np.isfinite(r_multiple)]
-    holding = trades.exit_time - trades.entry_time
+    holding = trades.exit_time[rows] - trades.entry_time[rows]
     std = float(pnl.std(ddof=1)) if n > 1 else 0.0
     longest_wins, longest_losses = _streaks(pnl)
     return {

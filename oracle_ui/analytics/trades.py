@@ -46,10 +46,10 @@ class TradeArrays:
     @classmethod
     def from_columns(cls, columns: Mapping[str, Iterable[Any]]) -> TradeArrays:
         """From equally long columns named like the fields (``id`` optional); sorted by exit time."""
-        numbers = {name: np.asarray(list(columns[name]), dtype=float) for name in NUMBER_COLUMNS}
-        texts = {name: np.asarray([str(v) for v in columns[name]], dtype=object) for name in TEXT_COLUMNS}
+        numbers = {name: _numbers(columns[name]) for name in NUMBER_COLUMNS}
+        texts = {name: _texts(columns[name]) for name in TEXT_COLUMNS}
         n = len(numbers['pnl'])
-        ids = np.asarray(list(columns['id']), dtype=np.int64) if 'id' in columns else np.arange(1, n + 1)
+        ids = np.asarray(_listed(columns['id']), dtype=np.int64) if 'id' in columns else np.arange(1, n + 1)
         unsorted = cls(id=ids, **numbers, **texts)
         return unsorted.take(np.lexsort((ids, numbers['exit_time'])))
 
@@ -76,3 +76,20 @@ EXIT_REASONS = {
 def exit_reason_of(status: str) -> str:
     """What closed a trade, from its status (``CLOSED_TP`` -> ``take-profit``)."""
     return EXIT_REASONS.get(status, status.lower())
+
+
+def _listed(values: Iterable[Any]) -> Any:
+    return values if isinstance(values, np.ndarray) else list(values)
+
+
+def _numbers(values: Iterable[Any]) -> np.ndarray:
+    return np.asarray(_listed(values), dtype=float)
+
+
+def _texts(values: Iterable[Any]) -> np.ndarray:
+    """A column of Python strings (numpy's own strings converted in one pass)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in 'US':
+        return values.astype(str).astype(object)
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        return values
+    return np.asarray([str(v) for v in values], dtype=object)

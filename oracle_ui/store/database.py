@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..engine.models import Candle, EquityPoint, Fill, OrderRequest, Position, Side, Trade, TradeStatus
 from ..events import Event, EventType
+from .analytics_queries import AnalyticsQueries
 from .backtest_runs import BacktestRuns
 from .lock_wait import LockWait
 from .migrate import MIGRATIONS_DIR, Migration, migrate
@@ -81,6 +82,8 @@ class Store:
             raise
         self.backtest_runs = BacktestRuns(self.engine)
         """Saved backtests."""
+        self.analytics = AnalyticsQueries(self.engine)
+        """Bulk reads for the analytics."""
 
     def close(self) -> None:
         self.engine.dispose()

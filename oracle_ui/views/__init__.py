@@ -5,6 +5,15 @@ internals, so both show the same numbers.
 """
 
 from .account import open_position, open_positions, position_of, recent_trades, trading_metrics
+from .analytics import (
+    account_analysis,
+    account_report_data,
+    backtest_analysis,
+    backtest_report_data,
+    market_now,
+    period_bounds,
+)
+from .analytics_models import AnalyticsFilters, AnalyticsReport
 from .backtest_chart import BacktestChart
 from .chart_indicators import ChartIndicator, parse_indicators, strategy_indicators
 from .charts import candles, chart_timeframes, forming_candle, trade_markers
@@ -23,6 +32,8 @@ from .trades import TRADE_FIELDS, TradeRow, TradeSort, TradesPage, symbol_named,
 
 __all__ = [
     'TRADE_FIELDS',
+    'AnalyticsFilters',
+    'AnalyticsReport',
     'BacktestChart',
     'CandleOut',
     'CandlesResponse',
@@ -36,15 +47,21 @@ __all__ = [
     'TradesPage',
     'TradingMetrics',
     'WebSocketStats',
+    'account_analysis',
+    'account_report_data',
+    'backtest_analysis',
+    'backtest_report_data',
     'bot_info',
     'candles',
     'chart_timeframes',
     'dashboard_data',
     'forming_candle',
+    'market_now',
     'market_quotes',
     'open_position',
     'open_positions',
     'parse_indicators',
+    'period_bounds',
     'position_of',
     'recent_trades',
     'regime_of',
