@@ -3,6 +3,7 @@ report (HTML tear sheet, PDF, CSV, JSON). Viewers see it all."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,7 +44,7 @@ def register(context: AppContext) -> None:
     @guarded_page(system, '/analytics')
     async def analytics_page() -> None:
         who = page_principal(system)
-        state: dict[str, Any] = {'dirty': False}
+        state: dict[str, Any] = {'dirty': False, 'requests': 0}
         with frame('Analytics', who, context.state.bot):
             with ui.card().classes('w-full'):
                 with ui.row().classes('items-end gap-3 flex-wrap'):
@@ -90,11 +91,19 @@ def register(context: AppContext) -> None:
                 return None
             return chosen
 
-        def refresh() -> None:
+        async def refresh() -> None:
+            """Analyse in a worker thread (reads only: the event loop keeps serving the engine); the newest request
+            wins."""
             chosen = filters()
             if chosen is None:
                 return
-            report = views.account_analysis(system, chosen)
+            state['requests'] += 1
+            request = state['requests']
+            report = await run.io_bound(views.account_analysis, system, chosen)
+            if request == state['requests']:
+                draw(report)
+
+        def draw(report: views.AnalyticsReport) -> None:
             symbol.set_options([ALL, *report.symbols], value=symbol.value if symbol.value in report.symbols else ALL)
             strategy.set_options(
                 [ALL, *report.strategies], value=strategy.value if strategy.value in report.strategies else ALL
@@ -111,11 +120,11 @@ def register(context: AppContext) -> None:
             chosen = filters()
             if chosen is None:
                 return
-            data, trades = views.account_report_data(
-                system.store, system.settings, chosen, symbols=list(system.engine.symbols), now=views.market_now(system)
-            )
+            symbols, now = list(system.engine.symbols), views.market_now(system)
             try:
-                made = await run.io_bound(reports.render, data, trades, kind)
+                made = await run.io_bound(
+                    reports.account_report, system.store, system.settings, chosen, kind, symbols=symbols, now=now
+                )
             except CommandError as error:  # a PDF without its renderer installed
                 ui.notify(error.message, type='negative')
                 return
@@ -128,25 +137,30 @@ def register(context: AppContext) -> None:
             start, end = views.period_bounds(
                 chosen, views.market_now(system), system.store.analytics.first_trade_time()
             )
-            comparison = compare_live_with_backtest(system, start, end)
+            comparison = await run.io_bound(compare_live_with_backtest, system, start, end)
             compared.clear()
             with compared:
                 live_vs_backtest_view(comparison)
 
         for control in (period, since, until, symbol, side, strategy):
-            control.on_value_change(lambda: refresh())
+            control.on_value_change(refresh)
 
         def trade_closed(_event: object) -> None:
             state['dirty'] = True
 
-        def redraw_if_needed() -> None:
+        async def redraw_if_needed() -> None:
             if state['dirty']:
                 state['dirty'] = False
-                refresh()
+                await refresh()
 
         on_events(system.bus, trade_closed, types=[EventType.POSITION_CLOSED])
         ui.timer(1.0, redraw_if_needed)
-        refresh()
+        first = filters()
+        # the first analysis runs while the browser loads the page, and is drawn once it is connected
+        computing = asyncio.ensure_future(run.io_bound(views.account_analysis, system, first)) if first else None
+        await ui.context.client.connected()
+        if computing is not None and state['requests'] == 0:
+            draw(await computing)
 
 
 def _when(seconds: float) -> str:

@@ -15,11 +15,12 @@ from components.backtest_runs import SavedRunsTable, comparison
 from components.frame import frame
 from components.param_form import ParamForm
 from components.viewer import Viewer
-from oracle_ui import live_settings, views
+from oracle_ui import live_settings, reports, views
 from oracle_ui.backtest import SIZINGS, BacktestConfig, BacktestResult, run_backtest, sample_files
 from oracle_ui.backtest.saving import saved_run
 from oracle_ui.engine.bars import Bars, BarsError, load_bars
 from oracle_ui.engine.strategies import STRATEGIES, Strategy, StrategyError, create_strategy
+from oracle_ui.errors import CommandError
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.feedback import attempt
 from oracle_ui.web.session import acting_principal, guarded_page, origin, page_principal
@@ -138,6 +139,10 @@ def register(context: AppContext) -> None:
                 runs_table = SavedRunsTable().mark('bt-runs')
                 with ui.row().classes('gap-2'):
                     ui.button('Compare', icon='compare', on_click=lambda: compare_runs()).mark('bt-compare')
+                    for kind in ('html', 'pdf'):
+                        ui.button(f'Report {kind.upper()}', icon='summarize', on_click=lambda k=kind: report(k)).props(
+                            'outline'
+                        ).mark(f'bt-report-{kind}')
                     remove = ui.button('Delete', icon='delete', color='negative', on_click=lambda: delete_runs())
                     remove.props('outline').mark('bt-delete').set_visibility(who.can_control)
                 compared = ui.column().classes('w-full gap-3')
@@ -248,6 +253,18 @@ def register(context: AppContext) -> None:
                 return
             with compared:
                 comparison(chosen)
+
+        async def report(kind: str) -> None:
+            ids = runs_table.selected_ids
+            if len(ids) != 1:
+                ui.notify('pick one run for its report', type='warning')
+                return
+            try:
+                made = await run.io_bound(reports.backtest_report, system.store, ids[0], kind)
+            except CommandError as error:
+                ui.notify(error.message, type='negative')
+                return
+            ui.download(made.content, made.filename, made.media_type)
 
         async def delete_runs() -> None:
             ids = runs_table.selected_ids

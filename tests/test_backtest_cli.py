@@ -115,6 +115,7 @@ def test_bad_csv_fails_with_line_and_column(tmp_path: Path) -> None:
 BTC_SAMPLE = GOOG_SAMPLE.parent / 'BTCUSDT_sim_1m.csv'
 
 
+@pytest.mark.slow
 def test_default_sizing_is_the_live_one_with_fractional_quantities() -> None:
     """The shipped BTC sample trades with the live default (fixed 10 margin), in fractions of a coin."""
     result = run_cli('backtest', '--data', str(BTC_SAMPLE), '--json')
@@ -124,6 +125,7 @@ def test_default_sizing_is_the_live_one_with_fractional_quantities() -> None:
     assert all(t['size'] * t['entry_price'] == pytest.approx(10, rel=1e-12) for t in trades)
 
 
+@pytest.mark.slow
 def test_the_live_risk_settings_from_the_environment_are_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv('ORACLE_RISK__SIZING', 'percent')
     monkeypatch.setenv('ORACLE_RISK__MARGIN_PCT', '20')
@@ -134,6 +136,7 @@ def test_the_live_risk_settings_from_the_environment_are_the_default(monkeypatch
     assert 'percent: 20 % of the free balance per trade' in report.stdout
 
 
+@pytest.mark.slow  # two CLI runs each
 @pytest.mark.parametrize(
     ('sizing', 'reason'),
     [
@@ -149,6 +152,7 @@ def test_a_run_without_trades_says_why(sizing: str, reason: str) -> None:
     assert json.loads(document.stdout)['trades'] == [] and reason in document.stderr
 
 
+@pytest.mark.slow
 def test_all_in_at_leverage_is_warned_about() -> None:
     report = run_cli('backtest', '--data', str(BTC_SAMPLE), '--strategy', 'regime', '--sizing', 'all-in')
     assert 'warning: all-in at up to 15x leverage puts the whole account in each trade' in report.stdout
@@ -163,6 +167,7 @@ def test_the_report_lists_trades_with_dates_and_buy_and_hold() -> None:
     assert 'Buy and hold      703.46 %' in report and 'Sharpe' in report
 
 
+@pytest.mark.slow
 def test_periods_per_year_override_rescales_the_ratios() -> None:
     def stats(*extra: str) -> dict:
         result = run_cli('backtest', '--data', str(GOOG_SAMPLE), '--sizing', 'all-in', '--json', *extra)

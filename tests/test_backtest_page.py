@@ -15,6 +15,7 @@ from .helpers import eventually
 from .test_login_pages import log_in
 
 PASSWORD = 'correct horse battery staple'
+pytestmark = pytest.mark.slow  # each runs backtests of thousands of bars through the page
 
 
 def system():
@@ -100,6 +101,11 @@ async def test_runs_are_saved_compared_and_deleted(user: User) -> None:
     ending = next(r for r in comparison.rows if r['metric'] == 'End equity')
     assert ending['run1'] == '69,336.74'
     assert len(user.find(marker='bt-compare-equity').elements.pop().figure['data']) == 2
+    runs.selected = [runs.rows[1]]
+    user.find(marker='bt-report-html').click()
+    await eventually(lambda: user.download.http_responses, 10)
+    tearsheet = user.download.http_responses[-1].text
+    assert 'backtest #1' in tearsheet and '69,336.74' in tearsheet and '<svg' in tearsheet
     runs.selected = [runs.rows[0]]
     user.find(marker='bt-delete').click()
     await user.should_see('deleted 1 run(s)')

@@ -52,7 +52,8 @@ async def analytics(system: SystemDep, filters: FiltersDep, series: bool = True)
     """The account's performance over a period (today, 7d, 30d, ytd, all, or from/to) for the trades matching the
     filters: every metric (docs/ANALYTICS.md), per-group tables (symbol, side, strategy, exit reason, day, week,
     month) and, unless ``series=false``, the charts' series."""
-    return views.account_analysis(system, filters, with_series=series)
+    # reads only: computed in a worker thread so the event loop keeps serving the engine and the other clients
+    return await run_in_threadpool(views.account_analysis, system, filters, with_series=series)
 
 
 @router.get(
@@ -73,18 +74,13 @@ async def report(
 ) -> Response:
     """A report of the account over the period (or of a saved backtest): ``html`` (a self-contained tear sheet),
     ``pdf`` (the same, printed), ``csv`` (a zip of trades.csv, daily_returns.csv, metrics.csv) or ``json``."""
-    if backtest is not None:  # the database is read here, on the event loop; rendering goes to a thread
-        run = reports.saved_backtest(system.store, backtest)
-        made = await run_in_threadpool(reports.render_backtest, run, format)
+    if backtest is not None:  # reads and rendering in a worker thread, as for GET analytics
+        made = await run_in_threadpool(reports.backtest_report, system.store, backtest, format)
     else:
-        data, trades = views.account_report_data(
-            system.store,
-            system.settings,
-            filters,
-            symbols=list(system.engine.symbols),
-            now=views.market_now(system),
+        symbols, now = list(system.engine.symbols), views.market_now(system)
+        made = await run_in_threadpool(
+            reports.account_report, system.store, system.settings, filters, format, symbols=symbols, now=now
         )
-        made = await run_in_threadpool(reports.render, data, trades, format)
     disposition = 'inline' if format == 'html' else 'attachment'
     return Response(
         made.content,
