@@ -22,7 +22,7 @@ class Plot(ui.plotly, component='plot.js', esm={BUNDLE: 'vendor/plotly'}):
     with its container.
     """
 
-    def __init__(self, figure: dict) -> None:
+    def __init__(self, figure: dict[str, Any]) -> None:
         super().__init__({**figure, 'data': [_frozen(trace) for trace in figure.get('data', [])]})
         client = self.client
         if not client.has_socket_connection and client not in _preloading:

@@ -40,7 +40,7 @@ def exposure_pct(entries: np.ndarray, exits: np.ndarray, start: float, end: floa
     a, b = a[order], b[order]
     reach = np.maximum.accumulate(b)
     gaps = np.maximum(a[1:] - reach[:-1], 0.0)  # time between the covered span so far and the next entry
-    covered = (reach[-1] - a[0]) - float(gaps.sum())
+    covered = float(reach[-1] - a[0]) - float(gaps.sum())
     return 100.0 * covered / (end - start)
 
 
@@ -74,7 +74,8 @@ def rounded(values: np.ndarray) -> list[float]:
     finite = np.where(np.isfinite(values), values, 0.0)
     scale = np.floor(np.log10(np.maximum(np.abs(finite), 1e-300)))
     factor = 10.0 ** (CHART_DIGITS - 1 - np.clip(scale, -300, 300))
-    return (np.round(finite * factor) / factor).tolist()
+    result: list[float] = (np.round(finite * factor) / factor).tolist()
+    return result
 
 
 def decimate(times: np.ndarray, values: np.ndarray, *, how: str = 'last') -> tuple[list[float], list[float]]:

@@ -19,12 +19,14 @@ GROUPINGS: tuple[str, ...] = ('symbol', 'side', 'strategy', 'exit_reason', 'day'
 
 def period_codes(times: np.ndarray, period: Period) -> np.ndarray:
     """An integer per time naming its UTC period: days since 1970, Mondays since 1970 (as days), or months."""
-    days = np.floor_divide(np.asarray(times, dtype=float), DAY_S).astype(np.int64)
+    days: np.ndarray = np.floor_divide(np.asarray(times, dtype=float), DAY_S).astype(np.int64)
     if period == 'day':
         return days
     if period == 'week':
-        return days - (days + 3) % 7  # 1970-01-01 was a Thursday: (day + 3) % 7 is 0 on Mondays
-    return days.astype('datetime64[D]').astype('datetime64[M]').astype(np.int64)
+        mondays: np.ndarray = days - (days + 3) % 7  # 1970-01-01 was a Thursday: (day + 3) % 7 is 0 on Mondays
+        return mondays
+    months: np.ndarray = days.astype('datetime64[D]').astype('datetime64[M]').astype(np.int64)
+    return months
 
 
 def period_label(code: int, period: Period) -> str:
@@ -112,8 +114,10 @@ def all_groups(
 ) -> dict[str, list[dict[str, Any]]]:
     """Every grouping of :data:`GROUPINGS`."""
     groups: dict[str, list[dict[str, Any]]] = {}
-    for by in ('symbol', 'side', 'strategy', 'exit_reason'):
-        groups[by] = group_table(trades, by)  # type: ignore[arg-type]
-    for period in ('day', 'week', 'month'):
-        groups[period] = period_table(trades, times, equity, start_equity, period)  # type: ignore[arg-type]
+    fields: tuple[TradeField, ...] = ('symbol', 'side', 'strategy', 'exit_reason')
+    for by in fields:
+        groups[by] = group_table(trades, by)
+    periods: tuple[Period, ...] = ('day', 'week', 'month')
+    for period in periods:
+        groups[period] = period_table(trades, times, equity, start_equity, period)
     return groups

@@ -3,20 +3,21 @@ tear sheet as HTML or PDF, CSV or JSON of the trades, daily returns and metrics)
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from .. import reports, views
-from ..engine.strategies import STRATEGIES
+from ..live_settings import StrategyName
 from . import schemas as s
 from .deps import SystemDep, get_principal
 from .paths import REST_PREFIX
 
-ERRORS = {code: {'model': s.ErrorResponse} for code in (401, 403, 404, 413, 422, 429, 503)}
-StrategyQuery = Literal[tuple(STRATEGIES)]  # type: ignore[valid-type]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {'model': s.ErrorResponse} for code in (401, 403, 404, 413, 422, 429, 503)
+}
 
 router = APIRouter(prefix=REST_PREFIX, tags=['analytics'], dependencies=[Depends(get_principal)], responses=ERRORS)
 
@@ -27,7 +28,7 @@ async def filters_of(
     until: Annotated[s.TimeQuery, Query(alias='to', description='custom end (exclusive)')] = None,
     symbol: Annotated[s.SymbolQuery, Query()] = None,
     side: Literal['long', 'short'] | None = None,
-    strategy: StrategyQuery | None = None,
+    strategy: StrategyName | None = None,
     periods_per_year: Annotated[float | None, Query(gt=0, le=1e8, description='default: from the timeframe')] = None,
 ) -> views.AnalyticsFilters:
     """The query's period and filters (``from``/``to`` make the period ``custom``)."""

@@ -118,7 +118,7 @@ def render_report(report: AnalyticsReport, trades: TradeArrays, kind: ReportForm
 def pdf_of(html: str) -> bytes:
     """The tear sheet printed to PDF by weasyprint (the ``reports`` extra; Debian's pango libraries)."""
     try:
-        from weasyprint import HTML  # an optional dependency: imported only for a PDF
+        from weasyprint import HTML  # type: ignore[import-untyped]  # optional: imported only for a PDF
     except (ImportError, OSError) as error:
         raise ReportUnavailable(
             f'PDF reports need weasyprint: pip install "oracle-trader[reports]" ({error})'

@@ -65,7 +65,8 @@ class AnalyticsQueries:
         with self.engine.connect() as conn:
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             try:
-                return cursor.execute(str(compiled), parameters).fetchall()
+                rows: list[tuple[Any, ...]] = cursor.execute(str(compiled), parameters).fetchall()
+                return rows
             finally:
                 cursor.close()
 

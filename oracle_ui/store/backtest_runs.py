@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,9 +74,11 @@ class BacktestRuns:
             'equity': pack_curve(run.times, run.equity),
         }
         with self.engine.begin() as conn:
-            return int(conn.execute(insert(runs).values(**row)).inserted_primary_key[0])
+            key = conn.execute(insert(runs).values(**row)).inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
-    def list(self) -> list[SavedRun]:
+    def list(self) -> builtins.list[SavedRun]:
         """Every saved run without trades and equity, newest first."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(*SUMMARY_COLUMNS).order_by(runs.c.id.desc())).all()
@@ -92,7 +95,7 @@ class BacktestRuns:
         run.times, run.equity = unpack_curve(row.equity)
         return run
 
-    def delete(self, run_ids: list[int]) -> list[int]:
+    def delete(self, run_ids: builtins.list[int]) -> builtins.list[int]:
         """Delete the runs with these ids; returns the ids that existed."""
         with self.engine.begin() as conn:
             found = conn.execute(select(runs.c.id).where(runs.c.id.in_(run_ids))).scalars().all()
