@@ -136,7 +136,8 @@ class EventBus:
         self._reserve_ids = reserve_ids
         self._next_id = first_id
         self._id_limit = first_id if reserve_ids else 2**62
-        self._subscriptions: set[Subscription] = set()
+        self._subscriptions: set[Sink] = set()
+        """Subscriptions and sinks: each is offered every event it wants."""
         self._published_times: deque[float] = deque(maxlen=10_000)
         self.published = 0
         self.persist_failures = 0
@@ -265,8 +266,8 @@ class EventBus:
 
     def add_sink(self, sink: Sink) -> Callable[[], None]:
         """Hand every event to ``sink.put`` synchronously (it must only enqueue); returns the remover."""
-        self._subscriptions.add(sink)  # type: ignore[arg-type]
-        return lambda: self._subscriptions.discard(sink)  # type: ignore[arg-type]
+        self._subscriptions.add(sink)
+        return lambda: self._subscriptions.discard(sink)
 
     def subscribe(
         self,

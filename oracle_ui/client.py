@@ -74,7 +74,8 @@ class OracleClient:
         await self._http.aclose()
 
     # ---- REST --------------------------------------------------------------------------------------------
-    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """The JSON object the API answers with; ApiError (status and the server's ``detail``) for 4xx/5xx."""
         response = await self._http.request(method, path, **kwargs)
         if response.status_code >= 400:
             try:
@@ -82,7 +83,8 @@ class OracleClient:
             except ValueError:
                 detail = response.text
             raise ApiError(response.status_code, str(detail))
-        return response.json()
+        body: dict[str, Any] = response.json()
+        return body
 
     async def dashboard_data(self) -> dict[str, Any]:
         return await self._request('GET', '/dashboard-data')

@@ -12,7 +12,7 @@ from .control import ACTIONS, ControlResult
 from .engine.models import Trade
 from .errors import CommandError, ErrorKind
 from .events import Event, EventType
-from .live_settings import RuntimeSettings, RuntimeSettingsUpdate
+from .live_settings import RuntimeSettings, SettingsChange
 from .security import audit
 from .security.accounts import Principal
 from .store.backtest_runs import SavedRun
@@ -98,7 +98,7 @@ class Commands:
             raise CommandError(ErrorKind.NOT_FOUND, f'no open position on {", ".join(symbols)}')
         return trades
 
-    async def change_settings(self, update: RuntimeSettingsUpdate, *, who: Principal, origin: str) -> RuntimeSettings:
+    async def change_settings(self, update: SettingsChange, *, who: Principal, origin: str) -> RuntimeSettings:
         """Validate, apply between bot transitions, persist and announce a change of strategy, parameters or
         risk limits; INVALID names each bad field and what is valid."""
         system = self.system

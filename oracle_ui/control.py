@@ -110,9 +110,7 @@ class BotController:
         self._set(BotState.STARTING, reason)
         engine = self.engine
         engine.start_feed()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(engine.ready.wait(), READY_TIMEOUT_S)
-        if not engine.is_feed_running or not engine.ready.is_set():
+        if not await engine.wait_ready(READY_TIMEOUT_S) or not engine.is_feed_running:
             message = f'cannot start: {engine.feed.status_message or "the market feed is not running"}'
             self.error_message = message
             self._set(BotState.ERROR, message)

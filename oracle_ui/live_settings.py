@@ -4,9 +4,19 @@ between bot transitions, persisted and restored at start-up. Changes go through 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 
 from .engine.strategies import STRATEGIES, StrategyError, create_strategy, describe_params
@@ -30,38 +40,111 @@ class RuntimeSettings(BaseModel):
     risk: RiskSettings
 
 
-RiskUpdate = create_model(
-    'RiskUpdate',
-    __config__=ConfigDict(extra='forbid'),
-    __doc__='Risk limits to change; omitted ones stay.',
-    **{
-        name: (info.annotation | None, FieldInfo.merge_field_infos(info, default=None))
-        for name, info in RiskSettings.model_fields.items()
-    },
-)
-"""Every :class:`RiskSettings` field, optional, with the same bounds (so the API schema states them)."""
-StrategyName = Literal.__getitem__(tuple(STRATEGIES))
+class RiskUpdate(RiskSettings):
+    """Risk limits to change: every :class:`RiskSettings` field with its bounds, each optional (omitted ones stay;
+    ``null`` is not a value, so the schema says what the server accepts)."""
+
+    @model_validator(mode='before')
+    @classmethod
+    def _numbers(cls, data: Any) -> Any:
+        return _json_numbers(data, text_fields=frozenset({'sizing'})) if isinstance(data, dict) else data
 
 
-class RuntimeSettingsUpdate(BaseModel):
-    """A change: omitted fields stay as they are; ``strategy_params`` (for the same strategy) and ``risk`` are
-    merged into the current values. Which parameters are valid depends on the strategy (``GET settings``)."""
+def _json_numbers(data: Any, *, text_fields: frozenset[str] = frozenset(), where: str = '') -> Any:
+    """Refuse what JSON Schema does not call a number where one is expected (``true``, ``"5"``; pydantic's lax mode
+    would take them), but take ``305.0`` for an integer as JSON Schema does; JSON arrays become tuples."""
+    if isinstance(data, dict):
+        return {k: v if k in text_fields else _json_numbers(v, where=f'{where}{k}') for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return tuple(_json_numbers(v, where=f'{where}[{i}]') for i, v in enumerate(data))
+    if isinstance(data, bool | str):
+        raise ValueError(f'{where}: {data!r} is not a number')
+    return data
 
-    model_config = ConfigDict(extra='forbid')
 
-    strategy: StrategyName | None = None
-    strategy_params: dict[str, Any] | None = Field(None, max_length=64)
-    risk: RiskUpdate | None = None
+class PartialParams(BaseModel):
+    """Base of the parameter changes: every value a number (or a tuple of them)."""
+
+    model_config = ConfigDict(extra='forbid', frozen=True)
+
+    @model_validator(mode='before')
+    @classmethod
+    def _numbers(cls, data: Any) -> Any:
+        return _json_numbers(data) if isinstance(data, dict) else data
 
 
-def parse_update(**fields: Any) -> RuntimeSettingsUpdate:
-    """A :class:`RuntimeSettingsUpdate` from form values; CommandError (INVALID) names each bad field."""
+def partial(model: type[BaseModel]) -> type[BaseModel]:
+    """``model``'s fields with their types and bounds, each optional and not nullable (a nested model becomes
+    its own partial), without the checks that relate fields to each other: those need the values a change is
+    merged into, so the server answers them with 409."""
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if isinstance(info.default, BaseModel):
+            nested = partial(type(info.default))
+            fields[name] = (nested, Field(default_factory=nested, description=info.description))
+        else:
+            fields[name] = (info.annotation, FieldInfo.merge_field_infos(info))
+    doc = f'A change of {model.__name__}.'
+    return create_model(f'{model.__name__}Update', __base__=PartialParams, __doc__=doc, **fields)
+
+
+def _settings_update(name: str | None, params: Any) -> type[BaseModel]:
+    label = ''.join(part.capitalize() for part in (name or 'current_strategy').split('_'))
+    doc = (
+        f'Switch to {name} (its parameters given are merged into its defaults) and/or change risk limits.'
+        if name
+        else "Change the running strategy's parameters (merged into the current ones) and/or risk limits."
+    )
+    strategy_type: Any = Literal[name] if name else None
+    return create_model(
+        f'{label}SettingsUpdate',
+        __config__=ConfigDict(extra='forbid'),
+        __doc__=doc,
+        strategy=(strategy_type, Field(...) if name else None),
+        strategy_params=(params | None, None),
+        risk=(RiskUpdate | None, None),
+    )
+
+
+def _variant(data: Any) -> str:
+    strategy = data.get('strategy') if isinstance(data, dict) else getattr(data, 'strategy', None)
+    return strategy if isinstance(strategy, str) else CURRENT
+
+
+CURRENT = 'current'
+_PARTIAL_PARAMS = {name: partial(cls.Params) for name, cls in STRATEGIES.items()}
+_UPDATES: list[Any] = [Annotated[_settings_update(name, p), Tag(name)] for name, p in _PARTIAL_PARAMS.items()]
+_UPDATES.append(Annotated[_settings_update(None, Union.__getitem__(tuple(_PARTIAL_PARAMS.values()))), Tag(CURRENT)])
+_UNKNOWN = 'strategy: Input should be ' + ', '.join(f"'{n}'" for n in STRATEGIES)
+RuntimeSettingsUpdate: Any = Annotated[
+    Union.__getitem__(tuple(_UPDATES)),
+    Discriminator(_variant, custom_error_type='unknown_strategy', custom_error_message=_UNKNOWN),
+]
+"""A change: omitted fields stay as they are; ``strategy_params`` and ``risk`` are merged into the current
+values. Each strategy's parameters are typed with their bounds; values that conflict with each other or with the
+current settings (``fast`` not below ``slow``, another strategy's parameters) are answered with 409."""
+_update = TypeAdapter(RuntimeSettingsUpdate)
+
+
+class SettingsChange(Protocol):
+    """What every variant of :data:`RuntimeSettingsUpdate` holds."""
+
+    strategy: str | None
+    strategy_params: BaseModel | None
+    risk: RiskUpdate | None
+
+
+def parse_update(**fields: Any) -> SettingsChange:
+    """A :data:`RuntimeSettingsUpdate` from form values; CommandError (INVALID) names each bad field."""
     try:
-        return RuntimeSettingsUpdate(**fields)
+        change: SettingsChange = _update.validate_python({k: v for k, v in fields.items() if v is not None})
+        return change
     except ValidationError as error:
-        raise CommandError(
-            ErrorKind.INVALID, '; '.join(f'{".".join(str(x) for x in e["loc"])}: {e["msg"]}' for e in error.errors())
-        ) from None
+        problems = '; '.join(
+            f'{".".join(str(x) for x in e["loc"][1:]) or "settings"}: {e["msg"]}'  # [0]: the variant
+            for e in error.errors()
+        )
+        raise CommandError(ErrorKind.INVALID, problems) from None
 
 
 def current(system: System) -> RuntimeSettings:
@@ -77,20 +160,22 @@ def strategy_catalog() -> dict[str, str]:
     return {name: describe_params(cls.Params) for name, cls in STRATEGIES.items()}
 
 
-def validate(system: System, update: RuntimeSettingsUpdate) -> RuntimeSettings:
-    """The settings ``update`` would produce; raises CommandError (INVALID) naming the problem."""
+def validate(system: System, update: SettingsChange) -> RuntimeSettings:
+    """The settings ``update`` would produce; raises CommandError naming the problem: CONFLICT when values that
+    are each valid conflict with each other or with the current settings, INVALID otherwise."""
     now = current(system)
     name = update.strategy or now.strategy
     base = now.strategy_params if name == now.strategy else {}
-    params = _merge(base, update.strategy_params or {})
+    given = update.strategy_params.model_dump(exclude_unset=True) if update.strategy_params is not None else {}
+    params = _merge(base, given)
     try:
         strategy = create_strategy(name, params)
         risk = RiskSettings.model_validate(
             {**now.risk.model_dump(), **(update.risk.model_dump(exclude_unset=True) if update.risk else {})}
         )
     except StrategyError as error:
-        raise CommandError(ErrorKind.INVALID, str(error)) from None
-    except ValueError as error:
+        raise CommandError(ErrorKind.CONFLICT, str(error)) from None
+    except ValidationError as error:
         problems = '; '.join(f'risk.{".".join(str(x) for x in e["loc"])}: {e["msg"]}' for e in error.errors())
         raise CommandError(ErrorKind.INVALID, problems) from None
     return RuntimeSettings(strategy=strategy.name, strategy_params=strategy.params.model_dump(mode='json'), risk=risk)
@@ -120,7 +205,7 @@ def apply(system: System, settings: RuntimeSettings) -> None:
     system.settings.risk = settings.risk
 
 
-async def change(system: System, update: RuntimeSettingsUpdate) -> tuple[dict[str, Any], dict[str, Any]]:
+async def change(system: System, update: SettingsChange) -> tuple[dict[str, Any], dict[str, Any]]:
     """Validate, apply (between bot transitions), persist and announce a change; returns the settings before
     and after as JSON. Raises CommandError (INVALID) naming the problem."""
     before = current(system)

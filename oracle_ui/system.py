@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -139,8 +137,7 @@ class System:
             ),
             source='system',
         )
-        with contextlib.suppress(TimeoutError):  # a feed that cannot connect says so itself (bot_error)
-            await asyncio.wait_for(self.engine.ready.wait(), READY_TIMEOUT_S)
+        await self.engine.wait_ready(READY_TIMEOUT_S)  # a feed that cannot connect says so itself (bot_error)
         if s.autostart:
             result = await self.controller.start('autostart')
             if not result.success:

@@ -71,7 +71,7 @@ def register(context: AppContext) -> None:
                     )
                     applied = await system.commands.change_settings(update, who=actor, origin=origin())
                 except CommandError as problem:
-                    if problem.kind is ErrorKind.INVALID:
+                    if problem.kind in (ErrorKind.INVALID, ErrorKind.CONFLICT):
                         error.set_text(problem.message)
                         ui.notify('settings not saved: see the message below', type='negative')
                     else:

@@ -197,15 +197,18 @@ async def test_settings_are_validated_applied_persisted_and_audited(server, http
     audit = (await http.get('/events', params={'type': 'settings_changed'})).json()['events'][-1]
     assert audit['topic'] == 'audit' and audit['data']['actor'] == 'local'
     assert audit['data']['details']['changes']['strategy'] == {'from': 'regime', 'to': 'sma_cross'}
-    for bad, message in (
-        ({'strategy': 'nope'}, "strategy: Input should be 'regime'"),
-        ({'strategy_params': {'fast': 50}}, 'fast (50) must be smaller than slow (12)'),
-        ({'risk': {'max_positions': 0}}, 'risk.max_positions'),
-        ({'risk': {'sizing': 'yolo'}}, 'risk.sizing'),
-        ({'colour': 'red'}, 'Extra inputs'),
+    for bad, status, message in (
+        ({'strategy': 'nope'}, 422, "strategy: Input should be 'regime'"),
+        ({'strategy_params': {'fast': 'x'}}, 422, "fast: 'x' is not a number"),
+        ({'strategy_params': {'fast': 50}}, 409, 'fast (50) must be smaller than slow (12)'),
+        ({'strategy_params': {'adx_period': 9}}, 409, 'for sma_cross: adx_period'),  # regime's, not the running one's
+        ({'risk': {'max_positions': 0}}, 422, 'risk.max_positions'),
+        ({'risk': {'max_positions': None}}, 422, 'risk.max_positions'),
+        ({'risk': {'sizing': 'yolo'}}, 422, 'risk.sizing'),
+        ({'colour': 'red'}, 422, 'Extra inputs'),
     ):
         response = await http.put('/settings', json=bad)
-        assert response.status_code == 422 and message in str(response.json()['detail']), (bad, response.text)
+        assert response.status_code == status and message in str(response.json()['detail']), (bad, response.text)
     assert server.system.engine.strategy.name == 'sma_cross', 'a rejected change changes nothing'
     await server.system.stop()
     from oracle_ui.settings import Settings
@@ -215,3 +218,10 @@ async def test_settings_are_validated_applied_persisted_and_audited(server, http
     await again.start()
     assert again.engine.strategy.name == 'sma_cross' and again.engine.risk.settings.max_positions == 2
     await again.stop()
+
+
+async def test_a_method_a_path_lacks_is_answered_with_every_method_it_has(server, http) -> None:
+    for path, allowed in (('/settings', 'GET, PUT'), ('/candles', 'GET'), ('/bot-control/stop', 'POST')):
+        response = await http.request('DELETE', path)
+        assert response.status_code == 405 and response.headers['allow'] == allowed, path
+    assert (await http.options('/settings')).headers['allow'] == 'GET, PUT'

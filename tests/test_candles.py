@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oracle_ui import views
 from oracle_ui.engine.candles import CandleRollup, resample
 from oracle_ui.engine.feed import simulate_bars
 from oracle_ui.events import CandleClosed, EventType
+from oracle_ui.views.chart_indicators import SPEC_PATTERN, SPECS, parse_indicators
 
 from .apiserver import running_server
 from .helpers import advance_until
@@ -122,3 +126,29 @@ async def test_paging_back_through_stored_history_over_rest(tmp_path) -> None:
         bad = await http.get('/candles', params={'symbol': 'BTC/USDT', 'indicators': 'sma:0'})
         assert bad.status_code == 400 and 'sma period must be between 1 and 1000' in bad.json()['detail']
         assert (await http.get('/candles', params={'symbol': 'BTC/USDT', 'indicators': 'magic'})).status_code == 400
+
+
+spec_items = st.builds(
+    lambda kind, numbers: ':'.join([kind, *numbers]),
+    st.sampled_from([*SPECS, 'magic', 'SMA', '']),
+    st.lists(
+        st.one_of(
+            st.integers(-5, 6000).map(str),
+            st.floats(0, 20).map(lambda f: f'{f:.3g}'),
+            st.sampled_from(['0.05', '010', '1e1', ' 5', 'x', '10.0', '0.1']),
+        ),
+        max_size=4,
+    ),
+)
+
+
+@given(st.lists(spec_items, max_size=4).map(','.join))
+@settings(max_examples=400, deadline=None)
+def test_the_schema_pattern_of_indicators_accepts_exactly_what_the_server_parses(text: str) -> None:
+    matches = re.fullmatch(SPEC_PATTERN, text) is not None
+    try:
+        parse_indicators(text)
+        parsed = True
+    except ValueError:
+        parsed = False
+    assert matches == parsed, f'schema {"admits" if matches else "refuses"} {text!r}, the server does not'

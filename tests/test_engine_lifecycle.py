@@ -2,6 +2,7 @@
 
 import asyncio
 import itertools
+import time
 from pathlib import Path
 
 import pytest
@@ -153,4 +154,25 @@ async def test_feed_failure_puts_the_bot_in_error_and_start_recovers(tmp_path: P
     bad.write_text('Date,Open,High,Low,Close\n2020-01-01,1,2,0.7,1.5\n2020-01-02,1.5,2,1,1.8\n')
     result = await system.controller.start(reason='fixed the file')
     assert result.success and system.controller.state is BotState.RUNNING
+    await system.stop()
+
+
+async def test_start_waits_for_history_that_takes_longer_than_connecting_may(make_system, monkeypatch) -> None:
+    """A year of simulated history takes minutes to store: the connect timeout must not turn that into an error."""
+    monkeypatch.setattr('oracle_ui.control.READY_TIMEOUT_S', 0.2)
+    monkeypatch.setattr('oracle_ui.system.READY_TIMEOUT_S', 0.2)
+    system = make_system()
+    save = system.store.save_candles
+
+    def slow_save(*args: object, **kwargs: object) -> None:
+        time.sleep(0.05)  # a slow disk: storing the history takes well over the connect timeout
+        save(*args, **kwargs)
+
+    monkeypatch.setattr(system.store, 'save_candles', slow_save)
+    started = time.monotonic()
+    await system.start()
+    result = await system.controller.run('start', reason='test')
+    assert time.monotonic() - started > 0.2, 'storing was slower than the connect timeout'
+    assert system.engine.ready.is_set()
+    assert result.success and result.state is BotState.RUNNING, result.message
     await system.stop()

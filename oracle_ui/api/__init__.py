@@ -11,6 +11,7 @@ from ..system import System
 from .analytics import router as analytics_router
 from .connections import ConnectionManager, WsConfig
 from .errors import install_error_handlers
+from .openapi import state_configuration
 from .paths import API_VERSION, REST_PREFIX, WS_PREFIX
 from .rest import router as rest_router
 from .token import token_principal
@@ -34,5 +35,6 @@ def install_api(app: FastAPI, system: System) -> ConnectionManager:
     app.include_router(rest_router)
     app.include_router(analytics_router)
     app.include_router(ws_router)
-    install_error_handlers(app)
+    install_error_handlers(app, rest_router.routes)
+    state_configuration(app, system)
     return manager

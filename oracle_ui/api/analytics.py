@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from .. import reports, views
-from ..live_settings import StrategyName
+from ..engine.strategies import StrategyName
 from . import schemas as s
 from .deps import SystemDep, get_principal
 from .paths import REST_PREFIX

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute
 
 from ..errors import CommandError, ErrorKind
 from .paths import REST_PREFIX
@@ -30,7 +34,7 @@ def describe_errors(errors: list[Any], *, skip: tuple[str, ...] = ('body',)) -> 
     )
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, api_routes: Sequence[BaseRoute]) -> None:
     """Validation errors as one sentence (not FastAPI's list), command errors by kind, unknown API paths as JSON
     404s (not the pages' HTML one), a failing database as 503."""
 
@@ -50,10 +54,29 @@ def install_error_handlers(app: FastAPI) -> None:
         if request.url.path.startswith(REST_PREFIX) or pages_not_found is None:
             detail = error.detail if isinstance(error, StarletteHTTPException) else 'not found'
             return JSONResponse({'detail': detail}, status_code=404)
-        response: Response = await pages_not_found(request, error)
-        return response
+        response = pages_not_found(request, error)
+        return await response if inspect.isawaitable(response) else response
 
     app.add_exception_handler(404, not_found)
+
+    async def method_not_allowed(request: Request, error: Exception) -> Response:
+        """Starlette names only the first route's methods; ``Allow`` lists every method an API path has."""
+        path = request.url.path
+        methods = sorted(
+            {
+                m
+                for route in api_routes
+                if isinstance(route, APIRoute) and route.path_regex.match(path)
+                for m in route.methods or ()
+            }
+            - {'HEAD', 'OPTIONS'}
+        )
+        if not methods:  # not an API path: starlette's own answer
+            headers = getattr(error, 'headers', None) or {}
+            return JSONResponse({'detail': 'Method Not Allowed'}, status_code=405, headers=headers)
+        return JSONResponse({'detail': 'Method Not Allowed'}, status_code=405, headers={'Allow': ', '.join(methods)})
+
+    app.add_exception_handler(405, method_not_allowed)
 
     async def database_unavailable(_request: Request, error: Exception) -> JSONResponse:
         cause = getattr(error, 'orig', None) or error  # sqlite's own words, without the SQL statement

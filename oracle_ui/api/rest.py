@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import WithJsonSchema
 
 from .. import live_settings, views
 from ..control import ACTIONS
 from ..engine.models import Side, Trade, TradeStatus
 from ..events import EventType, Topic
+from ..views.chart_indicators import SPEC_PATTERN
 from . import schemas as s
 from .deps import OriginDep, PrincipalDep, SystemDep, get_principal, resolve_symbol
 from .errors import describe_errors
 from .messages import MAX_MESSAGE_BYTES
 from .paths import REST_PREFIX
 
-ERRORS = {code: {'model': s.ErrorResponse} for code in (400, 401, 403, 404, 413, 422, 429, 503)}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {'model': s.ErrorResponse} for code in (400, 401, 403, 404, 413, 422, 429, 503)
+}
 
 router = APIRouter(prefix=REST_PREFIX, tags=['dashboard'], dependencies=[Depends(get_principal)], responses=ERRORS)
 
@@ -68,7 +72,12 @@ async def close_all(system: SystemDep, who: PrincipalDep, origin: OriginDep) -> 
 
 
 @router.post('/positions/{symbol:path}/close', response_model=s.CloseResponse)
-async def close_position(symbol: str, system: SystemDep, who: PrincipalDep, origin: OriginDep) -> s.CloseResponse:
+async def close_position(
+    symbol: Annotated[str, Path(max_length=40, examples=['BTC-USDT'])],
+    system: SystemDep,
+    who: PrincipalDep,
+    origin: OriginDep,
+) -> s.CloseResponse:
     """Close one symbol's position at market now (``BTC/USDT``, ``BTC-USDT`` or ``BTCUSDT``)."""
     name = resolve_symbol(system, symbol)
     trades = system.commands.close_positions([name], who=who, origin=origin)
@@ -114,11 +123,13 @@ async def get_settings(system: SystemDep) -> s.SettingsResponse:
     return s.SettingsResponse(settings=live_settings.current(system), strategies=live_settings.strategy_catalog())
 
 
-@router.put('/settings', response_model=s.SettingsResponse)
+@router.put('/settings', response_model=s.SettingsResponse, responses={409: {'model': s.ErrorResponse}})
 async def put_settings(
     update: live_settings.RuntimeSettingsUpdate, system: SystemDep, who: PrincipalDep, origin: OriginDep
 ) -> s.SettingsResponse:
-    """Change strategy, parameters or risk limits; validated, applied between bot transitions, persisted."""
+    """Change strategy, parameters or risk limits; validated, applied between bot transitions, persisted.
+    Values that are each valid but conflict with each other or with the current settings (``fast`` not below
+    ``slow``, another strategy's parameters while the running one is kept) are answered with 409."""
     applied = await system.commands.change_settings(update, who=who, origin=origin)
     return s.SettingsResponse(settings=applied, strategies=live_settings.strategy_catalog())
 
@@ -168,8 +179,12 @@ async def candles(
         int | None, Query(ge=0, le=10**11, description='Unix seconds: only candles opening earlier')
     ] = None,
     indicators: Annotated[
-        str | None,
-        Query(max_length=500, description="e.g. 'sma:20,ema:50,bbands:20:2,rsi:14,macd,atr,adx,stoch,volume'"),
+        # the pattern is checked by parse_indicators, whose messages say what is wrong
+        Annotated[str, WithJsonSchema({'type': 'string', 'maxLength': 500, 'pattern': SPEC_PATTERN})] | None,
+        Query(
+            max_length=500,
+            description="kind[:parameter...] items, e.g. 'sma:20,ema:50,bbands:20:2,rsi:14,macd,atr,adx,stoch,volume'",
+        ),
     ] = None,
 ) -> views.CandlesResponse:
     """Closed candles of a timeframe (the newest ``limit``, or those before ``before`` to page back through

@@ -217,7 +217,7 @@ def simulate_bars(
     import numpy as np
 
     market = SimulatedMarket([symbol], timeframe_s, seed, candle_start(start, timeframe_s))
-    rows = []
+    rows: list[tuple[float, ...]] = []
     while len(rows) < count:
         closed, _ticks = market.advance(timeframe_s, timeframe_s / steps_per_candle)
         rows.extend((c.time, c.open, c.high, c.low, c.close, c.volume) for c in closed)

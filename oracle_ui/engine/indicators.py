@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +18,8 @@ import talib
 
 NAN = math.nan
 _ZERO = 1e-14  # TA-Lib's TA_IS_ZERO
+SMA_AVERAGE = talib.MA_Type.SMA  # type: ignore[attr-defined]  # exported at run time, not in TA-Lib's stubs
+"""TA-Lib's simple moving average, for the indicators that take an averaging type (Bollinger, Stochastic)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +116,7 @@ def compute(
         elif ind.kind == 'macd':
             values = talib.MACD(close, int(p[0]), int(p[1]), int(p[2]))
         elif ind.kind == 'bbands':
-            values = talib.BBANDS(close, int(p[0]), p[1], p[1], 0)
+            values = talib.BBANDS(close, int(p[0]), p[1], p[1], SMA_AVERAGE)
         elif ind.kind == 'adx':
             n = int(p[0])
             values = (
@@ -123,7 +125,7 @@ def compute(
                 talib.MINUS_DI(high, low, close, n),
             )
         elif ind.kind == 'stoch':
-            values = talib.STOCH(high, low, close, int(p[0]), int(p[1]), 0, int(p[2]), 0)
+            values = talib.STOCH(high, low, close, int(p[0]), int(p[1]), SMA_AVERAGE, int(p[2]), SMA_AVERAGE)
         else:
             raise ValueError(f'unknown indicator kind {ind.kind!r}')
         out.update(zip(ind.outputs, values, strict=True))
@@ -151,7 +153,8 @@ class _Ema:
     __slots__ = ('k', 'n', 'seed', 'value')
 
     def __init__(self, n: int) -> None:
-        self.n, self.k, self.seed, self.value = n, 2.0 / (n + 1), list[float](), NAN
+        self.n, self.k, self.value = n, 2.0 / (n + 1), NAN
+        self.seed: list[float] | None = []
 
     def update(self, x: float) -> float:
         if self.seed is not None:
@@ -347,6 +350,10 @@ class _Stoch:
         return (NAN, NAN) if math.isnan(slow_d) else (slow_k, slow_d)
 
 
+Step = Callable[[float, float, float, float], tuple[float, ...]]
+"""One indicator's incremental update: (high, low, close, volume) -> its outputs' values."""
+
+
 class LiveIndicators:
     """Incremental values of ``indicators`` for one symbol; :meth:`update` costs O(1) per candle."""
 
@@ -362,37 +369,27 @@ class LiveIndicators:
     def update(self, high: float, low: float, close: float, volume: float) -> Mapping[str, float]:
         """Feed one closed candle; returns all current values (NaN until warmed up)."""
         values = self.values
-        for state, ind in self._steps:
-            kind = ind.kind
-            if kind in ('sma', 'ema', 'rsi'):
-                values[ind.key] = state.update(close)
-            elif kind == 'volume_sma':
-                values[ind.key] = state.update(volume)
-            elif kind == 'atr':
-                values[ind.key] = state.update(high, low, close)
-            elif kind in ('macd', 'bbands'):
-                for name, value in zip(ind.outputs, state.update(close), strict=True):
-                    values[name] = value
-            else:  # adx, stoch
-                for name, value in zip(ind.outputs, state.update(high, low, close), strict=True):
-                    values[name] = value
+        for step, ind in self._steps:
+            values.update(zip(ind.outputs, step(high, low, close, volume), strict=True))
         self.count += 1
         return values
 
 
-def _make(ind: Indicator) -> object:
+def _make(ind: Indicator) -> Step:
     p = [int(x) for x in ind.params]
-    factories = {
-        'sma': lambda: _Sma(p[0]),
-        'volume_sma': lambda: _Sma(p[0]),
-        'ema': lambda: _Ema(p[0]),
-        'rsi': lambda: _Rsi(p[0]),
-        'atr': lambda: _Atr(p[0]),
-        'macd': lambda: _Macd(p[0], p[1], p[2]),
-        'bbands': lambda: _Bbands(p[0], ind.params[1]),
-        'adx': lambda: _Adx(p[0]),
-        'stoch': lambda: _Stoch(p[0], p[1], p[2]),
-    }
-    if ind.kind not in factories:
-        raise ValueError(f'unknown indicator kind {ind.kind!r}; known: {", ".join(sorted(factories))}')
-    return factories[ind.kind]()
+    kind = ind.kind
+    if kind in ('sma', 'ema', 'rsi', 'volume_sma'):
+        single = _Ema(p[0]) if kind == 'ema' else _Rsi(p[0]) if kind == 'rsi' else _Sma(p[0])
+        if kind == 'volume_sma':
+            return lambda _h, _l, _c, v: (single.update(v),)
+        return lambda _h, _l, c, _v: (single.update(c),)
+    if kind == 'atr':
+        atr = _Atr(p[0])
+        return lambda h, lo, c, _v: (atr.update(h, lo, c),)
+    if kind in ('macd', 'bbands'):
+        series = _Macd(p[0], p[1], p[2]) if kind == 'macd' else _Bbands(p[0], ind.params[1])
+        return lambda _h, _l, c, _v: series.update(c)
+    if kind in ('adx', 'stoch'):
+        ranged = _Adx(p[0]) if kind == 'adx' else _Stoch(p[0], p[1], p[2])
+        return lambda h, lo, c, _v: ranged.update(h, lo, c)
+    raise ValueError(f'unknown indicator kind {kind!r}; known: {", ".join(sorted(_OUTPUTS))}')

@@ -116,6 +116,19 @@ class TradingEngine:
             self.ready.clear()
             self._task = asyncio.get_running_loop().create_task(self._run_feed(), name='market-feed')
 
+    async def wait_ready(self, connect_timeout_s: float) -> bool:
+        """Wait until the feed has connected and its history is stored, however long storing takes (a year of
+        simulated minutes is minutes of work); give up if it has not connected within ``connect_timeout_s``.
+        Returns whether the engine is ready."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + connect_timeout_s
+        while not self.ready.is_set():
+            if self.feed.status is not FeedStatus.LIVE and loop.time() >= deadline:
+                return False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.ready.wait(), 0.5)
+        return True
+
     @property
     def is_feed_running(self) -> bool:
         return self._task is not None and not self._task.done()

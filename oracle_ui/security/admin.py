@@ -17,7 +17,7 @@ from ..store import Store
 from .accounts import AccountError, AccountInfo, Accounts, Role
 
 
-def add_account_commands(commands: argparse._SubParsersAction) -> None:
+def add_account_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     users = commands.add_parser('users', help='add, remove or list dashboard logins').add_subparsers(
         dest='action', required=True
     )

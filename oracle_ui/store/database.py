@@ -117,7 +117,7 @@ class Store:
                 .where(meta_table.c.key == ID_LIMIT_KEY)
                 .values(value=cast(reserved + count, String))
                 .returning(meta_table.c.value)
-            ).scalar()
+            ).scalar_one()
         return int(limit) - count, int(limit)
 
     def first_event_id(self) -> int:

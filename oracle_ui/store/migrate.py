@@ -149,9 +149,10 @@ def _note(applied: list[str], step: MigrationInfo) -> None:
 def _inspect(conn: Connection, script: ScriptDirectory, where: str) -> _Found:
     tables = set(inspect(conn).get_table_names())
     if VERSION_TABLE in tables:
-        revision = conn.execute(text(f'SELECT version_num FROM {VERSION_TABLE}')).scalar()
+        revision: str | None = conn.execute(text(f'SELECT version_num FROM {VERSION_TABLE}')).scalar()
         try:
-            script.get_revision(revision)
+            if revision is not None:
+                script.get_revision(revision)
         except (CommandError, RevisionError) as error:
             raise MigrationError(
                 f'database {where} has schema revision {revision!r}, which this version of Oracle Trader does not '

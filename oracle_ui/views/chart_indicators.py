@@ -4,11 +4,12 @@ the running strategy, and their values over candles (TA-Lib, the same definition
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from ..engine import indicators as ind
 from ..engine.models import Candle
@@ -45,6 +46,56 @@ WARMUP = 300
 """Candles before the first one shown that indicators are computed over, so they are settled when it appears."""
 
 
+def _same_length_pattern(low: str, high: str) -> str:
+    """Decimal integers from ``low`` to ``high``, both of the same number of digits."""
+    if low == high:
+        return low
+    if len(low) == 1:
+        return f'[{low}-{high}]'
+    if low[0] == high[0]:
+        return low[0] + _same_length_pattern(low[1:], high[1:])
+    rest = len(low) - 1
+    parts = [low[0] + _same_length_pattern(low[1:], '9' * rest)]
+    if int(high[0]) - int(low[0]) > 1:
+        parts.append(f'[{int(low[0]) + 1}-{int(high[0]) - 1}]' + '[0-9]' * rest)
+    parts.append(high[0] + _same_length_pattern('0' * rest, high[1:]))
+    return '(?:' + '|'.join(parts) + ')'
+
+
+def integer_pattern(low: int, high: int) -> str:
+    """A regular expression for exactly the integers ``low`` .. ``high`` (no sign, no leading zeros)."""
+    parts = []
+    for digits in range(len(str(low)), len(str(high)) + 1):
+        start, end = max(low, 10 ** (digits - 1) if digits > 1 else 0), min(high, 10**digits - 1)
+        if start <= end:
+            parts.append(_same_length_pattern(str(start), str(end)))
+    return '(?:' + '|'.join(parts) + ')'
+
+
+FLOAT_PATTERNS: dict[tuple[float, float], str] = {(0.1, 10.0): r'(?:0\.[1-9][0-9]*|[1-9](?:\.[0-9]+)?|10(?:\.0+)?)'}
+"""Decimal numbers in a range, for the float parameters :data:`SPECS` has."""
+
+
+def _parameter_pattern(default: float, low: float, high: float) -> str:
+    if isinstance(default, int):
+        return integer_pattern(int(low), int(high))
+    if (low, high) not in FLOAT_PATTERNS:
+        raise ValueError(f'no pattern for decimals in [{low:g}, {high:g}]: add one to FLOAT_PATTERNS')
+    return FLOAT_PATTERNS[(low, high)]
+
+
+def _kind_pattern(kind: str) -> str:
+    pattern = ''
+    for _name, default, low, high in reversed(SPECS[kind]):
+        pattern = f'(?::{_parameter_pattern(default, low, high)}{pattern})?'
+    return kind + pattern
+
+
+_ITEM = '(?:' + '|'.join(_kind_pattern(kind) for kind in sorted(SPECS, key=len, reverse=True)) + ')'
+SPEC_PATTERN = f'^(?:{_ITEM}(?:,{_ITEM})*)?$'
+"""What :func:`parse_indicators` accepts, as one regular expression (the API schema states it)."""
+
+
 class ChartIndicator(BaseModel):
     """One indicator on a chart; ``params`` default to the kind's usual ones, ``pane`` to its usual place."""
 
@@ -62,9 +113,11 @@ class ChartIndicator(BaseModel):
         if len(self.params) > len(spec):
             raise ValueError(f'{self.kind} takes {len(spec)} parameter(s): {", ".join(s[0] for s in spec) or "none"}')
         values = [*self.params, *(s[1] for s in spec[len(self.params) :])]
-        for (name, _default, low, high), value in zip(spec, values, strict=True):
+        for (name, default, low, high), value in zip(spec, values, strict=True):
             if not (math.isfinite(value) and low <= value <= high):
                 raise ValueError(f'{self.kind} {name} must be between {low:g} and {high:g}, got {value:g}')
+            if isinstance(default, int) and not float(value).is_integer():
+                raise ValueError(f'{self.kind} {name} must be a whole number, got {value:g}')
         object.__setattr__(self, 'params', tuple(float(v) for v in values))
         if self.pane is None:
             object.__setattr__(self, 'pane', 'overlay' if self.kind in OVERLAYS else 'subplot')
@@ -89,9 +142,10 @@ class ChartIndicator(BaseModel):
 
 
 def parse_indicators(text: str) -> list[ChartIndicator]:
-    """``'ema:50,bbands:20:2,rsi'`` -> indicators; raises ValueError naming the bad item and what is valid."""
+    """``'ema:50,bbands:20:2,rsi'`` -> indicators; raises ValueError naming the bad item and what is valid.
+    Accepts exactly what :data:`SPEC_PATTERN` matches."""
     chosen = []
-    for item in filter(None, (part.strip() for part in text.split(','))):
+    for item in text.split(',') if text else []:
         kind, *numbers = item.split(':')
         if kind not in SPECS:
             raise ValueError(f'unknown indicator {kind!r}; valid: {", ".join(SPECS)}')
@@ -99,7 +153,14 @@ def parse_indicators(text: str) -> list[ChartIndicator]:
             params = tuple(float(n) for n in numbers)
         except ValueError:
             raise ValueError(f'{item!r}: parameters must be numbers') from None
-        chosen.append(ChartIndicator(kind=kind, params=params))  # type: ignore[arg-type]
+        try:
+            chosen.append(ChartIndicator(kind=kind, params=params))
+        except ValidationError as error:
+            raise ValueError(f'{item!r}: {error.errors()[0]["msg"].removeprefix("Value error, ")}') from None
+    if not re.fullmatch(SPEC_PATTERN, text):
+        raise ValueError(
+            f'write indicators as kind[:parameter...] separated by commas, e.g. ema:50,bbands:20:2; got {text!r}'
+        )
     return chosen
 
 
@@ -108,7 +169,7 @@ def strategy_indicators(strategy: Strategy) -> list[ChartIndicator]:
     chosen: list[ChartIndicator] = []
     for indicator in strategy.indicators():
         if indicator.kind in SPECS:
-            candidate = ChartIndicator(kind=indicator.kind, params=indicator.params)  # type: ignore[arg-type]
+            candidate = ChartIndicator(kind=indicator.kind, params=indicator.params)
             if candidate not in chosen:
                 chosen.append(candidate)
     return [*chosen, ChartIndicator(kind='volume')]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Literal, TypedDict, get_args
 
 from pydantic import BaseModel
 
@@ -46,6 +46,18 @@ TradeSort = Literal[
     '-entry_time', 'entry_time', '-exit_time', 'exit_time', '-pnl', 'pnl', '-id', 'id', 'symbol', '-symbol'
 ]
 """A column, ascending, or descending with a leading ``-``."""
+
+
+class TradeFilters(TypedDict):
+    """What ``Store.trades`` and ``Store.count_trades`` filter by."""
+
+    symbol: str | None
+    side: str | None
+    status: str | None
+    since: float | None
+    until: float | None
+
+
 SORTS: dict[str, tuple[str, bool]] = {name: (name.lstrip('-'), name.startswith('-')) for name in get_args(TradeSort)}
 
 
@@ -77,13 +89,13 @@ def trades_page(
     offset: int = 0,
 ) -> TradesPage:
     """Trades entered in [``since``, ``until``) matching every given filter, sorted (ties: by id, the same way)."""
-    filters = {
-        'symbol': symbol_named(system, symbol) if symbol else None,
-        'side': side.value if side else None,
-        'status': status.value if status else None,
-        'since': since,
-        'until': until,
-    }
+    filters = TradeFilters(
+        symbol=symbol_named(system, symbol) if symbol else None,
+        side=side.value if side else None,
+        status=status.value if status else None,
+        since=since,
+        until=until,
+    )
     column, descending = SORTS[sort]
     rows = system.store.trades(**filters, order_by=column, newest_first=descending, limit=limit, offset=offset)
     return TradesPage(

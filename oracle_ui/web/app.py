@@ -6,6 +6,7 @@ import gc
 import logging
 import os
 from collections.abc import Callable
+from typing import Any, cast
 
 from fastapi import FastAPI
 from nicegui import __version__ as nicegui_version
@@ -100,7 +101,8 @@ def serve(settings: Settings, register_pages: RegisterPages, system: System | No
         session_middleware_kwargs={'https_only': settings.is_https, 'same_site': 'lax'},
         ssl_certfile=settings.ssl_certfile,
         ssl_keyfile=settings.ssl_keyfile,
-        gzip_middleware_factory=lambda asgi: compressed_with_cache(asgi, is_versioned_asset),
+        # NiceGUI annotates GZipMiddleware; any ASGI middleware factory works (it is handed to add_middleware)
+        gzip_middleware_factory=cast(Any, lambda asgi: compressed_with_cache(asgi, is_versioned_asset)),
         http=HttpProtocol,
         ws_per_message_deflate=False,
     )  # compression is per client: it would undo serializing events once

@@ -8,11 +8,11 @@ the trend score is capped at 1.0, and a range signal is produced without crashin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from .base import IndicatorView, Params, RegimeReading, Strategy, StrategyError
+from .base import IndicatorView, RegimeReading, Strategy, StrategyError, StrategyParams
 from .regime import RegimeParams, RegimeStrategy
 from .regime_rules import RangeParams, TrendParams, read_regime
 from .single import RangeTrading, TrendFollowing
@@ -21,7 +21,6 @@ from .sma_cross import SmaCross, SmaCrossParams
 __all__ = [
     'STRATEGIES',
     'IndicatorView',
-    'Params',
     'RangeParams',
     'RangeTrading',
     'RegimeParams',
@@ -31,6 +30,8 @@ __all__ = [
     'SmaCrossParams',
     'Strategy',
     'StrategyError',
+    'StrategyName',
+    'StrategyParams',
     'TrendFollowing',
     'TrendParams',
     'create_strategy',
@@ -40,6 +41,10 @@ __all__ = [
 ]
 
 STRATEGIES: dict[str, type[Strategy]] = {s.name: s for s in (RegimeStrategy, TrendFollowing, RangeTrading, SmaCross)}
+StrategyName = Literal['regime', 'trend_following', 'range_trading', 'sma_cross']
+"""The names of :data:`STRATEGIES`, as a type (API schemas list them)."""
+if set(get_args(StrategyName)) != set(STRATEGIES):
+    raise RuntimeError('StrategyName must list exactly the registered strategies')
 
 
 def create_strategy(name: str, params: Mapping[str, Any] | None = None) -> Strategy:
@@ -65,7 +70,7 @@ def _describe_error(error: Any) -> str:
 
 def describe_params(model: type[BaseModel]) -> str:
     """``name=default`` for every parameter (nested models as ``part.name``)."""
-    parts = []
+    parts: list[str] = []
     for field_name, field in model.model_fields.items():
         if isinstance(field.default, BaseModel):
             parts.extend(f'{field_name}.{item}' for item in describe_params(type(field.default)).split(', '))

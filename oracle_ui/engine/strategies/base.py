@@ -26,7 +26,7 @@ class StrategyError(ValueError):
     """Unknown strategy or invalid parameters; the message lists what is valid."""
 
 
-class Params(BaseModel):
+class StrategyParams(BaseModel):
     """Base of strategy parameter models: unknown names are refused, values are frozen."""
 
     model_config = ConfigDict(extra='forbid', frozen=True)
@@ -52,9 +52,9 @@ class Strategy(ABC):
     """Base of all strategies; subclasses set ``name`` and ``Params`` and implement :meth:`evaluate`."""
 
     name: ClassVar[str]
-    Params: ClassVar[type[Params]]
+    Params: ClassVar[type[StrategyParams]]
 
-    def __init__(self, params: Params | None = None) -> None:
+    def __init__(self, params: StrategyParams | None = None) -> None:
         self.params = params or self.Params()
 
     @abstractmethod

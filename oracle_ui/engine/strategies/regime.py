@@ -7,7 +7,7 @@ from pydantic import Field, model_validator
 
 from .. import indicators as ind
 from ..models import Candle, Regime, Side, Signal
-from .base import IndicatorView, Params, RegimeReading, Strategy
+from .base import IndicatorView, RegimeReading, Strategy, StrategyParams
 from .regime_rules import (
     RangeParams,
     TrendParams,
@@ -19,7 +19,7 @@ from .regime_rules import (
 )
 
 
-class RegimeParams(Params):
+class RegimeParams(StrategyParams):
     adx_period: int = Field(14, ge=2, le=500)
     adx_strong: float = Field(25.0, ge=0, le=100)
     adx_trending: float = Field(20.0, ge=0, le=100)

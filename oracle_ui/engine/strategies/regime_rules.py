@@ -10,10 +10,10 @@ from pydantic import Field, model_validator
 
 from .. import indicators as ind
 from ..models import Candle, Regime, Side, Signal, SignalKind
-from .base import IndicatorView, Params, RegimeReading, any_nan
+from .base import IndicatorView, RegimeReading, StrategyParams, any_nan
 
 
-class TrendParams(Params):
+class TrendParams(StrategyParams):
     ema_fast: int = Field(10, ge=1, le=500)
     ema_mid: int = Field(20, ge=1, le=500)
     ema_slow: int = Field(50, ge=1, le=1000)
@@ -45,7 +45,7 @@ class TrendParams(Params):
         return self
 
 
-class RangeParams(Params):
+class RangeParams(StrategyParams):
     bb_period: int = Field(20, ge=2, le=500)
     bb_std: float = Field(2.0, gt=0, le=10)
     rsi_period: int = Field(14, ge=2, le=500)

@@ -6,10 +6,10 @@ from pydantic import Field, model_validator
 
 from .. import indicators as ind
 from ..models import Candle, Side, Signal, SignalKind
-from .base import IndicatorView, Params, Strategy, any_nan
+from .base import IndicatorView, Strategy, StrategyParams, any_nan
 
 
-class SmaCrossParams(Params):
+class SmaCrossParams(StrategyParams):
     fast: int = Field(10, ge=1, le=1000)
     slow: int = Field(20, ge=2, le=5000)
 
