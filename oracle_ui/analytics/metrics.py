@@ -95,7 +95,8 @@ def equity_metrics(equity: np.ndarray, start_equity: float, per_year: float) -> 
         return result
     growth = end / start_equity
     if growth >= 0:
-        cagr = growth ** (per_year / count) - 1.0 if growth > 0 else -1.0
+        with np.errstate(over='ignore'):  # a huge periods_per_year over few bars: infinite, reported as None
+            cagr = float(np.power(growth, per_year / count)) - 1.0 if growth > 0 else -1.0
         result['cagr_pct'] = _finite(cagr * 100.0)
         if max_drawdown < 0:
             result['calmar'] = _finite(cagr / abs(max_drawdown))

@@ -63,7 +63,12 @@ async def analytics(system: SystemDep, filters: FiltersDep, series: bool = True)
     responses={
         200: {
             'description': 'the report file (Content-Disposition names it)',
-            'content': {media: {'schema': {'type': 'string'}} for media in reports.MEDIA_TYPES.values()},
+            'content': {
+                'text/html': {'schema': {'type': 'string'}},
+                'application/pdf': {'schema': {'type': 'string', 'format': 'binary'}},
+                'application/zip': {'schema': {'type': 'string', 'format': 'binary'}},
+                'application/json': {'schema': {'type': 'object'}},
+            },
         }
     },
 )
