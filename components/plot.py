@@ -24,15 +24,20 @@ class Plot(ui.plotly, component='plot.js', esm={BUNDLE: 'vendor/plotly'}):
 
     def __init__(self, figure: dict[str, Any]) -> None:
         super().__init__({**figure, 'data': [_frozen(trace) for trace in figure.get('data', [])]})
-        client = self.client
-        if not client.has_socket_connection and client not in _preloading:
-            # fetch and run the bundle while the page loads (see vendor/plotly/index.js)
-            _preloading.add(client)
-            base = f'/_nicegui/{__version__}/esm/{next(k for k, m in esm_modules.items() if m.name == BUNDLE)}'
-            ui.add_head_html(
-                f'<script async id="oracle-plotly" src="{base}/plotly-finance.min.js"></script>'
-                f'<link rel="modulepreload" href="{base}/index.js">'
-            )
+        preload_plotly()
+
+
+def preload_plotly() -> None:
+    """Fetch and run the bundle while the page loads (see vendor/plotly/index.js): charts built with the page do it
+    themselves; a page that draws its charts only once connected calls this while it is being built."""
+    client = ui.context.client
+    if not client.has_socket_connection and client not in _preloading:
+        _preloading.add(client)
+        base = f'/_nicegui/{__version__}/esm/{next(k for k, m in esm_modules.items() if m.name == BUNDLE)}'
+        ui.add_head_html(
+            f'<script async id="oracle-plotly" src="{base}/plotly-finance.min.js"></script>'
+            f'<link rel="modulepreload" href="{base}/index.js">'
+        )
 
 
 def _frozen(value: Any) -> Any:

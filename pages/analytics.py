@@ -3,7 +3,6 @@ report (HTML tear sheet, PDF, CSV, JSON). Viewers see it all."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +11,7 @@ from nicegui import run, ui
 from components.analytics_charts import analytics_view
 from components.frame import frame
 from components.live_vs_backtest import live_vs_backtest_view
+from components.plot import preload_plotly
 from oracle_ui import reports, views
 from oracle_ui.engine.bars import parse_time
 from oracle_ui.errors import CommandError
@@ -23,6 +23,8 @@ from oracle_ui.web.live import on_events
 from oracle_ui.web.session import guarded_page, page_principal
 
 ALL = 'all'
+PAGE_GROUPS = ('symbol', 'exit_reason')
+"""The per-group tables the page draws (the API and the exports have them all)."""
 PERIOD_LABELS = {
     'today': 'today',
     '7d': '7 days',
@@ -45,6 +47,7 @@ def register(context: AppContext) -> None:
     async def analytics_page() -> None:
         who = page_principal(system)
         state: dict[str, Any] = {'dirty': False, 'requests': 0}
+        preload_plotly()  # the charts come after the client connects: their bundle loads with the page meanwhile
         with frame('Analytics', who, context.state.bot):
             with ui.card().classes('w-full'):
                 with ui.row().classes('items-end gap-3 flex-wrap'):
@@ -99,7 +102,7 @@ def register(context: AppContext) -> None:
                 return
             state['requests'] += 1
             request = state['requests']
-            report = await run.io_bound(views.account_analysis, system, chosen)
+            report = await run.io_bound(views.account_analysis, system, chosen, groupings=PAGE_GROUPS)
             if request == state['requests']:
                 draw(report)
 
@@ -156,11 +159,8 @@ def register(context: AppContext) -> None:
         on_events(system.bus, trade_closed, types=[EventType.POSITION_CLOSED])
         ui.timer(1.0, redraw_if_needed)
         first = filters()
-        # the first analysis runs while the browser loads the page, and is drawn once it is connected
-        computing = asyncio.ensure_future(run.io_bound(views.account_analysis, system, first)) if first else None
-        await ui.context.client.connected()
-        if computing is not None and state['requests'] == 0:
-            draw(await computing)
+        if first is not None:  # drawn into the page itself (a worker thread computes it): no round trip after loading
+            draw(await run.io_bound(views.account_analysis, system, first, groupings=PAGE_GROUPS))
 
 
 def _when(seconds: float) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .groups import all_groups, period_equity
+from .groups import GROUPINGS, all_groups, period_equity
 from .metrics import drawdown_of, equity_metrics, trade_metrics
 from .trades import TradeArrays
 
@@ -54,16 +54,17 @@ def analyze(
     exposure: float | None = None,
     buy_hold_return_pct: float | None = None,
     with_series: bool = True,
+    groupings: tuple[str, ...] = GROUPINGS,
 ) -> Analysis:
     """Analyse closed ``trades`` and the marked equity (one point per bar at ``times``, ``per_year`` bars a year)
-    that started from ``start_equity``."""
+    that started from ``start_equity``; ``groupings``: which per-group tables (default: all)."""
     metrics = {
         **equity_metrics(equity, start_equity, per_year),
         **trade_metrics(trades),
         'exposure_pct': exposure,
         'buy_hold_return_pct': buy_hold_return_pct,
     }
-    analysis = Analysis(metrics=metrics, groups=all_groups(trades, times, equity, start_equity))
+    analysis = Analysis(metrics=metrics, groups=all_groups(trades, times, equity, start_equity, groupings))
     if with_series:
         analysis.series = chart_series(trades, times, equity, start_equity)
     return analysis

@@ -110,14 +110,20 @@ def period_table(
 
 
 def all_groups(
-    trades: TradeArrays, times: np.ndarray, equity: np.ndarray, start_equity: float
+    trades: TradeArrays,
+    times: np.ndarray,
+    equity: np.ndarray,
+    start_equity: float,
+    groupings: tuple[str, ...] = GROUPINGS,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Every grouping of :data:`GROUPINGS`."""
+    """The tables of ``groupings`` (default: every one of :data:`GROUPINGS`)."""
     groups: dict[str, list[dict[str, Any]]] = {}
     fields: tuple[TradeField, ...] = ('symbol', 'side', 'strategy', 'exit_reason')
     for by in fields:
-        groups[by] = group_table(trades, by)
+        if by in groupings:
+            groups[by] = group_table(trades, by)
     periods: tuple[Period, ...] = ('day', 'week', 'month')
     for period in periods:
-        groups[period] = period_table(trades, times, equity, start_equity, period)
+        if period in groupings:
+            groups[period] = period_table(trades, times, equity, start_equity, period)
     return groups

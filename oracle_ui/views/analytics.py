@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..analytics import TradeArrays, analyze, exposure_pct, periods_per_year
+from ..analytics import GROUPINGS, TradeArrays, analyze, exposure_pct, periods_per_year
 from ..analytics.trades import exit_reason_of
 from ..backtest import closed_trade_arrays
 from ..backtest.models import BacktestTrade
@@ -89,14 +89,19 @@ def _buy_and_hold(store: Store, timeframe: str, symbols: list[str], start: float
 
 
 def account_analysis(
-    system: System, filters: AnalyticsFilters, *, now: float | None = None, with_series: bool = True
+    system: System,
+    filters: AnalyticsFilters,
+    *,
+    now: float | None = None,
+    with_series: bool = True,
+    groupings: tuple[str, ...] = GROUPINGS,
 ) -> AnalyticsReport:
     """The paper account's analytics over the filters' period: its trades that closed in it and its equity curve
     (with a symbol, side or strategy filter: the starting equity plus the matching trades' closed PnL)."""
     now = market_now(system) if now is None else now
     symbols = list(system.engine.symbols)
     return account_report_data(
-        system.store, system.settings, filters, symbols=symbols, now=now, with_series=with_series
+        system.store, system.settings, filters, symbols=symbols, now=now, with_series=with_series, groupings=groupings
     )[0]
 
 
@@ -108,6 +113,7 @@ def account_report_data(
     symbols: list[str],
     now: float,
     with_series: bool = True,
+    groupings: tuple[str, ...] = GROUPINGS,
 ) -> tuple[AnalyticsReport, TradeArrays]:
     """:func:`account_analysis` of the account in ``store`` (``symbols``: those buy and hold is measured on without
     a symbol filter) and the trades it counted."""
@@ -140,6 +146,7 @@ def account_report_data(
         exposure=exposure_pct(entries, exits, start, min(end, now)),
         buy_hold_return_pct=_buy_and_hold(store, settings.timeframe, held, start, end),
         with_series=with_series,
+        groupings=groupings,
     )
     values = queries.trade_values()
     report = AnalyticsReport(

@@ -104,13 +104,15 @@ class Series(BaseModel):
 
 
 class Groups(BaseModel):
-    symbol: list[GroupRow]
-    side: list[GroupRow]
-    strategy: list[GroupRow]
-    exit_reason: list[GroupRow]
-    day: list[GroupRow]
-    week: list[GroupRow]
-    month: list[GroupRow]
+    """Per-group tables (a view that did not ask for one has it empty; the API and reports have them all)."""
+
+    symbol: list[GroupRow] = []
+    side: list[GroupRow] = []
+    strategy: list[GroupRow] = []
+    exit_reason: list[GroupRow] = []
+    day: list[GroupRow] = []
+    week: list[GroupRow] = []
+    month: list[GroupRow] = []
 
 
 class AnalyticsFilters(BaseModel):
