@@ -15,6 +15,7 @@ PAGES = (
     ('/', 'Dashboard', 'dashboard'),
     ('/trades', 'Trades', 'receipt_long'),
     ('/events', 'Events', 'list'),
+    ('/analytics', 'Analytics', 'insights'),
     ('/backtest', 'Backtest', 'science'),
     ('/settings', 'Settings', 'tune'),
 )

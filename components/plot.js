@@ -41,7 +41,22 @@ export default {
   template: "<div></div>",
   props: { options: Object },
   mounted() {
-    this.update();
+    // a chart below the fold (option "lazy") is drawn when it comes near the viewport: the first screen of a page
+    // with many charts draws sooner
+    if (this.options.lazy && "IntersectionObserver" in window) {
+      this.visibility = new IntersectionObserver(
+        (entries) => {
+          if (!entries.some((entry) => entry.isIntersecting)) return;
+          this.visibility.disconnect();
+          this.visibility = null;
+          this.update();
+        },
+        { rootMargin: "200px" },
+      );
+      this.visibility.observe(this.$el);
+    } else {
+      this.update();
+    }
     // the visible x range after a pan or zoom (null start: autorange), for charts that load more on demand
     this.$el.on("plotly_relayout", (event) => {
       const range = event["xaxis.range"];
@@ -61,16 +76,17 @@ export default {
       for (const [name, args] of held) this.run_plot_method(name, ...args);
     };
     window.addEventListener("pointerup", this.release, true);
-    this.resizeObserver = new ResizeObserver(() => Plotly.Plots.resize(this.$el));
+    this.resizeObserver = new ResizeObserver(() => this.visibility || Plotly.Plots.resize(this.$el));
     this.resizeObserver.observe(this.$el);
     this.themeObserver = new MutationObserver(() => {
-      if (isDark() === this.dark) return;
+      if (this.visibility || isDark() === this.dark) return;
       const layout = this.themedLayout(this.$el.layout);
       Plotly.react(this.$el, outlined(this.$el.data, this.dark), layout);
     });
     this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ["class"] });
   },
   unmounted() {
+    this.visibility?.disconnect();
     this.resizeObserver?.disconnect();
     this.themeObserver?.disconnect();
     window.removeEventListener("pointerup", this.release, true);
@@ -108,6 +124,7 @@ export default {
       return themed(layout, this.dark);
     },
     update() {
+      if (this.visibility) return; // not drawn yet: drawn from the options when it comes into view
       const { data, layout, config } = this.options;
       const themedLayout = this.themedLayout(layout ?? {});
       Plotly.react(this.$el, outlined(data, this.dark), themedLayout, { ...config, responsive: false });
@@ -125,6 +142,7 @@ export default {
       return [{ ...update, marker }, indices, ...rest];
     },
     run_plot_method(name, ...args) {
+      if (this.visibility) return undefined; // not drawn yet: the options are drawn when it comes into view
       if (this.holding) {
         this.held.push([name, args]);
         return undefined;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from typing import Any
 
 from nicegui import Client, __version__, ui
 from nicegui.dependencies import esm_modules
@@ -21,14 +22,30 @@ class Plot(ui.plotly, component='plot.js', esm={BUNDLE: 'vendor/plotly'}):
     with its container.
     """
 
-    def __init__(self, figure: dict) -> None:
-        super().__init__(figure)
-        client = self.client
-        if not client.has_socket_connection and client not in _preloading:
-            # fetch and run the bundle while the page loads (see vendor/plotly/index.js)
-            _preloading.add(client)
-            base = f'/_nicegui/{__version__}/esm/{next(k for k, m in esm_modules.items() if m.name == BUNDLE)}'
-            ui.add_head_html(
-                f'<script async id="oracle-plotly" src="{base}/plotly-finance.min.js"></script>'
-                f'<link rel="modulepreload" href="{base}/index.js">'
-            )
+    def __init__(self, figure: dict[str, Any]) -> None:
+        super().__init__({**figure, 'data': [_frozen(trace) for trace in figure.get('data', [])]})
+        preload_plotly()
+
+
+def preload_plotly() -> None:
+    """Fetch and run the bundle while the page loads (see vendor/plotly/index.js): charts built with the page do it
+    themselves; a page that draws its charts only once connected calls this while it is being built."""
+    client = ui.context.client
+    if not client.has_socket_connection and client not in _preloading:
+        _preloading.add(client)
+        base = f'/_nicegui/{__version__}/esm/{next(k for k, m in esm_modules.items() if m.name == BUNDLE)}'
+        ui.add_head_html(
+            f'<script async id="oracle-plotly" src="{base}/plotly-finance.min.js"></script>'
+            f'<link rel="modulepreload" href="{base}/index.js">'
+        )
+
+
+def _frozen(value: Any) -> Any:
+    """A trace with its data arrays as tuples: NiceGUI wraps every list in a prop into an observable, element by
+    element (for a chart's thousands of points that took most of a page's build time); tuples are sent as they are.
+    Charts change through plot calls afterwards, never by editing these arrays."""
+    if isinstance(value, dict):
+        return {k: _frozen(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    return value

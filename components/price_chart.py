@@ -12,13 +12,13 @@ the forming candle; it is restyled only when a new candle starts or the forming 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from nicegui import events
 
+from components.chart_marks import chart_time, level_lines, marker_text, parse_chart_time
 from components.plot import TRANSPARENT, Plot
-from oracle_ui import formatting as fmt
 from oracle_ui.timeframes import timeframe_seconds
 from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosition, TradeMarker
 
@@ -27,35 +27,12 @@ MAX_POINTS = 50_000
 PREFETCH_SCREENS = 1.0
 """Older candles are fetched when fewer than this many screens of them are left of the visible range."""
 UP, DOWN = '#16a34a', '#dc2626'
-LEVEL_COLORS = (('stop_loss', '#ef4444', 'SL'), ('take_profit', '#22c55e', 'TP'), ('entry_price', '#94a3b8', 'entry'))
 LINE_COLORS = ('#f59e0b', '#a855f7', '#38bdf8', '#ec4899', '#14b8a6', '#eab308', '#6366f1')
 BODY_WIDTH = 0.7
 """Of a candle's period, as plotly draws candlesticks."""
 LoadOlder = Callable[[int], Awaitable[CandlesResponse | None]]
 """``before -> `` the page of candles before a time, or None if it may not be read (the session ended)."""
-
-
-def chart_time(seconds: float, timezone: tzinfo) -> str:
-    """How the chart's x axis names a moment: wall time in the viewer's timezone."""
-    return datetime.fromtimestamp(seconds, timezone).strftime('%Y-%m-%d %H:%M:%S')
-
-
-def parse_chart_time(text: str, timezone: tzinfo) -> float:
-    """The moment a chart x value names (plotly may add fractions of a second)."""
-    return datetime.fromisoformat(text.strip().replace(' ', 'T')[:19]).replace(tzinfo=timezone).timestamp()
-
-
-def marker_text(t: TradeMarker, entry: bool) -> str:
-    size = f'{t.quantity:.6g} ' if t.quantity is not None else ''
-    lines = [
-        f'#{t.id} {t.side} {size}{"entry" if entry else "exit"} @ {fmt.price(t.entry_price if entry else t.exit_price)}'
-    ]
-    if t.exit_price is not None:
-        lines.append(f'{fmt.price(t.entry_price)} → {fmt.price(t.exit_price)} ({t.exit_reason or t.status})')
-        lines.append(f'PnL {fmt.signed_money(t.pnl)}')
-    elif t.stop_loss is not None or t.take_profit is not None:
-        lines.append(f'SL {fmt.price(t.stop_loss)} · TP {fmt.price(t.take_profit)}')
-    return '<br>'.join(lines)
+LoadRange = Callable[[float | None, float | None], Awaitable[CandlesResponse]]
 
 
 class PriceChart(Plot):
@@ -63,6 +40,8 @@ class PriceChart(Plot):
 
     :param indicators: what to draw besides the candles (overlays on the price, the rest in panes below)
     :param load_older: ``before -> CandlesResponse``: the page of candles before a time (None: no history paging)
+    :param load_range: ``(start, end) -> CandlesResponse``: all candles, in detail from ``start`` to ``end`` (None,
+        None: the whole range as first shown), fetched whenever the visible range changes (a backtest's chart)
     """
 
     def __init__(
@@ -72,6 +51,7 @@ class PriceChart(Plot):
         indicators: Sequence[ChartIndicator],
         position: OpenPosition | None = None,
         load_older: LoadOlder | None = None,
+        load_range: LoadRange | None = None,
     ) -> None:
         self.timezone = timezone
         self.period_s = timeframe_seconds(data.timeframe) if data.timeframe[-1] in 'smhdw' else 60
@@ -81,11 +61,13 @@ class PriceChart(Plot):
         self.has_more = data.has_more
         self.markers = {t.id: t for t in data.trades}
         self._load_older = load_older
+        self._load_range = load_range
+        self._range_requests = 0
         self._loading = False
         self._high = max((c.high for c in data.candles), default=float('-inf'))
         self._low = min((c.low for c in data.candles), default=float('inf'))
         self._spanned: tuple[float, float, float] | None = None
-        self._shapes: list[dict[str, Any]] = [*self._forming(None), *self._levels(position)]
+        self._shapes: list[dict[str, Any]] = [*self._forming(None), *level_lines(position)]
         self.series: list[tuple[int, str]] = []
         """(trace index, indicator output) of every indicator trace, in the order the traces were built."""
         super().__init__(self._figure(data))
@@ -93,6 +75,8 @@ class PriceChart(Plot):
         self.classes('w-full').style(f'height: {360 + 110 * panes}px')
         if load_older is not None:
             self.on('xrange', self._on_range)
+        if load_range is not None:
+            self.on('xrange', self._on_zoom)
 
     # ---- the figure --------------------------------------------------------------------------------------
     def _figure(self, data: CandlesResponse) -> dict[str, Any]:
@@ -237,6 +221,25 @@ class PriceChart(Plot):
         self.first_time = candles[0].time
         self.show_trades(data.trades)
 
+    def replace(self, data: CandlesResponse) -> None:
+        """Show ``data``'s candles and indicator columns instead of the current ones (markers stay)."""
+        times = [chart_time(c.time, self.timezone) for c in data.candles]
+        self.run_plot_method(
+            'restyle',
+            {
+                'x': [times],
+                'open': [[c.open for c in data.candles]],
+                'high': [[c.high for c in data.candles]],
+                'low': [[c.low for c in data.candles]],
+                'close': [[c.close for c in data.candles]],
+            },
+            [0],
+        )
+        if self.series:
+            indices = [index for index, _ in self.series]
+            values = [data.indicators.get(output, []) for _, output in self.series]
+            self.run_plot_method('restyle', {'x': [times] * len(indices), 'y': values}, indices)
+
     def _extend(self, method: str, candles: list[CandleOut], indicators: dict[str, list[float | None]]) -> None:
         times = [chart_time(c.time, self.timezone) for c in candles]
         self.run_plot_method(
@@ -293,7 +296,7 @@ class PriceChart(Plot):
 
     def show_levels(self, position: OpenPosition | None) -> None:
         """Draw the open position's stop-loss, take-profit and entry lines; None removes them."""
-        self._shapes[2:] = self._levels(position)
+        self._shapes[2:] = level_lines(position)
         self.run_plot_method('relayout', {'shapes': self._shapes})
 
     def _forming(self, candle: CandleOut | None) -> list[dict[str, Any]]:
@@ -329,33 +332,6 @@ class PriceChart(Plot):
             },
         ]
 
-    @staticmethod
-    def _levels(position: OpenPosition | None) -> list[dict[str, Any]]:
-        if position is None:
-            return []
-        lines = []
-        for name, color, label in LEVEL_COLORS:
-            value = getattr(position, name)
-            if value is not None:
-                lines.append(
-                    {
-                        'type': 'line',
-                        'xref': 'paper',
-                        'yref': 'y',
-                        'x0': 0,
-                        'x1': 1,
-                        'y0': value,
-                        'y1': value,
-                        'line': {'color': color, 'width': 1, 'dash': 'dash'},
-                        'label': {
-                            'text': f'{label} {fmt.price(value)}',
-                            'textposition': 'end',
-                            'font': {'size': 10, 'color': color},
-                        },
-                    }
-                )
-        return lines
-
     # ---- history -----------------------------------------------------------------------------------------
     async def _on_range(self, event: events.GenericEventArguments) -> None:
         args = event.args if isinstance(event.args, dict) else {}
@@ -373,6 +349,22 @@ class PriceChart(Plot):
                 self.prepend(older)
         finally:
             self._loading = False
+
+    async def _on_zoom(self, event: events.GenericEventArguments) -> None:
+        """Load the candles for the visible range (all of it after a zoom out); the newest request wins."""
+        if self._load_range is None:
+            return
+        args = event.args if isinstance(event.args, dict) else {}
+        start, end = args.get('start'), args.get('end')
+        self._range_requests += 1
+        request = self._range_requests
+        if start is None or end is None:
+            data = await self._load_range(None, None)
+        else:
+            first, last = parse_chart_time(str(start), self.timezone), parse_chart_time(str(end), self.timezone)
+            data = await self._load_range(first, last)
+        if request == self._range_requests:
+            self.replace(data)
 
 
 def _price_format(data: CandlesResponse) -> str:

@@ -15,6 +15,7 @@ from .events import Event, EventType
 from .live_settings import RuntimeSettings, SettingsChange
 from .security import audit
 from .security.accounts import Principal
+from .store.backtest_runs import SavedRun
 
 if TYPE_CHECKING:
     from .system import System
@@ -136,3 +137,23 @@ class Commands:
         original dashboard's test notification."""
         require_operator(self.system, who, 'emit_test_event', origin)
         return self.system.bus.publish_test(type_, data)
+
+    def save_backtest(self, run: SavedRun, *, who: Principal, origin: str) -> int:
+        """Keep a backtest run (anyone who may see the app may run and save one); returns its id."""
+        run.owner = who.label
+        run_id = self.system.store.backtest_runs.save(run)
+        details = {'id': run_id, 'name': run.name, 'strategy': run.strategy, 'data': run.data_name}
+        audit.record(self.system.bus, who=who, action='save_backtest', origin=origin, result='ok', details=details)
+        return run_id
+
+    def delete_backtests(self, run_ids: list[int], *, who: Principal, origin: str) -> list[int]:
+        """Delete saved backtest runs (operators only); NOT_FOUND if none of them exists."""
+        system = self.system
+        require_operator(system, who, 'delete_backtests', origin, details={'ids': run_ids})
+        deleted = system.store.backtest_runs.delete(run_ids)
+        if not deleted:
+            raise CommandError(ErrorKind.NOT_FOUND, f'no saved backtest with id {", ".join(map(str, run_ids))}')
+        audit.record(
+            system.bus, who=who, action='delete_backtests', origin=origin, result='ok', details={'ids': deleted}
+        )
+        return deleted

@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo "sudo")
 # chromium: browser tests (Playwright drives it; no browser download). The rest: the native window (pywebview
-# with GTK/WebKit) under a virtual X display, and the tools that find and photograph it.
+# with GTK/WebKit) under a virtual X display, and the tools that find and photograph it. Pango: weasyprint's PDF
+# reports; poppler-utils: pdftotext, with which a test reads a report's PDF back.
 packages=(chromium xvfb xdotool x11-utils imagemagick gir1.2-webkit2-4.1 libgirepository1.0-dev libcairo2-dev
-          pkg-config gcc)
+          pkg-config gcc libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -130,12 +130,16 @@ async def test_backtest_runs_a_sample_and_rejects_bad_parameters(user: User) -> 
     user.find(marker='bt-run').click()
     await user.should_see('fast (30) must be smaller than slow (20)')
     user.find(marker='param-fast').elements.pop().value = 10
+    user.find(marker='bt-sizing').elements.pop().value = 'all-in'
     user.find(marker='bt-run').click()
     await user.should_see('sma_cross: 2148 bars in', retries=100)
     await user.should_see('69,336.74')  # the same end equity as the CLI's golden file
     await user.should_see('47 trades (46 closed)')
     chart = user.find(marker='bt-chart').elements.pop()
-    assert len(chart.figure['data'][0]['x']) == 1500
+    assert len(chart.figure['data'][0]['x']) == 1074, 'the whole file, two bars per candle'
+    assert chart.figure['data'][0]['x'][0].startswith('2004-08-19'), 'from the first bar'
+    entries = next(t for t in chart.figure['data'] if t['name'] == 'entries')
+    assert len(entries['x']) == 47, 'every trade marked'
 
 
 async def test_every_page_is_reachable_from_the_header(user: User) -> None:

@@ -1,4 +1,4 @@
-"""The ``oracle-trader`` command: ``serve`` (default), ``backtest``, ``events``, ``users`` and ``tokens``."""
+"""The ``oracle-trader`` command: ``serve`` (default), ``backtest``, ``report``, ``events``, ``users``, ``tokens``."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from pydantic import ValidationError
 
 from ..engine.bars import BarsError
 from ..engine.strategies import StrategyError
+from ..errors import CommandError
 from ..security.admin import add_account_commands, run_account_command
-from . import backtest, events
+from . import backtest, events, report
 from .serve import add_serve_arguments, serve, settings_from_args
 
-COMMANDS = ('serve', 'backtest', 'events', 'users', 'tokens')
+COMMANDS = ('serve', 'backtest', 'report', 'events', 'users', 'tokens')
 LOG_FORMAT = '%(asctime)s %(levelname)s %(name)s: %(message)s'
 
 
@@ -25,6 +26,7 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest='command')
     add_serve_arguments(commands.add_parser('serve', help='run the bot and its dashboard (default)'))
     backtest.add_arguments(commands.add_parser('backtest', help='run a strategy over a CSV of bars'))
+    report.add_arguments(commands.add_parser('report', help='a report of the account or a saved backtest'))
     events.add_arguments(commands.add_parser('events', help="print a running server's events"))
     add_account_commands(commands)
     return parser
@@ -41,12 +43,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == 'backtest':
             return backtest.run(args)
+        if args.command == 'report':
+            return report.run(args)
         if args.command == 'events':
             return asyncio.run(events.run(args))
         if args.command in ('users', 'tokens'):
             return run_account_command(args)
         settings = settings_from_args(args)
-    except (StrategyError, BarsError, ValidationError, ValueError) as error:
+    except (StrategyError, BarsError, ValidationError, ValueError, CommandError) as error:
         print(f'oracle-trader: error: {error}', file=sys.stderr)
         return 2
     return serve(settings)

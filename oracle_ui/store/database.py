@@ -33,6 +33,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..engine.models import Candle, EquityPoint, Fill, OrderRequest, Position, Side, Trade, TradeStatus
 from ..events import Event, EventType
+from .analytics_queries import AnalyticsQueries
+from .backtest_runs import BacktestRuns
 from .lock_wait import LockWait
 from .migrate import MIGRATIONS_DIR, Migration, migrate
 from .schema import (
@@ -78,6 +80,10 @@ class Store:
         except BaseException:
             self.engine.dispose()
             raise
+        self.backtest_runs = BacktestRuns(self.engine)
+        """Saved backtests."""
+        self.analytics = AnalyticsQueries(self.engine)
+        """Bulk reads for the analytics."""
 
     def close(self) -> None:
         self.engine.dispose()

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -130,3 +130,24 @@ preferences_table = Table(
     Column('updated_time', Float, nullable=False),
 )
 """Per-user settings (e.g. a chart's indicators): ``value`` is a JSON document."""
+backtest_runs_table = Table(
+    'backtest_runs',
+    metadata,
+    Column('id', Integer, primary_key=True),
+    Column('created_time', Float, nullable=False),
+    Column('owner', Text, nullable=False),
+    Column('name', Text, nullable=False),
+    Column('strategy', Text, nullable=False),
+    Column('params', Text, nullable=False),
+    Column('config', Text, nullable=False),
+    Column('data_name', Text, nullable=False),
+    Column('data_sha256', Text, nullable=False),
+    Column('bars', Integer, nullable=False),
+    Column('first_time', Float, nullable=False),
+    Column('last_time', Float, nullable=False),
+    Column('stats', Text, nullable=False),
+    Column('trades', Text, nullable=False),
+    Column('equity', LargeBinary, nullable=False),
+)
+"""Saved backtests: ``params``, ``config``, ``stats`` and ``trades`` are JSON; ``equity`` is the per-bar curve as
+zlib-compressed little-endian float64 pairs (time, equity)."""

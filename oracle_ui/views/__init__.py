@@ -5,8 +5,18 @@ internals, so both show the same numbers.
 """
 
 from .account import open_position, open_positions, position_of, recent_trades, trading_metrics
+from .analytics import (
+    account_analysis,
+    account_report_data,
+    backtest_analysis,
+    backtest_report_data,
+    market_now,
+    period_bounds,
+)
+from .analytics_models import AnalyticsFilters, AnalyticsReport
+from .backtest_chart import BacktestChart
 from .chart_indicators import ChartIndicator, parse_indicators, strategy_indicators
-from .charts import backtest_chart, candles, chart_timeframes, forming_candle, trade_markers
+from .charts import candles, chart_timeframes, forming_candle, trade_markers
 from .models import (
     CandleOut,
     CandlesResponse,
@@ -36,6 +46,9 @@ from .trades import (
 __all__ = [
     'SORTS',
     'TRADE_FIELDS',
+    'AnalyticsFilters',
+    'AnalyticsReport',
+    'BacktestChart',
     'CandleOut',
     'CandlesResponse',
     'ChartIndicator',
@@ -50,16 +63,21 @@ __all__ = [
     'TradesPage',
     'TradingMetrics',
     'WebSocketStats',
-    'backtest_chart',
+    'account_analysis',
+    'account_report_data',
+    'backtest_analysis',
+    'backtest_report_data',
     'bot_info',
     'candles',
     'chart_timeframes',
     'dashboard_data',
     'forming_candle',
+    'market_now',
     'market_quotes',
     'open_position',
     'open_positions',
     'parse_indicators',
+    'period_bounds',
     'position_of',
     'recent_trades',
     'regime_of',

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..backtest import BacktestTrade
-from ..engine.bars import Bars
 from ..engine.candles import merge
 from ..engine.models import Candle, Trade
 from ..timeframes import timeframe_seconds
@@ -117,41 +115,3 @@ def forming_candle(system: System, symbol: str, timeframe: str | None = None) ->
     if closed is None or closed.time != start:
         return candle_out(merge(None, base, start))
     return candle_out(merge(closed, base, start))
-
-
-def backtest_chart(
-    bars: Bars,
-    trades: list[BacktestTrade],
-    limit: int = 1500,
-    indicators: Sequence[ChartIndicator] = DEFAULT_INDICATORS,
-) -> CandlesResponse:
-    """The last ``limit`` bars of a backtest with chart indicators and its trades."""
-    all_candles = [bars.candle('backtest', i) for i in range(len(bars))]
-    values = indicator_values(indicators, all_candles)
-    start = max(0, len(bars) - limit)
-    times = bars.time
-    markers = [
-        TradeMarker(
-            id=k,
-            side=t.side,
-            entry_time=float(times[t.entry_bar]),
-            entry_price=t.entry_price,
-            exit_time=float(times[t.exit_bar]) if t.exit_bar is not None else None,
-            exit_price=t.exit_price,
-            pnl=t.pnl or 0.0,
-            status='OPEN' if t.exit_bar is None else 'CLOSED',
-            stop_loss=None,
-            take_profit=None,
-            quantity=t.size,
-        )
-        for k, t in enumerate(trades, 1)
-        if (t.exit_bar if t.exit_bar is not None else len(bars)) >= start
-    ]
-    return CandlesResponse(
-        symbol='backtest',
-        timeframe=f'{bars.interval_s}s',
-        candles=[candle_out(c) for c in all_candles[start:]],
-        indicators={k: v[start:] for k, v in values.items()},
-        trades=markers,
-        has_more=start > 0,
-    )

@@ -78,21 +78,23 @@ class Strategy(ABC):
     @property
     def warmup(self) -> int:
         """Closed candles needed before every indicator is defined."""
-        lookbacks = []
-        for i in self.indicators():
-            p = [int(x) for x in i.params]
-            lookbacks.append(
-                {
-                    'macd': max(p[0], p[1]) + p[2] - 2,
-                    'adx': 2 * p[0] - 1,
-                    'stoch': p[0] + p[1] + p[2] - 3,
-                    'bbands': p[0] - 1,
-                    'sma': p[0] - 1,
-                    'ema': p[0] - 1,
-                    'volume_sma': p[0] - 1,
-                }.get(i.kind, p[0])
-            )
+        lookbacks = [_lookback(i.kind, [int(x) for x in i.params]) for i in self.indicators()]
         return max(lookbacks, default=0) + 1
+
+
+def _lookback(kind: str, p: list[int]) -> int:
+    """Closed candles before an indicator of ``kind`` with parameters ``p`` has its first value, less one."""
+    match kind:
+        case 'macd':
+            return max(p[0], p[1]) + p[2] - 2
+        case 'adx':
+            return 2 * p[0] - 1
+        case 'stoch':
+            return p[0] + p[1] + p[2] - 3
+        case 'bbands' | 'sma' | 'ema' | 'volume_sma':
+            return p[0] - 1
+        case _:
+            return p[0]
 
 
 def any_nan(*values: float) -> bool:
