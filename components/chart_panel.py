@@ -82,10 +82,21 @@ class ChartPanel(ui.card):
         data = self._load(symbol, timeframe, CHART_CANDLES, None, self.indicators)
         self.box.clear()
         with self.box:
+            if not data.candles:  # a fresh start still storing its history: drawn once there is some
+                self.plot = None
+                ui.label(f'waiting for {symbol} {timeframe} candles: the market history is being loaded …').classes(
+                    'text-sm opacity-70'
+                ).mark('chart-waiting')
+                return
             self.plot = PriceChart(
                 data, self.timezone, self.indicators, self._position(symbol), load_older=self._older
             ).mark('price-chart')
         self.show_forming()
+
+    def draw_if_waiting(self) -> None:
+        """Draw the chart if it had no candles to show yet (called every second)."""
+        if self.plot is None:
+            self.rebuild()
 
     async def _older(self, before: int) -> CandlesResponse | None:
         if not self._may_read():

@@ -147,6 +147,7 @@ class Dashboard:
             self.clock.set_text(f'market time {local_time(clock.market_time, self.viewer.timezone)} (simulated)')
         if not self.is_live:
             return
+        self.chart.draw_if_waiting()
         self.chart.show_forming()
         self.chart.show_regime(views.regime_of(self.system, self.chart.symbol.value))
         points = [p for p in self.system.store.equity_curve(limit=50) if p.time > self.equity_last]

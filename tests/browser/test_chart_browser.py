@@ -53,7 +53,10 @@ async def chart_page(browser_or_context, url: str):
     viewport = {'viewport': {'width': 1440, 'height': 900}} if is_browser else {}
     page = await browser_or_context.new_page(**viewport)
     await page.goto(url + '/')
-    await page.wait_for_selector(f'{CHART} .main-svg', timeout=30_000)
+    # the price chart comes first; while a fresh start stores its history it waits for candles (no plot yet)
+    await page.wait_for_function(
+        f"() => document.querySelector('{CHART}')?.data?.[0]?.type === 'candlestick'", timeout=60_000
+    )
     await page.get_by_text('link: live').wait_for(timeout=20_000)
     return page
 
