@@ -96,8 +96,11 @@ class IndicatorPicker(ui.row):
             kind.on_value_change(show_params)
             show_params()
             with ui.row().classes('w-full justify-between'):
-                ui.button("Strategy's own", on_click=lambda: (dialog.close(), self._set(list(self.default)))).props(
-                    'flat dense'
-                ).mark('indicator-reset')
+
+                def reset() -> None:
+                    dialog.close()
+                    self._set(list(self.default))
+
+                ui.button("Strategy's own", on_click=reset).props('flat dense').mark('indicator-reset')
                 ui.button('Add', on_click=add).mark('indicator-confirm')
         dialog.open()

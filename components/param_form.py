@@ -24,7 +24,12 @@ class ParamForm(ui.column):
     """
 
     def __init__(
-        self, model: type[BaseModel], values: dict[str, Any] | None = None, *, prefix: str = 'param', read_only=False
+        self,
+        model: type[BaseModel],
+        values: dict[str, Any] | None = None,
+        *,
+        prefix: str = 'param',
+        read_only: bool = False,
     ) -> None:
         super().__init__()
         self.classes('w-full gap-1')

@@ -102,7 +102,7 @@ class PriceChart(Plot):
                 self.series.append((len(traces), output))
                 traces.append(self._line(indicator, output, times, data, 'y', next(colors)))
         self.entries, self.exits = len(traces), len(traces) + 1
-        traces += [self._markers(entry=True), self._markers(entry=False)]
+        traces += [self._marker_trace(entry=True), self._marker_trace(entry=False)]
         hidden = {'line': {'width': 0, 'color': 'rgba(0,0,0,0)'}, 'fillcolor': 'rgba(0,0,0,0)'}
         self.span = len(traces)
         traces.append(
@@ -170,7 +170,7 @@ class PriceChart(Plot):
             )
         return trace
 
-    def _markers(self, *, entry: bool) -> dict[str, Any]:
+    def _marker_trace(self, *, entry: bool) -> dict[str, Any]:
         return {
             'type': 'scatter',
             'mode': 'markers',

@@ -3,7 +3,7 @@ next start; each labelled, with units and descriptions, and read-only for viewer
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from nicegui import ui
@@ -17,7 +17,12 @@ class StrategyCard(ui.card):
     """A strategy picker and its parameter form (``current_params`` for ``current``, defaults for the others)."""
 
     def __init__(
-        self, strategies: dict[str, type[BaseModel]], current: str, current_params: dict[str, Any], *, read_only: bool
+        self,
+        strategies: Mapping[str, type[BaseModel]],
+        current: str,
+        current_params: dict[str, Any],
+        *,
+        read_only: bool,
     ) -> None:
         super().__init__()
         self.classes('w-full')

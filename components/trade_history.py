@@ -93,7 +93,7 @@ class TradeHistoryTable(ui.table):
     """Trades in the order the server sorted them (never re-sorted in the browser); a click on a sortable column
     header calls ``on_sort`` with that order (e.g. ``'-pnl'``), the Sort menu's names."""
 
-    def __init__(self, on_sort: Callable[[str], None]) -> None:
+    def __init__(self, on_sort: Callable[[str], object]) -> None:
         columns = [{**c, 'sortable': c['name'] in SORTABLE} for c in TRADE_COLUMNS]
         # rowsNumber makes the table ask for sorting (the 'request' event) instead of sorting the rows it has
         pagination = {'rowsPerPage': 0, 'rowsNumber': 0, 'sortBy': 'entry_time', 'descending': True}

@@ -4,11 +4,13 @@ normal, the same order rejection again and again)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from .events import Event, EventType, Notification, OrderInfo, SystemAlert, TradeInfo
 from .summaries import summarize
 
-LEVELS = {
+Level = Literal['positive', 'negative', 'warning', 'info']
+LEVELS: dict[EventType, Level] = {
     EventType.POSITION_OPENED: 'info',
     EventType.STOP_LOSS_HIT: 'warning',
     EventType.TAKE_PROFIT_HIT: 'positive',
@@ -24,7 +26,12 @@ LEVELS = {
     EventType.POSITION_CLOSED: 'info',
 }
 """The toast level (a Quasar notification type) of each event type that may raise one."""
-NOTIFICATION_LEVELS = {'error': 'negative', 'warning': 'warning', 'success': 'positive', 'info': 'info'}
+NOTIFICATION_LEVELS: dict[str, Level] = {
+    'error': 'negative',
+    'warning': 'warning',
+    'success': 'positive',
+    'info': 'info',
+}
 ANNOUNCED_ELSEWHERE = frozenset({'CLOSED_SL', 'CLOSED_TP', 'CLOSED_LIQUIDATION'})
 """Closes that stop_loss_hit / take_profit_hit / position_liquidated announce."""
 REPEAT_WINDOW_S = 600.0
@@ -34,7 +41,7 @@ REPEAT_WINDOW_S = 600.0
 @dataclass(frozen=True, slots=True)
 class Toast:
     message: str
-    level: str
+    level: Level
     """A Quasar notification type: positive, negative, warning, info."""
     group: str
     """Toasts of one group stack into one with a count."""

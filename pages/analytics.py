@@ -16,7 +16,7 @@ from oracle_ui import reports, views
 from oracle_ui.engine.bars import parse_time
 from oracle_ui.errors import CommandError
 from oracle_ui.events import EventType
-from oracle_ui.reports import REPORT_FORMATS
+from oracle_ui.reports import REPORT_FORMATS, ReportFormat
 from oracle_ui.views.live_vs_backtest import compare_live_with_backtest
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.live import on_events
@@ -106,7 +106,7 @@ def register(context: AppContext) -> None:
             state['requests'] += 1
             request = state['requests']
             report = await run.io_bound(views.account_analysis, system, chosen, groupings=PAGE_GROUPS)
-            if request == state['requests']:
+            if report is not None and request == state['requests']:  # None: the app is shutting down
                 draw(report)
 
         def draw(report: views.AnalyticsReport) -> None:
@@ -122,7 +122,7 @@ def register(context: AppContext) -> None:
             with content:
                 analytics_view(report)
 
-        async def export(kind: str) -> None:
+        async def export(kind: ReportFormat) -> None:
             chosen = filters()
             if chosen is None:
                 return
@@ -134,7 +134,8 @@ def register(context: AppContext) -> None:
             except CommandError as error:  # a PDF without its renderer installed
                 ui.notify(error.message, type='negative')
                 return
-            ui.download(made.content, made.filename, made.media_type)
+            if made is not None:
+                ui.download(made.content, made.filename, made.media_type)
 
         async def compare() -> None:
             chosen = filters()
@@ -144,6 +145,8 @@ def register(context: AppContext) -> None:
                 chosen, views.market_now(system), system.store.analytics.first_trade_time()
             )
             comparison = await run.io_bound(compare_live_with_backtest, system, start, end)
+            if comparison is None:
+                return
             compared.clear()
             with compared:
                 live_vs_backtest_view(comparison)
@@ -163,7 +166,9 @@ def register(context: AppContext) -> None:
         ui.timer(1.0, redraw_if_needed)
         first = filters()
         if first is not None:  # drawn into the page itself (a worker thread computes it): no round trip after loading
-            draw(await run.io_bound(views.account_analysis, system, first, groupings=PAGE_GROUPS))
+            report = await run.io_bound(views.account_analysis, system, first, groupings=PAGE_GROUPS)
+            if report is not None:
+                draw(report)
 
 
 def _when(seconds: float) -> str:

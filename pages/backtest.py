@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from oracle_ui.backtest.saving import saved_run
 from oracle_ui.engine.bars import Bars, BarsError
 from oracle_ui.engine.strategies import STRATEGIES, Strategy, StrategyError, create_strategy
 from oracle_ui.errors import CommandError
+from oracle_ui.reports import ReportFormat
 from oracle_ui.uploads import UploadError, Uploads, display_name, load_named, read_bars
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.feedback import attempt
@@ -33,10 +35,21 @@ UPLOAD = 'upload:'
 """Choices of the data picker: a sample by its file name, an upload by its id (its label shows its name)."""
 SIZING_FIELDS = {'fixed': 'margin', 'percent': 'margin_pct', 'risk': 'risk_pct', 'all-in': None}
 """Which number each sizing reads."""
+RUN_REPORTS: tuple[ReportFormat, ...] = ('html', 'pdf')
 
 
-def positive(value: Any) -> bool:
-    return isinstance(value, int | float) and value > 0
+def reads(field: str, sizing: str) -> bool:
+    """Whether ``sizing`` reads the number ``field``."""
+    return SIZING_FIELDS[sizing] == field
+
+
+def must_be_positive(value: Any) -> str | None:
+    """A number field's check: the error under it, or None."""
+    return None if isinstance(value, int | float) and value > 0 else 'must be positive'
+
+
+def must_be_a_commission(value: Any) -> str | None:
+    return None if isinstance(value, int | float) and 0 <= value < 0.5 else 'a fraction in [0, 0.5)'
 
 
 def register(context: AppContext) -> None:
@@ -77,14 +90,13 @@ def register(context: AppContext) -> None:
                     options = choices()
                     default = next((k for k in options if 'GOOG' in k), next(iter(options)))
                     data = ui.select(options, value=default, label='Data').classes('w-72').mark('bt-data')
-                    must_be_positive = {'must be positive': positive}
                     cash = ui.number('Cash', value=10_000, validation=must_be_positive).classes('w-32')
                     cash.mark('bt-cash')
                     commission = ui.number(
                         'Commission',
                         value=0.001,
                         step=0.0001,
-                        validation={'a fraction in [0, 0.5)': lambda v: isinstance(v, int | float) and 0 <= v < 0.5},
+                        validation=must_be_a_commission,
                     ).classes('w-32')
                     commission.mark('bt-commission')
                     sizing = ui.select(list(SIZINGS), value=risk.sizing, label='Sizing').classes('w-28')
@@ -96,7 +108,7 @@ def register(context: AppContext) -> None:
                     }
                     for key, field in amounts.items():
                         field.classes('w-32').mark(f'bt-{key}')
-                        field.bind_visibility_from(sizing, 'value', backward=lambda v, k=key: SIZING_FIELDS[v] == k)
+                        field.bind_visibility_from(sizing, 'value', backward=partial(reads, key))
                     per_year = ui.number('Bars / year', value=None, placeholder='from the bars').classes('w-32')
                     per_year.props('clearable').tooltip('for annualised metrics: e.g. 252 for daily stock bars')
                     per_year.mark('bt-periods')
@@ -138,7 +150,7 @@ def register(context: AppContext) -> None:
                 runs_table = SavedRunsTable().mark('bt-runs')
                 with ui.row().classes('gap-2'):
                     ui.button('Compare', icon='compare', on_click=lambda: compare_runs()).mark('bt-compare')
-                    for kind in ('html', 'pdf'):
+                    for kind in RUN_REPORTS:
                         ui.button(f'Report {kind.upper()}', icon='summarize', on_click=lambda k=kind: report(k)).props(
                             'outline'
                         ).mark(f'bt-report-{kind}')
@@ -176,7 +188,8 @@ def register(context: AppContext) -> None:
                 kept, removed = uploads.keep(actor.name, path, shown)
             except (BarsError, UploadError) as error:
                 path.unlink(missing_ok=True)
-                event.sender.reset()  # a refused file does not stay in the list marked done
+                if isinstance(event.sender, ui.upload):
+                    event.sender.reset()  # a refused file does not stay in the list marked done
                 fail(f'upload refused: {error}')
                 return
             data.set_options(choices(), value=f'{UPLOAD}{kept.id}')
@@ -229,10 +242,12 @@ def register(context: AppContext) -> None:
             try:
                 result = await run.io_bound(run_backtest, bars, chosen, config, progress=report)
                 indicators = views.strategy_indicators(chosen)
-                chart = await run.io_bound(views.BacktestChart, bars, result.trades, indicators)
+                chart = await run.io_bound(views.BacktestChart, bars, result.trades, indicators) if result else None
             finally:
                 job['running'] = False
                 start.enable()
+            if result is None or chart is None:  # the app is shutting down
+                return
             text = f'{chosen.name}: {len(bars)} bars in {time.perf_counter() - began:.2f} s'
             if result.rejections:
                 text += f'\n{len(result.rejections)} orders rejected, e.g. {result.rejections[0]}'
@@ -247,7 +262,7 @@ def register(context: AppContext) -> None:
             async def load_range(first: float | None, last: float | None) -> views.CandlesResponse:
                 if first is None or last is None:
                     return chart.overview()
-                return await run.io_bound(chart.detail, first, last)
+                return await run.io_bound(chart.detail, first, last) or chart.overview()
 
             results.clear()
             with results:
@@ -268,6 +283,8 @@ def register(context: AppContext) -> None:
                 created_time=time.time(),
                 data_name=shown,
             )
+            if record is None:  # the app is shutting down
+                return
             run_id = await attempt(lambda: system.commands.save_backtest(record, who=actor, origin=origin()))
             if run_id is not None:
                 ui.notify(f'saved as #{run_id}', type='positive')
@@ -290,7 +307,7 @@ def register(context: AppContext) -> None:
             with compared:
                 comparison(chosen)
 
-        async def report(kind: str) -> None:
+        async def report(kind: ReportFormat) -> None:
             if acting_principal(context) is None:
                 return
             ids = runs_table.selected_ids
@@ -302,7 +319,8 @@ def register(context: AppContext) -> None:
             except CommandError as error:
                 ui.notify(error.message, type='negative')
                 return
-            ui.download(made.content, made.filename, made.media_type)
+            if made is not None:
+                ui.download(made.content, made.filename, made.media_type)
 
         async def delete_runs() -> None:
             ids = runs_table.selected_ids

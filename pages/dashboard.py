@@ -3,6 +3,8 @@ open positions, equity, trades, live events and the machine's health."""
 
 from __future__ import annotations
 
+from typing import Final
+
 from nicegui import ui
 
 from components.account_cards import HealthCards, account_cards
@@ -42,7 +44,7 @@ FEED_EXCLUDED = frozenset(
 PAGE_TYPES = frozenset(EventType) - FEED_EXCLUDED | {EventType.PNL_UPDATE, EventType.CANDLE_CLOSED}
 """What a dashboard tab subscribes to: feed rows, toasts, the account's changes (``pnl_update``, 1/s) and closed
 candles (each timeframe's, for the chart)."""
-TOAST_POSITION = 'bottom-right'
+TOAST_POSITION: Final = 'bottom-right'
 """Where toasts cover nothing that matters: not the header (bot state, navigation) at any width."""
 
 

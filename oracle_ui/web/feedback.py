@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from nicegui import ui
 
@@ -13,6 +13,10 @@ from ..errors import CommandError
 T = TypeVar('T')
 
 
+@overload
+async def attempt(command: Callable[[], Awaitable[T]]) -> T | None: ...
+@overload
+async def attempt(command: Callable[[], T]) -> T | None: ...
 async def attempt(command: Callable[[], T | Awaitable[T]]) -> T | None:
     """Run ``command``; a :class:`CommandError` becomes a red notification and None."""
     try:
