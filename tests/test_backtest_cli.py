@@ -13,7 +13,9 @@ DATA = Path(__file__).parent / 'data'
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, '-m', 'oracle_ui.cli', *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, '-m', 'oracle_ui.cli', *args], check=False, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_json_output_matches_the_golden_file() -> None:

@@ -87,7 +87,7 @@ async def test_sigkill_while_trading_loses_nothing_that_was_sent(tmp_path) -> No
                 await asyncio.sleep(0.1)
             assert dashboard['bot_status'] == 'running', 'autostart is on: the bot comes back running'
             new = (await http.get('/events', params={'since_id': last_before, 'limit': 1000})).json()['events']
-    assert new and min(e['id'] for e in new) > max(last_before, max(m['id'] for m in received))
+    assert new and min(e['id'] for e in new) > max(last_before, *(m['id'] for m in received))
     if not any(e['type'] in ('position_opened', 'position_closed') for e in new):
         assert {p['id'] for p in dashboard['positions']} == {row_id for row_id, _, _ in open_rows}
         assert dashboard['total_balance'] == pytest.approx(balance, rel=1e-9)

@@ -63,6 +63,7 @@ def test_every_rest_operation_passes_every_schemathesis_check(live, tmp_path) ->
             str(SEED),
             '--no-color',
         ],
+        check=False,
         capture_output=True,
         text=True,
         timeout=900,
@@ -144,7 +145,11 @@ def test_malformed_csv_is_a_clear_error_or_clean_bars(tmp_path: Path, lines, raw
     try:
         bars = load_bars(path)
     except BarsError as error:
-        assert str(error).startswith(str(path)), error
+        problem = str(error)
+    else:
+        problem = None
+    if problem is not None:
+        assert problem.startswith(str(path)), problem
         return
     assert len(bars) > 0
     assert (bars.high >= bars.low).all() and (bars.time[1:] > bars.time[:-1]).all()

@@ -226,7 +226,7 @@ def test_preferences_are_kept_per_owner_and_key(tmp_path: Path) -> None:
     store.set_preference('alice', 'chart.indicators', '["sma_20", "rsi_14"]')
     store.set_preference('bob', 'chart.indicators', '[]')
     store.set_preference('alice', 'chart.indicators', '["ema_50"]')
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='JSON'):
         store.set_preference('alice', 'theme', 'dark')  # not JSON
     store.close()
     again = Store(tmp_path / 'oracle.db')

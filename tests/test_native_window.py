@@ -74,7 +74,7 @@ def test_native_window_shows_the_dashboard_and_closing_it_ends_the_app(tmp_path:
         window = None
         for _ in range(120):
             found = subprocess.run(
-                ['xdotool', 'search', '--name', 'Oracle Trader$'], env=env, capture_output=True, text=True
+                ['xdotool', 'search', '--name', 'Oracle Trader$'], env=env, capture_output=True, text=True, check=False
             ).stdout.split()
             if found:
                 window = int(found[0])
