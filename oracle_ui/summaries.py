@@ -12,6 +12,7 @@ from .events import (
     BotLifecycle,
     BotStatusUpdate,
     ClientInfo,
+    ClientsChanged,
     Event,
     EventType,
     FillInfo,
@@ -125,3 +126,8 @@ def _portfolio(p: PortfolioUpdate) -> str:
 @summarizes(EventType.CLIENT_CONNECTED, EventType.CLIENT_DISCONNECTED)
 def _client(p: ClientInfo) -> str:
     return f'{p.client_type} client {p.client_id} {p.reason}'.strip()
+
+
+@summarizes(EventType.CLIENTS_CHANGED)
+def _clients(p: ClientsChanged) -> str:
+    return f'{p.connected} WebSocket clients (+{p.joined} -{p.left})'

@@ -18,8 +18,10 @@ from ..security.access import bearer_token
 from ..security.accounts import Principal
 from ..system import System
 from . import messages as m
-from .connections import ENDPOINTS, Connection, ConnectionManager, Endpoint
+from .connections import Connection, ConnectionManager
+from .endpoints import ENDPOINTS, Endpoint
 from .paths import WS_PREFIX
+from .replay import replay
 
 router = APIRouter(prefix=WS_PREFIX)
 log = logging.getLogger(__name__)
@@ -207,7 +209,7 @@ async def _handle(connection: Connection, message: object, system: System) -> No
                 await asyncio.sleep(0)
                 return system.store.events(since_id=after_id, until_id=until_id, limit=1_000_000)
 
-            await _manager(system).replay(connection, message.since_id, stored)
+            await replay(connection, system.bus, message.since_id, stored)
 
 
 async def _first_message_auth(
