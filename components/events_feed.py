@@ -25,6 +25,7 @@ TOPIC_STYLE: dict[str, tuple[str, str]] = {
     'analysis': ('insights', 'cyan'),
     'portfolio': ('account_balance_wallet', 'green'),
     'audit': ('verified_user', 'orange'),
+    'clients': ('devices', 'grey'),
 }
 DEFAULT_TOPICS = {'trading', 'bot_status', 'notifications', 'portfolio', 'audit', 'analysis'}
 

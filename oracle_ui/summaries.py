@@ -17,6 +17,7 @@ from .events import (
     BotStatusUpdate,
     CandleClosed,
     ClientInfo,
+    ClientsChanged,
     Event,
     EventType,
     FillInfo,
@@ -347,3 +348,8 @@ def _setting(value: Any) -> str:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return ', '.join(value)
     return value_text(value)
+
+
+@summarizes(EventType.CLIENTS_CHANGED)
+def _clients(p: ClientsChanged) -> str:
+    return f'{p.connected} WebSocket clients (+{p.joined} -{p.left})'

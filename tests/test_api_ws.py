@@ -1,10 +1,13 @@
 """The WebSocket protocol over real sockets: original messages, replay, bad input, heartbeat, slow clients, tokens."""
 
 import asyncio
+import contextlib
 import gc
 import json
+import math
 import secrets
 import socket
+import time
 
 import pytest
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -68,7 +71,7 @@ async def greet(ws) -> tuple[dict, dict]:
             ['bot_status', 'market_data', 'notifications', 'portfolio', 'system', 'trading'],
         ),
         ('trading', 'trading_connection_established', ['market_data', 'portfolio', 'trading']),
-        ('monitor', 'monitor_connection_established', ['bot_status', 'notifications', 'system']),
+        ('monitor', 'monitor_connection_established', ['bot_status', 'clients', 'notifications', 'system']),
     ],
 )
 async def test_connect_messages_per_endpoint(server, endpoint, init, topics) -> None:
@@ -100,7 +103,7 @@ async def test_original_client_messages_and_replies(server) -> None:
         status = await recv_until(ws, lambda m: m['type'] == 'status_response')
         info = status['client_info']
         assert set(info) >= {'client_id', 'client_type', 'connected_at', 'last_ping', 'subscriptions', 'is_alive'}
-        assert info['subscriptions'] == ['audit', 'bot_status', 'notifications', 'system', 'trading']
+        assert info['subscriptions'] == ['audit', 'bot_status', 'clients', 'notifications', 'system', 'trading']
         assert status['websocket_stats']['connections_by_type']['monitor'] == 1
         for k in range(4):
             server.system.bus.publish(EventType.SIGNAL_GENERATED, signal(f'S{k}'), source='test')
@@ -364,8 +367,44 @@ async def test_connect_and_disconnect_are_events(server) -> None:
             watcher, lambda m: m['type'] == 'client_connected' and m['data']['client_type'] == 'trading'
         )
         assert connected['data']['client_id'] == established['client_id']
+        assert connected['topic'] == 'clients'
         gone = await recv_until(watcher, lambda m: m['type'] == 'client_disconnected')
         assert gone['data']['client_id'] == established['client_id']
+
+
+async def test_a_connect_storm_reaches_dashboards_as_one_summary_a_second(server) -> None:
+    started = time.monotonic()
+    async with connect(f'{server.ws_base}/dashboard/ws/dashboard') as dashboard:
+        await greet(dashboard)
+        async with contextlib.AsyncExitStack() as stack:
+            others = await asyncio.gather(
+                *(stack.enter_async_context(connect(f'{server.ws_base}/dashboard/ws/trading')) for _ in range(20))
+            )
+            await asyncio.gather(*(greet(ws) for ws in others))
+            elapsed = time.monotonic() - started
+            summaries: list[dict] = []
+            pinged = False
+            while (message := await recv(dashboard, timeout=5))['type'] != 'pong':
+                assert message['type'] not in {'client_connected', 'client_disconnected'}, 'not a dashboard topic'
+                if message['type'] == 'clients_changed':
+                    assert message['topic'] == 'system'
+                    summaries.append(message['data'])
+                if not pinged and sum(s['joined'] for s in summaries) >= 21:  # then any summary still due
+                    await dashboard.send(json.dumps({'type': 'ping', 'timestamp': 1}))
+                    pinged = True
+            assert sum(s['joined'] for s in summaries) == 21, 'the dashboard itself and the 20 others'
+            assert summaries[-1] == {
+                'connected': 21,
+                'by_endpoint': {'dashboard': 1, 'trading': 20, 'monitor': 0},
+                'joined': summaries[-1]['joined'],
+                'left': 0,
+            }
+            # one at once, then at most one a second: 21 connects within a second give at most two summaries
+            assert len(summaries) <= 1 + math.ceil(elapsed), (elapsed, summaries)
+        left = [await recv_until(dashboard, lambda m: m['type'] == 'clients_changed')]
+        while left[-1]['data']['connected'] > 1:
+            left.append(await recv_until(dashboard, lambda m: m['type'] == 'clients_changed'))
+        assert sum(m['data']['left'] for m in left) == 20
 
 
 async def test_reconnect_with_since_id_replays_before_any_live_event(server) -> None:

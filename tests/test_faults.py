@@ -200,7 +200,7 @@ async def test_disk_full(tmp_path, api) -> None:
 
 async def test_client_vanishing_mid_send(tmp_path) -> None:
     async with running_server(tmp_path) as server:
-        url = f'{server.ws_base}/dashboard/ws/monitor?topics=notifications,system'
+        url = f'{server.ws_base}/dashboard/ws/monitor?topics=notifications,clients'
         async with connect(url, max_size=None, max_queue=None) as healthy, connect(url, max_size=None) as doomed:
             doomed_id = json.loads(await doomed.recv())['client_id']
             padding = 'x' * 60_000

@@ -20,54 +20,25 @@ import re
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-import orjson
 from starlette.websockets import WebSocket, WebSocketState
-from websockets.frames import Frame, Opcode
 
 from ..bus import EventBus
 from ..events import ClientInfo, Event, EventType, Topic
 from ..security.accounts import Principal
 from ..views.models import WebSocketStats
 from .admission import Admission
+from .endpoints import ENDPOINTS, Endpoint
+from .frames import dumps, server_transport, text_frame
 from .messages import MAX_MESSAGE_BYTES
 from .paths import WS_PREFIX
+from .presence import ClientsSummary
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    name: str
-    topics: tuple[Topic, ...]
-    init_type: str
-    init_message: str
-
-
-ENDPOINTS: dict[str, Endpoint] = {
-    'dashboard': Endpoint(
-        'dashboard',
-        (Topic.TRADING, Topic.BOT_STATUS, Topic.PORTFOLIO, Topic.MARKET_DATA, Topic.NOTIFICATIONS, Topic.SYSTEM),
-        'dashboard_initialized',
-        'Dashboard WebSocket connected',
-    ),
-    'trading': Endpoint(
-        'trading',
-        (Topic.TRADING, Topic.MARKET_DATA, Topic.PORTFOLIO),
-        'trading_connection_established',
-        'Trading WebSocket connected',
-    ),
-    'monitor': Endpoint(
-        'monitor',
-        (Topic.SYSTEM, Topic.BOT_STATUS, Topic.NOTIFICATIONS),
-        'monitor_connection_established',
-        'Monitor WebSocket connected',
-    ),
-}
 _CLIENT_ID = re.compile(r'^[A-Za-z0-9_.-]{1,64}$')
 
 
@@ -82,30 +53,6 @@ class WsConfig:
     queue_bytes: int = 4 * 2**20
     send_timeout_s: float = 10.0
     max_message_bytes: int = MAX_MESSAGE_BYTES
-
-
-def dumps(message: dict[str, Any]) -> str:
-    return orjson.dumps(message).decode()
-
-
-def text_frame(text: str) -> bytes:
-    """``text`` as one server-to-client WebSocket frame (unmasked, so the same bytes suit every client)."""
-    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
-
-
-TRANSPORT_METHODS = ('write', 'get_write_buffer_size', 'is_closing', 'abort')
-
-
-def server_transport(ws: WebSocket) -> asyncio.WriteTransport | None:
-    """The client's transport, if the ASGI server exposes it on the protocol object behind ``receive``.
-
-    uvicorn's WebSocket protocols (wsproto, websockets, websockets-sansio) do; anything else gets the ASGI send
-    path. A test checks the fast path is in use under the app's server, so an upgrade that hides it shows up.
-    """
-    protocol = getattr(getattr(ws, '_receive', None), '__self__', None)
-    transport = getattr(protocol, 'transport', None)
-    usable = all(callable(getattr(transport, name, None)) for name in TRANSPORT_METHODS)  # uvloop's are no subclass
-    return transport if usable else None
 
 
 @dataclass(eq=False)
@@ -241,6 +188,7 @@ class ConnectionManager:
         self.stats_dropped = 0
         self.disconnects: Counter[str] = Counter()
         self.total_connected = 0
+        self.summary = ClientsSummary(bus, self.by_endpoint)
         self._tasks: list[asyncio.Task[None]] = []
         self._remove_sink: Callable[[], None] | None = None
 
@@ -264,6 +212,7 @@ class ConnectionManager:
         for connection in list(self.connections.values()):
             self.drop(connection, 1001, 'server shutting down')
         await asyncio.sleep(0)
+        self.summary.cancel()
 
     @staticmethod
     async def _every(interval_s: float, action: Callable[[], Any]) -> None:
@@ -347,7 +296,9 @@ class ConnectionManager:
         return connection
 
     def announce(self, connection: Connection) -> None:
-        """Publish ``client_connected`` (after the client got its greeting, so that comes first)."""
+        """Publish ``client_connected`` and count it for the next ``clients_changed`` (after the client got its
+        greeting, so that comes first)."""
+        self.summary.joined_one()
         self.bus.publish(
             EventType.CLIENT_CONNECTED,
             ClientInfo(
@@ -373,6 +324,7 @@ class ConnectionManager:
             writer.cancel()
         loop = asyncio.get_running_loop()
         connection.closing = loop.create_task(self._close(connection, code, reason))
+        self.summary.left_one()
         # announced on the next loop turn: a drop can happen inside another event's fan-out, and publishing
         # there would overtake that event for the clients not yet served
         loop.call_soon(
@@ -403,64 +355,28 @@ class ConnectionManager:
             if transport.get_write_buffer_size():
                 transport.abort()  # frees the backlog now instead of at the TCP timeout
 
-    # ---- replay ------------------------------------------------------------------------------------------
-    async def replay(
-        self, connection: Connection, since_id: int, load_stored: Callable[[int, int], Awaitable[list[Event]]]
-    ) -> None:
-        """Send the client's missed events after ``since_id``, then ``replay_complete``, then live ones.
-
-        Events this connection already got live are not sent again: the replay ends below the first of them.
-        """
-        to_id = self.bus.last_id if connection.first_live_id is None else connection.first_live_id - 1
-        connection.replay_buffer = []  # from here on, live events wait (same synchronous step as to_id)
-        try:
-            memory = [e for e in self.bus.history if since_id < e.id <= to_id]
-            oldest_in_memory = self.bus.history[0].id if self.bus.history else to_id + 1
-            stored: list[Event] = []
-            if since_id + 1 < oldest_in_memory:
-                stored = await load_stored(since_id, min(to_id, oldest_in_memory - 1))
-            seen: set[int] = set()
-            count = 0
-            for event in [*stored, *memory]:
-                if event.id in seen or event.topic not in connection.topics:
-                    continue
-                seen.add(event.id)
-                connection.send(event.json)
-                count += 1
-            # below the memory window only stored (non-sampled) events survive: ticks and metrics there are gone
-            truncated = since_id < to_id and since_id + 1 < oldest_in_memory
-            connection.send_json(
-                {
-                    'type': 'replay_complete',
-                    'from_id': since_id + 1,
-                    'to_id': to_id,
-                    'count': count,
-                    'truncated': truncated,
-                }
-            )
-        finally:
-            buffered, connection.replay_buffer = connection.replay_buffer, None
-            for text, frame in buffered or []:
-                connection.send(text, frame)
-
     # ---- stats -------------------------------------------------------------------------------------------
     @property
     def count(self) -> int:
         return len(self.connections)
 
+    def by_endpoint(self) -> dict[str, int]:
+        counts = Counter(c.endpoint.name for c in self.connections.values())
+        return {name: counts.get(name, 0) for name in ENDPOINTS}
+
     def stats(self) -> WebSocketStats:
-        by_endpoint = Counter(c.endpoint.name for c in self.connections.values())
+        by_endpoint = self.by_endpoint()
         by_topic = Counter(t.value for c in self.connections.values() for t in c.topics)
         history = self.bus.history
         return WebSocketStats(
             **{
                 'total_connections': len(self.connections),
-                'connections_by_type': {name: by_endpoint.get(name, 0) for name in ENDPOINTS},
+                'connections_by_type': by_endpoint,
                 'topics': [t.value for t in Topic],
                 'total_subscriptions': sum(by_topic.values()),
                 'recent_events_count': len(history),
                 'last_event_time': history[-1].timestamp if history else None,
-                'connections_by_endpoint': {name: by_endpoint.get(name, 0) for name in ENDPOINTS},
+                'connections_by_endpoint': by_endpoint,
                 'subscribers_by_topic': {t.value: by_topic.get(t.value, 0) for t in Topic},
                 'messages_sent': self.stats_sent,
                 'messages_dropped': self.stats_dropped,

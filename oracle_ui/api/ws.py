@@ -9,6 +9,7 @@ import time
 
 import orjson
 from fastapi import APIRouter
+from pydantic import ValidationError
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -18,8 +19,10 @@ from ..security.access import bearer_token
 from ..security.accounts import Principal
 from ..system import System
 from . import messages as m
-from .connections import ENDPOINTS, Connection, ConnectionManager, Endpoint
+from .connections import Connection, ConnectionManager
+from .endpoints import ENDPOINTS, Endpoint
 from .paths import WS_PREFIX
+from .replay import replay
 
 router = APIRouter(prefix=WS_PREFIX)
 log = logging.getLogger(__name__)
@@ -207,7 +210,7 @@ async def _handle(connection: Connection, message: object, system: System) -> No
                 await asyncio.sleep(0)
                 return system.store.events(since_id=after_id, until_id=until_id, limit=1_000_000)
 
-            await _manager(system).replay(connection, message.since_id, stored)
+            await replay(connection, system.bus, message.since_id, stored)
 
 
 async def _first_message_auth(
@@ -227,15 +230,16 @@ async def _first_message_auth(
     if text is not None and len(text) <= m.MAX_MESSAGE_BYTES:
         with contextlib.suppress(m.BadMessage):
             parsed = m.parse_client_message(text)
-    who = system.access.authenticate(parsed.token, client) if isinstance(parsed, m.Auth) else None
+    token = parsed.token if isinstance(parsed, m.Auth) else None
+    who = system.access.authenticate(token, client) if token is not None else None
     if who is None:
-        if isinstance(parsed, m.Auth):
+        if token is not None:
             reason = 'invalid token'
         with contextlib.suppress(RuntimeError):
             await ws.close(code=1008, reason=reason)
         return None, None
     await ws.send_text(orjson.dumps({'type': 'auth_ok', 'role': who.role.value}).decode())
-    return parsed.token, who
+    return token, who
 
 
 def _initial_topics(connection: Connection, text: str | None) -> str:
@@ -244,7 +248,7 @@ def _initial_topics(connection: Connection, text: str | None) -> str:
         return ''
     try:
         parsed = m.Subscribe(type='subscribe', topics=[t.strip() for t in text.split(',') if t.strip()])
-    except ValueError as error:
+    except ValidationError as error:
         return f'topics: {error.errors()[0]["msg"].removeprefix("Value error, ")}; kept the default topics'
     connection.topics = set(parsed.topic_list)
     return ''

@@ -40,6 +40,7 @@ PAYLOAD_OF: dict[EventType, type[p.Payload]] = {
     EventType.SYSTEM_ALERT: p.SystemAlert,
     EventType.HEALTH_UPDATE: p.HealthUpdate,
     EventType.SYSTEM_METRICS: p.SystemMetrics,
+    EventType.CLIENTS_CHANGED: p.ClientsChanged,
     EventType.CLIENT_CONNECTED: p.ClientInfo,
     EventType.CLIENT_DISCONNECTED: p.ClientInfo,
     EventType.NOTIFICATION: p.Notification,

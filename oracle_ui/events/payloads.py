@@ -275,6 +275,15 @@ class ClientInfo(Payload):
     reason: str = ''
 
 
+class ClientsChanged(Payload):
+    """WebSocket clients now, and how many came and went since the previous summary (at most one a second)."""
+
+    connected: int
+    by_endpoint: dict[str, int]
+    joined: int
+    left: int
+
+
 class UserAction(Payload):
     """Audit: who did what, from where, and how it ended."""
 

@@ -14,6 +14,7 @@ class Topic(StrEnum):
     ANALYSIS = 'analysis'
     PORTFOLIO = 'portfolio'
     AUDIT = 'audit'
+    CLIENTS = 'clients'
 
 
 class EventType(StrEnum):
@@ -45,6 +46,8 @@ class EventType(StrEnum):
     SYSTEM_ALERT = 'system_alert'
     HEALTH_UPDATE = 'health_update'
     SYSTEM_METRICS = 'system_metrics'
+    CLIENTS_CHANGED = 'clients_changed'
+    # clients
     CLIENT_CONNECTED = 'client_connected'
     CLIENT_DISCONNECTED = 'client_disconnected'
     # notifications
@@ -114,11 +117,11 @@ TOPIC_OF: dict[EventType, Topic] = {
             EventType.SYSTEM_ALERT,
             EventType.HEALTH_UPDATE,
             EventType.SYSTEM_METRICS,
-            EventType.CLIENT_CONNECTED,
-            EventType.CLIENT_DISCONNECTED,
+            EventType.CLIENTS_CHANGED,
         ],
         _S,
     ),
+    **dict.fromkeys([EventType.CLIENT_CONNECTED, EventType.CLIENT_DISCONNECTED], Topic.CLIENTS),
     **dict.fromkeys([EventType.NOTIFICATION, EventType.RISK_LIMIT_HIT], _N),
     **dict.fromkeys([EventType.SIGNAL_GENERATED, EventType.STRATEGY_UPDATE, EventType.ANALYSIS_COMPLETE], _A),
     **dict.fromkeys([EventType.PORTFOLIO_UPDATE, EventType.BALANCE_UPDATE, EventType.PNL_UPDATE], _P),
@@ -135,11 +138,12 @@ SAMPLED_TYPES: frozenset[EventType] = frozenset(
         EventType.ANALYSIS_COMPLETE,
         EventType.HEALTH_UPDATE,
         EventType.CANDLE_CLOSED,
+        EventType.CLIENTS_CHANGED,
         EventType.CLIENT_CONNECTED,
         EventType.CLIENT_DISCONNECTED,
     }
 )
 """High-rate types kept in memory only (not persisted): ticks, books, metrics, per-candle analysis, WebSocket
-client comings and goings (a thousand clients reconnecting must not mean a thousand commits), and candle closes
-(the candles themselves are stored in their own table). Every trading, portfolio (``pnl_update`` is published at
-most once a second), bot_status and audit event is stored."""
+client comings and goings and their summaries (a thousand clients reconnecting must not mean a thousand commits),
+and candle closes (the candles themselves are stored in their own table). Every trading, portfolio (``pnl_update``
+is published at most once a second), bot_status and audit event is stored."""
