@@ -19,10 +19,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 source scripts/venv.sh
 .venv/bin/python -m pip install --quiet -e '.[test,native]'
-# the static checks (the same as .pre-commit-config.yaml): lint, formatting, the layers' import contracts
+# the static checks (the same as .pre-commit-config.yaml): lint, formatting, the layers' import contracts, types
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .
 .venv/bin/lint-imports
+.venv/bin/python -m mypy
 export ORACLE_REQUIRE_BROWSER=1 ORACLE_REQUIRE_NATIVE=1  # missing tools fail the run instead of skipping tests
 # every test (pass e.g. -m "not slow" for the quick inner loop); coverage includes the app's own subprocesses
 exec .venv/bin/python -m pytest --cov --cov-report=term "$@"
