@@ -120,9 +120,9 @@ def run_backtest(
                 reason = _submit(broker, risk, signal, config, strategy.name, times[i], close)
                 if reason:
                     rejections.append(f'bar {i}: {reason}')
-        if positions:
+        if position is not None:  # orders and exits fill at the next bar: still the position of this one
             exposed_bars += i >= trade_from
-            equity[i] = broker.balance + sum(p.unrealized_pnl for p in positions.values())
+            equity[i] = broker.balance + position.unrealized_pnl
         else:
             equity[i] = broker.balance
         if progress is not None and (i % step == 0 or i == n - 1):

@@ -212,8 +212,12 @@ class PaperBroker:
     ) -> list[BrokerUpdate]:
         """A bar, walked as the ticks of :func:`~.intrabar.bar_path` at :func:`~.intrabar.path_times`: pending
         orders fill at the open; exits follow the path (``interval_s``, the bar's length, dates them)."""
-        if symbol not in self.positions and symbol not in self._pending_open:
+        position = self.positions.get(symbol)
+        is_quiet = position is None or (symbol not in self._pending_close and not reaches_level(position, high, low))
+        if is_quiet and symbol not in self._pending_open:  # the common case, kept fast: nothing fills on this bar
             self.prices[symbol] = close
+            if position is not None:
+                position.mark_price = close
             return []
         updates = self._step(symbol, time, open_, is_gap=True)
         position = self.positions.get(symbol)

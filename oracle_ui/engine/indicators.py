@@ -358,19 +358,20 @@ class LiveIndicators:
     """Incremental values of ``indicators`` for one symbol; :meth:`update` costs O(1) per candle."""
 
     def __init__(self, indicators: Iterable[Indicator]) -> None:
-        self._steps = [(_make(ind), ind) for ind in indicators]
-        self.values: dict[str, float] = {name: NAN for ind in self.indicators for name in ind.outputs}
+        self.indicators = list(indicators)
+        self._steps = [(_make(ind), ind.outputs) for ind in self.indicators]  # names made once, not per candle
+        self.values: dict[str, float] = {name: NAN for _, outputs in self._steps for name in outputs}
         self.count = 0
-
-    @property
-    def indicators(self) -> list[Indicator]:
-        return [ind for _, ind in self._steps]
 
     def update(self, high: float, low: float, close: float, volume: float) -> Mapping[str, float]:
         """Feed one closed candle; returns all current values (NaN until warmed up)."""
         values = self.values
-        for step, ind in self._steps:
-            values.update(zip(ind.outputs, step(high, low, close, volume), strict=True))
+        for step, outputs in self._steps:
+            results = step(high, low, close, volume)
+            if len(outputs) == 1:
+                values[outputs[0]] = results[0]
+            else:
+                values.update(zip(outputs, results, strict=True))
         self.count += 1
         return values
 
