@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     """Seed of the simulated market (same seed, same prices)."""
     sim_history_days: float = Field(30.0, ge=0, le=3650)
     """History the simulated market generates on a fresh data directory, so every chart timeframe has some."""
+    backfill_days: float = Field(30.0, ge=0, le=3650)
+    """History a ``ccxt`` feed fetches from the exchange on a fresh data directory, and how far back at most it fills
+    the gap since the last stored candle after a restart."""
     candle_retention_days: float = Field(400.0, gt=0, le=36500)
     """Base-timeframe candles older than this are deleted (charts of longer timeframes keep theirs)."""
     strategy: str = 'regime'

@@ -37,7 +37,8 @@ def make_feed(settings: Settings, clock: Clock = WALL_CLOCK) -> MarketFeed:
     if kind == 'replay':
         return ReplayFeed(arg, settings.symbols, settings.timeframe, speed=settings.speed, sleep=clock.sleep)
     if kind == 'ccxt':
-        return CcxtFeed(arg, settings.symbols, settings.timeframe)
+        backfill = round(settings.backfill_days * 86_400 / timeframe_seconds(settings.timeframe))
+        return CcxtFeed(arg, settings.symbols, settings.timeframe, history_candles=backfill)
     history = round(settings.sim_history_days * 86_400 / timeframe_seconds(settings.timeframe))
     return SimFeed(
         settings.symbols,

@@ -330,6 +330,33 @@ async def test_ccxt_feed_turns_exchange_data_into_candles_and_ticks() -> None:
     assert any('klines' in u for u in calls) and any('ticker' in u for u in calls)
 
 
+def _klines_since(url: str, now_ms: int) -> list:
+    """What Binance answers for ``startTime``/``limit``: one-minute klines from there, the forming one included."""
+    query = dict(part.split('=') for part in url.split('?', 1)[1].split('&'))
+    start, limit = int(query['startTime']), int(query.get('limit', 500))
+    starts = range(start - start % 60_000, now_ms + 1, 60_000)
+    return [_kline(t, 100.0 + (t // 60_000) % 50) for t in list(starts)[:limit]]
+
+
+async def test_ccxt_feed_backfills_its_history_a_page_at_a_time_and_resumes_after_the_last_stored_candle() -> None:
+    requests = []
+
+    async def responder(url, method='GET', headers=None, body=None):
+        requests.append(url)
+        return _klines_since(url, NOW_MS)
+
+    feed = CcxtFeed('binance', ['BTC/USDT'], '1m', exchange=_exchange(responder), history_candles=2500)
+    fresh = (await feed.connect({}))['BTC/USDT']
+    times = [c.time for c in fresh]
+    assert len(times) == 2500 and times == list(range(times[0], times[0] + 2500 * 60, 60)), 'every minute, once'
+    assert times[-1] * 1000 + 60_000 <= NOW_MS < times[-1] * 1000 + 120_000, 'up to the last closed minute'
+    assert len(requests) >= 3, 'paged: an exchange gives at most 1,000 candles a request'
+    resumed = CcxtFeed('binance', ['BTC/USDT'], '1m', exchange=_exchange(responder), history_candles=2500)
+    last_stored = fresh[-11]
+    gap = (await resumed.connect({'BTC/USDT': last_stored}))['BTC/USDT']
+    assert [c.time for c in gap] == times[-10:], 'the ten minutes after the last stored candle, nothing twice'
+
+
 async def test_ccxt_feed_offline_is_a_clear_message() -> None:
     async def offline(url, method='GET', headers=None, body=None):
         raise ccxt_async.NetworkError('binance GET https://api.binance.com/... Cannot connect to host')

@@ -9,6 +9,9 @@ from typing import Any
 from .feed import FeedError, FeedItem, FeedStatus, MarketFeed, Sleep
 from .models import Candle, OrderBook, Tick
 
+PAGE_CANDLES = 1000
+"""Candles asked for per ``fetch_ohlcv`` call while backfilling (what most exchanges allow at most)."""
+
 
 class CcxtFeed(MarketFeed):
     """Polls ``fetch_ticker`` for ticks and ``fetch_ohlcv`` for closed candles.
@@ -16,7 +19,8 @@ class CcxtFeed(MarketFeed):
     :param exchange_id: a ccxt exchange id such as ``binance`` or ``kraken``
     :param exchange: a ready ccxt async exchange object (tests pass one whose network calls are replaced)
     :param poll_s: seconds between polls of each symbol
-    :param history_candles: closed candles fetched on connect
+    :param history_candles: closed candles fetched on connect when none are stored, and how far back at most the
+        gap since the last stored candle is filled (paged, :data:`PAGE_CANDLES` a request)
     """
 
     name = 'ccxt'
@@ -64,8 +68,7 @@ class CcxtFeed(MarketFeed):
             if unknown:
                 raise self._fail(f'{self.exchange_id} does not list {", ".join(unknown)}')
             for symbol in self.symbols:
-                rows = await self.exchange.fetch_ohlcv(symbol, self.timeframe, limit=self.history_candles + 1)
-                history[symbol] = self._closed(symbol, rows)
+                history[symbol] = await self._backfill(symbol, last_candles.get(symbol))
         except ccxt_async.NetworkError as error:
             raise self._fail(
                 f'cannot reach {self.exchange_id} ({type(error).__name__}): check the internet '
@@ -79,6 +82,22 @@ class CcxtFeed(MarketFeed):
     def _fail(self, message: str) -> FeedError:
         self.status, self.status_message = FeedStatus.FAILED, message
         return FeedError(message)
+
+    async def _backfill(self, symbol: str, last: Candle | None) -> list[Candle]:
+        """The closed candles after ``last`` (or the last ``history_candles`` of them), a page at a time."""
+        period_ms = self.timeframe_s * 1000
+        oldest = self.exchange.milliseconds() - self.history_candles * period_ms
+        if last is not None:
+            self._last_closed[symbol] = last.time  # nothing stored comes again
+        since = max(oldest, (last.time * 1000 + period_ms) if last is not None else oldest)
+        candles: list[Candle] = []
+        while True:
+            rows = await self.exchange.fetch_ohlcv(symbol, self.timeframe, since=since, limit=PAGE_CANDLES)
+            fresh = self._closed(symbol, rows)
+            if not fresh:
+                return candles
+            candles += fresh
+            since = fresh[-1].time * 1000 + period_ms
 
     def _closed(self, symbol: str, rows: list[list[float]]) -> list[Candle]:
         """Candles from OHLCV rows newer than the last one emitted, without the one still forming."""
