@@ -10,12 +10,11 @@ from typing import Any
 from nicegui import run, ui
 
 from components.indicator_picker import IndicatorPicker
-from components.price_chart import PriceChart
+from components.price_chart import PAGE_CANDLES, PriceChart
 from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosition, TradeMarker
 
 CHART_CANDLES = 300
 """Candles drawn at first; older pages of ``PAGE_CANDLES`` load as the user pans back."""
-PAGE_CANDLES = 500
 Load = Callable[[str, str, int, int | None, list[ChartIndicator]], CandlesResponse]
 
 
@@ -107,7 +106,7 @@ class ChartPanel(ui.card):
     def on_candle(self, symbol: str, timeframe: str) -> None:
         """A candle of ``symbol`` and ``timeframe`` closed: add it if that is what the chart shows."""
         is_shown = (symbol, timeframe) == (self.symbol.value, self.timeframe.value)
-        if self.plot is not None and is_shown and self._may_read():
+        if self.plot is not None and is_shown and not self.plot.has_newer and self._may_read():
             self.plot.append(self._load(symbol, timeframe, 2, None, self.indicators))
 
     def on_trade(self, symbol: str) -> None:

@@ -141,6 +141,22 @@ export default {
       );
       return [{ ...update, marker }, indices, ...rest];
     },
+    // columns added at the start or the end of traces (at most `keep` points each, dropped from the other end) and
+    // whole traces replaced (e.g. the markers), in one redraw: one page of history or one closed candle
+    page(added, atStart, keep, replaced) {
+      const data = this.$el.data.map((trace) => ({ ...trace }));
+      for (const [index, columns] of added) {
+        const trace = data[index];
+        for (const [key, values] of Object.entries(columns)) {
+          const old = trace[key] ?? [];
+          let merged = atStart ? values.concat(old) : old.concat(values);
+          if (merged.length > keep) merged = atStart ? merged.slice(0, keep) : merged.slice(merged.length - keep);
+          trace[key] = merged;
+        }
+      }
+      for (const [index, update] of replaced) Object.assign(data[index], update);
+      return Plotly.react(this.$el, outlined(data, this.dark), this.$el.layout);
+    },
     run_plot_method(name, ...args) {
       if (this.visibility) return undefined; // not drawn yet: the options are drawn when it comes into view
       if (this.holding) {
@@ -150,7 +166,7 @@ export default {
       // one call at a time, in the order they came: plotly's calls are not safe to overlap
       const call = (this.queue ?? Promise.resolve())
         .catch(() => undefined)
-        .then(() => Plotly[name](this.$el, ...this.outlinedArgs(name, args)));
+        .then(() => (name === "page" ? this.page(...args) : Plotly[name](this.$el, ...this.outlinedArgs(name, args))));
       this.queue = call;
       return call.then((result) => (result === this.$el ? undefined : result));
     },

@@ -2,11 +2,14 @@
 entry/exit markers with their story on hover, the open position's levels, the candle still forming, and older
 history loaded as the user pans or zooms out.
 
-Built once from the store's newest candles; after that every change is a small plot call: ``extendTraces`` for
-closed candles, ``prependTraces`` for older pages, ``restyle`` of the two marker traces, and ``relayout`` of the
-layout shapes (the forming candle and the levels; replacing shapes redraws only them, ~2 ms, where restyling a
-trace redraws the whole chart). Shapes do not count for the autorange, so an invisible one-candle trace spans
-the forming candle; it is restyled only when a new candle starts or the forming one reaches past the chart.
+Built once from the store's newest candles; after that every change is one plot call: ``page`` (plot.js) for
+closed candles and for pages of history (candles, indicator columns and markers in one redraw), ``restyle`` of the
+two marker traces, and ``relayout`` of the layout shapes (the forming candle and the levels; replacing shapes
+redraws only them, ~2 ms, where restyling a trace redraws the whole chart). A redraw costs in proportion to the
+candles held, so the browser holds at most :data:`WINDOW_CANDLES`: panning further back drops the newest, and
+panning forward again loads them back (live candles are added only while the newest are shown). Shapes do not
+count for the autorange, so an invisible one-candle trace spans the forming candle; it is restyled only when a new
+candle starts or the forming one reaches past the chart.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from components.plot import TRANSPARENT, Plot
 from oracle_ui.timeframes import timeframe_seconds
 from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosition, TradeMarker
 
-MAX_POINTS = 50_000
-"""Candles a chart keeps in the browser however far back the user pans."""
+WINDOW_CANDLES = 2_000
+"""Candles a chart holds in the browser; panning beyond them drops those at the other end."""
+PAGE_CANDLES = 500
+"""Candles loaded per page of history, older or newer."""
 PREFETCH_SCREENS = 1.0
-"""Older candles are fetched when fewer than this many screens of them are left of the visible range."""
+"""A page is fetched when fewer than this many screens of candles are left beyond the visible range."""
 UP, DOWN = '#16a34a', '#dc2626'
 LINE_COLORS = ('#f59e0b', '#a855f7', '#38bdf8', '#ec4899', '#14b8a6', '#eab308', '#6366f1')
 BODY_WIDTH = 0.7
@@ -56,9 +61,11 @@ class PriceChart(Plot):
         self.timezone = timezone
         self.period_s = timeframe_seconds(data.timeframe) if data.timeframe[-1] in 'smhdw' else 60
         self.indicators = list(indicators)
-        self.first_time = data.candles[0].time if data.candles else 0
-        self.last_time = data.candles[-1].time if data.candles else 0
+        self.times = [c.time for c in data.candles]
+        """Open times of the candles the browser holds, oldest first."""
         self.has_more = data.has_more
+        self.has_newer = False
+        """Newer candles were dropped to stay within the window: live candles wait until they are shown again."""
         self.markers = {t.id: t for t in data.trades}
         self._load_older = load_older
         self._load_range = load_range
@@ -197,6 +204,14 @@ class PriceChart(Plot):
         }
 
     # ---- live updates ------------------------------------------------------------------------------------
+    @property
+    def first_time(self) -> int:
+        return self.times[0] if self.times else 0
+
+    @property
+    def last_time(self) -> int:
+        return self.times[-1] if self.times else 0
+
     def append(self, data: CandlesResponse) -> None:
         """Add closed candles newer than the chart's last one (with their indicator values) at the right edge."""
         new = [(i, c) for i, c in enumerate(data.candles) if c.time > self.last_time]
@@ -204,10 +219,9 @@ class PriceChart(Plot):
             return
         first = new[0][0]
         candles = [c for _, c in new]
-        self._extend('extendTraces', candles, {k: v[first:] for k, v in data.indicators.items()})
-        self.last_time = candles[-1].time
         self._high = max(self._high, *(c.high for c in candles))
         self._low = min(self._low, *(c.low for c in candles))
+        self._page(candles, {k: v[first:] for k, v in data.indicators.items()}, data.trades, at_start=False)
 
     def prepend(self, data: CandlesResponse) -> None:
         """Add a page of older candles at the left edge (and their trades' markers)."""
@@ -217,9 +231,47 @@ class PriceChart(Plot):
             return
         count = len(older)
         candles = [c for _, c in older]
-        self._extend('prependTraces', candles, {k: v[:count] for k, v in data.indicators.items()})
-        self.first_time = candles[0].time
-        self.show_trades(data.trades)
+        self._page(candles, {k: v[:count] for k, v in data.indicators.items()}, data.trades, at_start=True)
+
+    def _page(
+        self,
+        candles: list[CandleOut],
+        indicators: dict[str, list[float | None]],
+        trades: Sequence[TradeMarker],
+        *,
+        at_start: bool,
+    ) -> None:
+        """Add ``candles`` at one end, dropping any beyond :data:`WINDOW_CANDLES` at the other: one redraw."""
+        times = [chart_time(c.time, self.timezone) for c in candles]
+        added: list[tuple[int, dict[str, list[Any]]]] = [
+            (
+                0,
+                {
+                    'x': times,
+                    'open': [c.open for c in candles],
+                    'high': [c.high for c in candles],
+                    'low': [c.low for c in candles],
+                    'close': [c.close for c in candles],
+                },
+            )
+        ]
+        added += [
+            (index, {'x': times, 'y': indicators.get(output, [None] * len(candles))}) for index, output in self.series
+        ]
+        opens = [c.time for c in candles]
+        self.times = opens + self.times if at_start else self.times + opens
+        dropped = len(self.times) - WINDOW_CANDLES
+        if dropped > 0:
+            self.times = self.times[:WINDOW_CANDLES] if at_start else self.times[dropped:]
+            if at_start:
+                self.has_newer = True
+            else:
+                self.has_more = True
+        self.markers.update((t.id, t) for t in trades)
+        replaced = [
+            (trace, self._marker_arrays(entry=entry)) for trace, entry in ((self.entries, True), (self.exits, False))
+        ]
+        self.run_plot_method('page', added, at_start, WINDOW_CANDLES, replaced if trades else [])
 
     def replace(self, data: CandlesResponse) -> None:
         """Show ``data``'s candles and indicator columns instead of the current ones (markers stay)."""
@@ -239,25 +291,6 @@ class PriceChart(Plot):
             indices = [index for index, _ in self.series]
             values = [data.indicators.get(output, []) for _, output in self.series]
             self.run_plot_method('restyle', {'x': [times] * len(indices), 'y': values}, indices)
-
-    def _extend(self, method: str, candles: list[CandleOut], indicators: dict[str, list[float | None]]) -> None:
-        times = [chart_time(c.time, self.timezone) for c in candles]
-        self.run_plot_method(
-            method,
-            {
-                'x': [times],
-                'open': [[c.open for c in candles]],
-                'high': [[c.high for c in candles]],
-                'low': [[c.low for c in candles]],
-                'close': [[c.close for c in candles]],
-            },
-            [0],
-            MAX_POINTS,
-        )
-        if self.series:
-            indices = [index for index, _ in self.series]
-            values = [indicators.get(output, [None] * len(candles)) for _, output in self.series]
-            self.run_plot_method(method, {'x': [times] * len(indices), 'y': values}, indices, MAX_POINTS)
 
     def show_trades(self, trades: Sequence[TradeMarker]) -> None:
         """Merge ``trades`` into the markers (a new entry, an exit, older history) and redraw the two traces."""
@@ -334,21 +367,37 @@ class PriceChart(Plot):
 
     # ---- history -----------------------------------------------------------------------------------------
     async def _on_range(self, event: events.GenericEventArguments) -> None:
+        """After a pan or zoom: a page of older candles when few are left of the view, of newer ones (dropped to
+        stay within the window) when few are left of it on the right."""
         args = event.args if isinstance(event.args, dict) else {}
         start, end = args.get('start'), args.get('end')
         if start is None or end is None:  # zoomed out to everything: fetch more
-            near_edge = True
+            near_start, near_end = True, False
         else:
             first, last = parse_chart_time(str(start), self.timezone), parse_chart_time(str(end), self.timezone)
-            near_edge = first - self.first_time < PREFETCH_SCREENS * (last - first)
-        if not near_edge or not self.has_more or self._loading or self._load_older is None:
+            screen = PREFETCH_SCREENS * (last - first)
+            near_start, near_end = first - self.first_time < screen, self.last_time - last < screen
+        if self._loading or self._load_older is None:
             return
         self._loading = True
         try:
-            if (older := await self._load_older(self.first_time)) is not None:
-                self.prepend(older)
+            if near_start and self.has_more:
+                if (older := await self._load_older(self.first_time)) is not None:
+                    self.prepend(older)
+            elif near_end and self.has_newer:
+                await self._load_newer()
         finally:
             self._loading = False
+
+    async def _load_newer(self) -> None:
+        assert self._load_older is not None
+        page = await self._load_older(self.last_time + (PAGE_CANDLES + 1) * self.period_s)
+        if page is None:
+            return
+        newer = [c for c in page.candles if c.time > self.last_time]
+        if len(newer) < PAGE_CANDLES:  # up to the newest stored candle: live ones are added again
+            self.has_newer = False
+        self.append(page)
 
     async def _on_zoom(self, event: events.GenericEventArguments) -> None:
         """Load the candles for the visible range (all of it after a zoom out); the newest request wins."""

@@ -9,6 +9,8 @@ import httpx
 import pytest
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from components.price_chart import WINDOW_CANDLES
+
 from ..liveapp import live_app
 
 CHART = '.js-plotly-plot'
@@ -31,6 +33,18 @@ async def pan_back(page) -> None:
     await page.mouse.move(start_x, y)
     await page.mouse.down()
     await page.mouse.move(end_x, y, steps=8)
+    await page.mouse.up()
+
+
+async def pan_forward(page) -> None:
+    """Drag the price pane to the left, as a user coming back towards the newest candles does."""
+    plot = page.locator(f'{CHART} .nsewdrag').first
+    box = await plot.bounding_box()
+    await page.locator(CHART).first.hover()
+    y = box['y'] + box['height'] / 2
+    await page.mouse.move(box['x'] + box['width'] - 5, y)
+    await page.mouse.down()
+    await page.mouse.move(box['x'] + 5, y, steps=8)
     await page.mouse.up()
 
 
@@ -87,6 +101,20 @@ async def test_panning_back_loads_older_candles_until_the_first_stored_one(brows
     times = await page.evaluate(f"() => document.querySelector('{CHART}').data[0].x")
     assert await page.evaluate(shown_first, times[0]) + offset == oldest, 'panned back to the first stored candle'
     assert len(times) == len(set(times)), 'no candle twice'
+    assert len(times) <= WINDOW_CANDLES < len(stored['candles']), 'the newest were dropped to stay within the window'
+    newest = httpx.get(app_url + '/dashboard/api/candles', params={'symbol': 'BTC/USDT', 'limit': 1}).json()
+    for _drag in range(30):  # forward again: the dropped candles come back, up to the newest stored
+        last = await page.evaluate(f"() => document.querySelector('{CHART}').data[0].x.at(-1)")
+        if await page.evaluate(shown_first, last) + offset >= newest['candles'][-1]['time']:
+            break
+        await pan_forward(page)
+        with contextlib.suppress(PlaywrightTimeout):
+            await page.wait_for_function(
+                f"(l) => document.querySelector('{CHART}').data[0].x.at(-1) > l", arg=last, timeout=8_000
+            )
+    times = await page.evaluate(f"() => document.querySelector('{CHART}').data[0].x")
+    assert await page.evaluate(shown_first, times[-1]) + offset >= newest['candles'][-1]['time'], 'back to the newest'
+    assert len(times) == len(set(times)) <= WINDOW_CANDLES and times == sorted(times)
 
 
 async def test_every_timeframe_reaches_back_to_its_first_candle(browser, app_url) -> None:
