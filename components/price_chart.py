@@ -80,21 +80,10 @@ class PriceChart(Plot):
 
     # ---- the figure --------------------------------------------------------------------------------------
     def _figure(self, data: CandlesResponse) -> dict[str, Any]:
+        """Traces in this order: candles, overlay lines, entry and exit markers, the forming candle (:attr:`span`),
+        the sub-panes' lines; :attr:`series` notes which trace shows which indicator output."""
         times = [chart_time(c.time, self.timezone) for c in data.candles]
-        traces: list[dict[str, Any]] = [
-            {
-                'type': 'candlestick',
-                'name': data.symbol,
-                'x': times,
-                'open': [c.open for c in data.candles],
-                'high': [c.high for c in data.candles],
-                'low': [c.low for c in data.candles],
-                'close': [c.close for c in data.candles],
-                'increasing': {'line': {'color': UP}},
-                'decreasing': {'line': {'color': DOWN}},
-                'yaxis': 'y',
-            }
-        ]
+        traces = [_candles_trace(data, times)]
         subplots = [i for i in self.indicators if i.pane == 'subplot']
         colors = iter(LINE_COLORS * 4)
         for indicator in (i for i in self.indicators if i.pane == 'overlay'):
@@ -103,24 +92,17 @@ class PriceChart(Plot):
                 traces.append(self._line(indicator, output, times, data, 'y', next(colors)))
         self.entries, self.exits = len(traces), len(traces) + 1
         traces += [self._marker_trace(entry=True), self._marker_trace(entry=False)]
-        hidden = {'line': {'width': 0, 'color': 'rgba(0,0,0,0)'}, 'fillcolor': 'rgba(0,0,0,0)'}
         self.span = len(traces)
-        traces.append(
-            {
-                'type': 'candlestick',
-                'name': 'forming',
-                'x': [],
-                'open': [],
-                'high': [],
-                'low': [],
-                'close': [],
-                'increasing': hidden,
-                'decreasing': hidden,
-                'hoverinfo': 'skip',
-                'showlegend': False,
-                'yaxis': 'y',
-            }
-        )
+        traces.append(_forming_trace())
+        for k, indicator in enumerate(subplots, start=2):
+            for output in indicator.outputs:
+                self.series.append((len(traces), output))
+                traces.append(self._line(indicator, output, times, data, f'y{k}', next(colors)))
+        layout = self._layout(data, subplots)
+        return {'data': traces, 'layout': layout, 'config': {'displaylogo': False, 'responsive': True}, 'fit_y': True}
+
+    def _layout(self, data: CandlesResponse, subplots: list[ChartIndicator]) -> dict[str, Any]:
+        """Prices on top, each sub-pane indicator on its own axis (``y2``, ``y3`` …) below."""
         layout: dict[str, Any] = {
             **TRANSPARENT,
             'margin': {'l': 60, 'r': 10, 't': 10, 'b': 30},
@@ -135,17 +117,13 @@ class PriceChart(Plot):
         bottom = pane_height * len(subplots)
         layout['yaxis'] = {'domain': [bottom + 0.03 if subplots else 0.0, 1.0], 'tickformat': _price_format(data)}
         for k, indicator in enumerate(subplots, start=2):
-            axis = f'y{k}'
             top = bottom - pane_height * (k - 2)
             layout[f'yaxis{k}'] = {
                 'domain': [max(0.0, top - pane_height + 0.02), top],
                 'title': {'text': indicator.label, 'font': {'size': 10}},
                 'tickformat': '~s' if indicator.kind == 'volume' else '',
             }
-            for output in indicator.outputs:
-                self.series.append((len(traces), output))
-                traces.append(self._line(indicator, output, times, data, axis, next(colors)))
-        return {'data': traces, 'layout': layout, 'config': {'displaylogo': False, 'responsive': True}, 'fit_y': True}
+        return layout
 
     def _line(
         self, indicator: ChartIndicator, output: str, times: list[str], data: CandlesResponse, axis: str, color: str
@@ -365,6 +343,40 @@ class PriceChart(Plot):
             data = await self._load_range(first, last)
         if request == self._range_requests:
             self.replace(data)
+
+
+def _candles_trace(data: CandlesResponse, times: list[str]) -> dict[str, Any]:
+    return {
+        'type': 'candlestick',
+        'name': data.symbol,
+        'x': times,
+        'open': [c.open for c in data.candles],
+        'high': [c.high for c in data.candles],
+        'low': [c.low for c in data.candles],
+        'close': [c.close for c in data.candles],
+        'increasing': {'line': {'color': UP}},
+        'decreasing': {'line': {'color': DOWN}},
+        'yaxis': 'y',
+    }
+
+
+def _forming_trace() -> dict[str, Any]:
+    """An invisible trace spanning the forming candle, for the autorange (shapes draw the candle)."""
+    hidden = {'line': {'width': 0, 'color': 'rgba(0,0,0,0)'}, 'fillcolor': 'rgba(0,0,0,0)'}
+    return {
+        'type': 'candlestick',
+        'name': 'forming',
+        'x': [],
+        'open': [],
+        'high': [],
+        'low': [],
+        'close': [],
+        'increasing': hidden,
+        'decreasing': hidden,
+        'hoverinfo': 'skip',
+        'showlegend': False,
+        'yaxis': 'y',
+    }
 
 
 def _price_format(data: CandlesResponse) -> str:

@@ -207,14 +207,19 @@ class OracleClient:
             except OSError as error:
                 reason = f'{type(error).__name__}: {error}'
             failures += 1
-            if failures > self.max_attempts:
-                raise StreamLost(f'gave up after {self.max_attempts} reconnection attempts ({reason})')
-            delay = self.backoff_s * 2 ** (failures - 1)
-            log.info(
-                'event stream lost (%s); reconnecting in %g s (attempt %d/%d)',
-                reason,
-                delay,
-                failures,
-                self.max_attempts,
-            )
-            await asyncio.sleep(delay)
+            await self._wait_to_reconnect(failures, reason)
+
+    async def _wait_to_reconnect(self, failures: int, reason: str) -> None:
+        """Back off exponentially after the ``failures``-th lost connection in a row; StreamLost past
+        ``max_attempts``."""
+        if failures > self.max_attempts:
+            raise StreamLost(f'gave up after {self.max_attempts} reconnection attempts ({reason})')
+        delay = self.backoff_s * 2 ** (failures - 1)
+        log.info(
+            'event stream lost (%s); reconnecting in %g s (attempt %d/%d)',
+            reason,
+            delay,
+            failures,
+            self.max_attempts,
+        )
+        await asyncio.sleep(delay)
