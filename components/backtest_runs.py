@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import tzinfo
 from typing import Any
 
@@ -13,6 +13,7 @@ from components.backtest_results import STATS, format_stat
 from components.plot import TRANSPARENT, Plot
 from oracle_ui.analytics import decimate
 from oracle_ui.formatting import local_time
+from oracle_ui.reports import ReportFormat
 from oracle_ui.store import SavedRun
 
 RUN_COLUMNS = [
@@ -65,6 +66,35 @@ class SavedRunsTable(ui.table):
     @property
     def selected_ids(self) -> list[int]:
         return [int(row['id']) for row in self.selected]
+
+
+class SavedRunsCard(ui.card):
+    """The saved runs' table with what can be done with the picked ones: compare them (shown in :attr:`compared`),
+    download one's report, delete them (operators only)."""
+
+    def __init__(
+        self,
+        reports: Sequence[ReportFormat],
+        *,
+        on_compare: Callable[[], None],
+        on_report: Callable[[ReportFormat], Awaitable[None]],
+        on_delete: Callable[[], Awaitable[None]],
+        can_delete: bool,
+    ) -> None:
+        super().__init__()
+        self.classes('w-full')
+        with self:
+            ui.label('Saved runs').classes('text-base')
+            self.table = SavedRunsTable().mark('bt-runs')
+            with ui.row().classes('gap-2'):
+                ui.button('Compare', icon='compare', on_click=on_compare).mark('bt-compare')
+                for kind in reports:
+                    ui.button(f'Report {kind.upper()}', icon='summarize', on_click=lambda k=kind: on_report(k)).props(
+                        'outline'
+                    ).mark(f'bt-report-{kind}')
+                remove = ui.button('Delete', icon='delete', color='negative', on_click=on_delete)
+                remove.props('outline').mark('bt-delete').set_visibility(can_delete)
+            self.compared = ui.column().classes('w-full gap-3')
 
 
 def comparison(runs: Sequence[SavedRun]) -> None:

@@ -1,5 +1,5 @@
-"""What the price chart draws besides candles and lines: how it names times, the markers' hover text and the open
-position's level lines."""
+"""What the price chart draws besides indicator lines: how it names times, the candle traces, the forming candle's
+shapes, the markers' hover text and the open position's level lines."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from oracle_ui import formatting as fmt
-from oracle_ui.views import OpenPosition, TradeMarker
+from oracle_ui.views import CandleOut, CandlesResponse, OpenPosition, TradeMarker
 
+UP, DOWN = '#16a34a', '#dc2626'
+BODY_WIDTH = 0.7
+"""Of a candle's period, as plotly draws candlesticks."""
 LEVEL_COLORS = (('stop_loss', '#ef4444', 'SL'), ('take_profit', '#22c55e', 'TP'), ('entry_price', '#94a3b8', 'entry'))
 
 
@@ -61,3 +64,71 @@ def level_lines(position: OpenPosition | None) -> list[dict[str, Any]]:
                 }
             )
     return lines
+
+
+def candles_trace(data: CandlesResponse, times: list[str]) -> dict[str, Any]:
+    return {
+        'type': 'candlestick',
+        'name': data.symbol,
+        'x': times,
+        'open': [c.open for c in data.candles],
+        'high': [c.high for c in data.candles],
+        'low': [c.low for c in data.candles],
+        'close': [c.close for c in data.candles],
+        'increasing': {'line': {'color': UP}},
+        'decreasing': {'line': {'color': DOWN}},
+        'yaxis': 'y',
+    }
+
+
+def forming_trace() -> dict[str, Any]:
+    """An invisible trace spanning the forming candle, for the autorange (shapes draw the candle)."""
+    hidden = {'line': {'width': 0, 'color': 'rgba(0,0,0,0)'}, 'fillcolor': 'rgba(0,0,0,0)'}
+    return {
+        'type': 'candlestick',
+        'name': 'forming',
+        'x': [],
+        'open': [],
+        'high': [],
+        'low': [],
+        'close': [],
+        'increasing': hidden,
+        'decreasing': hidden,
+        'hoverinfo': 'skip',
+        'showlegend': False,
+        'yaxis': 'y',
+    }
+
+
+def forming_shapes(period_s: int, tz: tzinfo, candle: CandleOut | None) -> list[dict[str, Any]]:
+    """The candle still forming as two shapes (body and wick), redrawn without redrawing the traces."""
+    if candle is None:
+        return [{'type': 'rect', 'visible': False}, {'type': 'line', 'visible': False}]
+    color = UP if candle.close >= candle.open else DOWN
+    half = period_s * BODY_WIDTH / 2
+    middle = candle.time  # plotly centres a candle on its time
+    return [
+        {
+            'type': 'rect',
+            'xref': 'x',
+            'yref': 'y',
+            'x0': chart_time(middle - half, tz),
+            'x1': chart_time(middle + half, tz),
+            'y0': candle.open,
+            'y1': candle.close,
+            'fillcolor': color,
+            'opacity': 0.6,
+            'line': {'color': color, 'width': 1},
+        },
+        {
+            'type': 'line',
+            'xref': 'x',
+            'yref': 'y',
+            'x0': chart_time(middle, tz),
+            'x1': chart_time(middle, tz),
+            'y0': candle.low,
+            'y1': candle.high,
+            'opacity': 0.6,
+            'line': {'color': color, 'width': 1},
+        },
+    ]

@@ -3,7 +3,9 @@ one (missed, extra, slippage and delay per pair)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from nicegui import ui
 
@@ -25,6 +27,30 @@ PAIR_COLUMNS = [
 ]
 
 
+class LiveVsBacktestCard(ui.card):
+    """A card whose button compares live trading with its backtest, shown below it (:meth:`show`)."""
+
+    def __init__(self, on_compare: Callable[[], Awaitable[None]]) -> None:
+        super().__init__()
+        self.classes('w-full')
+        with self:
+            with ui.row().classes('items-center gap-3'):
+                ui.label('Live vs backtest').classes('text-base')
+                ui.button('Compare over this period', icon='compare_arrows', on_click=on_compare).props(
+                    'outline dense'
+                ).mark('lvb-run')
+            ui.label(
+                'The running strategy with the live settings, backtested over the same stored candles, '
+                'matched to the live trades one by one.'
+            ).classes('text-xs opacity-70')
+            self.compared = ui.column().classes('w-full gap-2').mark('lvb-content')
+
+    def show(self, comparison: LiveVsBacktest) -> None:
+        self.compared.clear()
+        with self.compared:
+            live_vs_backtest_view(comparison)
+
+
 def _when(seconds: float | None) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime('%Y-%m-%d %H:%M') if seconds else 'open'
 
@@ -38,7 +64,27 @@ def live_vs_backtest_view(c: LiveVsBacktest) -> None:
         f'{c.strategy} {c.params} · {c.config["sizing"]} sizing · commission {c.config["commission"]:g} · '
         f'{len(c.matched)} matched, {len(c.missed)} missed, {len(c.extra)} extra'
     ).classes('text-sm').mark('lvb-summary')
-    figure = {
+    Plot(_equity_figure(c)).classes('w-full').style('height: 260px').mark('lvb-equity')
+    live, tested = c.live.model_dump(), c.backtest.model_dump()
+    rows = [
+        {'metric': label, 'live': fmt(live.get(k), p), 'backtest': fmt(tested.get(k), p)} for k, label, p in HEADLINE
+    ]
+    columns = [{'name': n, 'label': n.title(), 'field': n, 'align': 'left'} for n in ('metric', 'live', 'backtest')]
+    ui.table(columns=columns, rows=rows, row_key='metric').classes('w-full').props('dense flat').mark('lvb-metrics')
+    pairs = ui.table(columns=PAIR_COLUMNS, rows=_pair_rows(c), row_key='n', pagination=10)
+    pairs.classes('w-full').props('dense flat').mark('lvb-pairs')
+    for title, trades, marker in (
+        ('Missed (backtest only)', c.missed, 'lvb-missed'),
+        ('Extra (live only)', c.extra, 'lvb-extra'),
+    ):
+        with ui.expansion(f'{title}: {len(trades)}').classes('w-full').mark(marker):
+            for t in trades[:200]:
+                ui.label(_brief(t)).classes('text-xs')
+
+
+def _equity_figure(c: LiveVsBacktest) -> dict[str, Any]:
+    """Both equity curves, live solid and backtest dotted."""
+    return {
         'data': [
             {
                 'type': 'scatter',
@@ -66,14 +112,11 @@ def live_vs_backtest_view(c: LiveVsBacktest) -> None:
         },
         'config': {'displaylogo': False},
     }
-    Plot(figure).classes('w-full').style('height: 260px').mark('lvb-equity')
-    live, tested = c.live.model_dump(), c.backtest.model_dump()
-    rows = [
-        {'metric': label, 'live': fmt(live.get(k), p), 'backtest': fmt(tested.get(k), p)} for k, label, p in HEADLINE
-    ]
-    columns = [{'name': n, 'label': n.title(), 'field': n, 'align': 'left'} for n in ('metric', 'live', 'backtest')]
-    ui.table(columns=columns, rows=rows, row_key='metric').classes('w-full').props('dense flat').mark('lvb-metrics')
-    pairs = [
+
+
+def _pair_rows(c: LiveVsBacktest) -> list[dict[str, Any]]:
+    """A row per matched pair: when it entered, and how far live was from the backtest."""
+    return [
         {
             'n': k,
             'symbol': p.live.symbol,
@@ -86,13 +129,3 @@ def live_vs_backtest_view(c: LiveVsBacktest) -> None:
         }
         for k, p in enumerate(c.matched)
     ]
-    ui.table(columns=PAIR_COLUMNS, rows=pairs, row_key='n', pagination=10).classes('w-full').props('dense flat').mark(
-        'lvb-pairs'
-    )
-    for title, trades, marker in (
-        ('Missed (backtest only)', c.missed, 'lvb-missed'),
-        ('Extra (live only)', c.extra, 'lvb-extra'),
-    ):
-        with ui.expansion(f'{title}: {len(trades)}').classes('w-full').mark(marker):
-            for t in trades[:200]:
-                ui.label(_brief(t)).classes('text-xs')

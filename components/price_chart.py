@@ -20,7 +20,17 @@ from typing import Any
 
 from nicegui import events
 
-from components.chart_marks import chart_time, level_lines, marker_text, parse_chart_time
+from components.chart_marks import (
+    DOWN,
+    UP,
+    candles_trace,
+    chart_time,
+    forming_shapes,
+    forming_trace,
+    level_lines,
+    marker_text,
+    parse_chart_time,
+)
 from components.plot import TRANSPARENT, Plot
 from oracle_ui.timeframes import timeframe_seconds
 from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosition, TradeMarker
@@ -31,10 +41,7 @@ PAGE_CANDLES = 500
 """Candles loaded per page of history, older or newer."""
 PREFETCH_SCREENS = 1.0
 """A page is fetched when fewer than this many screens of candles are left beyond the visible range."""
-UP, DOWN = '#16a34a', '#dc2626'
 LINE_COLORS = ('#f59e0b', '#a855f7', '#38bdf8', '#ec4899', '#14b8a6', '#eab308', '#6366f1')
-BODY_WIDTH = 0.7
-"""Of a candle's period, as plotly draws candlesticks."""
 LoadOlder = Callable[[int], Awaitable[CandlesResponse | None]]
 """``before -> `` the page of candles before a time, or None if it may not be read (the session ended)."""
 LoadRange = Callable[[float | None, float | None], Awaitable[CandlesResponse]]
@@ -74,7 +81,10 @@ class PriceChart(Plot):
         self._high = max((c.high for c in data.candles), default=float('-inf'))
         self._low = min((c.low for c in data.candles), default=float('inf'))
         self._spanned: tuple[float, float, float] | None = None
-        self._shapes: list[dict[str, Any]] = [*self._forming(None), *level_lines(position)]
+        self._shapes: list[dict[str, Any]] = [
+            *forming_shapes(self.period_s, self.timezone, None),
+            *level_lines(position),
+        ]
         self.series: list[tuple[int, str]] = []
         """(trace index, indicator output) of every indicator trace, in the order the traces were built."""
         super().__init__(self._figure(data))
@@ -87,21 +97,10 @@ class PriceChart(Plot):
 
     # ---- the figure --------------------------------------------------------------------------------------
     def _figure(self, data: CandlesResponse) -> dict[str, Any]:
+        """Traces in this order: candles, overlay lines, entry and exit markers, the forming candle (:attr:`span`),
+        the sub-panes' lines; :attr:`series` notes which trace shows which indicator output."""
         times = [chart_time(c.time, self.timezone) for c in data.candles]
-        traces: list[dict[str, Any]] = [
-            {
-                'type': 'candlestick',
-                'name': data.symbol,
-                'x': times,
-                'open': [c.open for c in data.candles],
-                'high': [c.high for c in data.candles],
-                'low': [c.low for c in data.candles],
-                'close': [c.close for c in data.candles],
-                'increasing': {'line': {'color': UP}},
-                'decreasing': {'line': {'color': DOWN}},
-                'yaxis': 'y',
-            }
-        ]
+        traces = [candles_trace(data, times)]
         subplots = [i for i in self.indicators if i.pane == 'subplot']
         colors = iter(LINE_COLORS * 4)
         for indicator in (i for i in self.indicators if i.pane == 'overlay'):
@@ -110,24 +109,17 @@ class PriceChart(Plot):
                 traces.append(self._line(indicator, output, times, data, 'y', next(colors)))
         self.entries, self.exits = len(traces), len(traces) + 1
         traces += [self._marker_trace(entry=True), self._marker_trace(entry=False)]
-        hidden = {'line': {'width': 0, 'color': 'rgba(0,0,0,0)'}, 'fillcolor': 'rgba(0,0,0,0)'}
         self.span = len(traces)
-        traces.append(
-            {
-                'type': 'candlestick',
-                'name': 'forming',
-                'x': [],
-                'open': [],
-                'high': [],
-                'low': [],
-                'close': [],
-                'increasing': hidden,
-                'decreasing': hidden,
-                'hoverinfo': 'skip',
-                'showlegend': False,
-                'yaxis': 'y',
-            }
-        )
+        traces.append(forming_trace())
+        for k, indicator in enumerate(subplots, start=2):
+            for output in indicator.outputs:
+                self.series.append((len(traces), output))
+                traces.append(self._line(indicator, output, times, data, f'y{k}', next(colors)))
+        layout = self._layout(data, subplots)
+        return {'data': traces, 'layout': layout, 'config': {'displaylogo': False, 'responsive': True}, 'fit_y': True}
+
+    def _layout(self, data: CandlesResponse, subplots: list[ChartIndicator]) -> dict[str, Any]:
+        """Prices on top, each sub-pane indicator on its own axis (``y2``, ``y3`` …) below."""
         layout: dict[str, Any] = {
             **TRANSPARENT,
             'margin': {'l': 60, 'r': 10, 't': 10, 'b': 30},
@@ -142,17 +134,13 @@ class PriceChart(Plot):
         bottom = pane_height * len(subplots)
         layout['yaxis'] = {'domain': [bottom + 0.03 if subplots else 0.0, 1.0], 'tickformat': _price_format(data)}
         for k, indicator in enumerate(subplots, start=2):
-            axis = f'y{k}'
             top = bottom - pane_height * (k - 2)
             layout[f'yaxis{k}'] = {
                 'domain': [max(0.0, top - pane_height + 0.02), top],
                 'title': {'text': indicator.label, 'font': {'size': 10}},
                 'tickformat': '~s' if indicator.kind == 'volume' else '',
             }
-            for output in indicator.outputs:
-                self.series.append((len(traces), output))
-                traces.append(self._line(indicator, output, times, data, axis, next(colors)))
-        return {'data': traces, 'layout': layout, 'config': {'displaylogo': False, 'responsive': True}, 'fit_y': True}
+        return layout
 
     def _line(
         self, indicator: ChartIndicator, output: str, times: list[str], data: CandlesResponse, axis: str, color: str
@@ -304,7 +292,7 @@ class PriceChart(Plot):
 
     def show_forming(self, candle: CandleOut | None) -> None:
         """Redraw the candle still forming from live ticks (None hides it)."""
-        self._shapes[:2] = self._forming(candle)
+        self._shapes[:2] = forming_shapes(self.period_s, self.timezone, candle)
         self.run_plot_method('relayout', {'shapes[0]': self._shapes[0], 'shapes[1]': self._shapes[1]})
         if candle is None:
             return
@@ -331,39 +319,6 @@ class PriceChart(Plot):
         """Draw the open position's stop-loss, take-profit and entry lines; None removes them."""
         self._shapes[2:] = level_lines(position)
         self.run_plot_method('relayout', {'shapes': self._shapes})
-
-    def _forming(self, candle: CandleOut | None) -> list[dict[str, Any]]:
-        if candle is None:
-            return [{'type': 'rect', 'visible': False}, {'type': 'line', 'visible': False}]
-        color = UP if candle.close >= candle.open else DOWN
-        half = self.period_s * BODY_WIDTH / 2
-        middle = candle.time  # plotly centres a candle on its time
-        tz = self.timezone
-        return [
-            {
-                'type': 'rect',
-                'xref': 'x',
-                'yref': 'y',
-                'x0': chart_time(middle - half, tz),
-                'x1': chart_time(middle + half, tz),
-                'y0': candle.open,
-                'y1': candle.close,
-                'fillcolor': color,
-                'opacity': 0.6,
-                'line': {'color': color, 'width': 1},
-            },
-            {
-                'type': 'line',
-                'xref': 'x',
-                'yref': 'y',
-                'x0': chart_time(middle, tz),
-                'x1': chart_time(middle, tz),
-                'y0': candle.low,
-                'y1': candle.high,
-                'opacity': 0.6,
-                'line': {'color': color, 'width': 1},
-            },
-        ]
 
     # ---- history -----------------------------------------------------------------------------------------
     async def _on_range(self, event: events.GenericEventArguments) -> None:

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import httpx
 import orjson
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,8 @@ class OracleClient:
         headers = {'Authorization': f'Bearer {token}'} if token else {}
         self._http = httpx.AsyncClient(base_url=f'{self.base_url}/dashboard/api', headers=headers, timeout=timeout_s)
         self.last_event_id: int | None = None
+        self._established = False
+        """The current connection was greeted (its failures count from there)."""
 
     async def __aenter__(self) -> OracleClient:
         return self
@@ -171,24 +173,11 @@ class OracleClient:
             self.last_event_id = since_id
         failures = 0
         while True:
+            self._established = False
             try:
                 async with connect(self._ws_url(endpoint, topics), max_size=2**22, ping_interval=None) as ws:
-                    async for raw in ws:
-                        message = orjson.loads(raw)
-                        kind = message.get('type')
-                        if kind == 'connection_established':
-                            failures = 0
-                            if self.last_event_id is None:
-                                self.last_event_id = message['last_event_id']
-                        elif kind == 'ping':
-                            await ws.send('{"type":"pong"}')
-                        elif kind == 'error':
-                            log.warning('server: %s', message.get('message'))
-                        elif 'id' in message and 'topic' in message:
-                            if self.last_event_id is not None and message['id'] <= self.last_event_id:
-                                continue
-                            self.last_event_id = message['id']
-                            yield message
+                    async for event in self._session(ws):
+                        yield event
                     code = ws.close_code  # the loop also ends quietly on 1001 (server going away)
                 if code == 1000:
                     return
@@ -206,15 +195,39 @@ class OracleClient:
                 reason = f'closed with {code}'
             except OSError as error:
                 reason = f'{type(error).__name__}: {error}'
-            failures += 1
-            if failures > self.max_attempts:
-                raise StreamLost(f'gave up after {self.max_attempts} reconnection attempts ({reason})')
-            delay = self.backoff_s * 2 ** (failures - 1)
-            log.info(
-                'event stream lost (%s); reconnecting in %g s (attempt %d/%d)',
-                reason,
-                delay,
-                failures,
-                self.max_attempts,
-            )
-            await asyncio.sleep(delay)
+            failures = 1 if self._established else failures + 1  # counted from the last connection that worked
+            await self._wait_to_reconnect(failures, reason)
+
+    async def _session(self, ws: ClientConnection) -> AsyncIterator[dict[str, Any]]:
+        """One connection's events, each once (answering pings, noting the greeting)."""
+        async for raw in ws:
+            message = orjson.loads(raw)
+            kind = message.get('type')
+            if kind == 'connection_established':
+                self._established = True
+                if self.last_event_id is None:
+                    self.last_event_id = message['last_event_id']
+            elif kind == 'ping':
+                await ws.send('{"type":"pong"}')
+            elif kind == 'error':
+                log.warning('server: %s', message.get('message'))
+            elif 'id' in message and 'topic' in message:
+                if self.last_event_id is not None and message['id'] <= self.last_event_id:
+                    continue
+                self.last_event_id = message['id']
+                yield message
+
+    async def _wait_to_reconnect(self, failures: int, reason: str) -> None:
+        """Back off exponentially after the ``failures``-th lost connection in a row; StreamLost past
+        ``max_attempts``."""
+        if failures > self.max_attempts:
+            raise StreamLost(f'gave up after {self.max_attempts} reconnection attempts ({reason})')
+        delay = self.backoff_s * 2 ** (failures - 1)
+        log.info(
+            'event stream lost (%s); reconnecting in %g s (attempt %d/%d)',
+            reason,
+            delay,
+            failures,
+            self.max_attempts,
+        )
+        await asyncio.sleep(delay)

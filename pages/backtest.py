@@ -6,24 +6,23 @@ from __future__ import annotations
 
 import logging
 import time
-from functools import partial
 from pathlib import Path
-from typing import Any
 
 from nicegui import events, run, ui
 
+from components.backtest_form import BacktestForm
 from components.backtest_results import backtest_results
-from components.backtest_runs import SavedRunsTable, comparison
+from components.backtest_runs import SavedRunsCard, comparison
 from components.frame import frame
-from components.param_form import ParamForm
 from components.viewer import Viewer
 from oracle_ui import live_settings, reports, views
-from oracle_ui.backtest import SIZINGS, BacktestConfig, BacktestResult, run_backtest, sample_files
+from oracle_ui.backtest import BacktestConfig, BacktestResult, run_backtest, sample_files
 from oracle_ui.backtest.saving import saved_run
 from oracle_ui.engine.bars import Bars, BarsError
-from oracle_ui.engine.strategies import STRATEGIES, Strategy, StrategyError, create_strategy
+from oracle_ui.engine.strategies import Strategy, StrategyError
 from oracle_ui.errors import CommandError
 from oracle_ui.reports import ReportFormat
+from oracle_ui.security.accounts import Principal
 from oracle_ui.uploads import UploadError, Uploads, display_name, load_named, read_bars
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.feedback import attempt
@@ -33,308 +32,257 @@ log = logging.getLogger(__name__)
 SAMPLE = 'sample: '
 UPLOAD = 'upload:'
 """Choices of the data picker: a sample by its file name, an upload by its id (its label shows its name)."""
-SIZING_FIELDS = {'fixed': 'margin', 'percent': 'margin_pct', 'risk': 'risk_pct', 'all-in': None}
-"""Which number each sizing reads."""
 RUN_REPORTS: tuple[ReportFormat, ...] = ('html', 'pdf')
 
 
-def reads(field: str, sizing: str) -> bool:
-    """Whether ``sizing`` reads the number ``field``."""
-    return SIZING_FIELDS[sizing] == field
-
-
-def must_be_positive(value: Any) -> str | None:
-    """A number field's check: the error under it, or None."""
-    return None if isinstance(value, int | float) and value > 0 else 'must be positive'
-
-
-def must_be_a_commission(value: Any) -> str | None:
-    return None if isinstance(value, int | float) and 0 <= value < 0.5 else 'a fraction in [0, 0.5)'
-
-
 def register(context: AppContext) -> None:
-    system = context.system
-    settings = system.settings
+    settings = context.system.settings
     uploads = Uploads(settings.data_dir / 'uploads', settings.upload_quota_files, settings.upload_quota_bytes)
     samples = sample_files()
 
     @guarded_page(context, '/backtest')
     async def backtest_page() -> None:
-        who = page_principal(system)
-        viewer = Viewer()
-        risk = live_settings.current(system).risk
-
-        def choices() -> dict[str, str]:
-            """The shipped samples and this user's own uploads, as {choice: label}."""
-            return {
-                **{f'{SAMPLE}{name}': f'{SAMPLE}{name}' for name in samples},
-                **{f'{UPLOAD}{u.id}': f'upload: {u.name}' for u in uploads.listing(who.name)},
-            }
-
-        def chosen_file(choice: str) -> tuple[Path, str]:
-            """The file behind a choice and the name to report it under."""
-            if choice.startswith(SAMPLE) and choice.removeprefix(SAMPLE) in samples:
-                return samples[choice.removeprefix(SAMPLE)], choice.removeprefix(SAMPLE)
-            upload_id = choice.removeprefix(UPLOAD)
-            upload = next((u for u in uploads.listing(who.name) if u.id == upload_id), None)
-            if upload is None:
-                raise UploadError('that upload is gone (removed to stay within the quota?): upload it again')
-            return uploads.path(who.name, upload.id), upload.name
-
-        job: dict[str, Any] = {'done': 0, 'total': 1, 'running': False, 'last': None}
-        with frame('Backtest', who, context.state.bot):
-            with ui.card().classes('w-full'):
-                with ui.row().classes('items-start gap-3 flex-wrap'):
-                    strategy = ui.select(list(STRATEGIES), value='sma_cross', label='Strategy').classes('w-48')
-                    strategy.mark('bt-strategy')
-                    options = choices()
-                    default = next((k for k in options if 'GOOG' in k), next(iter(options)))
-                    data = ui.select(options, value=default, label='Data').classes('w-72').mark('bt-data')
-                    cash = ui.number('Cash', value=10_000, validation=must_be_positive).classes('w-32')
-                    cash.mark('bt-cash')
-                    commission = ui.number(
-                        'Commission',
-                        value=0.001,
-                        step=0.0001,
-                        validation=must_be_a_commission,
-                    ).classes('w-32')
-                    commission.mark('bt-commission')
-                    sizing = ui.select(list(SIZINGS), value=risk.sizing, label='Sizing').classes('w-28')
-                    sizing.mark('bt-sizing')
-                    amounts = {
-                        'margin': ui.number('Margin / trade', value=risk.fixed_margin, validation=must_be_positive),
-                        'margin_pct': ui.number('Margin % of free', value=risk.margin_pct, validation=must_be_positive),
-                        'risk_pct': ui.number('Risk % at stop', value=risk.risk_pct, validation=must_be_positive),
-                    }
-                    for key, field in amounts.items():
-                        field.classes('w-32').mark(f'bt-{key}')
-                        field.bind_visibility_from(sizing, 'value', backward=partial(reads, key))
-                    per_year = ui.number('Bars / year', value=None, placeholder='from the bars').classes('w-32')
-                    per_year.props('clearable').tooltip('for annualised metrics: e.g. 252 for daily stock bars')
-                    per_year.mark('bt-periods')
-                ui.label(
-                    f'Sizing defaults to the live settings ({risk.sizing}); all-in buys whole units at the '
-                    "signal's leverage."
-                ).classes('text-xs opacity-70')
-                params_box = ui.column().classes('w-full')
-                form: dict[str, ParamForm] = {}
-
-                def show_params() -> None:
-                    params_box.clear()
-                    with params_box:
-                        form['params'] = ParamForm(STRATEGIES[strategy.value].Params)
-
-                strategy.on_value_change(show_params)
-                show_params()
-                with ui.row().classes('items-center gap-3 w-full'):
-                    if who.can_control:  # the upload route refuses anyone else too (oracle_ui.web.upload_gate)
-                        upload = ui.upload(
-                            label='Upload CSV (Date/timestamp, Open, High, Low, Close, Volume)',
-                            auto_upload=True,
-                            max_file_size=settings.max_upload_bytes,
-                            on_upload=lambda e: received(e),
-                        )
-                        upload.props('accept=.csv flat bordered').classes('w-full sm:w-96').mark('bt-upload')
-                    else:
-                        ui.label('uploading a CSV needs an operator login; the samples are for everyone').classes(
-                            'text-sm opacity-70'
-                        )
-                    start = ui.button('Run backtest', icon='play_arrow', on_click=lambda: go()).mark('bt-run')
-                    save = ui.button('Save run', icon='save', on_click=lambda: keep()).props('outline')
-                    save.mark('bt-save').set_enabled(False)
-                progress = ui.linear_progress(value=0, show_value=False).classes('w-full').mark('bt-progress')
-                message = ui.label().classes('text-sm whitespace-pre-wrap').mark('bt-message')
-            results = ui.column().classes('w-full gap-3').mark('bt-results')
-            with ui.card().classes('w-full'):
-                ui.label('Saved runs').classes('text-base')
-                runs_table = SavedRunsTable().mark('bt-runs')
-                with ui.row().classes('gap-2'):
-                    ui.button('Compare', icon='compare', on_click=lambda: compare_runs()).mark('bt-compare')
-                    for kind in RUN_REPORTS:
-                        ui.button(f'Report {kind.upper()}', icon='summarize', on_click=lambda k=kind: report(k)).props(
-                            'outline'
-                        ).mark(f'bt-report-{kind}')
-                    remove = ui.button('Delete', icon='delete', color='negative', on_click=lambda: delete_runs())
-                    remove.props('outline').mark('bt-delete').set_visibility(who.can_control)
-                compared = ui.column().classes('w-full gap-3')
-
-        def say(text: str, *, error: bool = False) -> None:
-            message.set_text(text)
-            message.classes(replace='text-sm whitespace-pre-wrap' + (' text-negative' if error else ''))
-
-        def fail(text: str) -> None:
-            """An error replaces the previous run's results, so nothing stale is read as the answer."""
-            say(text, error=True)
-            results.clear()
-            job['last'] = None
-            save.set_enabled(False)
-
-        async def received(event: events.UploadEventArguments) -> None:
-            if (actor := acting_principal(context)) is None:
-                return
-            shown = display_name(event.file.name)
-            if not actor.can_control:
-                log.warning('refused an upload by %s: viewer role', actor.label)
-                fail(f'{shown}: uploading needs an operator login')
-                return
-            path = uploads.new_path(actor.name)
-            try:
-                await event.file.save(path)
-                uploads.check_size(path, shown)
-                bars = await read_off_the_server(path, shown)
-                if bars is None:  # the app is shutting down
-                    path.unlink(missing_ok=True)
-                    return
-                kept, removed = uploads.keep(actor.name, path, shown)
-            except (BarsError, UploadError) as error:
-                path.unlink(missing_ok=True)
-                if isinstance(event.sender, ui.upload):
-                    event.sender.reset()  # a refused file does not stay in the list marked done
-                fail(f'upload refused: {error}')
-                return
-            data.set_options(choices(), value=f'{UPLOAD}{kept.id}')
-            text = f'{shown}: {len(bars)} bars, every {bars.interval_s} s'
-            if removed:
-                text += f'\nto stay within your quota, removed: {", ".join(u.name for u in removed)}'
-            say(text)
-
-        def tick() -> None:
-            progress.set_value(job['done'] / max(job['total'], 1))
-
-        ui.timer(0.2, tick)
-
-        def configure() -> tuple[Strategy, BacktestConfig, Path, str]:
-            fields = [cash, commission, *(f for f in amounts.values() if f.visible)]
-            bad = [f.props.get('label', '') for f in fields if not f.validate()]
-            if bad:
-                raise ValueError(f'fix {", ".join(bad)}: see the message under each')
-            chosen = create_strategy(strategy.value, form['params'].values)
-            config = BacktestConfig(
-                cash=float(cash.value),
-                commission=float(commission.value),
-                sizing=sizing.value,
-                fixed_margin=float(amounts['margin'].value or risk.fixed_margin),
-                margin_pct=float(amounts['margin_pct'].value or risk.margin_pct),
-                risk_pct=float(amounts['risk_pct'].value or risk.risk_pct),
-                periods_per_year=float(per_year.value) if per_year.value else None,
-            )
-            return chosen, config, *chosen_file(data.value or '')
-
-        async def go() -> None:
-            if job['running'] or acting_principal(context) is None:
-                return
-            try:
-                chosen, config, path, shown = configure()
-                bars = await read_off_the_server(path, shown, uploaded=not (data.value or '').startswith(SAMPLE))
-            except (StrategyError, BarsError, ValueError, TypeError) as error:
-                fail(str(error))
-                return
-            if bars is None:  # the app is shutting down
-                return
-            job.update(done=0, total=len(bars), running=True)
-            start.disable()
-            say(f'running {chosen.name} over {len(bars)} bars …')
-            began = time.perf_counter()
-
-            def report(done: int, total: int) -> None:
-                job['done'], job['total'] = done, total
-
-            try:
-                result = await run.io_bound(run_backtest, bars, chosen, config, progress=report)
-                indicators = views.strategy_indicators(chosen)
-                chart = await run.io_bound(views.BacktestChart, bars, result.trades, indicators) if result else None
-            finally:
-                job['running'] = False
-                start.enable()
-            if result is None or chart is None:  # the app is shutting down
-                return
-            text = f'{chosen.name}: {len(bars)} bars in {time.perf_counter() - began:.2f} s'
-            if result.rejections:
-                text += f'\n{len(result.rejections)} orders rejected, e.g. {result.rejections[0]}'
-            say(text)
-            job['last'] = (result, chosen, config, path, shown)
-            save.set_enabled(True)
-            show(result, bars, chart, indicators)
-
-        def show(
-            result: BacktestResult, bars: Bars, chart: views.BacktestChart, indicators: list[views.ChartIndicator]
-        ) -> None:
-            async def load_range(first: float | None, last: float | None) -> views.CandlesResponse:
-                if first is None or last is None:
-                    return chart.overview()
-                return await run.io_bound(chart.detail, first, last) or chart.overview()
-
-            results.clear()
-            with results:
-                backtest_results(result, bars.close, chart.overview(), indicators, viewer.timezone, load_range)
-
-        async def keep() -> None:
-            if job['last'] is None or (actor := acting_principal(context)) is None:
-                return
-            result, chosen, config, path, shown = job['last']
-            record = await run.io_bound(
-                saved_run,
-                result,
-                chosen,
-                config,
-                path,
-                owner=actor.label,
-                name='',
-                created_time=time.time(),
-                data_name=shown,
-            )
-            if record is None:  # the app is shutting down
-                return
-            run_id = await attempt(lambda: system.commands.save_backtest(record, who=actor, origin=origin()))
-            if run_id is not None:
-                ui.notify(f'saved as #{run_id}', type='positive')
-                save.set_enabled(False)
-                refresh_runs()
-
-        def refresh_runs() -> None:
-            if acting_principal(context) is None:
-                return
-            runs_table.show(system.store.backtest_runs.list(), viewer.timezone)
-
-        def compare_runs() -> None:
-            if acting_principal(context) is None:
-                return
-            chosen = [run for i in runs_table.selected_ids if (run := system.store.backtest_runs.get(i)) is not None]
-            compared.clear()
-            if len(chosen) < 2:
-                ui.notify('pick two or more runs to compare', type='warning')
-                return
-            with compared:
-                comparison(chosen)
-
-        async def report(kind: ReportFormat) -> None:
-            if acting_principal(context) is None:
-                return
-            ids = runs_table.selected_ids
-            if len(ids) != 1:
-                ui.notify('pick one run for its report', type='warning')
-                return
-            try:
-                made = await run.io_bound(reports.backtest_report, system.store, ids[0], kind)
-            except CommandError as error:
-                ui.notify(error.message, type='negative')
-                return
-            if made is not None:
-                ui.download(made.content, made.filename, made.media_type)
-
-        async def delete_runs() -> None:
-            ids = runs_table.selected_ids
-            if not ids or (actor := acting_principal(context)) is None:
-                return
-            deleted = await attempt(lambda: system.commands.delete_backtests(ids, who=actor, origin=origin()))
-            if deleted:
-                ui.notify(f'deleted {len(deleted)} run(s)', type='positive')
-                compared.clear()
-                refresh_runs()
-
+        who = page_principal(context.system)
+        page = BacktestPage(context, who, DataFiles(samples, uploads, who.name), Viewer())
+        with frame('Backtest', page.who, context.state.bot):
+            page.build()
+        ui.timer(0.2, page.tick)
         await ui.context.client.connected()
-        await viewer.learn_timezone()
-        refresh_runs()
+        await page.viewer.learn_timezone()
+        page.refresh_runs()
+
+
+class DataFiles:
+    """The bar files one user may backtest: the shipped samples and their own uploads."""
+
+    def __init__(self, samples: dict[str, Path], uploads: Uploads, user: str) -> None:
+        self.samples, self.uploads, self.user = samples, uploads, user
+
+    def choices(self) -> dict[str, str]:
+        """The shipped samples and this user's own uploads, as {choice: label}."""
+        return {
+            **{f'{SAMPLE}{name}': f'{SAMPLE}{name}' for name in self.samples},
+            **{f'{UPLOAD}{u.id}': f'upload: {u.name}' for u in self.uploads.listing(self.user)},
+        }
+
+    def chosen_file(self, choice: str) -> tuple[Path, str]:
+        """The file behind a choice and the name to report it under."""
+        if choice.startswith(SAMPLE) and choice.removeprefix(SAMPLE) in self.samples:
+            return self.samples[choice.removeprefix(SAMPLE)], choice.removeprefix(SAMPLE)
+        upload_id = choice.removeprefix(UPLOAD)
+        upload = next((u for u in self.uploads.listing(self.user) if u.id == upload_id), None)
+        if upload is None:
+            raise UploadError('that upload is gone (removed to stay within the quota?): upload it again')
+        return self.uploads.path(self.user, upload.id), upload.name
+
+
+class BacktestPage:
+    """One tab's backtest page: the run form, the run's progress and results, the saved runs."""
+
+    def __init__(self, context: AppContext, who: Principal, files: DataFiles, viewer: Viewer) -> None:
+        self.context, self.system, self.who, self.files, self.viewer = context, context.system, who, files, viewer
+        self.done, self.total, self.running = 0, 1, False
+        self.last: tuple[BacktestResult, Strategy, BacktestConfig, Path, str] | None = None
+        """The shown run, to save: its result, strategy, config, file and the name it is shown under."""
+
+    def build(self) -> None:
+        with ui.card().classes('w-full'):
+            options = self.files.choices()
+            default = next((k for k in options if 'GOOG' in k), next(iter(options)))
+            self.form = BacktestForm(options, default, live_settings.current(self.system).risk)
+            self._actions()
+            self.progress = ui.linear_progress(value=0, show_value=False).classes('w-full').mark('bt-progress')
+            self.message = ui.label().classes('text-sm whitespace-pre-wrap').mark('bt-message')
+        self.results = ui.column().classes('w-full gap-3').mark('bt-results')
+        self.runs = SavedRunsCard(
+            RUN_REPORTS,
+            on_compare=self.compare_runs,
+            on_report=self.report,
+            on_delete=self.delete_runs,
+            can_delete=self.who.can_control,
+        )
+
+    def _actions(self) -> None:
+        """The upload (operators), run and save buttons."""
+        with ui.row().classes('items-center gap-3 w-full'):
+            if self.who.can_control:  # the upload route refuses anyone else too (oracle_ui.web.upload_gate)
+                upload = ui.upload(
+                    label='Upload CSV (Date/timestamp, Open, High, Low, Close, Volume)',
+                    auto_upload=True,
+                    max_file_size=self.system.settings.max_upload_bytes,
+                    on_upload=self.received,
+                )
+                upload.props('accept=.csv flat bordered').classes('w-full sm:w-96').mark('bt-upload')
+            else:
+                ui.label('uploading a CSV needs an operator login; the samples are for everyone').classes(
+                    'text-sm opacity-70'
+                )
+            self.start = ui.button('Run backtest', icon='play_arrow', on_click=self.go).mark('bt-run')
+            self.save = ui.button('Save run', icon='save', on_click=self.keep).props('outline')
+            self.save.mark('bt-save').set_enabled(False)
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.message.set_text(text)
+        self.message.classes(replace='text-sm whitespace-pre-wrap' + (' text-negative' if error else ''))
+
+    def fail(self, text: str) -> None:
+        """An error replaces the previous run's results, so nothing stale is read as the answer."""
+        self.say(text, error=True)
+        self.results.clear()
+        self.last = None
+        self.save.set_enabled(False)
+
+    async def received(self, event: events.UploadEventArguments) -> None:
+        if (actor := acting_principal(self.context)) is None:
+            return
+        shown = display_name(event.file.name)
+        if not actor.can_control:
+            log.warning('refused an upload by %s: viewer role', actor.label)
+            self.fail(f'{shown}: uploading needs an operator login')
+            return
+        uploads = self.files.uploads
+        path = uploads.new_path(actor.name)
+        try:
+            await event.file.save(path)
+            uploads.check_size(path, shown)
+            bars = await read_off_the_server(path, shown)
+            if bars is None:  # the app is shutting down
+                path.unlink(missing_ok=True)
+                return
+            kept, removed = uploads.keep(actor.name, path, shown)
+        except (BarsError, UploadError) as error:
+            path.unlink(missing_ok=True)
+            if isinstance(event.sender, ui.upload):
+                event.sender.reset()  # a refused file does not stay in the list marked done
+            self.fail(f'upload refused: {error}')
+            return
+        self.form.data.set_options(self.files.choices(), value=f'{UPLOAD}{kept.id}')
+        text = f'{shown}: {len(bars)} bars, every {bars.interval_s} s'
+        if removed:
+            text += f'\nto stay within your quota, removed: {", ".join(u.name for u in removed)}'
+        self.say(text)
+
+    def tick(self) -> None:
+        self.progress.set_value(self.done / max(self.total, 1))
+
+    def configure(self) -> tuple[Strategy, BacktestConfig, Path, str]:
+        """The strategy, config and file the form says, and the name the file is shown under."""
+        chosen, config = self.form.configure()
+        return chosen, config, *self.files.chosen_file(self.form.data.value or '')
+
+    async def go(self) -> None:
+        if self.running or acting_principal(self.context) is None:
+            return
+        try:
+            chosen, config, path, shown = self.configure()
+            uploaded = not (self.form.data.value or '').startswith(SAMPLE)
+            bars = await read_off_the_server(path, shown, uploaded=uploaded)
+        except (StrategyError, BarsError, ValueError, TypeError) as error:
+            self.fail(str(error))
+            return
+        if bars is None:  # the app is shutting down
+            return
+        self.done, self.total, self.running = 0, len(bars), True
+        self.start.disable()
+        self.say(f'running {chosen.name} over {len(bars)} bars …')
+        began = time.perf_counter()
+        try:
+            result = await run.io_bound(run_backtest, bars, chosen, config, progress=self.report_progress)
+            indicators = views.strategy_indicators(chosen)
+            chart = await run.io_bound(views.BacktestChart, bars, result.trades, indicators) if result else None
+        finally:
+            self.running = False
+            self.start.enable()
+        if result is None or chart is None:  # the app is shutting down
+            return
+        text = f'{chosen.name}: {len(bars)} bars in {time.perf_counter() - began:.2f} s'
+        if result.rejections:
+            text += f'\n{len(result.rejections)} orders rejected, e.g. {result.rejections[0]}'
+        self.say(text)
+        self.last = (result, chosen, config, path, shown)
+        self.save.set_enabled(True)
+        self.show(result, bars, chart, indicators)
+
+    def report_progress(self, done: int, total: int) -> None:
+        """Called by the running backtest (in its worker thread); :meth:`tick` shows it."""
+        self.done, self.total = done, total
+
+    def show(
+        self, result: BacktestResult, bars: Bars, chart: views.BacktestChart, indicators: list[views.ChartIndicator]
+    ) -> None:
+        async def load_range(first: float | None, last: float | None) -> views.CandlesResponse:
+            if first is None or last is None:
+                return chart.overview()
+            return await run.io_bound(chart.detail, first, last) or chart.overview()
+
+        self.results.clear()
+        with self.results:
+            backtest_results(result, bars.close, chart.overview(), indicators, self.viewer.timezone, load_range)
+
+    async def keep(self) -> None:
+        if self.last is None or (actor := acting_principal(self.context)) is None:
+            return
+        result, chosen, config, path, shown = self.last
+        record = await run.io_bound(
+            saved_run,
+            result,
+            chosen,
+            config,
+            path,
+            owner=actor.label,
+            name='',
+            created_time=time.time(),
+            data_name=shown,
+        )
+        if record is None:  # the app is shutting down
+            return
+        run_id = await attempt(lambda: self.system.commands.save_backtest(record, who=actor, origin=origin()))
+        if run_id is not None:
+            ui.notify(f'saved as #{run_id}', type='positive')
+            self.save.set_enabled(False)
+            self.refresh_runs()
+
+    def refresh_runs(self) -> None:
+        if acting_principal(self.context) is None:
+            return
+        self.runs.table.show(self.system.store.backtest_runs.list(), self.viewer.timezone)
+
+    def compare_runs(self) -> None:
+        if acting_principal(self.context) is None:
+            return
+        store = self.system.store
+        chosen = [run for i in self.runs.table.selected_ids if (run := store.backtest_runs.get(i)) is not None]
+        self.runs.compared.clear()
+        if len(chosen) < 2:
+            ui.notify('pick two or more runs to compare', type='warning')
+            return
+        with self.runs.compared:
+            comparison(chosen)
+
+    async def report(self, kind: ReportFormat) -> None:
+        if acting_principal(self.context) is None:
+            return
+        ids = self.runs.table.selected_ids
+        if len(ids) != 1:
+            ui.notify('pick one run for its report', type='warning')
+            return
+        try:
+            made = await run.io_bound(reports.backtest_report, self.system.store, ids[0], kind)
+        except CommandError as error:
+            ui.notify(error.message, type='negative')
+            return
+        if made is not None:
+            ui.download(made.content, made.filename, made.media_type)
+
+    async def delete_runs(self) -> None:
+        ids = self.runs.table.selected_ids
+        if not ids or (actor := acting_principal(self.context)) is None:
+            return
+        deleted = await attempt(lambda: self.system.commands.delete_backtests(ids, who=actor, origin=origin()))
+        if deleted:
+            ui.notify(f'deleted {len(deleted)} run(s)', type='positive')
+            self.runs.compared.clear()
+            self.refresh_runs()
 
 
 async def read_off_the_server(path: Path, shown_as: str, *, uploaded: bool = True) -> Bars | None:

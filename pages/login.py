@@ -31,78 +31,92 @@ def safe_target(redirect_to: str) -> str:
 
 
 def register(context: AppContext) -> None:
-    system = context.system
-    access = system.access
+    register_login_page(context)
+    register_login_completion(context)
+    register_logout(context)
 
+
+def register_login_page(context: AppContext) -> None:
     @ui.page('/login')
     def login(redirect_to: str = '/') -> RedirectResponse | None:
         target = safe_target(redirect_to)
-        if session.current_principal(system) is not None:
+        if session.current_principal(context.system) is not None:
             return RedirectResponse(target)
         ui.page_title('Log in · Oracle Trader')
-        client_ip = ui.context.client.ip or 'unknown'
+        LoginForm(context, target, ui.context.client.ip or 'unknown')
+        return None
 
-        async def try_login() -> None:
-            button.disable()
-            try:
-                attempt = await access.login(username.value or '', password.value or '', client_ip)
-            finally:
-                button.enable()
-            if attempt.refused:  # locked out or another attempt in flight: the password was not checked
-                message.set_text(attempt.refused)
-                return
-            who = attempt.principal
-            audit.record(
-                system.bus,
-                who=who or (username.value or '')[:64],
-                action='login',
-                origin=f'ui {client_ip}',
-                result='ok' if who else 'denied',
-            )
-            if who is None:
-                password.set_value('')
-                message.set_text('invalid username or password')
-                return
-            # the socket cannot change the cookie: an HTTP request picks the login up under a new session id
-            ticket = context.tickets.issue(who.name, session.browser_session() or '', target)
-            ui.navigate.to(f'{COMPLETE_PATH}?ticket={ticket}')
 
+class LoginForm:
+    """The sign-in card; a good password sends the browser on to ``target`` (via :data:`COMPLETE_PATH`)."""
+
+    def __init__(self, context: AppContext, target: str, client_ip: str) -> None:
+        self.context, self.target, self.client_ip = context, target, client_ip
         with ui.card().classes('absolute-center w-80 max-w-full'):
             ui.label('Oracle Trader').classes('text-xl font-bold')
             ui.badge('PAPER TRADING', color='amber').props('text-color=black')
-            username = (
+            self.username = (
                 ui.input('Username')
                 .props('autocomplete=username autofocus maxlength=64')
                 .classes('w-full')
                 .mark('login-username')
             )
-            password = (
+            self.password = (
                 ui.input('Password', password=True, password_toggle_button=True)
                 .props('autocomplete=current-password maxlength=1024')
                 .classes('w-full')
                 .mark('login-password')
-                .on('keydown.enter', try_login)
+                .on('keydown.enter', self.try_login)
             )
-            button = ui.button('Log in', on_click=try_login).classes('w-full').mark('login-button')
-            message = ui.label().classes('text-negative text-sm').mark('login-message')
-        return None
+            self.button = ui.button('Log in', on_click=self.try_login).classes('w-full').mark('login-button')
+            self.message = ui.label().classes('text-negative text-sm').mark('login-message')
 
+    async def try_login(self) -> None:
+        system, username, client_ip = self.context.system, self.username.value or '', self.client_ip
+        self.button.disable()
+        try:
+            attempt = await system.access.login(username, self.password.value or '', client_ip)
+        finally:
+            self.button.enable()
+        if attempt.refused:  # locked out or another attempt in flight: the password was not checked
+            self.message.set_text(attempt.refused)
+            return
+        who = attempt.principal
+        audit.record(
+            system.bus,
+            who=who or username[:64],
+            action='login',
+            origin=f'ui {client_ip}',
+            result='ok' if who else 'denied',
+        )
+        if who is None:
+            self.password.set_value('')
+            self.message.set_text('invalid username or password')
+            return
+        # the socket cannot change the cookie: an HTTP request picks the login up under a new session id
+        ticket = self.context.tickets.issue(who.name, session.browser_session() or '', self.target)
+        ui.navigate.to(f'{COMPLETE_PATH}?ticket={ticket}')
+
+
+def register_login_completion(context: AppContext) -> None:
     @app.get(COMPLETE_PATH, include_in_schema=False)
     async def complete_login(request: Request, ticket: str = '') -> RedirectResponse:
         grant = context.tickets.redeem(ticket, user_storage.session_id(request))
-        who = access.accounts.user(grant.name) if grant else None
+        who = context.system.access.accounts.user(grant.name) if grant else None
         if grant is None or who is None:
             return RedirectResponse('/login', status_code=303)
         await session.sign_in(request, who)
         return RedirectResponse(safe_target(grant.target), status_code=303)
 
+
+def register_logout(context: AppContext) -> None:
     @app.post(LOGOUT_PATH, include_in_schema=False)
     async def logout(request: Request) -> RedirectResponse:
         """A POST, so a link or an image cannot log anyone out; the guard refuses it from another site."""
-        who = session.request_principal(system, request)
+        who = session.request_principal(context.system, request)
         if who is not None and who.kind == 'user':
             client = request.client.host if request.client else 'unknown'
-            audit.record(system.bus, who=who, action='logout', origin=f'ui {client}', result='ok')
+            audit.record(context.system.bus, who=who, action='logout', origin=f'ui {client}', result='ok')
         ended = user_storage.session_id(request)
         await session.sign_out(request)
         context.pages.end(ended, 'logged out')  # every tab of the session, not only this one

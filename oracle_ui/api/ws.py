@@ -87,19 +87,15 @@ async def _deny(ws: WebSocket, reason: str) -> None:
         await ws.close(code=1013, reason=reason[:120])
 
 
-async def _serve(ws: WebSocket, endpoint: Endpoint, system: System, token: str | None, who: Principal) -> None:
-    """Serve an accepted, authenticated connection until it closes."""
-    manager = _manager(system)
-    connection = manager.add(ws, endpoint, ws.query_params.get('client_id'), token, who)
-    topics_error = _initial_topics(connection, ws.query_params.get('topics'))
-    requested = ws.query_params.get('client_id')
+def _greet(connection: Connection, endpoint: Endpoint, system: System, requested: str | None) -> None:
+    """The two connect messages: ``connection_established`` and the endpoint's own."""
     connection.send_json(
         {
             'type': 'connection_established',
             'client_id': connection.id,
             'client_type': endpoint.name,
             'timestamp': time.time(),
-            'heartbeat_interval': manager.config.heartbeat_s,
+            'heartbeat_interval': connection.manager.config.heartbeat_s,
             'last_event_id': system.bus.last_id,
             'server_time': time.time(),
             **({'requested_client_id_refused': requested} if requested and requested != connection.id else {}),
@@ -112,6 +108,14 @@ async def _serve(ws: WebSocket, endpoint: Endpoint, system: System, token: str |
             'message': endpoint.init_message,
         }
     )
+
+
+async def _serve(ws: WebSocket, endpoint: Endpoint, system: System, token: str | None, who: Principal) -> None:
+    """Serve an accepted, authenticated connection until it closes."""
+    manager = _manager(system)
+    connection = manager.add(ws, endpoint, ws.query_params.get('client_id'), token, who)
+    topics_error = _initial_topics(connection, ws.query_params.get('topics'))
+    _greet(connection, endpoint, system, ws.query_params.get('client_id'))
     since = ws.query_params.get('since_id', '')
     if since.isdigit():  # replay before any live event: the way to resume after a reconnect
         await _handle(connection, m.Replay(type='replay', since_id=int(since)), system)
@@ -186,24 +190,7 @@ async def _handle(connection: Connection, message: object, system: System) -> No
                 {'type': 'auth_ok', 'role': connection.principal.role.value, 'message': 'already authenticated'}
             )
         case m.TradingCommand():
-            try:
-                result = await system.commands.control(
-                    message.command, who=connection.principal, origin=_origin(connection), reason='websocket command'
-                )
-            except CommandError as error:
-                success, text = False, error.message
-            else:
-                success, text = result.success, result.message
-            connection.send_json(
-                {
-                    'type': 'trading_command_received',
-                    'command': message.command,
-                    'status': 'completed' if success else 'failed',
-                    'success': success,
-                    'message': text,
-                    'state': system.controller.state.value,
-                }
-            )
+            await _command(connection, message, system)
         case m.Replay():
 
             async def stored(after_id: int, until_id: int) -> list[Event]:
@@ -211,6 +198,28 @@ async def _handle(connection: Connection, message: object, system: System) -> No
                 return system.store.events(since_id=after_id, until_id=until_id, limit=1_000_000)
 
             await replay(connection, system.bus, message.since_id, stored)
+
+
+async def _command(connection: Connection, message: m.TradingCommand, system: System) -> None:
+    """Start, stop or restart the bot for the connection's principal; the outcome goes back to it."""
+    try:
+        result = await system.commands.control(
+            message.command, who=connection.principal, origin=_origin(connection), reason='websocket command'
+        )
+    except CommandError as error:
+        success, text = False, error.message
+    else:
+        success, text = result.success, result.message
+    connection.send_json(
+        {
+            'type': 'trading_command_received',
+            'command': message.command,
+            'status': 'completed' if success else 'failed',
+            'success': success,
+            'message': text,
+            'state': system.controller.state.value,
+        }
+    )
 
 
 async def _first_message_auth(

@@ -17,15 +17,16 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..analytics import periods_per_year
 from ..analytics.trades import exit_reason_of
 from ..engine.bars import Bars, format_time
-from ..engine.broker import PaperBroker, PositionClosed, PositionOpened
+from ..engine.broker import BrokerUpdate, PaperBroker, PositionClosed, PositionOpened
 from ..engine.indicators import compute
-from ..engine.models import Candle, OrderRequest, Side, Signal, SignalKind, Trade
+from ..engine.models import Candle, OrderRequest, Position, Side, Signal, SignalKind, Trade
 from ..engine.risk import RiskManager
 from ..engine.strategies import Strategy
 from ..settings import RiskSettings
@@ -69,45 +70,20 @@ def run_backtest(
     """
     config = config or BacktestConfig()
     n = len(bars)
-    arrays = {
-        k: _compact(v)
-        for k, v in compute(strategy.indicators(), bars.open, bars.high, bars.low, bars.close, bars.volume).items()
-    }
-    view = _ArrayView(arrays)
+    view = _ArrayView(_indicator_arrays(strategy, bars))
     broker = PaperBroker([SYMBOL], balance=config.cash, commission=config.commission, slippage=config.slippage)
-    risk = RiskManager(
-        RiskSettings(
-            sizing='risk' if config.sizing == 'all-in' else config.sizing,
-            risk_pct=config.risk_pct,
-            fixed_margin=config.fixed_margin,
-            margin_pct=config.margin_pct,
-            max_positions=1,
-            max_daily_loss_pct=100,
-        )
-    )
+    risk = _risk_manager(config)
     times, opens, highs, lows = (_compact(a) for a in (bars.time, bars.open, bars.high, bars.low))
     closes, volumes = _compact(bars.close), _compact(bars.volume)
     equity = np.empty(n)
-    opened: dict[int, tuple[int, float | None]] = {}
-    trades: list[BacktestTrade] = []
-    rejections: list[str] = []
-    entry_signals = 0
-    exposed_bars = 0
+    tally = _Tally()
     interval_s = bars.interval_s
     step = max(1, n // 100)
     positions = broker.positions
     for i in range(n):
         close = closes[i]
         for update in broker.on_bar(SYMBOL, times[i], opens[i], highs[i], lows[i], close, interval_s=interval_s):
-            if isinstance(update, PositionOpened):
-                p = update.position
-                at_stop = abs(p.entry_price - p.stop_loss) * p.quantity if p.stop_loss is not None else None
-                opened[p.id] = (i, at_stop)
-            elif isinstance(update, PositionClosed):
-                entry_bar, at_stop = opened.pop(update.trade.id)
-                trades.append(_closed_trade(update.trade, entry_bar, i, times[i], at_stop))
-            else:
-                rejections.append(f'bar {i}: {update.reason}')
+            tally.record(update, i, times[i])
         view.i = i
         position = positions.get(SYMBOL)
         candle = Candle(SYMBOL, int(times[i]), opens[i], highs[i], lows[i], close, volumes[i])
@@ -116,47 +92,91 @@ def run_backtest(
             if signal.kind is SignalKind.FLAT:
                 broker.request_close(SYMBOL, signal.reason or 'strategy exit')
             else:
-                entry_signals += 1
+                tally.entry_signals += 1
                 reason = _submit(broker, risk, signal, config, strategy.name, times[i], close)
                 if reason:
-                    rejections.append(f'bar {i}: {reason}')
+                    tally.rejections.append(f'bar {i}: {reason}')
         if position is not None:  # orders and exits fill at the next bar: still the position of this one
-            exposed_bars += i >= trade_from
+            tally.exposed_bars += i >= trade_from
             equity[i] = broker.balance + position.unrealized_pnl
         else:
             equity[i] = broker.balance
         if progress is not None and (i % step == 0 or i == n - 1):
             progress(i + 1, n)
-    for p in positions.values():
-        entry_bar, at_stop = opened[p.id]
-        trades.append(
-            BacktestTrade(
-                entry_bar=entry_bar,
-                exit_bar=None,
-                entry_time=format_time(p.entry_time),
-                exit_time=None,
-                side=p.side.value,
-                size=p.quantity,
-                entry_price=p.entry_price,
-                exit_price=None,
-                fees=p.entry_fee,
-                pnl=p.unrealized_pnl - p.entry_fee,
-                leverage=p.leverage,
-                risk=at_stop,
-            )
-        )
-    trades.sort(key=lambda t: t.entry_bar)
+    tally.trades.extend(_open_trade(p, *tally.opened[p.id]) for p in positions.values())
+    return _result(bars, strategy, config, equity, closes, tally, trade_from)
+
+
+@dataclass
+class _Tally:
+    """What a run collects besides equity."""
+
+    opened: dict[int, tuple[int, float | None]] = field(default_factory=dict)
+    """Open positions' entry bar and risk at the stop, by position id."""
+    trades: list[BacktestTrade] = field(default_factory=list)
+    rejections: list[str] = field(default_factory=list)
+    entry_signals: int = 0
+    exposed_bars: int = 0
+    """Bars ending with a position open (from ``trade_from`` on)."""
+
+    def record(self, update: BrokerUpdate, i: int, bar_time: float) -> None:
+        """Note a broker update at bar ``i``: a position opened, a trade closed or an order rejected."""
+        if isinstance(update, PositionOpened):
+            p = update.position
+            at_stop = abs(p.entry_price - p.stop_loss) * p.quantity if p.stop_loss is not None else None
+            self.opened[p.id] = (i, at_stop)
+        elif isinstance(update, PositionClosed):
+            entry_bar, at_stop = self.opened.pop(update.trade.id)
+            self.trades.append(_closed_trade(update.trade, entry_bar, i, bar_time, at_stop))
+        else:
+            self.rejections.append(f'bar {i}: {update.reason}')
+
+
+def _result(
+    bars: Bars,
+    strategy: Strategy,
+    config: BacktestConfig,
+    equity: np.ndarray,
+    closes: array[float],
+    tally: _Tally,
+    trade_from: int,
+) -> BacktestResult:
+    """The run's trades in entry order, its stats and notes, and its equity from ``trade_from`` on."""
+    n = len(bars)
+    trades = sorted(tally.trades, key=lambda t: t.entry_bar)
     shown = slice(min(trade_from, n), None)
-    per_year = config.periods_per_year or periods_per_year(interval_s)
-    stats = backtest_stats(config.cash, equity[shown], trades, exposed_bars, closes, shown, per_year)
-    notes = run_notes(config, strategy, trades, n - min(trade_from, n), entry_signals, rejections)
+    per_year = config.periods_per_year or periods_per_year(bars.interval_s)
+    stats = backtest_stats(config.cash, equity[shown], trades, tally.exposed_bars, closes, shown, per_year)
+    notes = run_notes(config, strategy, trades, n - min(trade_from, n), tally.entry_signals, tally.rejections)
     return BacktestResult(
         stats=stats,
         trades=trades,
         equity=equity[shown].copy(),
         times=np.asarray(bars.time[shown], dtype=float),
-        rejections=rejections,
+        rejections=tally.rejections,
         notes=notes,
+    )
+
+
+def _indicator_arrays(strategy: Strategy, bars: Bars) -> dict[str, array[float]]:
+    """The values of every indicator ``strategy`` reads, at every bar."""
+    return {
+        k: _compact(v)
+        for k, v in compute(strategy.indicators(), bars.open, bars.high, bars.low, bars.close, bars.volume).items()
+    }
+
+
+def _risk_manager(config: BacktestConfig) -> RiskManager:
+    """The live engine's sizing as ``config`` says (``all-in`` orders are sized apart, in :func:`_submit`)."""
+    return RiskManager(
+        RiskSettings(
+            sizing='risk' if config.sizing == 'all-in' else config.sizing,
+            risk_pct=config.risk_pct,
+            fixed_margin=config.fixed_margin,
+            margin_pct=config.margin_pct,
+            max_positions=1,
+            max_daily_loss_pct=100,
+        )
     )
 
 
@@ -187,6 +207,24 @@ def _submit(
         return order
     rejected = broker.submit(order, time)
     return rejected.reason if rejected else None
+
+
+def _open_trade(p: Position, entry_bar: int, at_stop: float | None) -> BacktestTrade:
+    """A position still open at the end, marked at the last close without an exit fee."""
+    return BacktestTrade(
+        entry_bar=entry_bar,
+        exit_bar=None,
+        entry_time=format_time(p.entry_time),
+        exit_time=None,
+        side=p.side.value,
+        size=p.quantity,
+        entry_price=p.entry_price,
+        exit_price=None,
+        fees=p.entry_fee,
+        pnl=p.unrealized_pnl - p.entry_fee,
+        leverage=p.leverage,
+        risk=at_stop,
+    )
 
 
 def _closed_trade(t: Trade, entry_bar: int, exit_bar: int, bar_time: float, at_stop: float | None) -> BacktestTrade:
