@@ -108,6 +108,8 @@ class Settings(BaseSettings):
     ws_heartbeat_s: float = Field(30.0, gt=0, le=3600)
     ws_timeout_s: float = Field(120.0, gt=0, le=86400)
     ws_cleanup_s: float = Field(60.0, gt=0, le=3600)
+    alert_timeout_s: float = Field(10.0, gt=0, le=600)
+    """How long one attempt to send an alert to a channel may take before it counts as failed."""
 
     @property
     def is_loopback(self) -> bool:

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 from .events import (
     PAYLOAD_OF,
+    AlertDelivered,
+    AlertTriggered,
     BalanceUpdate,
     BotLifecycle,
     BotStatusUpdate,
@@ -125,3 +127,15 @@ def _portfolio(p: PortfolioUpdate) -> str:
 @summarizes(EventType.CLIENT_CONNECTED, EventType.CLIENT_DISCONNECTED)
 def _client(p: ClientInfo) -> str:
     return f'{p.client_type} client {p.client_id} {p.reason}'.strip()
+
+
+@summarizes(EventType.ALERT_TRIGGERED)
+def _alert(p: AlertTriggered) -> str:
+    return f'[{p.severity}] {p.name}: {p.message}'
+
+
+@summarizes(EventType.ALERT_DELIVERED)
+def _delivered(p: AlertDelivered) -> str:
+    r = p.result
+    tries = f' after {r.attempts} attempt(s)' if r.attempts > 1 else ''
+    return f'{p.name} → {r.channel}: {r.status}{tries}' + (f' ({r.error})' if r.error else '')

@@ -47,6 +47,7 @@ def test_every_event_type_has_a_topic_and_a_publisher() -> None:
         'analysis',
         'portfolio',
         'audit',
+        'alerts',
     }
     assert {e.name for e in EventType} - _published_types() == set()
 

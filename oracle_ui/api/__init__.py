@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ..system import System
+from .alerts import router as alerts_router
 from .connections import ConnectionManager, WsConfig
 from .errors import install_error_handlers
 from .paths import API_VERSION, REST_PREFIX, WS_PREFIX
@@ -31,6 +32,7 @@ def install_api(app: FastAPI, system: System) -> ConnectionManager:
     system.services.append(manager)
     app.state.system = system
     app.include_router(rest_router)
+    app.include_router(alerts_router)
     app.include_router(ws_router)
     install_error_handlers(app)
     return manager

@@ -50,7 +50,15 @@ class Endpoint:
 ENDPOINTS: dict[str, Endpoint] = {
     'dashboard': Endpoint(
         'dashboard',
-        (Topic.TRADING, Topic.BOT_STATUS, Topic.PORTFOLIO, Topic.MARKET_DATA, Topic.NOTIFICATIONS, Topic.SYSTEM),
+        (
+            Topic.TRADING,
+            Topic.BOT_STATUS,
+            Topic.PORTFOLIO,
+            Topic.MARKET_DATA,
+            Topic.NOTIFICATIONS,
+            Topic.SYSTEM,
+            Topic.ALERTS,
+        ),
         'dashboard_initialized',
         'Dashboard WebSocket connected',
     ),
@@ -62,7 +70,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     'monitor': Endpoint(
         'monitor',
-        (Topic.SYSTEM, Topic.BOT_STATUS, Topic.NOTIFICATIONS),
+        (Topic.SYSTEM, Topic.BOT_STATUS, Topic.NOTIFICATIONS, Topic.ALERTS),
         'monitor_connection_established',
         'Monitor WebSocket connected',
     ),
