@@ -82,7 +82,7 @@ class OracleClient:
             except ValueError:
                 detail = response.text
             raise ApiError(response.status_code, str(detail))
-        return response.json()
+        return None if response.status_code == 204 else response.json()
 
     async def dashboard_data(self) -> dict[str, Any]:
         return await self._request('GET', '/dashboard-data')
@@ -105,6 +105,26 @@ class OracleClient:
 
     async def close_all(self) -> dict[str, Any]:
         return await self._request('POST', '/positions/close-all')
+
+    async def alerts(self) -> list[dict[str, Any]]:
+        return await self._request('GET', '/alerts')
+
+    async def create_alert(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``{"name", "rule", "channels"?, "severity"?, "cooldown_s"?, "enabled"?}``; returns the stored alert."""
+        return await self._request('POST', '/alerts', json=body)
+
+    async def delete_alert(self, alert_id: int) -> None:
+        await self._request('DELETE', f'/alerts/{alert_id}')
+
+    async def test_alert(self, alert_id: int) -> list[dict[str, Any]]:
+        """Send a test message to each of the alert's channels; one result each."""
+        return await self._request('POST', f'/alerts/{alert_id}/test')
+
+    async def alert_channels(self) -> list[dict[str, Any]]:
+        return await self._request('GET', '/alert-channels')
+
+    async def test_alert_channel(self, channel_id: int) -> dict[str, Any]:
+        return await self._request('POST', f'/alert-channels/{channel_id}/test')
 
     async def history(
         self,

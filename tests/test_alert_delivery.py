@@ -112,8 +112,11 @@ async def test_a_dead_channel_retries_is_reported_and_trading_goes_on(replay) ->
         await eventually(lambda: hook.received, what='the live channel')  # not held up by the dead one
         published = system.bus.published
         clock = system.engine.clock
-        await advance_until(clock, lambda: any(d['result']['status'] == 'failed' for d in delivered(system)),
-                            what='the dead channel given up on')  # fmt: skip
+        await advance_until(
+            clock,
+            lambda: any(d['result']['status'] == 'failed' for d in delivered(system)),
+            what='the dead channel given up on',
+        )
         (failed,) = [d['result'] for d in delivered(system) if d['result']['status'] == 'failed']
         assert failed['attempts'] == 3 and 'Connection refused' in failed['error']
         assert system.bus.published > published + 20, 'prices kept flowing while it retried'

@@ -127,10 +127,12 @@ async def test_an_indicator_condition_on_closed_candles_matches_ta_lib(market) -
     closes = [100 + 3 * math.sin(i / 4) + i * 0.05 for i in range(60)] + [95 + 2 * i for i in range(15)]
     system = await market(closes)
     await bars(system, 62)
-    rsi = await add(system, {'kind': 'indicator', 'symbol': 'BTC/USDT', 'timeframe': '1m', 'left': 'rsi:14',
-                             'op': '>', 'right': 70})  # fmt: skip
-    cross = await add(system, {'kind': 'indicator', 'symbol': 'BTC/USDT', 'left': 'close', 'op': 'crosses_above',
-                               'right': 'ema:50'})  # fmt: skip
+    rsi = await add(
+        system, {'kind': 'indicator', 'symbol': 'BTC/USDT', 'timeframe': '1m', 'left': 'rsi:14', 'op': '>', 'right': 70}
+    )
+    cross = await add(
+        system, {'kind': 'indicator', 'symbol': 'BTC/USDT', 'left': 'close', 'op': 'crosses_above', 'right': 'ema:50'}
+    )
     created = len(system.store.candles('BTC/USDT', '1m', 1000))
     await bars(system, 14)
     (first_rsi,) = triggers(system, rsi.id)
@@ -143,8 +145,11 @@ async def test_an_indicator_condition_on_closed_candles_matches_ta_lib(market) -
 
 
 async def test_trading_and_bot_events(market) -> None:
-    system = await market([100, 100, 101, 102, 103, 104, 103, 102, 101, 100, 99, 100, 101, 102, 103, 104, 105],
-                          strategy='sma_cross', strategy_params={'fast': 2, 'slow': 3})  # fmt: skip
+    system = await market(
+        [100, 100, 101, 102, 103, 104, 103, 102, 101, 100, 99, 100, 101, 102, 103, 104, 105],
+        strategy='sma_cross',
+        strategy_params={'fast': 2, 'slow': 3},
+    )
     alert = await add(system, {'kind': 'event', 'types': ['order_filled', 'bot_started']})
     await system.commands.control('start', who=LOCAL, origin='test', reason='test')
     await bars(system, 17)
@@ -155,8 +160,12 @@ async def test_trading_and_bot_events(market) -> None:
 
 async def test_position_pnl_and_drawdown(market) -> None:
     closes = [100, 100, 99, 98, 97, 96, 97, 98, 99, 101, 102, 90, 85, 85, 85, 85]
-    system = await market(closes, strategy='sma_cross', strategy_params={'fast': 2, 'slow': 3},
-                          risk={'sizing': 'fixed', 'fixed_margin': 5000, 'max_daily_loss_pct': 100})  # fmt: skip
+    system = await market(
+        closes,
+        strategy='sma_cross',
+        strategy_params={'fast': 2, 'slow': 3},
+        risk={'sizing': 'fixed', 'fixed_margin': 5000, 'max_daily_loss_pct': 100},
+    )
     loss = await add(system, {'kind': 'account', 'metric': 'position_pnl_pct', 'op': 'below', 'value': -5})
     drawdown = await add(system, {'kind': 'account', 'metric': 'drawdown_pct', 'value': 2})
     await system.commands.control('start', who=LOCAL, origin='test', reason='test')

@@ -35,6 +35,7 @@ def _alias(value: Any) -> Any:
 
 
 Op = Annotated[Level, BeforeValidator(_alias)]
+PriceOp = Annotated[Literal['above', 'below', 'crosses_above', 'crosses_below', 'moves'], BeforeValidator(_alias)]
 
 
 def _finite(value: float) -> float:
@@ -53,7 +54,7 @@ class PriceRule(_Rule):
 
     kind: Literal['price']
     symbol: str = Field(min_length=1, max_length=41)
-    op: Op | Literal['moves']
+    op: PriceOp
     value: float = Field(gt=0, le=1e12)
     window_s: float | None = Field(default=None, gt=0, le=7 * 86_400)
 

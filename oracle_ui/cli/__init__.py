@@ -13,10 +13,10 @@ from pydantic import ValidationError
 from ..engine.bars import BarsError
 from ..engine.strategies import StrategyError
 from ..security.admin import add_account_commands, run_account_command
-from . import backtest, events
+from . import alerts, backtest, events
 from .serve import add_serve_arguments, serve, settings_from_args
 
-COMMANDS = ('serve', 'backtest', 'events', 'users', 'tokens')
+COMMANDS = ('serve', 'backtest', 'events', 'users', 'tokens', 'alerts')
 LOG_FORMAT = '%(asctime)s %(levelname)s %(name)s: %(message)s'
 
 
@@ -26,6 +26,7 @@ def _build_parser() -> argparse.ArgumentParser:
     add_serve_arguments(commands.add_parser('serve', help='run the bot and its dashboard (default)'))
     backtest.add_arguments(commands.add_parser('backtest', help='run a strategy over a CSV of bars'))
     events.add_arguments(commands.add_parser('events', help="print a running server's events"))
+    alerts.add_arguments(commands.add_parser('alerts', help="list, add, remove or test a running server's alerts"))
     add_account_commands(commands)
     return parser
 
@@ -43,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return backtest.run(args)
         if args.command == 'events':
             return asyncio.run(events.run(args))
+        if args.command == 'alerts':
+            return alerts.run(args)
         if args.command in ('users', 'tokens'):
             return run_account_command(args)
         settings = settings_from_args(args)
