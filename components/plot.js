@@ -34,6 +34,7 @@ export default {
     this.update();
     // the visible x range after a pan or zoom (null start: autorange), for charts that load more on demand
     this.$el.on("plotly_relayout", (event) => {
+      this.reportMovedShapes(event);
       const range = event["xaxis.range"];
       const start = event["xaxis.range[0]"] ?? (range ? range[0] : null);
       const end = event["xaxis.range[1]"] ?? (range ? range[1] : null);
@@ -41,6 +42,16 @@ export default {
       this.$emit("xrange", { start, end });
       if (this.options.fit_y && start !== null) this.fitY(start, end);
     });
+    // price-line alerts: a right-click on the price pane names the price under the pointer
+    if (this.options.price_menu) {
+      this.$el.addEventListener("contextmenu", (event) => {
+        const axis = this.$el._fullLayout?.yaxis;
+        const y = axis ? event.clientY - this.$el.getBoundingClientRect().top - axis._offset : -1;
+        if (y < 0 || y > axis._length) return;
+        event.preventDefault();
+        this.$emit("price_at", { price: axis.p2l(y) });
+      });
+    }
     // a redraw in the middle of a drag ends the drag: hold live updates while a pointer is down on the chart
     this.held = [];
     this.$el.addEventListener("pointerdown", () => (this.holding = true), true);
@@ -90,6 +101,14 @@ export default {
         update[`yaxis${axis.slice(1)}.range`] = [Math.min(low, 0 < low && axis !== "y" ? 0 : low) - pad, high + pad];
       }
       if (Object.keys(update).length) Plotly.relayout(this.$el, update);
+    },
+    // a named shape dragged by the user (an editable one): its new level
+    reportMovedShapes(event) {
+      for (const [key, value] of Object.entries(event)) {
+        const match = /^shapes\[(\d+)\]\.y0$/.exec(key);
+        const shape = match && this.$el.layout.shapes?.[Number(match[1])];
+        if (shape?.name) this.$emit("shape_moved", { name: shape.name, y: value });
+      }
     },
     themedLayout(layout) {
       this.dark = isDark();

@@ -19,6 +19,7 @@ from nicegui import events
 
 from components.plot import TRANSPARENT, Plot
 from oracle_ui import formatting as fmt
+from oracle_ui.alerts.rules import PriceLine
 from oracle_ui.timeframes import timeframe_seconds
 from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosition, TradeMarker
 
@@ -31,6 +32,8 @@ LEVEL_COLORS = (('stop_loss', '#ef4444', 'SL'), ('take_profit', '#22c55e', 'TP')
 LINE_COLORS = ('#f59e0b', '#a855f7', '#38bdf8', '#ec4899', '#14b8a6', '#eab308', '#6366f1')
 BODY_WIDTH = 0.7
 """Of a candle's period, as plotly draws candlesticks."""
+ALERT_COLORS = {'armed': '#f59e0b', 'triggered': '#ef4444', 'cooling_down': '#fb923c'}
+"""Price-line alerts by state (snoozed and disabled ones are grey)."""
 LoadOlder = Callable[[int], Awaitable[CandlesResponse]]
 
 
@@ -62,6 +65,7 @@ class PriceChart(Plot):
 
     :param indicators: what to draw besides the candles (overlays on the price, the rest in panes below)
     :param load_older: ``before -> CandlesResponse``: the page of candles before a time (None: no history paging)
+    :param alerts: price-line alerts to draw (``draggable_alerts``: the user may drag them)
     """
 
     def __init__(
@@ -71,6 +75,8 @@ class PriceChart(Plot):
         indicators: Sequence[ChartIndicator],
         position: OpenPosition | None = None,
         load_older: LoadOlder | None = None,
+        alerts: Sequence[PriceLine] = (),
+        draggable_alerts: bool = False,
     ) -> None:
         self.timezone = timezone
         self.period_s = timeframe_seconds(data.timeframe) if data.timeframe[-1] in 'smhdw' else 60
@@ -84,7 +90,9 @@ class PriceChart(Plot):
         self._high = max((c.high for c in data.candles), default=float('-inf'))
         self._low = min((c.low for c in data.candles), default=float('inf'))
         self._spanned: tuple[float, float, float] | None = None
-        self._shapes: list[dict[str, Any]] = [*self._forming(None), *self._levels(position)]
+        self._level_shapes = self._levels(position)
+        self._alert_shapes = [_alert_line(line, draggable_alerts) for line in alerts]
+        self._shapes: list[dict[str, Any]] = [*self._forming(None), *self._level_shapes, *self._alert_shapes]
         self.series: list[tuple[int, str]] = []
         """(trace index, indicator output) of every indicator trace, in the order the traces were built."""
         super().__init__(self._figure(data))
@@ -291,8 +299,31 @@ class PriceChart(Plot):
 
     def show_levels(self, position: OpenPosition | None) -> None:
         """Draw the open position's stop-loss, take-profit and entry lines; None removes them."""
-        self._shapes[2:] = self._levels(position)
+        self._level_shapes = self._levels(position)
+        self._shapes[2:] = [*self._level_shapes, *self._alert_shapes]
         self.run_plot_method('relayout', {'shapes': self._shapes})
+
+    def show_alerts(self, lines: Sequence[PriceLine], *, draggable: bool) -> None:
+        """Draw price-line alerts (``draggable``: the user may drag them, see :meth:`on_alert_moved`)."""
+        self._alert_shapes = [_alert_line(line, draggable) for line in lines]
+        self._shapes[2:] = [*self._level_shapes, *self._alert_shapes]
+        self.run_plot_method('relayout', {'shapes': self._shapes})
+
+    def on_alert_moved(self, handler: Callable[[int, float], Any]) -> None:
+        """Call ``handler(alert id, new level)`` when the user drops a dragged alert line."""
+
+        def moved(event: events.GenericEventArguments) -> Any:
+            name, y = event.args.get('name', ''), event.args.get('y')
+            if name.startswith('alert:') and isinstance(y, int | float):
+                return handler(int(name.removeprefix('alert:')), float(y))
+            return None
+
+        self.on('shape_moved', moved)
+
+    def on_price_menu(self, handler: Callable[[float], Any]) -> None:
+        """Call ``handler(price)`` on a right-click in the price pane (the browser's menu does not open)."""
+        self.figure['price_menu'] = True
+        self.on('price_at', lambda event: handler(float(event.args['price'])))
 
     def _forming(self, candle: CandleOut | None) -> list[dict[str, Any]]:
         if candle is None:
@@ -370,6 +401,28 @@ class PriceChart(Plot):
             self.prepend(await self._load_older(self.first_time))
         finally:
             self._loading = False
+
+
+def _alert_line(line: PriceLine, draggable: bool) -> dict[str, Any]:
+    color = ALERT_COLORS.get(line.state, '#94a3b8')
+    arrow = '▲' if line.op in ('above', 'crosses_above') else '▼'
+    return {
+        'type': 'line',
+        'name': f'alert:{line.id}',
+        'editable': draggable,
+        'xref': 'paper',
+        'yref': 'y',
+        'x0': 0,
+        'x1': 1,
+        'y0': line.level,
+        'y1': line.level,
+        'line': {'color': color, 'width': 2, 'dash': 'dot'},
+        'label': {
+            'text': f'🔔 {arrow} {fmt.price(line.level)} {line.name}',
+            'textposition': 'start',
+            'font': {'size': 10, 'color': color},
+        },
+    }
 
 
 def _price_format(data: CandlesResponse) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.account_cards import HealthCards, account_cards
+from components.alert_editor import price_alert_here
 from components.bot_controls import bot_controls
 from components.chart_panel import ChartPanel
 from components.confirm import confirm
@@ -14,7 +15,8 @@ from components.frame import frame
 from components.quote_cards import QuoteCards
 from components.tables import PositionsTable, TradesTable, local_time
 from components.viewer import Viewer
-from oracle_ui import preferences, views
+from oracle_ui import formatting, preferences, views
+from oracle_ui.alerts.rules import AlertSpec, AlertUpdate, moved, price_alert_at
 from oracle_ui.events import CandleClosed, Event, EventType
 from oracle_ui.summaries import summarize
 from oracle_ui.system import System
@@ -114,6 +116,11 @@ def register(context: AppContext) -> None:
                 indicators=preferences.chart_indicators(system, who.name),
                 default_indicators=views.strategy_indicators(system.strategy),
                 on_indicators=lambda chosen: preferences.save_chart_indicators(system, who.name, chosen),
+                alerts=system.alerts.price_lines,
+                on_alert_at=(lambda symbol, price: _alert_at(system, symbol, price)) if who.can_control else None,
+                on_alert_moved=(lambda alert_id, level: _alert_moved(system, alert_id, level))
+                if who.can_control
+                else None,
             )
             with ui.card().classes('w-full p-2'):
                 ui.label('Equity').classes('text-sm opacity-70')
@@ -147,6 +154,8 @@ def register(context: AppContext) -> None:
                 chart.on_candle(candle.symbol, candle.timeframe)
             if is_live[0] and event.type in (EventType.POSITION_OPENED, EventType.POSITION_CLOSED):
                 chart.on_trade(event.data['symbol'])
+            if is_live[0] and _changes_alerts(event):
+                chart.show_alerts()
             if event.type in FEED_EXCLUDED:
                 return
             feed.add(event)
@@ -199,3 +208,35 @@ async def _close(system: System, symbol: str | None) -> None:
         ui.notify(f'closed {len(closed)} position(s), PnL {sum(t.pnl for t in closed):+,.2f}', type='positive')
     elif closed is not None:
         ui.notify('no open position to close', type='warning')
+
+
+def _changes_alerts(event: Event) -> bool:
+    """An alert fired, or one was created, changed or removed: its line may look different."""
+    if event.type is EventType.ALERT_TRIGGERED:
+        return True
+    return event.type is EventType.USER_ACTION and event.data.get('action', '').endswith('_alert')
+
+
+async def _alert_at(system: System, symbol: str, price: float) -> None:
+    """A right-click on the chart at ``price``: a price alert there, crossing it from where the price is now."""
+    level = float(formatting.price(price).replace(',', ''))
+    name = await price_alert_here(symbol, formatting.price(level))
+    if name is None or (actor := acting_principal(system)) is None:
+        return
+    rule = price_alert_at(symbol, level, system.alerts.evaluator.prices.get(symbol))
+    spec = AlertSpec(name=name, rule=rule, severity='warning', cooldown_s=300)
+    made = await attempt(lambda: system.alert_commands.create(spec, who=actor, origin=origin()))
+    if made is not None:
+        ui.notify(f'alert "{made.name}" set: {rule.op.replace("_", " ")} {formatting.price(level)}', type='positive')
+
+
+async def _alert_moved(system: System, alert_id: int, level: float) -> None:
+    """An alert's line dropped at ``level``."""
+    rule = system.alerts.price_rule(alert_id)
+    if rule is None or (actor := acting_principal(system)) is None:
+        return
+    level = float(formatting.price(level).replace(',', ''))
+    change = AlertUpdate(rule=moved(rule, level, system.alerts.evaluator.prices.get(rule.symbol)))
+    made = await attempt(lambda: system.alert_commands.update(alert_id, change, who=actor, origin=origin()))
+    if made is not None:
+        ui.notify(f'alert "{made.name}" moved to {formatting.price(level)}', type='info')

@@ -286,3 +286,26 @@ class Preview(BaseModel):
     holds: bool | None
     value: float | str | None
     text: str
+
+
+class PriceLine(BaseModel):
+    """A price-level alert as a chart draws it."""
+
+    id: int
+    name: str
+    level: float
+    op: str
+    state: AlertState
+
+
+def price_alert_at(symbol: str, level: float, price: float | None) -> PriceRule:
+    """The price rule a chart makes at ``level``: crossing it from where the price is now."""
+    op = 'crosses_below' if price is not None and level < price else 'crosses_above'
+    return PriceRule(kind='price', symbol=symbol, op=op, value=level)
+
+
+def moved(rule: PriceRule, level: float, price: float | None) -> PriceRule:
+    """``rule`` with its line dragged to ``level``: a crossing keeps facing the price (dragged past it, it turns)."""
+    if rule.op.startswith('crosses'):
+        return price_alert_at(rule.symbol, level, price)
+    return rule.model_copy(update={'value': level})

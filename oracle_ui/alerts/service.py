@@ -27,7 +27,19 @@ from .channels import SecretBox
 from .delivery import ChannelConfig, Dispatcher, Outgoing, first_of
 from .evaluator import AlertEvaluator, CandleSource, Firing, Watch
 from .quiet import QUIET_HOURS_KEY, QuietHours
-from .rules import RULE, Alert, AlertState, Channel, ChannelRef, HistoryPage, Preview, Rule, Trigger
+from .rules import (
+    RULE,
+    Alert,
+    AlertState,
+    Channel,
+    ChannelRef,
+    HistoryPage,
+    Preview,
+    PriceLine,
+    PriceRule,
+    Rule,
+    Trigger,
+)
 from .watch import OpenPosition
 
 log = logging.getLogger(__name__)
@@ -300,6 +312,24 @@ class AlertService:
         return HistoryPage(
             triggers=[Trigger(**vars(r)) for r in rows], total=self.store.count_triggers(**filters), unread=self.unread
         )
+
+    def price_lines(self, symbol: str) -> list[PriceLine]:
+        """The price-level alerts of ``symbol``, for its chart."""
+        lines = []
+        for stored in self.rules.values():
+            rule = stored.rule
+            if rule.get('kind') == 'price' and rule.get('symbol') == symbol and rule.get('op') != 'moves':
+                lines.append(
+                    PriceLine(
+                        id=stored.id, name=stored.name, level=rule['value'], op=rule['op'], state=self.state_of(stored)
+                    )
+                )
+        return lines
+
+    def price_rule(self, alert_id: int) -> PriceRule | None:
+        stored = self.rules.get(alert_id)
+        rule = RULE.validate_python(stored.rule) if stored is not None else None
+        return rule if isinstance(rule, PriceRule) else None
 
     def preview(self, rule: Rule) -> Preview:
         """What ``rule`` would see now (for the editor's live preview)."""

@@ -1,0 +1,90 @@
+"""``/alerts`` and the header's bell through NiceGUI's simulated user: create an alert in the editor (with its live
+preview), add and test a channel, snooze, acknowledge from the inbox, the toast and unread count on any page when
+an alert fires, and a viewer who sees it all without controls."""
+
+from __future__ import annotations
+
+import pytest
+from nicegui import app
+from nicegui.testing import User
+
+from oracle_ui.alerts.rules import AlertSpec
+from oracle_ui.events import EventType
+from oracle_ui.security.accounts import LOCAL
+
+from .helpers import eventually
+from .receivers import json_hook
+from .test_login_pages import accounts, log_in  # noqa: F401 - accounts is a fixture
+
+
+def system():
+    return app.state.system
+
+
+async def test_create_an_alert_add_a_channel_and_snooze(user: User) -> None:
+    with json_hook() as hook:
+        await user.open('/alerts')
+        await user.should_see('Inbox')
+        user.find(marker='channel-name').type('team')
+        user.find(marker='channel-url').type(hook.url + '?-X-Key=abcdef123456')
+        user.find(marker='add-channel').click()
+        await user.should_see(f'channel "team" added: {hook.url}')
+        user.find(marker='new-alert').click()
+        await user.should_see('New alert')
+        user.find(marker='alert-name').type('btc high')
+        user.find(marker='alert-value').clear().type('1000000')
+        await user.should_see('now: ')  # the preview of the condition on the current price
+        preview = user.find(marker='alert-preview').elements.pop().text
+        assert 'condition does not hold' in preview or 'no value yet' in preview
+        user.find(marker='alert-channels').elements.pop().set_value(['team'])
+        user.find(marker='alert-save').click()
+        await user.should_see('alert "btc high" saved')
+        (alert,) = system().alerts.rules.values()
+        assert alert.rule == {
+            'kind': 'price',
+            'symbol': 'BTC/USDT',
+            'op': 'crosses_above',
+            'value': 1e6,
+            'window_s': None,
+        }
+        table = user.find(marker='alerts-table').elements.pop()
+        assert [(r['name'], r['state'], r['channels']) for r in table.rows] == [('btc high', 'armed', 'team')]
+        user.find(marker='alerts-table').trigger('action', {'action': 'snooze', 'row': table.rows[0]})
+        await eventually(lambda: table.rows[0]['state'] == 'snoozed', what='snoozed')
+        channels = user.find(marker='channels-table').elements.pop()
+        assert channels.rows[0]['masked'] == hook.url and 'abcdef' not in str(channels.rows)
+
+
+async def test_a_firing_alert_toasts_counts_on_the_bell_and_is_acknowledged(user: User) -> None:
+    await user.open('/settings')
+    spec = {'name': 'bot watch', 'rule': {'kind': 'event', 'types': ['bot_stopped']}, 'cooldown_s': 0}
+    await system().alert_commands.create(AlertSpec.model_validate(spec), who=LOCAL, origin='test')
+    await system().commands.control('stop', who=LOCAL, origin='test', reason='test')
+    await user.should_see('WARNING · bot watch: bot_stopped: bot stopped (test)')  # the toast, on any page
+    bell = user.find(marker='alert-count').elements.pop()
+    await eventually(lambda: bell.text == '1', what='the unread count')
+    await user.open('/alerts')
+    inbox = user.find(marker='inbox-table').elements.pop()
+    assert [r['name'] for r in inbox.rows] == ['bot watch']
+    user.find(marker='ack-all').click()
+    await eventually(lambda: not inbox.rows, what='the inbox emptied')
+    assert system().alerts.unread == 0
+    history = user.find(marker='history-table').elements.pop()
+    assert history.rows[0]['ack'].startswith('local ')
+    stored = system().store.events(type_=EventType.ALERT_TRIGGERED.value, limit=5)
+    assert [e.data['name'] for e in stored] == ['bot watch']
+
+
+@pytest.mark.usefixtures('accounts')
+async def test_a_viewer_sees_alerts_without_controls(user: User) -> None:
+    rule = {'kind': 'price', 'symbol': 'BTC/USDT', 'op': 'above', 'value': 1e7}
+    await system().alert_commands.create(AlertSpec(name='far away', rule=rule), who=LOCAL, origin='test')
+    await user.open('/login')
+    await log_in(user, 'victor')
+    await user.open('/alerts')
+    await user.should_see('My quiet hours')
+    assert [r['name'] for r in user.find(marker='alerts-table').elements.pop().rows] == ['far away']
+    await user.should_not_see(marker='new-alert')
+    await user.should_not_see(marker='add-channel')
+    await user.should_not_see(marker='ack-all')
+    assert 'actions' not in [c['name'] for c in user.find(marker='alerts-table').elements.pop().columns]
