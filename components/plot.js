@@ -34,7 +34,6 @@ export default {
     this.update();
     // the visible x range after a pan or zoom (null start: autorange), for charts that load more on demand
     this.$el.on("plotly_relayout", (event) => {
-      this.reportMovedShapes(event);
       const range = event["xaxis.range"];
       const start = event["xaxis.range[0]"] ?? (range ? range[0] : null);
       const end = event["xaxis.range[1]"] ?? (range ? range[1] : null);
@@ -55,6 +54,7 @@ export default {
     // a redraw in the middle of a drag ends the drag: hold live updates while a pointer is down on the chart
     this.held = [];
     this.$el.addEventListener("pointerdown", () => (this.holding = true), true);
+    this.$el.addEventListener("pointerdown", (event) => this.grabLine(event), true);
     this.release = () => {
       if (!this.holding) return;
       this.holding = false;
@@ -102,13 +102,32 @@ export default {
       }
       if (Object.keys(update).length) Plotly.relayout(this.$el, update);
     },
-    // a named shape dragged by the user (an editable one): its new level
-    reportMovedShapes(event) {
-      for (const [key, value] of Object.entries(event)) {
-        const match = /^shapes\[(\d+)\]\.y0$/.exec(key);
-        const shape = match && this.$el.layout.shapes?.[Number(match[1])];
-        if (shape?.name) this.$emit("shape_moved", { name: shape.name, y: value });
-      }
+    // a line shape whose name starts with options.draggable_shapes, grabbed within 5 px: dragged up or down, and
+    // reported where it is dropped (plotly's own editable shapes need a click first and lose it on every redraw)
+    grabLine(event) {
+      const prefix = this.options.draggable_shapes;
+      const gd = this.$el;
+      const axis = gd._fullLayout?.yaxis;
+      if (!prefix || !axis) return;
+      const top = gd.getBoundingClientRect().top + axis._offset;
+      const shapes = gd.layout.shapes || [];
+      const near = (s) => (s.name || "").startsWith(prefix) && Math.abs(top + axis.l2p(s.y0) - event.clientY) <= 5;
+      const index = shapes.findIndex(near);
+      if (index < 0) return;
+      event.stopPropagation(); // not a pan or zoom of the chart
+      const name = shapes[index].name; // relayout replaces the shapes array
+      let level = null;
+      const move = (e) => {
+        level = axis.p2l(e.clientY - top);
+        Plotly.relayout(gd, { [`shapes[${index}].y0`]: level, [`shapes[${index}].y1`]: level });
+      };
+      const drop = () => {
+        window.removeEventListener("pointermove", move, true);
+        window.removeEventListener("pointerup", drop, true);
+        if (level !== null) this.$emit("shape_moved", { name, y: level });
+      };
+      window.addEventListener("pointermove", move, true);
+      window.addEventListener("pointerup", drop, true);
     },
     themedLayout(layout) {
       this.dark = isDark();

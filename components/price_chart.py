@@ -95,7 +95,10 @@ class PriceChart(Plot):
         self._shapes: list[dict[str, Any]] = [*self._forming(None), *self._level_shapes, *self._alert_shapes]
         self.series: list[tuple[int, str]] = []
         """(trace index, indicator output) of every indicator trace, in the order the traces were built."""
-        super().__init__(self._figure(data))
+        figure = self._figure(data)
+        if draggable_alerts:
+            figure['draggable_shapes'] = 'alert:'
+        super().__init__(figure)
         panes = sum(1 for i in self.indicators if i.pane == 'subplot')
         self.classes('w-full').style(f'height: {360 + 110 * panes}px')
         if load_older is not None:
@@ -304,7 +307,7 @@ class PriceChart(Plot):
         self.run_plot_method('relayout', {'shapes': self._shapes})
 
     def show_alerts(self, lines: Sequence[PriceLine], *, draggable: bool) -> None:
-        """Draw price-line alerts (``draggable``: the user may drag them, see :meth:`on_alert_moved`)."""
+        """Draw price-line alerts (``draggable``: as given to the constructor; see :meth:`on_alert_moved`)."""
         self._alert_shapes = [_alert_line(line, draggable) for line in lines]
         self._shapes[2:] = [*self._level_shapes, *self._alert_shapes]
         self.run_plot_method('relayout', {'shapes': self._shapes})
@@ -405,18 +408,17 @@ class PriceChart(Plot):
 
 def _alert_line(line: PriceLine, draggable: bool) -> dict[str, Any]:
     color = ALERT_COLORS.get(line.state, '#94a3b8')
-    arrow = '▲' if line.op in ('above', 'crosses_above') else '▼'
+    arrow = {'above': '▲', 'crosses_above': '▲', 'below': '▼', 'crosses_below': '▼'}.get(line.op, '◆')
     return {
         'type': 'line',
         'name': f'alert:{line.id}',
-        'editable': draggable,
         'xref': 'paper',
         'yref': 'y',
         'x0': 0,
         'x1': 1,
         'y0': line.level,
         'y1': line.level,
-        'line': {'color': color, 'width': 2, 'dash': 'dot'},
+        'line': {'color': color, 'width': 2, 'dash': 'dash' if draggable else 'dot'},
         'label': {
             'text': f'🔔 {arrow} {fmt.price(line.level)} {line.name}',
             'textposition': 'start',

@@ -218,16 +218,16 @@ def _changes_alerts(event: Event) -> bool:
 
 
 async def _alert_at(system: System, symbol: str, price: float) -> None:
-    """A right-click on the chart at ``price``: a price alert there, crossing it from where the price is now."""
+    """A right-click on the chart at ``price``: an alert when the price crosses that level, either way."""
     level = float(formatting.price(price).replace(',', ''))
     name = await price_alert_here(symbol, formatting.price(level))
     if name is None or (actor := acting_principal(system)) is None:
         return
-    rule = price_alert_at(symbol, level, system.alerts.evaluator.prices.get(symbol))
+    rule = price_alert_at(symbol, level)
     spec = AlertSpec(name=name, rule=rule, severity='warning', cooldown_s=300)
     made = await attempt(lambda: system.alert_commands.create(spec, who=actor, origin=origin()))
     if made is not None:
-        ui.notify(f'alert "{made.name}" set: {rule.op.replace("_", " ")} {formatting.price(level)}', type='positive')
+        ui.notify(f'alert "{made.name}" set: crossing {formatting.price(level)}', type='positive')
 
 
 async def _alert_moved(system: System, alert_id: int, level: float) -> None:
@@ -236,7 +236,7 @@ async def _alert_moved(system: System, alert_id: int, level: float) -> None:
     if rule is None or (actor := acting_principal(system)) is None:
         return
     level = float(formatting.price(level).replace(',', ''))
-    change = AlertUpdate(rule=moved(rule, level, system.alerts.evaluator.prices.get(rule.symbol)))
+    change = AlertUpdate(rule=moved(rule, level))
     made = await attempt(lambda: system.alert_commands.update(alert_id, change, who=actor, origin=origin()))
     if made is not None:
         ui.notify(f'alert "{made.name}" moved to {formatting.price(level)}', type='info')

@@ -152,7 +152,7 @@ class AlertEvaluator:
             else:
                 on, off = book.moved(before, price)
                 for state in off:
-                    state.holds = False
+                    self._became(state, False, price)
                 for state in on:
                     self._became(state, True, price)
         for window in self._windows.get(symbol, {}).values():
@@ -199,6 +199,10 @@ class AlertEvaluator:
         before = state.holds
         state.holds = holds
         state.last_value = value
+        if getattr(state.watch.rule, 'op', '') == 'crosses':  # either way: every change of side fires
+            if before is not None and before != holds:
+                self._fire(state, value, **detail)
+            return
         if not holds or before is True:
             return
         if before is None and state.needs_change:
@@ -262,7 +266,7 @@ class AlertEvaluator:
             windows = self._windows.setdefault(rule.symbol, {})
             windows.setdefault(window_s, MoveWindow(window_s)).add(rule.value, state)
         elif isinstance(rule, PriceRule):
-            rising = rule.op in ('above', 'crosses_above')
+            rising = rule.op in ('above', 'crosses_above', 'crosses')
             self._levels.setdefault(rule.symbol, LevelBook()).add(rule.value, state, rising=rising)
         elif isinstance(rule, IndicatorRule):
             self._add_indicator(rule, state)
@@ -436,7 +440,7 @@ class AlertEvaluator:
             window = self._windows.get(rule.symbol, {}).get(float(rule.window_s or 0))
             move = window.move_pct if window is not None else 0.0
             return abs(move) > rule.value, move, {'price': price}
-        holds = price >= rule.value if rule.op in ('above', 'crosses_above') else price <= rule.value
+        holds = price >= rule.value if rule.op in ('above', 'crosses_above', 'crosses') else price <= rule.value
         return holds, price, {}
 
     def _account_now(self, rule: AccountRule) -> tuple[bool, float, dict[str, Any]] | None:
@@ -466,7 +470,7 @@ def _indicator_condition(rule: IndicatorRule, feed: IndicatorFeed) -> tuple[bool
     right = feed.value(parse_operand(rule.right) if isinstance(rule.right, str) else rule.right)
     if math.isnan(left) or math.isnan(right):
         return None
-    holds = left >= right if rule.op in ('above', 'crosses_above') else left <= right
+    holds = left >= right if rule.op in ('above', 'crosses_above', 'crosses') else left <= right
     return holds, left, {'against': right}
 
 

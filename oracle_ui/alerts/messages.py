@@ -58,6 +58,13 @@ def value_text(rule: Rule, value: float | str | None) -> str:
     return f'{value:,.4g}' if abs(value) < 1e6 else f'{value:,.0f}'
 
 
+def _op_text(op: str, value: float | str | None, level: float | None) -> str:
+    """How a condition was met; a two-way crossing says which way it went."""
+    if op == 'crosses':
+        return 'crossed below' if isinstance(value, float) and level is not None and value < level else 'crossed above'
+    return OPS[op]
+
+
 def trigger_text(rule: Rule, value: float | str | None, detail: dict[str, object]) -> str:
     """What happened, for the inbox, the toast and every channel."""
     shown = value_text(rule, value)
@@ -66,7 +73,7 @@ def trigger_text(rule: Rule, value: float | str | None, detail: dict[str, object
             now = detail.get('price')
             at = f' (now {price(now)})' if isinstance(now, float) else ''
             return f'{rule.symbol} moved {shown} within {_duration(rule.window_s or 0)}{at}'
-        return f'{rule.symbol} {OPS[rule.op]} {price(rule.value)}: {shown}'
+        return f'{rule.symbol} {_op_text(rule.op, value, rule.value)} {price(rule.value)}: {shown}'
     if isinstance(rule, IndicatorRule):
         against = detail.get('against')
         right = (
@@ -74,7 +81,8 @@ def trigger_text(rule: Rule, value: float | str | None, detail: dict[str, object
             if isinstance(rule.right, str) and isinstance(against, float)
             else (rule.right if isinstance(rule.right, str) else f'{rule.right:g}')
         )
-        return f'{rule.symbol} {rule.timeframe}: {rule.left} {OPS[rule.op]} {right}: {shown}'
+        against = against if isinstance(against, float) else rule.right if isinstance(rule.right, float) else None
+        return f'{rule.symbol} {rule.timeframe}: {rule.left} {_op_text(rule.op, value, against)} {right}: {shown}'
     if isinstance(rule, EventRule):
         return f'{detail.get("event_type", "event")}: {shown}'
     if isinstance(rule, AccountRule):

@@ -17,11 +17,11 @@ from .operands import parse_operand
 
 Severity = Literal['info', 'warning', 'critical']
 SEVERITIES: tuple[Severity, ...] = ('info', 'warning', 'critical')
-Level = Literal['above', 'below', 'crosses_above', 'crosses_below']
+Level = Literal['above', 'below', 'crosses_above', 'crosses_below', 'crosses']
 """``above``/``below`` fire as soon as the condition holds (also right after the rule is saved); ``crosses_*`` only
-when the value moves to the other side of the level after the rule is saved. Both fire again only after the
-condition cleared."""
-_ALIASES = {'>': 'above', '>=': 'above', '<': 'below', '<=': 'below', 'crosses': 'crosses_above'}
+when the value moves to the other side of the level after the rule is saved; ``crosses`` each time it moves to
+either side. All fire again only after the condition cleared (``crosses``: after the next crossing)."""
+_ALIASES = {'>': 'above', '>=': 'above', '<': 'below', '<=': 'below'}
 AlertState = Literal['armed', 'triggered', 'cooling_down', 'snoozed', 'disabled']
 ALERTABLE_TYPES: tuple[EventType, ...] = tuple(
     t for t in EventType if t not in SAMPLED_TYPES and TOPIC_OF[t] not in (Topic.ALERTS, Topic.AUDIT)
@@ -35,7 +35,9 @@ def _alias(value: Any) -> Any:
 
 
 Op = Annotated[Level, BeforeValidator(_alias)]
-PriceOp = Annotated[Literal['above', 'below', 'crosses_above', 'crosses_below', 'moves'], BeforeValidator(_alias)]
+PriceOp = Annotated[
+    Literal['above', 'below', 'crosses_above', 'crosses_below', 'crosses', 'moves'], BeforeValidator(_alias)
+]
 
 
 def _finite(value: float) -> float:
@@ -298,14 +300,11 @@ class PriceLine(BaseModel):
     state: AlertState
 
 
-def price_alert_at(symbol: str, level: float, price: float | None) -> PriceRule:
-    """The price rule a chart makes at ``level``: crossing it from where the price is now."""
-    op = 'crosses_below' if price is not None and level < price else 'crosses_above'
-    return PriceRule(kind='price', symbol=symbol, op=op, value=level)
+def price_alert_at(symbol: str, level: float) -> PriceRule:
+    """The price rule a chart makes at ``level``: the price crossing it, either way."""
+    return PriceRule(kind='price', symbol=symbol, op='crosses', value=level)
 
 
-def moved(rule: PriceRule, level: float, price: float | None) -> PriceRule:
-    """``rule`` with its line dragged to ``level``: a crossing keeps facing the price (dragged past it, it turns)."""
-    if rule.op.startswith('crosses'):
-        return price_alert_at(rule.symbol, level, price)
+def moved(rule: PriceRule, level: float) -> PriceRule:
+    """``rule`` with its line dragged to ``level``."""
     return rule.model_copy(update={'value': level})

@@ -267,7 +267,8 @@ class AlertService:
         state = self.evaluator.states.get(stored.id)
         if state is not None and state.last_fired is not None and now - state.last_fired < stored.cooldown_s:
             return 'cooling_down'
-        if state is not None and state.holds and state.last_fired is not None:
+        crossing = stored.rule.get('op') == 'crosses'  # holding means 'above' there, not 'triggered'
+        if state is not None and state.holds and state.last_fired is not None and not crossing:
             return 'triggered'
         return 'armed'
 
