@@ -32,7 +32,7 @@ from ..events import (
     TradeInfo,
 )
 from ..summaries import summarize
-from .operands import Operand, parse_operand
+from .conditions import applies, indicator_condition, level_symbol, operands, position_condition
 from .rules import AccountRule, EventRule, HealthRule, IndicatorRule, PriceRule, Rule
 from .watch import IndicatorFeed, LevelBook, MoveWindow, OpenPosition
 
@@ -148,7 +148,7 @@ class AlertEvaluator:
         book = self._levels.get(symbol)
         if book is not None:
             if before is None:
-                self._settle(s for s in self.states.values() if _level_symbol(s) == symbol)
+                self._settle(s for s in self.states.values() if level_symbol(s) == symbol)
             else:
                 on, off = book.moved(before, price)
                 for state in off:
@@ -319,7 +319,7 @@ class AlertEvaluator:
     # ---- indicators --------------------------------------------------------------------------------------
     def _add_indicator(self, rule: IndicatorRule, state: RuleState) -> None:
         key = (rule.symbol, rule.timeframe)
-        needed = {o.indicator.key: o.indicator for o in _operands(rule) if o.indicator is not None}
+        needed = {o.indicator.key: o.indicator for o in operands(rule) if o.indicator is not None}
         feed = self._feeds.get(key)
         if feed is None or not needed.keys() <= feed.indicators.keys():
             feed = IndicatorFeed({**(feed.indicators if feed else {}), **needed}.values())
@@ -338,7 +338,7 @@ class AlertEvaluator:
         for state in self._indicator_rules.get(key, ()):
             rule = state.watch.rule
             assert isinstance(rule, IndicatorRule)
-            result = _indicator_condition(rule, feed)
+            result = indicator_condition(rule, feed)
             if result is not None:
                 self._became(state, result[0], result[1], **result[2])
 
@@ -346,7 +346,7 @@ class AlertEvaluator:
     def _check_positions(self, symbol: str) -> None:
         """A price of ``symbol`` or its position changed: check the position rules that cover it."""
         for state in self._position_rules:
-            if _applies(state, symbol):
+            if applies(state, symbol):
                 rule = state.watch.rule
                 assert isinstance(rule, AccountRule)
                 result = self._position_now(rule)
@@ -360,7 +360,7 @@ class AlertEvaluator:
         first: tuple[bool, float, dict[str, Any]] | None = None
         for symbol, position in self.positions.items():
             if (rule.symbol is None or rule.symbol == symbol) and (price := self.prices.get(symbol)) is not None:
-                holds, value = _position_condition(rule, position, price)
+                holds, value = position_condition(rule, position, price)
                 result = holds, value, {'symbol': symbol, 'position_id': position.id}
                 if holds:
                     return result
@@ -422,10 +422,10 @@ class AlertEvaluator:
             return self._price_now(rule)
         if isinstance(rule, IndicatorRule):
             feed = self._feeds.get((rule.symbol, rule.timeframe))
-            if feed is None or any(o.indicator and o.indicator.key not in feed.indicators for o in _operands(rule)):
-                feed = IndicatorFeed(o.indicator for o in _operands(rule) if o.indicator is not None)
+            if feed is None or any(o.indicator and o.indicator.key not in feed.indicators for o in operands(rule)):
+                feed = IndicatorFeed(o.indicator for o in operands(rule) if o.indicator is not None)
                 feed.warm_up(self.candles(rule.symbol, rule.timeframe, WARMUP_CANDLES))
-            return _indicator_condition(rule, feed)
+            return indicator_condition(rule, feed)
         if isinstance(rule, AccountRule):
             return self._account_now(rule)
         if isinstance(rule, HealthRule):
@@ -456,34 +456,3 @@ class AlertEvaluator:
         if rule.check == 'bot_error':
             return self.bot_state == 'error', self.bot_state or 'unknown', {}
         return self.database_failing, 'failing' if self.database_failing else 'ok', {}
-
-
-def _operands(rule: IndicatorRule) -> list[Operand]:
-    operands = [parse_operand(rule.left)]
-    if isinstance(rule.right, str):
-        operands.append(parse_operand(rule.right))
-    return operands
-
-
-def _indicator_condition(rule: IndicatorRule, feed: IndicatorFeed) -> tuple[bool, float, dict[str, Any]] | None:
-    left = feed.value(parse_operand(rule.left))
-    right = feed.value(parse_operand(rule.right) if isinstance(rule.right, str) else rule.right)
-    if math.isnan(left) or math.isnan(right):
-        return None
-    holds = left >= right if rule.op in ('above', 'crosses_above', 'crosses') else left <= right
-    return holds, left, {'against': right}
-
-
-def _position_condition(rule: AccountRule, position: OpenPosition, price: float) -> tuple[bool, float]:
-    value = position.pnl(price) if rule.metric == 'position_pnl' else position.pnl_pct(price)
-    return (value >= rule.value if rule.op == 'above' else value <= rule.value), value
-
-
-def _applies(state: RuleState, symbol: str) -> bool:
-    wanted = getattr(state.watch.rule, 'symbol', None)
-    return wanted is None or wanted == symbol
-
-
-def _level_symbol(state: RuleState) -> str | None:
-    rule = state.watch.rule
-    return rule.symbol if isinstance(rule, PriceRule) and rule.op != 'moves' else None
