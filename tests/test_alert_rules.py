@@ -12,7 +12,7 @@ import pytest
 import talib
 
 from oracle_ui.alerts.rules import AlertSpec, AlertUpdate
-from oracle_ui.events import EventType
+from oracle_ui.events import EventType, PriceUpdate
 from oracle_ui.security.accounts import LOCAL
 
 from .helpers import advance_until
@@ -185,6 +185,12 @@ async def test_a_stale_feed_and_a_bot_in_error(market, make_system, tmp_path) ->
     await system.engine.clock.advance(15)
     (fired,) = triggers(system, stale.id)
     assert fired.data['value'] >= 30 and fired.data['message'].startswith('no price from the feed for ')
+    resumed = PriceUpdate(symbol='BTC/USDT', price=102.0, timestamp=system.engine.clock.time())
+    system.bus.publish(EventType.PRICE_UPDATE, resumed, source='feed')  # a price: no longer stale
+    await system.engine.clock.advance(20)
+    assert len(triggers(system, stale.id)) == 1
+    await system.engine.clock.advance(15)  # stale again: a second outage is reported too
+    assert len(triggers(system, stale.id)) == 2
 
     broken = make_system(data_dir=tmp_path / 'broken', feed=f'replay:{tmp_path / "missing.csv"}', symbols=['BTC/USDT'])
     await broken.start()

@@ -120,10 +120,12 @@ class AlertEvaluator:
         self._account_rules: list[RuleState] = []
         self._health_rules: list[RuleState] = []
         self._stale_rules: list[RuleState] = []
+        self._stale_holding = False
         self._event_rules: dict[EventType, list[RuleState]] = {}
         self._wanted: frozenset[EventType] = _BASE_TYPES
-        self.on_rules_changed: Callable[[], None] | None = None
-        """Called after rules were added or removed (the feed watchdog re-plans)."""
+        self.on_watchdog_replan: Callable[[], None] | None = None
+        """Called when the feed watchdog must plan again: rules were added or removed, or a price ended a stale
+        feed (its ``feed_stale`` rules can fire again)."""
 
     # ---- the sink ----------------------------------------------------------------------------------------
     def wants(self, event: Event) -> bool:
@@ -163,8 +165,11 @@ class AlertEvaluator:
                 self._became(state, True, window.move_pct, price=price)
         if self._position_rules and symbol in self.positions:
             self._check_positions(symbol)
-        for state in self._stale_rules:
-            state.holds = False  # a price: the feed is not stale (any more)
+        if self._stale_holding:  # a price: the feed is not stale any more
+            self._stale_holding = False
+            for state in self._stale_rules:
+                state.holds = False
+            self._replan_watchdog()
 
     def _on_other(self, event: Event) -> None:
         payload = event.payload
@@ -229,6 +234,7 @@ class AlertEvaluator:
             if result is not None:
                 holds, value, detail = result
                 self._became(state, holds, value, **detail)
+                self._stale_holding |= holds and state in self._stale_rules
 
     # ---- rules -------------------------------------------------------------------------------------------
     def set_rules(self, watches: Iterable[Watch]) -> None:
@@ -313,8 +319,11 @@ class AlertEvaluator:
             wanted |= {EventType.BOT_STATUS_UPDATE, EventType.BOT_ERROR, EventType.NOTIFICATION}
             wanted.add(EventType.HEALTH_UPDATE)
         self._wanted = frozenset(wanted)
-        if self.on_rules_changed is not None:
-            self.on_rules_changed()
+        self._replan_watchdog()
+
+    def _replan_watchdog(self) -> None:
+        if self.on_watchdog_replan is not None:
+            self.on_watchdog_replan()
 
     # ---- indicators --------------------------------------------------------------------------------------
     def _add_indicator(self, rule: IndicatorRule, state: RuleState) -> None:
@@ -404,6 +413,7 @@ class AlertEvaluator:
         age = self.clock.time() - self.last_tick_time
         for state in self._stale_rules:
             if age > state.watch.rule.seconds - 1e-9:  # type: ignore[union-attr]
+                self._stale_holding = True
                 self._became(state, True, round(age, 3))
 
     def _on_event(self, state: RuleState, event: Event) -> None:

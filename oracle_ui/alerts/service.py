@@ -119,7 +119,7 @@ class AlertService:
         evaluator.set_rules(self._watch(r) for r in self.rules.values() if r.enabled)
         for channel in self.channels.values():
             self.dispatcher.set_channel(self._config(channel))
-        evaluator.on_rules_changed = self._watchdog_wake.set
+        evaluator.on_watchdog_replan = self._watchdog_wake.set
         self._remove_sink = self.bus.add_sink(evaluator)
         loop = asyncio.get_running_loop()
         self._tasks = [
