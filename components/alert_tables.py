@@ -56,7 +56,7 @@ class AlertsTable(_ActionTable):
 
     ACTIONS = (
         ('toggle', 'power_settings_new', 'enable / disable'),
-        ('snooze', 'snooze', 'snooze 1 h (again: wake)'),
+        ('snooze', 'snooze', 'snooze for a while, or wake'),
         ('edit', 'edit', 'edit'),
         ('duplicate', 'content_copy', 'duplicate'),
         ('test', 'send', 'send a test to its channels'),

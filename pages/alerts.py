@@ -26,7 +26,7 @@ from oracle_ui.web.live import on_events
 from oracle_ui.web.session import acting_principal, guarded_page, origin, page_principal
 
 HISTORY_PAGE = 25
-SNOOZE_S = 3600.0
+SNOOZE_PERIODS = {'15 min': 900.0, '1 h': 3600.0, '8 h': 8 * 3600.0, '1 day': 86_400.0, '1 week': 7 * 86_400.0}
 ASK_PERMISSION = """
 if (!('Notification' in window)) return 'unsupported';
 return await Notification.requestPermission();
@@ -93,16 +93,14 @@ def register(context: AppContext) -> None:
             ):
                 return
             stored = service.rules[alert_id]
+            snooze_s = await _snooze_period(row['state'] == 'snoozed') if action == 'snooze' else None
+            if action == 'snooze' and snooze_s is None:
+                return
             changes = {
                 'toggle': lambda: commands.update(
                     alert_id, AlertUpdate(enabled=not stored.enabled), who=actor, origin=where
                 ),
-                'snooze': lambda: commands.update(
-                    alert_id,
-                    AlertUpdate(snooze_s=0 if row['state'] == 'snoozed' else SNOOZE_S),
-                    who=actor,
-                    origin=where,
-                ),
+                'snooze': lambda: commands.update(alert_id, AlertUpdate(snooze_s=snooze_s), who=actor, origin=where),
                 'duplicate': lambda: commands.duplicate(alert_id, who=actor, origin=where),
                 'delete': lambda: commands.delete(alert_id, who=actor, origin=where),
                 'test': lambda: commands.test(alert_id, who=actor, origin=where),
@@ -241,6 +239,21 @@ def _quiet_hours(system: System, owner: str, can: bool) -> None:
         else:
             for element in (enabled, start, end, zone):
                 element.disable()
+
+
+async def _snooze_period(is_snoozed: bool) -> float | None:
+    """How long to snooze (0: wake it now); None if cancelled."""
+    with ui.dialog() as dialog, ui.card():
+        ui.label('Snooze this alert for').classes('text-lg')
+        with ui.row().classes('gap-2'):
+            for label, seconds in SNOOZE_PERIODS.items():
+                ui.button(label, on_click=lambda s=seconds: dialog.submit(s)).props('outline').mark(f'snooze-{label}')
+            if is_snoozed:
+                ui.button('Wake now', on_click=lambda: dialog.submit(0.0)).mark('snooze-wake')
+        ui.button('Cancel', on_click=lambda: dialog.submit(None)).props('flat')
+    result = await dialog
+    dialog.delete()
+    return result
 
 
 async def _ask_permission() -> None:

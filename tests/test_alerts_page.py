@@ -50,7 +50,10 @@ async def test_create_an_alert_add_a_channel_and_snooze(user: User) -> None:
         table = user.find(marker='alerts-table').elements.pop()
         assert [(r['name'], r['state'], r['channels']) for r in table.rows] == [('btc high', 'armed', 'team')]
         user.find(marker='alerts-table').trigger('action', {'action': 'snooze', 'row': table.rows[0]})
+        await user.should_see('Snooze this alert for')
+        user.find(marker='snooze-8 h').click()
         await eventually(lambda: table.rows[0]['state'] == 'snoozed', what='snoozed')
+        assert system().alerts.rules[alert.id].snoozed_until == pytest.approx(system().engine.clock.time() + 8 * 3600)
         channels = user.find(marker='channels-table').elements.pop()
         assert channels.rows[0]['masked'] == hook.url and 'abcdef' not in str(channels.rows)
 
