@@ -1,6 +1,6 @@
 """``/alerts`` and the header's bell through NiceGUI's simulated user: create an alert in the editor (with its live
-preview), add and test a channel, snooze, acknowledge from the inbox, the toast and unread count on any page when
-an alert fires, and a viewer who sees it all without controls."""
+preview), add and test a channel, snooze, disable, duplicate, test and delete from the table, acknowledge from the
+inbox, the toast and unread count on any page when an alert fires, and a viewer who sees it all without controls."""
 
 from __future__ import annotations
 
@@ -91,3 +91,31 @@ async def test_a_viewer_sees_alerts_without_controls(user: User) -> None:
     await user.should_not_see(marker='add-channel')
     await user.should_not_see(marker='ack-all')
     assert 'actions' not in [c['name'] for c in user.find(marker='alerts-table').elements.pop().columns]
+
+
+async def test_disable_duplicate_test_and_delete_from_the_table(user: User) -> None:
+    with json_hook() as hook:
+        rule = {'kind': 'price', 'symbol': 'BTC/USDT', 'op': 'above', 'value': 1e7}
+        spec = AlertSpec(name='far away', rule=rule, channels=[hook.url])
+        alert = await system().alert_commands.create(spec, who=LOCAL, origin='test')
+        await user.open('/alerts')
+        table = user.find(marker='alerts-table').elements.pop()
+
+        def act(action: str, name: str) -> None:
+            row = next(r for r in table.rows if r['name'] == name)
+            user.find(marker='alerts-table').trigger('action', {'action': action, 'row': row})
+
+        act('toggle', 'far away')
+        await eventually(lambda: table.rows[0]['state'] == 'disabled', what='disabled')
+        assert system().alerts.rules[alert.id].enabled is False
+        act('duplicate', 'far away')
+        await eventually(lambda: len(table.rows) == 2, what='the copy')
+        assert sorted(r['name'] for r in table.rows) == ['far away', 'far away (copy)']
+        act('test', 'far away')
+        await user.should_see(f'JSON 127.0.0.1:{hook.port}: sent')  # the result of each channel is shown
+        assert hook.bodies[0]['title'].startswith('Oracle Trader')
+        act('delete', 'far away (copy)')
+        await user.should_see('Delete the alert "far away (copy)"?')
+        user.find(marker='confirm-delete-alert').click()
+        await eventually(lambda: [r['name'] for r in table.rows] == ['far away'], what='the copy deleted')
+        assert [r.name for r in system().alerts.rules.values()] == ['far away']
