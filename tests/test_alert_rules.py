@@ -5,14 +5,17 @@ engine (each bar: its four path ticks, then the closed candle), one bar per seco
 from __future__ import annotations
 
 import math
+import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pytest
 import talib
+from sqlalchemy import event as sa_event
+from sqlalchemy.exc import OperationalError
 
 from oracle_ui.alerts.rules import AlertSpec, AlertUpdate
-from oracle_ui.events import EventType, PriceUpdate
+from oracle_ui.events import EventType, Notification, PriceUpdate
 from oracle_ui.security.accounts import LOCAL
 
 from .helpers import advance_until
@@ -158,7 +161,7 @@ async def test_trading_and_bot_events(market) -> None:
     assert any(m.startswith('order_filled: BTC/USDT long entry') for m in fired)
 
 
-async def test_position_pnl_and_drawdown(market) -> None:
+async def test_position_pnl_drawdown_and_daily_loss(market) -> None:
     closes = [100, 100, 99, 98, 97, 96, 97, 98, 99, 101, 102, 90, 85, 85, 85, 85]
     system = await market(
         closes,
@@ -168,12 +171,20 @@ async def test_position_pnl_and_drawdown(market) -> None:
     )
     loss = await add(system, {'kind': 'account', 'metric': 'position_pnl_pct', 'op': 'below', 'value': -5})
     drawdown = await add(system, {'kind': 'account', 'metric': 'drawdown_pct', 'value': 2})
+    daily = await add(system, {'kind': 'account', 'metric': 'daily_loss_pct', 'value': 1})
     await system.commands.control('start', who=LOCAL, origin='test', reason='test')
     await advance_until(system.engine.clock, lambda: triggers(system, loss.id), limit_s=16, what='position alert')
     (fired,) = triggers(system, loss.id)
     assert fired.data['value'] <= -5 and fired.data['symbol'] == 'BTC/USDT'
     await advance_until(system.engine.clock, lambda: triggers(system, drawdown.id), limit_s=16, what='drawdown')
     assert triggers(system, drawdown.id)[0].data['value'] >= 2
+    await advance_until(system.engine.clock, lambda: triggers(system, daily.id), limit_s=16, what='daily loss')
+    (lost,) = triggers(system, daily.id)
+    assert lost.data['value'] >= 1 and lost.data['message'].startswith("today's loss is ")
+    updates = system.bus.recent(type_=EventType.PNL_UPDATE, limit=1000)
+    pnl = max((e for e in updates if e.id < lost.id), key=lambda e: e.id).data  # the one it fired on
+    day_start = pnl['equity'] - pnl['daily_pnl']
+    assert lost.data['value'] == pytest.approx(-100 * pnl['daily_pnl'] / day_start), 'the loss since the day began'
 
 
 async def test_a_stale_feed_and_a_bot_in_error(market, make_system, tmp_path) -> None:
@@ -202,6 +213,34 @@ async def test_a_stale_feed_and_a_bot_in_error(market, make_system, tmp_path) ->
         assert triggers(broken, error.id)[0].data['severity'] == 'critical'
     finally:
         await broken.stop()
+
+
+async def test_database_writes_failing(market) -> None:
+    system = await market([100, 101, 102])
+    alert = await add(system, {'kind': 'health', 'check': 'database_failing'}, severity='critical')
+    clock, full = system.engine.clock, {'on': True}
+
+    def no_space(_conn, _cursor, statement, *_args) -> None:
+        if full['on'] and statement.lstrip().upper().startswith(('INSERT', 'UPDATE', 'DELETE')):
+            raise OperationalError(statement, None, sqlite3.OperationalError('database or disk is full'))
+
+    async def write_an_event() -> None:
+        system.bus.publish(EventType.NOTIFICATION, Notification(message='x', level='info'), source='test')
+        await clock.advance(0)  # the firing is published by a task
+
+    sa_event.listen(system.store.engine, 'before_cursor_execute', no_space)
+    await write_an_event()
+    (fired,) = triggers(system, alert.id)
+    assert 'disk is full' in fired.data['value'] and fired.data['message'].startswith('database writes failing: ')
+    await write_an_event()
+    assert len(triggers(system, alert.id)) == 1, 'not again while it keeps failing'
+    full['on'] = False
+    await write_an_event()  # stored again: the condition cleared
+    assert system.alerts.evaluator.states[alert.id].holds is False
+    full['on'] = True
+    await write_an_event()
+    assert len(triggers(system, alert.id)) == 2
+    sa_event.remove(system.store.engine, 'before_cursor_execute', no_space)
 
 
 async def test_rules_survive_a_restart_without_firing_again(make_system, tmp_path) -> None:
