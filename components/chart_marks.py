@@ -1,5 +1,5 @@
 """What the price chart draws besides indicator lines: how it names times, the candle traces, the forming candle's
-shapes, the markers' hover text and the open position's level lines."""
+shapes, the markers' hover text, the open position's level lines and price-line alerts."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from oracle_ui import formatting as fmt
+from oracle_ui.alerts.rules import PriceLine
 from oracle_ui.views import CandleOut, CandlesResponse, OpenPosition, TradeMarker
 
 UP, DOWN = '#16a34a', '#dc2626'
 BODY_WIDTH = 0.7
 """Of a candle's period, as plotly draws candlesticks."""
+ALERT_COLORS = {'armed': '#f59e0b', 'triggered': '#ef4444', 'cooling_down': '#fb923c'}
+"""Price-line alerts by state (snoozed and disabled ones are grey)."""
 LEVEL_COLORS = (('stop_loss', '#ef4444', 'SL'), ('take_profit', '#22c55e', 'TP'), ('entry_price', '#94a3b8', 'entry'))
 
 
@@ -132,3 +135,24 @@ def forming_shapes(period_s: int, tz: tzinfo, candle: CandleOut | None) -> list[
             'line': {'color': color, 'width': 1},
         },
     ]
+
+
+def alert_line(line: PriceLine, draggable: bool) -> dict[str, Any]:
+    color = ALERT_COLORS.get(line.state, '#94a3b8')
+    arrow = {'above': '▲', 'crosses_above': '▲', 'below': '▼', 'crosses_below': '▼'}.get(line.op, '◆')
+    return {
+        'type': 'line',
+        'name': f'alert:{line.id}',
+        'xref': 'paper',
+        'yref': 'y',
+        'x0': 0,
+        'x1': 1,
+        'y0': line.level,
+        'y1': line.level,
+        'line': {'color': color, 'width': 2, 'dash': 'dash' if draggable else 'dot'},
+        'label': {
+            'text': f'🔔 {arrow} {fmt.price(line.level)} {line.name}',
+            'textposition': 'start',
+            'font': {'size': 10, 'color': color},
+        },
+    }

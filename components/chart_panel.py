@@ -11,6 +11,7 @@ from nicegui import run, ui
 
 from components.indicator_picker import IndicatorPicker
 from components.price_chart import PAGE_CANDLES, PriceChart
+from oracle_ui.alerts.rules import PriceLine
 from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosition, TradeMarker
 
 CHART_CANDLES = 300
@@ -27,6 +28,9 @@ class ChartPanel(ui.card):
     :param trades: ``(symbol, since) -> markers`` of the trades open at some time since then
     :param on_indicators: called with the new choice when the user changes the indicators (None: read-only)
     :param may_read: asked before each load, on the page's own loop (False: the session ended, load nothing)
+    :param alerts: ``symbol -> price-line alerts`` drawn on the chart (None: none)
+    :param on_alert_at: ``(symbol, price)`` on a right-click at a price: make an alert there (None: read-only)
+    :param on_alert_moved: ``(alert id, level)`` when an alert line is dragged (None: lines stay put)
     """
 
     def __init__(
@@ -43,6 +47,9 @@ class ChartPanel(ui.card):
         default_indicators: list[ChartIndicator],
         on_indicators: Callable[[list[ChartIndicator]], Any] | None,
         may_read: Callable[[], bool] = lambda: True,
+        alerts: Callable[[str], list[PriceLine]] | None = None,
+        on_alert_at: Callable[[str, float], Any] | None = None,
+        on_alert_moved: Callable[[int, float], Any] | None = None,
     ) -> None:
         super().__init__()
         self.classes('w-full p-2')
@@ -51,6 +58,7 @@ class ChartPanel(ui.card):
         self.indicators = indicators
         self._on_indicators = on_indicators
         self._may_read = may_read
+        self._alerts, self._on_alert_at, self._on_alert_moved = alerts, on_alert_at, on_alert_moved
         self.plot: PriceChart | None = None
         with self:
             with ui.row().classes('items-center gap-3 flex-wrap w-full'):
@@ -88,8 +96,19 @@ class ChartPanel(ui.card):
                 ).mark('chart-waiting')
                 return
             self.plot = PriceChart(
-                data, self.timezone, self.indicators, self._position(symbol), load_older=self._older
+                data,
+                self.timezone,
+                self.indicators,
+                self._position(symbol),
+                load_older=self._older,
+                alerts=self._alerts(symbol) if self._alerts else (),
+                draggable_alerts=self._on_alert_moved is not None,
             ).mark('price-chart')
+            if self._on_alert_at is not None:
+                on_alert_at = self._on_alert_at
+                self.plot.on_price_menu(lambda price: on_alert_at(symbol, price))
+            if self._on_alert_moved is not None:
+                self.plot.on_alert_moved(self._on_alert_moved)
         self.show_forming()
 
     def draw_if_waiting(self) -> None:
@@ -115,6 +134,11 @@ class ChartPanel(ui.card):
             return
         self.plot.show_trades(self._trades(symbol, self.plot.last_time))
         self.plot.show_levels(self._position(symbol))
+
+    def show_alerts(self) -> None:
+        """Redraw the shown symbol's price-line alerts (one was added, moved, fired or removed)."""
+        if self.plot is not None and self._alerts is not None:
+            self.plot.show_alerts(self._alerts(self.symbol.value), draggable=self._on_alert_moved is not None)
 
     def show_forming(self) -> None:
         if self.plot is not None:

@@ -26,8 +26,9 @@ TOPIC_STYLE: dict[str, tuple[str, str]] = {
     'portfolio': ('account_balance_wallet', 'green'),
     'audit': ('verified_user', 'orange'),
     'clients': ('devices', 'grey'),
+    'alerts': ('notification_important', 'red'),
 }
-DEFAULT_TOPICS = {'trading', 'bot_status', 'notifications', 'portfolio', 'audit', 'analysis'}
+DEFAULT_TOPICS = {'trading', 'bot_status', 'notifications', 'portfolio', 'audit', 'analysis', 'alerts'}
 
 
 class FeedRows(ui.element, component='events_feed.js'):

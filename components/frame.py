@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from nicegui import Client, app, ui
 
+from components.alert_bell import AlertToaster, alert_bell
 from components.status_badge import StatusBadge
 from oracle_ui.security.accounts import Principal
 from oracle_ui.web.state import BotView
@@ -15,6 +16,7 @@ PAGES = (
     ('/', 'Dashboard', 'dashboard'),
     ('/trades', 'Trades', 'receipt_long'),
     ('/events', 'Events', 'list'),
+    ('/alerts', 'Alerts', 'notifications_active'),
     ('/analytics', 'Analytics', 'insights'),
     ('/backtest', 'Backtest', 'science'),
     ('/settings', 'Settings', 'tune'),
@@ -69,6 +71,9 @@ def frame(title: str, who: Principal, bot: BotView) -> Iterator[None]:
                 ui.button(label, icon=icon, on_click=lambda p=path: ui.navigate.to(p)).props(
                     'flat color=white dense'
                 ).classes('text-xs').mark(f'nav-{label.lower()}')
+
+        alert_bell(bot)
+        AlertToaster(bot)
 
         def toggle() -> None:
             dark.toggle()

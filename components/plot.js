@@ -66,9 +66,20 @@ export default {
       this.$emit("xrange", { start, end });
       if (this.options.fit_y && start !== null) this.fitY(start, end);
     });
+    // price-line alerts: a right-click on the price pane names the price under the pointer
+    if (this.options.price_menu) {
+      this.$el.addEventListener("contextmenu", (event) => {
+        const axis = this.$el._fullLayout?.yaxis;
+        const y = axis ? event.clientY - this.$el.getBoundingClientRect().top - axis._offset : -1;
+        if (y < 0 || y > axis._length) return;
+        event.preventDefault();
+        this.$emit("price_at", { price: axis.p2l(y) });
+      });
+    }
     // a redraw in the middle of a drag ends the drag: hold live updates while a pointer is down on the chart
     this.held = [];
     this.$el.addEventListener("pointerdown", () => (this.holding = true), true);
+    this.$el.addEventListener("pointerdown", (event) => this.grabLine(event), true);
     this.release = () => {
       if (!this.holding) return;
       this.holding = false;
@@ -118,6 +129,33 @@ export default {
         update[`yaxis${axis.slice(1)}.range`] = [Math.min(low, 0 < low && axis !== "y" ? 0 : low) - pad, high + pad];
       }
       if (Object.keys(update).length) Plotly.relayout(this.$el, update);
+    },
+    // a line shape whose name starts with options.draggable_shapes, grabbed within 5 px: dragged up or down, and
+    // reported where it is dropped (plotly's own editable shapes need a click first and lose it on every redraw)
+    grabLine(event) {
+      const prefix = this.options.draggable_shapes;
+      const gd = this.$el;
+      const axis = gd._fullLayout?.yaxis;
+      if (!prefix || !axis) return;
+      const top = gd.getBoundingClientRect().top + axis._offset;
+      const shapes = gd.layout.shapes || [];
+      const near = (s) => (s.name || "").startsWith(prefix) && Math.abs(top + axis.l2p(s.y0) - event.clientY) <= 5;
+      const index = shapes.findIndex(near);
+      if (index < 0) return;
+      event.stopPropagation(); // not a pan or zoom of the chart
+      const name = shapes[index].name; // relayout replaces the shapes array
+      let level = null;
+      const move = (e) => {
+        level = axis.p2l(e.clientY - top);
+        Plotly.relayout(gd, { [`shapes[${index}].y0`]: level, [`shapes[${index}].y1`]: level });
+      };
+      const drop = () => {
+        window.removeEventListener("pointermove", move, true);
+        window.removeEventListener("pointerup", drop, true);
+        if (level !== null) this.$emit("shape_moved", { name, y: level });
+      };
+      window.addEventListener("pointermove", move, true);
+      window.addEventListener("pointerup", drop, true);
     },
     themedLayout(layout) {
       this.dark = isDark();

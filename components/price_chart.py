@@ -23,6 +23,7 @@ from nicegui import events
 from components.chart_marks import (
     DOWN,
     UP,
+    alert_line,
     candles_trace,
     chart_time,
     forming_shapes,
@@ -32,6 +33,7 @@ from components.chart_marks import (
     parse_chart_time,
 )
 from components.plot import TRANSPARENT, Plot
+from oracle_ui.alerts.rules import PriceLine
 from oracle_ui.timeframes import timeframe_seconds
 from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosition, TradeMarker
 
@@ -54,6 +56,7 @@ class PriceChart(Plot):
     :param load_older: ``before -> CandlesResponse``: the page of candles before a time (None: no history paging)
     :param load_range: ``(start, end) -> CandlesResponse``: all candles, in detail from ``start`` to ``end`` (None,
         None: the whole range as first shown), fetched whenever the visible range changes (a backtest's chart)
+    :param alerts: price-line alerts to draw (``draggable_alerts``: the user may drag them)
     """
 
     def __init__(
@@ -64,6 +67,8 @@ class PriceChart(Plot):
         position: OpenPosition | None = None,
         load_older: LoadOlder | None = None,
         load_range: LoadRange | None = None,
+        alerts: Sequence[PriceLine] = (),
+        draggable_alerts: bool = False,
     ) -> None:
         self.timezone = timezone
         self.period_s = timeframe_seconds(data.timeframe) if data.timeframe[-1] in 'smhdw' else 60
@@ -81,13 +86,16 @@ class PriceChart(Plot):
         self._high = max((c.high for c in data.candles), default=float('-inf'))
         self._low = min((c.low for c in data.candles), default=float('inf'))
         self._spanned: tuple[float, float, float] | None = None
-        self._shapes: list[dict[str, Any]] = [
-            *forming_shapes(self.period_s, self.timezone, None),
-            *level_lines(position),
-        ]
+        no_candle = forming_shapes(self.period_s, self.timezone, None)
+        self._level_shapes = level_lines(position)
+        self._alert_shapes = [alert_line(line, draggable_alerts) for line in alerts]
+        self._shapes: list[dict[str, Any]] = [*no_candle, *self._level_shapes, *self._alert_shapes]
         self.series: list[tuple[int, str]] = []
         """(trace index, indicator output) of every indicator trace, in the order the traces were built."""
-        super().__init__(self._figure(data))
+        figure = self._figure(data)
+        if draggable_alerts:
+            figure['draggable_shapes'] = 'alert:'
+        super().__init__(figure)
         panes = sum(1 for i in self.indicators if i.pane == 'subplot')
         self.classes('w-full').style(f'height: {360 + 110 * panes}px')
         if load_older is not None:
@@ -317,8 +325,31 @@ class PriceChart(Plot):
 
     def show_levels(self, position: OpenPosition | None) -> None:
         """Draw the open position's stop-loss, take-profit and entry lines; None removes them."""
-        self._shapes[2:] = level_lines(position)
+        self._level_shapes = level_lines(position)
+        self._shapes[2:] = [*self._level_shapes, *self._alert_shapes]
         self.run_plot_method('relayout', {'shapes': self._shapes})
+
+    def show_alerts(self, lines: Sequence[PriceLine], *, draggable: bool) -> None:
+        """Draw price-line alerts (``draggable``: as given to the constructor; see :meth:`on_alert_moved`)."""
+        self._alert_shapes = [alert_line(line, draggable) for line in lines]
+        self._shapes[2:] = [*self._level_shapes, *self._alert_shapes]
+        self.run_plot_method('relayout', {'shapes': self._shapes})
+
+    def on_alert_moved(self, handler: Callable[[int, float], Any]) -> None:
+        """Call ``handler(alert id, new level)`` when the user drops a dragged alert line."""
+
+        def moved(event: events.GenericEventArguments) -> Any:
+            name, y = event.args.get('name', ''), event.args.get('y')
+            if name.startswith('alert:') and isinstance(y, int | float):
+                return handler(int(name.removeprefix('alert:')), float(y))
+            return None
+
+        self.on('shape_moved', moved)
+
+    def on_price_menu(self, handler: Callable[[float], Any]) -> None:
+        """Call ``handler(price)`` on a right-click in the price pane (the browser's menu does not open)."""
+        self.figure['price_menu'] = True
+        self.on('price_at', lambda event: handler(float(event.args['price'])))
 
     # ---- history -----------------------------------------------------------------------------------------
     async def _on_range(self, event: events.GenericEventArguments) -> None:

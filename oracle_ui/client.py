@@ -76,8 +76,8 @@ class OracleClient:
         await self._http.aclose()
 
     # ---- REST --------------------------------------------------------------------------------------------
-    async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        """The JSON object the API answers with; ApiError (status and the server's ``detail``) for 4xx/5xx."""
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The API's answer; ApiError (status and the server's ``detail``) for 4xx/5xx."""
         response = await self._http.request(method, path, **kwargs)
         if response.status_code >= 400:
             try:
@@ -85,7 +85,16 @@ class OracleClient:
             except ValueError:
                 detail = response.text
             raise ApiError(response.status_code, str(detail))
-        body: dict[str, Any] = response.json()
+        return response
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """The JSON object the API answers with."""
+        body: dict[str, Any] = (await self._send(method, path, **kwargs)).json()
+        return body
+
+    async def _request_list(self, method: str, path: str, **kwargs: Any) -> list[dict[str, Any]]:
+        """The JSON list of objects the API answers with."""
+        body: list[dict[str, Any]] = (await self._send(method, path, **kwargs)).json()
         return body
 
     async def dashboard_data(self) -> dict[str, Any]:
@@ -109,6 +118,26 @@ class OracleClient:
 
     async def close_all(self) -> dict[str, Any]:
         return await self._request('POST', '/positions/close-all')
+
+    async def alerts(self) -> list[dict[str, Any]]:
+        return await self._request_list('GET', '/alerts')
+
+    async def create_alert(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``{"name", "rule", "channels"?, "severity"?, "cooldown_s"?, "enabled"?}``; returns the stored alert."""
+        return await self._request('POST', '/alerts', json=body)
+
+    async def delete_alert(self, alert_id: int) -> None:
+        await self._send('DELETE', f'/alerts/{alert_id}')
+
+    async def test_alert(self, alert_id: int) -> list[dict[str, Any]]:
+        """Send a test message to each of the alert's channels; one result each."""
+        return await self._request_list('POST', f'/alerts/{alert_id}/test')
+
+    async def alert_channels(self) -> list[dict[str, Any]]:
+        return await self._request_list('GET', '/alert-channels')
+
+    async def test_alert_channel(self, channel_id: int) -> dict[str, Any]:
+        return await self._request('POST', f'/alert-channels/{channel_id}/test')
 
     async def history(
         self,

@@ -131,6 +131,8 @@ class Settings(BaseSettings):
     """WebSocket connections one token may hold, from any address."""
     ws_max_unauthenticated: int = Field(8, ge=1, le=1_000_000)
     """WebSockets from one address still waiting to authenticate, at once."""
+    alert_timeout_s: float = Field(10.0, gt=0, le=600)
+    """How long one attempt to send an alert to a channel may take before it counts as failed."""
 
     @property
     def is_loopback(self) -> bool:

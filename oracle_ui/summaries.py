@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 from . import formatting as fmt
 from .events import (
     PAYLOAD_OF,
+    AlertDelivered,
+    AlertTriggered,
     AnalysisComplete,
     BalanceUpdate,
     BotError,
@@ -353,3 +355,15 @@ def _setting(value: Any) -> str:
 @summarizes(EventType.CLIENTS_CHANGED)
 def _clients(p: ClientsChanged) -> str:
     return f'{p.connected} WebSocket clients (+{p.joined} -{p.left})'
+
+
+@summarizes(EventType.ALERT_TRIGGERED)
+def _alert_triggered(p: AlertTriggered) -> str:
+    return f'[{p.severity}] {p.name}: {p.message}'
+
+
+@summarizes(EventType.ALERT_DELIVERED)
+def _delivered(p: AlertDelivered) -> str:
+    r = p.result
+    tries = f' after {r.attempts} attempt(s)' if r.attempts > 1 else ''
+    return f'{p.name} → {r.channel}: {r.status}{tries}' + (f' ({r.error})' if r.error else '')

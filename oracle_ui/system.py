@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from . import live_settings
+from .alerts.channels import SecretBox
+from .alerts.commands import AlertCommands
+from .alerts.service import AlertService, AlertSettings, Preferences
 from .bus import EventBus
 from .clock import WALL_CLOCK, Clock
 from .commands import Commands
@@ -16,6 +19,7 @@ from .control import READY_TIMEOUT_S, BotController
 from .engine.broker import PaperBroker
 from .engine.ccxt_feed import CcxtFeed
 from .engine.feed import MarketFeed, ReplayFeed, SimFeed
+from .engine.models import Position
 from .engine.risk import RiskManager
 from .engine.strategies import Strategy, create_strategy
 from .engine.trader import TradingEngine
@@ -25,6 +29,7 @@ from .security.access import Access, weak_secret_warnings
 from .security.accounts import Accounts
 from .settings import Settings
 from .store import Store
+from .store.alerts import AlertStore
 from .timeframes import timeframe_seconds
 from .views.models import WebSocketStats
 
@@ -108,6 +113,8 @@ class System:
     controller: BotController
     access: Access
     metrics: MetricsSampler
+    alerts: AlertService
+    """Alert rules, channels and history (checked on the bus, sent off the event loop)."""
     clients: Clients = field(default_factory=NoClients)
     services: list[Service] = field(default_factory=list)
     """Started after the engine is restored, stopped before it shuts down (e.g. the WebSocket manager)."""
@@ -116,9 +123,13 @@ class System:
     """What flags or environment override of the settings saved on /settings, in words ('' if nothing)."""
     commands: Commands = field(init=False)
     """The one path for changes (role check, audit, one error type)."""
+    alert_commands: AlertCommands = field(init=False)
+    """The same for alerts and their channels."""
 
     def __post_init__(self) -> None:
         self.commands = Commands(self)
+        self.alert_commands = AlertCommands(self)
+        self.services.append(self.alerts)
 
     async def start(self) -> None:
         """Restore the account, start the market feed (returning once it is ready, or has failed) and, if the
@@ -208,6 +219,21 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: C
     metrics = MetricsSampler(
         bus, interval_s=settings.metrics_interval_s, health=health, data_dir=str(settings.data_dir)
     )
+
+    def account() -> tuple[list[Position], dict[str, float], float]:
+        peak = max((p.equity for p in store.equity_curve(limit=100_000)), default=broker.equity)
+        return list(broker.positions.values()), dict(broker.prices), max(peak, broker.equity)
+
+    alerts = AlertService(
+        store=AlertStore(store.engine),
+        preferences=Preferences(store.get_preference, store.set_preference),
+        bus=bus,
+        clock=clock,
+        box=SecretBox(settings.data_dir),
+        candles=lambda symbol, timeframe, count: store.candles(symbol, timeframe, count),
+        account=account,
+        settings=AlertSettings(timeout_s=settings.alert_timeout_s),
+    )
     return System(
         settings=settings,
         store=store,
@@ -217,4 +243,5 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: C
         controller=controller,
         access=access,
         metrics=metrics,
+        alerts=alerts,
     )

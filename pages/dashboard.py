@@ -8,6 +8,7 @@ from typing import Final
 from nicegui import ui
 
 from components.account_cards import HealthCards, account_cards
+from components.alert_editor import price_alert_here
 from components.bot_controls import bot_controls
 from components.chart_panel import ChartPanel
 from components.confirm import confirm
@@ -18,7 +19,8 @@ from components.positions import OpenPositions
 from components.quote_cards import QuoteCards
 from components.tables import TradesTable
 from components.viewer import Viewer
-from oracle_ui import preferences, views
+from oracle_ui import formatting, preferences, views
+from oracle_ui.alerts.rules import AlertSpec, AlertUpdate, moved, price_alert_at
 from oracle_ui.events import CandleClosed, Event, EventType
 from oracle_ui.formatting import local_time
 from oracle_ui.notices import ToastPolicy
@@ -97,7 +99,7 @@ class Dashboard:
         self.tick()
 
     def _chart(self) -> ChartPanel:
-        system, name = self.system, self.who.name
+        system, name, can_change = self.system, self.who.name, self.who.can_control
         return ChartPanel(
             system.engine.symbols,
             views.chart_timeframes(system),
@@ -112,6 +114,11 @@ class Dashboard:
             default_indicators=views.strategy_indicators(system.strategy),
             on_indicators=lambda chosen: preferences.save_chart_indicators(system, name, chosen),
             may_read=lambda: acting_principal(self.context) is not None,
+            alerts=system.alerts.price_lines,
+            on_alert_at=(lambda symbol, price: _alert_at(self.context, symbol, price)) if can_change else None,
+            on_alert_moved=(lambda alert_id, level: _alert_moved(self.context, alert_id, level))
+            if can_change
+            else None,
         )
 
     async def run(self, action: str) -> None:
@@ -135,6 +142,8 @@ class Dashboard:
             self.chart.on_candle(candle.symbol, candle.timeframe)
         if self.is_live and event.type in (EventType.POSITION_OPENED, EventType.POSITION_CLOSED):
             self.chart.on_trade(event.data['symbol'])
+        if self.is_live and _changes_alerts(event):
+            self.chart.show_alerts()
         if event.type in FEED_EXCLUDED:
             return
         self.feed.add(event)
@@ -182,3 +191,39 @@ async def close(context: AppContext, symbol: str | None) -> None:
         ui.notify(f'closed {len(closed)} position(s), PnL {pnl:+,.2f}', type='positive', position=TOAST_POSITION)
     elif closed is not None:
         ui.notify('no open position to close', type='warning', position=TOAST_POSITION)
+
+
+def _changes_alerts(event: Event) -> bool:
+    """An alert fired, or one was created, changed or removed: its line may look different."""
+    if event.type is EventType.ALERT_TRIGGERED:
+        return True
+    return event.type is EventType.USER_ACTION and event.data.get('action', '').endswith('_alert')
+
+
+async def _alert_at(context: AppContext, symbol: str, price: float) -> None:
+    """A right-click on the chart at ``price``: an alert when the price crosses that level, either way."""
+    level = float(formatting.price(price).replace(',', ''))
+    name = await price_alert_here(symbol, formatting.price(level))
+    if name is None or (actor := acting_principal(context)) is None:
+        return
+    system = context.system
+    rule = price_alert_at(symbol, level)
+    spec = AlertSpec(name=name, rule=rule, severity='warning', cooldown_s=300)
+    made = await attempt(lambda: system.alert_commands.create(spec, who=actor, origin=origin()))
+    if made is not None:
+        ui.notify(f'alert "{made.name}" set: crossing {formatting.price(level)}', type='positive')
+
+
+async def _alert_moved(context: AppContext, alert_id: int, level: float) -> None:
+    """An alert's line dropped at ``level``."""
+    if (actor := acting_principal(context)) is None:
+        return
+    system = context.system
+    rule = system.alerts.price_rule(alert_id)
+    if rule is None:
+        return
+    level = float(formatting.price(level).replace(',', ''))
+    change = AlertUpdate(rule=moved(rule, level))
+    made = await attempt(lambda: system.alert_commands.update(alert_id, change, who=actor, origin=origin()))
+    if made is not None:
+        ui.notify(f'alert "{made.name}" moved to {formatting.price(level)}', type='info')

@@ -68,10 +68,10 @@ async def greet(ws) -> tuple[dict, dict]:
         (
             'dashboard',
             'dashboard_initialized',
-            ['bot_status', 'market_data', 'notifications', 'portfolio', 'system', 'trading'],
+            ['alerts', 'bot_status', 'market_data', 'notifications', 'portfolio', 'system', 'trading'],
         ),
         ('trading', 'trading_connection_established', ['market_data', 'portfolio', 'trading']),
-        ('monitor', 'monitor_connection_established', ['bot_status', 'clients', 'notifications', 'system']),
+        ('monitor', 'monitor_connection_established', ['alerts', 'bot_status', 'clients', 'notifications', 'system']),
     ],
 )
 async def test_connect_messages_per_endpoint(server, endpoint, init, topics) -> None:
@@ -103,7 +103,15 @@ async def test_original_client_messages_and_replies(server) -> None:
         status = await recv_until(ws, lambda m: m['type'] == 'status_response')
         info = status['client_info']
         assert set(info) >= {'client_id', 'client_type', 'connected_at', 'last_ping', 'subscriptions', 'is_alive'}
-        assert info['subscriptions'] == ['audit', 'bot_status', 'clients', 'notifications', 'system', 'trading']
+        assert info['subscriptions'] == [
+            'alerts',
+            'audit',
+            'bot_status',
+            'clients',
+            'notifications',
+            'system',
+            'trading',
+        ]
         assert status['websocket_stats']['connections_by_type']['monitor'] == 1
         for k in range(4):
             server.system.bus.publish(EventType.SIGNAL_GENERATED, signal(f'S{k}'), source='test')

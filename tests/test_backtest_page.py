@@ -12,7 +12,7 @@ from oracle_ui.security.accounts import Accounts, Role
 from oracle_ui.store import Store
 
 from .helpers import eventually
-from .test_login_pages import log_in
+from .sessions import log_in
 
 PASSWORD = 'correct horse battery staple'
 pytestmark = pytest.mark.slow  # each runs backtests of thousands of bars through the page

@@ -48,6 +48,7 @@ def test_every_event_type_has_a_topic_and_a_publisher() -> None:
         'portfolio',
         'audit',
         'clients',
+        'alerts',
     }
     assert {e.name for e in EventType} - _published_types() == set()
 

@@ -30,7 +30,7 @@ from .helpers import FakeClock
 FIXTURE = Path(__file__).parent / 'data' / 'oracle-0.1.0.db'
 """Made by version 0.1.0 itself: scripts/make_v010_fixture.sh (trades, candles, events, the operator alice)."""
 ALICE_PASSWORD = 'alice-fixture-0.1.0'
-HEAD = '0003'
+HEAD = '0004'
 FAILING_MIGRATION = '''"""Unique candle times.
 
 Adds a column (which works), then a unique index that the stored candles violate (three symbols share each time).
@@ -39,8 +39,8 @@ Adds a column (which works), then a unique index that the stored candles violate
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005'
-down_revision = '0003'
+revision = '9001'
+down_revision = '0004'
 
 
 def upgrade() -> None:
@@ -126,6 +126,8 @@ async def test_a_0_1_0_database_upgrades_with_all_its_data(tmp_path: Path, caplo
     assert revision_of(db) == HEAD and schema_differences(db) == []
     (backup,) = backups(data)
     assert f'database {db}: applied migration 0002 (Per-user preferences.)' in caplog.text
+    assert f'database {db}: applied migration 0003 (Saved backtest runs.)' in caplog.text
+    assert f'database {db}: applied migration 0004 (Alerts.)' in caplog.text
     assert f'database {db}: upgraded from 0001; the copy from before is {backup}' in caplog.text
     assert backup.name.startswith('oracle.db.backup-0001-')
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
@@ -183,7 +185,7 @@ def test_revision_0001_is_the_schema_0_1_0_made(tmp_path: Path) -> None:
 
 def test_a_failing_migration_changes_nothing_and_says_what_to_do(tmp_path: Path) -> None:
     migrations = Path(shutil.copytree(MIGRATIONS_DIR, tmp_path / 'migrations'))
-    (migrations / 'versions' / '0005_unique_candle_times.py').write_text(FAILING_MIGRATION)
+    (migrations / 'versions' / '9001_unique_candle_times.py').write_text(FAILING_MIGRATION)
     data = tmp_path / 'data'
     db = copy_fixture(data)
     before = dump(db)
@@ -193,11 +195,11 @@ def test_a_failing_migration_changes_nothing_and_says_what_to_do(tmp_path: Path)
 
     message = str(failure.value)
     (backup,) = backups(data)
-    assert 'migration 0005 (Unique candle times.) failed' in message
+    assert 'migration 9001 (Unique candle times.) failed' in message
     assert 'UNIQUE constraint failed' in message and 'rolled back' in message and 'at revision 0001' in message
     assert str(backup) in message and 'previous version' in message
     assert '\n' not in message
-    assert dump(db) == before  # not even 0002's or 0004's table, the stamp or 0005's column
+    assert dump(db) == before  # not even 0002's, 0003's or 0004's table, the stamp or 9001's column
     assert dump(backup) == before
     Store(db).close()  # the real migrations still apply
     assert revision_of(db) == HEAD

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from ..system import System
 from .admission import Admission, Limits
+from .alerts import router as alerts_router
 from .analytics import router as analytics_router
 from .connections import ConnectionManager, WsConfig
 from .errors import install_error_handlers
@@ -43,6 +44,7 @@ def install_api(app: FastAPI, system: System) -> ConnectionManager:
     app.state.system = system
     app.include_router(rest_router)
     app.include_router(analytics_router)
+    app.include_router(alerts_router)
     app.include_router(ws_router)
     install_error_handlers(app, rest_router.routes)
     state_configuration(app, system)

@@ -22,7 +22,15 @@ class Endpoint:
 ENDPOINTS: dict[str, Endpoint] = {
     'dashboard': Endpoint(
         'dashboard',
-        (Topic.TRADING, Topic.BOT_STATUS, Topic.PORTFOLIO, Topic.MARKET_DATA, Topic.NOTIFICATIONS, Topic.SYSTEM),
+        (
+            Topic.TRADING,
+            Topic.BOT_STATUS,
+            Topic.PORTFOLIO,
+            Topic.MARKET_DATA,
+            Topic.NOTIFICATIONS,
+            Topic.SYSTEM,
+            Topic.ALERTS,
+        ),
         'dashboard_initialized',
         'Dashboard WebSocket connected',
     ),
@@ -34,7 +42,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     'monitor': Endpoint(
         'monitor',
-        (Topic.SYSTEM, Topic.BOT_STATUS, Topic.NOTIFICATIONS, Topic.CLIENTS),
+        (Topic.SYSTEM, Topic.BOT_STATUS, Topic.NOTIFICATIONS, Topic.ALERTS, Topic.CLIENTS),
         'monitor_connection_established',
         'Monitor WebSocket connected',
     ),

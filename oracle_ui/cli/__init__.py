@@ -14,10 +14,10 @@ from ..engine.bars import BarsError
 from ..engine.strategies import StrategyError
 from ..errors import CommandError
 from ..security.admin import add_account_commands, run_account_command
-from . import backtest, events, report
+from . import alerts, backtest, events, report
 from .serve import add_serve_arguments, serve, settings_from_args
 
-COMMANDS = ('serve', 'backtest', 'report', 'events', 'users', 'tokens')
+COMMANDS = ('serve', 'backtest', 'report', 'events', 'users', 'tokens', 'alerts')
 LOG_FORMAT = '%(asctime)s %(levelname)s %(name)s: %(message)s'
 
 
@@ -28,6 +28,7 @@ def _build_parser() -> argparse.ArgumentParser:
     backtest.add_arguments(commands.add_parser('backtest', help='run a strategy over a CSV of bars'))
     report.add_arguments(commands.add_parser('report', help='a report of the account or a saved backtest'))
     events.add_arguments(commands.add_parser('events', help="print a running server's events"))
+    alerts.add_arguments(commands.add_parser('alerts', help="list, add, remove or test a running server's alerts"))
     add_account_commands(commands)
     return parser
 
@@ -47,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return report.run(args)
         if args.command == 'events':
             return asyncio.run(events.run(args))
+        if args.command == 'alerts':
+            return alerts.run(args)
         if args.command in ('users', 'tokens'):
             return run_account_command(args)
         settings = settings_from_args(args)

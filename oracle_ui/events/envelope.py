@@ -53,6 +53,8 @@ PAYLOAD_OF: dict[EventType, type[p.Payload]] = {
     EventType.PNL_UPDATE: p.PnlUpdate,
     EventType.USER_ACTION: p.UserAction,
     EventType.SETTINGS_CHANGED: p.UserAction,
+    EventType.ALERT_TRIGGERED: p.AlertTriggered,
+    EventType.ALERT_DELIVERED: p.AlertDelivered,
 }
 """The payload model of each event type; :meth:`EventBus.publish` refuses any other."""
 

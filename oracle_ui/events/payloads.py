@@ -297,3 +297,40 @@ class UserAction(Payload):
 class RawPayload(Payload):
     """The data of a test event that does not fit its type's model, or of a stored event written by an older
     version: carried as given, never read by typed consumers."""
+
+
+class ChannelResult(Payload):
+    """How one channel fared with one alert: ``pending`` (being sent), ``sent``, ``failed`` (after its retries),
+    ``held`` (quiet hours or the channel's rate limit: it follows in a digest) or ``dropped``."""
+
+    channel: str
+    status: str
+    attempts: int = 0
+    error: str = ''
+    time: float | None = None
+    """When the result became final (Unix seconds)."""
+
+
+class AlertTriggered(Payload):
+    """An alert rule fired: which rule, what it saw, the message sent, and each channel's result so far."""
+
+    alert_id: int
+    name: str
+    kind: str
+    severity: str
+    owner: str
+    message: str
+    value: float | str | None
+    """What triggered it: a price, an indicator value, a PnL, a feed's age in seconds, an event's summary."""
+    symbol: str | None = None
+    channels: list[ChannelResult] = []
+
+
+class AlertDelivered(Payload):
+    """The final result of sending one triggered alert (``trigger_id``: its ``alert_triggered`` event) to one
+    channel; a digest of held alerts reports once per alert it carried."""
+
+    trigger_id: int
+    alert_id: int
+    name: str
+    result: ChannelResult

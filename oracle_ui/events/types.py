@@ -15,6 +15,7 @@ class Topic(StrEnum):
     PORTFOLIO = 'portfolio'
     AUDIT = 'audit'
     CLIENTS = 'clients'
+    ALERTS = 'alerts'
 
 
 class EventType(StrEnum):
@@ -64,6 +65,9 @@ class EventType(StrEnum):
     # audit
     USER_ACTION = 'user_action'
     SETTINGS_CHANGED = 'settings_changed'
+    # alerts
+    ALERT_TRIGGERED = 'alert_triggered'
+    ALERT_DELIVERED = 'alert_delivered'
 
 
 _T, _M, _B, _S, _N, _A, _P = (
@@ -126,6 +130,7 @@ TOPIC_OF: dict[EventType, Topic] = {
     **dict.fromkeys([EventType.SIGNAL_GENERATED, EventType.STRATEGY_UPDATE, EventType.ANALYSIS_COMPLETE], _A),
     **dict.fromkeys([EventType.PORTFOLIO_UPDATE, EventType.BALANCE_UPDATE, EventType.PNL_UPDATE], _P),
     **dict.fromkeys([EventType.USER_ACTION, EventType.SETTINGS_CHANGED], Topic.AUDIT),
+    **dict.fromkeys([EventType.ALERT_TRIGGERED, EventType.ALERT_DELIVERED], Topic.ALERTS),
 }
 
 SAMPLED_TYPES: frozenset[EventType] = frozenset(

@@ -151,3 +151,60 @@ backtest_runs_table = Table(
 )
 """Saved backtests: ``params``, ``config``, ``stats`` and ``trades`` are JSON; ``equity`` is the per-bar curve as
 zlib-compressed little-endian float64 pairs (time, equity)."""
+alert_channels_table = Table(
+    'alert_channels',
+    metadata,
+    Column('id', Integer, primary_key=True),
+    Column('name', Text, nullable=False, unique=True),
+    Column('secret', Text, nullable=False),
+    Column('masked', Text, nullable=False),
+    Column('service', Text, nullable=False),
+    Column('owner', Text, nullable=False),
+    Column('rate_limit', Integer, nullable=False),
+    Column('rate_period_s', Float, nullable=False),
+    Column('created_time', Float, nullable=False),
+    Column('updated_time', Float, nullable=False),
+    Column('sent', Integer, nullable=False),
+    Column('failed', Integer, nullable=False),
+    Column('last_status', Text, nullable=False),
+    Column('last_error', Text, nullable=False),
+    Column('last_time', Float),
+)
+"""Notification channels: ``secret`` is the Apprise URL as given, encrypted with the data directory's key;
+``masked`` is what anyone may see (scheme and host, secrets replaced)."""
+alert_rules_table = Table(
+    'alert_rules',
+    metadata,
+    Column('id', Integer, primary_key=True),
+    Column('name', Text, nullable=False),
+    Column('owner', Text, nullable=False),
+    Column('enabled', Boolean, nullable=False),
+    Column('severity', Text, nullable=False),
+    Column('rule', Text, nullable=False),
+    Column('channels', Text, nullable=False),
+    Column('cooldown_s', Float, nullable=False),
+    Column('snoozed_until', Float),
+    Column('created_time', Float, nullable=False),
+    Column('updated_time', Float, nullable=False),
+)
+"""Alert rules: ``rule`` is the condition as JSON (its ``kind`` says which), ``channels`` a JSON list of channel
+ids."""
+alert_triggers_table = Table(
+    'alert_triggers',
+    metadata,
+    Column('id', Integer, primary_key=True),
+    Column('alert_id', Integer, nullable=False, index=True),
+    Column('name', Text, nullable=False),
+    Column('kind', Text, nullable=False),
+    Column('severity', Text, nullable=False),
+    Column('owner', Text, nullable=False),
+    Column('symbol', Text),
+    Column('time', Float, nullable=False, index=True),
+    Column('value', Text, nullable=False),
+    Column('message', Text, nullable=False),
+    Column('channels', Text, nullable=False),
+    Column('acknowledged_by', Text),
+    Column('acknowledged_time', Float),
+)
+"""Every time an alert fired (``id`` is its ``alert_triggered`` event's): the value, the message, each channel's
+result (JSON) and who acknowledged it."""

@@ -64,6 +64,10 @@ class BotView:
     open_connections: int = 0
     events_per_s: float = 0.0
     event_loop_lag_ms: float = 0.0
+    alerts_unread: int = 0
+    """Triggered alerts nobody acknowledged yet (the header's bell)."""
+    last_alert: str = ''
+    """The newest ``alert_triggered`` event as JSON (every page toasts it when it changes)."""
 
 
 class SharedState:
@@ -108,6 +112,7 @@ class SharedState:
         bot.strategy = system.strategy.name
         clock = time_base(system)
         bot.time_note, bot.market_time = clock.note, clock.market_time or 0.0
+        bot.alerts_unread = system.alerts.unread
         for symbol, state in engine.state.items():
             quote = self.quotes.get(symbol)
             if quote is not None and state.regime is not None:
@@ -136,4 +141,6 @@ class SharedState:
                 self.metrics_history[name].append(float(value))
         if event.type in (EventType.POSITION_OPENED, EventType.POSITION_CLOSED):
             self.bot.positions_version += 1
+        if event.type is EventType.ALERT_TRIGGERED and not event.test:
+            self.bot.last_alert = event.json
         self.refresh()

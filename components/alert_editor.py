@@ -1,0 +1,225 @@
+"""The dialog that creates or edits an alert: name, severity, cooldown, channels and the condition of one kind, with
+a live preview of what the condition sees now. It knows nothing of the store: it is handed the choices, a preview
+function and a save function, and shows what they answer."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nicegui import ui
+
+KINDS = {
+    'price': 'Price',
+    'indicator': 'Indicator',
+    'event': 'Trading event',
+    'account': 'Account',
+    'health': 'Health',
+}
+LEVEL_OPS = {
+    'above': 'at or above',
+    'below': 'at or below',
+    'crosses_above': 'crosses above',
+    'crosses_below': 'crosses below',
+}
+PRICE_OPS = {**LEVEL_OPS, 'moves': 'moves more than X % within'}
+METRICS = {
+    'position_pnl': 'position PnL (USDT)',
+    'position_pnl_pct': 'position PnL (% of margin)',
+    'drawdown_pct': 'equity drawdown from peak (%)',
+    'daily_loss_pct': "today's loss (%)",
+}
+CHECKS = {
+    'feed_stale': 'feed without prices for N s',
+    'bot_error': 'bot in error',
+    'database_failing': 'database failing',
+}
+Preview = Callable[[dict[str, Any]], str]
+"""``rule -> text`` of what it sees now (or what is wrong with it)."""
+Save = Callable[[dict[str, Any]], Awaitable[bool] | bool]
+"""``alert fields -> saved?`` (the caller reports a refusal itself)."""
+
+
+@dataclass(kw_only=True)
+class Choices:
+    symbols: list[str]
+    timeframes: list[str]
+    event_types: list[str]
+    channels: list[str]
+
+
+class AlertEditor(ui.dialog):
+    """Edit ``alert`` (the fields of an existing one, or a new one's defaults) and hand the result to ``save``."""
+
+    def __init__(self, choices: Choices, alert: dict[str, Any], *, preview: Preview, save: Save) -> None:
+        super().__init__()
+        self._preview, self._save = preview, save
+        rule = alert.get('rule', {'kind': 'price', 'symbol': choices.symbols[0], 'op': 'crosses_above', 'value': 0})
+        symbol = rule.get('symbol') or choices.symbols[0]
+        with self, ui.card().classes('w-full').style('max-width: 640px'):
+            ui.label('Edit alert' if alert.get('id') else 'New alert').classes('text-lg')
+            with ui.row().classes('w-full gap-2 items-end flex-wrap'):
+                self.name = ui.input('Name', value=alert.get('name', '')).classes('w-56').mark('alert-name')
+                self.severity = (
+                    ui.select(['info', 'warning', 'critical'], value=alert.get('severity', 'warning'), label='Severity')
+                    .classes('w-32')
+                    .mark('alert-severity')
+                )
+                self.cooldown = ui.number('Cooldown (s)', value=alert.get('cooldown_s', 300), min=0, format='%.0f')
+                self.cooldown.classes('w-32').mark('alert-cooldown')
+            self.kind = ui.toggle(KINDS, value=rule['kind']).mark('alert-kind')
+            with ui.row().classes('w-full gap-2 items-end flex-wrap') as self.fields:
+                self.symbol = ui.select(choices.symbols, value=symbol, label='Symbol').classes('w-36')
+                self.timeframe = ui.select(
+                    choices.timeframes, value=rule.get('timeframe', choices.timeframes[0]), label='Timeframe'
+                ).classes('w-28')
+                self.left = ui.input('Indicator', value=rule.get('left', 'rsi:14')).classes('w-36').mark('alert-left')
+                ops = PRICE_OPS if rule['kind'] == 'price' else LEVEL_OPS
+                self.op = ui.select(ops, value=rule.get('op', 'crosses_above'), label='Condition').classes('w-48')
+                self.op.mark('alert-op')
+                self.amount = ui.input('Value', value=_text(rule.get('value', rule.get('right', '')))).classes('w-36')
+                self.amount.mark('alert-value')
+                self.window = ui.number('Window (s)', value=rule.get('window_s') or 300, min=1).classes('w-28')
+                self.types = (
+                    ui.select(
+                        choices.event_types,
+                        value=rule.get('types', ['stop_loss_hit']),
+                        multiple=True,
+                        label='Event types',
+                    )
+                    .classes('w-72')
+                    .props('use-chips')
+                )
+                self.metric = ui.select(METRICS, value=rule.get('metric', 'position_pnl_pct'), label='Metric')
+                self.metric.classes('w-56')
+                self.check = ui.select(CHECKS, value=rule.get('check', 'feed_stale'), label='Check').classes('w-56')
+                self.seconds = ui.number('Seconds', value=rule.get('seconds', 60), min=1).classes('w-28')
+                self.any_symbol = ui.checkbox(
+                    'any symbol', value=rule.get('kind') in ('event', 'account') and rule.get('symbol') is None
+                )
+            self.channels = (
+                ui.select(
+                    choices.channels,
+                    value=[c['name'] for c in alert.get('channels', [])],
+                    multiple=True,
+                    label='Channels (the in-app inbox always gets it)',
+                    new_value_mode='add-unique',
+                )
+                .classes('w-full')
+                .props('use-chips')
+            )
+            self.channels.mark('alert-channels')
+            ui.label('Type an Apprise URL (tgram://…, mailto://…, json://…) and press Enter to add a channel.').classes(
+                'text-xs opacity-70'
+            )
+            self.preview_label = ui.label().classes('text-sm').mark('alert-preview')
+            with ui.row().classes('w-full justify-end'):
+                ui.button('Cancel', on_click=self.close).props('flat')
+                ui.button('Save', on_click=self._submit).mark('alert-save')
+        for element in (
+            self.kind,
+            self.symbol,
+            self.timeframe,
+            self.left,
+            self.op,
+            self.amount,
+            self.window,
+            self.types,
+            self.metric,
+            self.check,
+            self.seconds,
+            self.any_symbol,
+        ):
+            element.on_value_change(self._changed)
+        self._changed()
+
+    def rule(self) -> dict[str, Any]:
+        """The condition as the form shows it."""
+        kind = self.kind.value
+        symbol = None if self.any_symbol.value else self.symbol.value
+        if kind == 'price':
+            rule = {'kind': kind, 'symbol': self.symbol.value, 'op': self.op.value, 'value': _number(self.amount.value)}
+            return {**rule, 'window_s': self.window.value} if self.op.value == 'moves' else rule
+        if kind == 'indicator':
+            return {
+                'kind': kind,
+                'symbol': self.symbol.value,
+                'timeframe': self.timeframe.value,
+                'left': self.left.value,
+                'op': self.op.value,
+                'right': _number(self.amount.value),
+            }
+        if kind == 'event':
+            return {'kind': kind, 'types': self.types.value, 'symbol': symbol}
+        if kind == 'account':
+            op = 'below' if self.op.value in ('below', 'crosses_below') else 'above'
+            position = self.metric.value.startswith('position')
+            return {
+                'kind': kind,
+                'metric': self.metric.value,
+                'op': op if position else 'above',
+                'value': _number(self.amount.value),
+                'symbol': symbol if position else None,
+            }
+        return {'kind': kind, 'check': self.check.value, 'seconds': self.seconds.value}
+
+    def values(self) -> dict[str, Any]:
+        return {
+            'name': (self.name.value or '').strip(),
+            'severity': self.severity.value,
+            'rule': self.rule(),
+            'cooldown_s': float(self.cooldown.value or 0),
+            'channels': list(self.channels.value),
+        }
+
+    def _changed(self) -> None:
+        kind = self.kind.value
+        shown = {
+            'price': {self.symbol, self.op, self.amount} | ({self.window} if self.op.value == 'moves' else set()),
+            'indicator': {self.symbol, self.timeframe, self.left, self.op, self.amount},
+            'event': {self.types, self.symbol, self.any_symbol},
+            'account': {self.metric, self.op, self.amount, self.symbol, self.any_symbol},
+            'health': {self.check} | ({self.seconds} if self.check.value == 'feed_stale' else set()),
+        }[kind]
+        for element in self.fields.default_slot.children:
+            element.set_visibility(element in shown)
+        ops = PRICE_OPS if kind == 'price' else LEVEL_OPS
+        if self.op.options != ops:
+            self.op.set_options(ops, value=self.op.value if self.op.value in ops else 'above')
+        self.preview_label.set_text(f'now: {self._preview(self.rule())}')
+
+    async def _submit(self) -> None:
+        result = self._save(self.values())
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            self.close()
+
+
+def _number(text: Any) -> float | str:
+    """A number if the text is one (an indicator's other side may be an operand like ``ema:50``)."""
+    try:
+        return float(str(text).replace(',', ''))
+    except ValueError:
+        return str(text).strip()
+
+
+def _text(value: Any) -> str:
+    return f'{value:g}' if isinstance(value, float | int) else str(value)
+
+
+async def price_alert_here(symbol: str, level: str) -> str | None:
+    """Ask for the name of a price alert at ``level`` (made from the chart); None if cancelled."""
+    with ui.dialog() as dialog, ui.card():
+        ui.label(f'Price alert on {symbol} at {level}').classes('text-lg')
+        name = ui.input('Name', value=f'{symbol} {level}').classes('w-72').mark('chart-alert-name')
+        with ui.row().classes('w-full justify-end'):
+            ui.button('Cancel', on_click=lambda: dialog.submit(None)).props('flat')
+            ui.button('Create alert', on_click=lambda: dialog.submit((name.value or '').strip() or None)).mark(
+                'chart-alert-create'
+            )
+    result = await dialog
+    dialog.delete()
+    return result

@@ -1,0 +1,51 @@
+"""Quiet hours: a user's daily span in their timezone during which warnings and infos wait (critical alerts pass)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+QUIET_HOURS_KEY = 'alerts.quiet_hours'
+_CLOCK_TIME = r'^([01][0-9]|2[0-3]):([0-5][0-9])$'
+
+
+class QuietHours(BaseModel):
+    """From ``start`` to ``end`` (``HH:MM``, wrapping past midnight when ``end`` is earlier) in ``timezone``."""
+
+    model_config = ConfigDict(extra='forbid')
+
+    enabled: bool = False
+    start: str = Field(default='22:00', pattern=_CLOCK_TIME)
+    end: str = Field(default='07:00', pattern=_CLOCK_TIME)
+    timezone: str = Field(default='UTC', max_length=64)
+
+    @field_validator('timezone')
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f'unknown timezone {value!r}; use an IANA name such as Europe/Berlin or UTC') from None
+        return value
+
+    def until(self, now: float) -> float | None:
+        """When the quiet span ``now`` falls in ends (Unix seconds), or None if it is not quiet now."""
+        if not self.enabled or self.start == self.end:
+            return None
+        zone = ZoneInfo(self.timezone)
+        local = datetime.fromtimestamp(now, zone)
+        start, end = (_at(local, text) for text in (self.start, self.end))
+        if start < end:  # the same day, e.g. 12:00-14:00
+            return end.timestamp() if start <= local < end else None
+        if local >= start:  # after the evening start: ends tomorrow morning
+            return (end + timedelta(days=1)).timestamp()
+        return end.timestamp() if local < end else None
+
+
+def _at(local: datetime, text: str) -> datetime:
+    match = re.match(_CLOCK_TIME, text)
+    assert match is not None
+    return local.replace(hour=int(match.group(1)), minute=int(match.group(2)), second=0, microsecond=0)

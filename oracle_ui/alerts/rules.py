@@ -1,0 +1,310 @@
+"""What an alert is: its condition (one model per kind), how loud it is, where it goes, and what is shown of it.
+
+Conditions are plain data, validated here; the evaluator (:mod:`.evaluator`) compiles them into incremental
+checks. Values that depend on the running system (a traded symbol, a stored channel's name) are checked by the
+alert commands.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+
+from ..events import SAMPLED_TYPES, TOPIC_OF, ChannelResult, EventType, Topic
+from .operands import parse_operand
+
+Severity = Literal['info', 'warning', 'critical']
+SEVERITIES: tuple[Severity, ...] = ('info', 'warning', 'critical')
+Level = Literal['above', 'below', 'crosses_above', 'crosses_below', 'crosses']
+"""``above``/``below`` fire as soon as the condition holds (also right after the rule is saved); ``crosses_*`` only
+when the value moves to the other side of the level after the rule is saved; ``crosses`` each time it moves to
+either side. All fire again only after the condition cleared (``crosses``: after the next crossing)."""
+_ALIASES = {'>': 'above', '>=': 'above', '<': 'below', '<=': 'below'}
+AlertState = Literal['armed', 'triggered', 'cooling_down', 'snoozed', 'disabled']
+ALERTABLE_TYPES: tuple[EventType, ...] = tuple(
+    t for t in EventType if t not in SAMPLED_TYPES and TOPIC_OF[t] not in (Topic.ALERTS, Topic.AUDIT)
+)
+"""Event types an ``event`` rule may watch: every stored one but alerts' own (no loops) and audit."""
+MAX_CHANNELS = 20
+
+
+def _alias(value: Any) -> Any:
+    return _ALIASES.get(value, value) if isinstance(value, str) else value
+
+
+Op = Annotated[Level, BeforeValidator(_alias)]
+PriceOp = Annotated[
+    Literal['above', 'below', 'crosses_above', 'crosses_below', 'crosses', 'moves'], BeforeValidator(_alias)
+]
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError('must be a finite number')
+    return value
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra='forbid', frozen=True)
+
+
+class PriceRule(_Rule):
+    """A symbol's price crosses a level (``op`` above/below/crosses_*, ``value`` the price), or moves more than
+    ``value`` percent within ``window_s`` seconds (``op`` = ``moves``), either way."""
+
+    kind: Literal['price']
+    symbol: str = Field(min_length=1, max_length=41)
+    op: PriceOp
+    value: float = Field(gt=0, le=1e12)
+    window_s: float | None = Field(default=None, gt=0, le=7 * 86_400)
+
+    @model_validator(mode='after')
+    def _window(self) -> PriceRule:
+        if self.op == 'moves':
+            if self.window_s is None:
+                object.__setattr__(self, 'window_s', 300.0)
+            if self.value > 1000:
+                raise ValueError('a move is a percentage: value must be at most 1000')
+        elif self.window_s is not None:
+            raise ValueError("window_s belongs to op 'moves' only")
+        return self
+
+
+class IndicatorRule(_Rule):
+    """A condition on closed candles of ``timeframe``: ``left`` (an indicator such as ``rsi:14``, ``ema:50``,
+    ``bbands:20:2.lower``, ``macd.signal``, or ``close``/``open``/``high``/``low``/``volume``) is above, below
+    or crosses ``right`` (a number or another such operand)."""
+
+    kind: Literal['indicator']
+    symbol: str = Field(min_length=1, max_length=41)
+    timeframe: str = Field(default='1m', max_length=10)
+    left: str = Field(min_length=1, max_length=60)
+    op: Op
+    right: float | str
+
+    @field_validator('left')
+    @classmethod
+    def _left(cls, value: str) -> str:
+        return parse_operand(value).text
+
+    @field_validator('right')
+    @classmethod
+    def _right(cls, value: float | str) -> float | str:
+        if isinstance(value, str):
+            if len(value) > 60:
+                raise ValueError('an operand is at most 60 characters')
+            return parse_operand(value).text
+        return _finite(value)
+
+
+class EventRule(_Rule):
+    """Any of ``types`` is published (optionally only for ``symbol``)."""
+
+    kind: Literal['event']
+    types: list[EventType] = Field(min_length=1, max_length=len(ALERTABLE_TYPES))
+    symbol: str | None = Field(default=None, max_length=41)
+
+    @field_validator('types')
+    @classmethod
+    def _types(cls, value: list[EventType]) -> list[EventType]:
+        wrong = [t.value for t in value if t not in ALERTABLE_TYPES]
+        if wrong:
+            raise ValueError(f'cannot alert on {", ".join(wrong)}; choose from {", ".join(ALERTABLE_TYPES)}')
+        return list(dict.fromkeys(value))
+
+
+class AccountRule(_Rule):
+    """The account: an open position's unrealized PnL in USDT (``position_pnl``) or in % of its margin
+    (``position_pnl_pct``) above or below ``value`` (``symbol``: one position, else any); the equity's drawdown
+    from its peak (``drawdown_pct``) or today's loss (``daily_loss_pct``) at or beyond ``value`` percent."""
+
+    kind: Literal['account']
+    metric: Literal['position_pnl', 'position_pnl_pct', 'drawdown_pct', 'daily_loss_pct']
+    op: Literal['above', 'below'] = 'above'
+    value: float = Field(ge=-1e12, le=1e12)
+    symbol: str | None = Field(default=None, max_length=41)
+
+    @model_validator(mode='after')
+    def _percent(self) -> AccountRule:
+        if self.metric in ('drawdown_pct', 'daily_loss_pct'):
+            if not 0 < self.value <= 100:
+                raise ValueError(f'{self.metric} is a percentage: value must be in (0, 100]')
+            if self.op != 'above' or self.symbol is not None:
+                raise ValueError(f"{self.metric} takes op 'above' and no symbol")
+        return self
+
+
+class HealthRule(_Rule):
+    """The bot's health: no price for more than ``seconds`` (``feed_stale``), the bot in its error state
+    (``bot_error``), writes to the database failing (``database_failing``)."""
+
+    kind: Literal['health']
+    check: Literal['feed_stale', 'bot_error', 'database_failing']
+    seconds: float = Field(default=60.0, ge=1, le=86_400)
+
+
+Rule = Annotated[PriceRule | IndicatorRule | EventRule | AccountRule | HealthRule, Field(discriminator='kind')]
+RULE: TypeAdapter[Rule] = TypeAdapter(Rule)
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+ChannelName = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class AlertSpec(BaseModel):
+    """A new alert: only ``name`` and ``rule`` are needed. ``channels`` are names of stored channels or Apprise
+    URLs (an URL is stored once as a channel, named after its service and host); the in-app inbox always gets it."""
+
+    model_config = ConfigDict(extra='forbid')
+
+    name: Name
+    rule: Rule
+    enabled: bool = True
+    severity: Severity = 'warning'
+    channels: list[ChannelName] = Field(default_factory=list, max_length=MAX_CHANNELS)
+    cooldown_s: float = Field(default=300.0, ge=0, le=30 * 86_400)
+    """After firing, it stays quiet this long even if the condition clears and holds again."""
+
+
+class AlertUpdate(BaseModel):
+    """A change to an alert: only the fields given change. ``snooze_s`` silences it that long from now (0: wake)."""
+
+    model_config = ConfigDict(extra='forbid')
+
+    name: Name | None = None
+    rule: Rule | None = None
+    enabled: bool | None = None
+    severity: Severity | None = None
+    channels: list[ChannelName] | None = Field(default=None, max_length=MAX_CHANNELS)
+    cooldown_s: float | None = Field(default=None, ge=0, le=30 * 86_400)
+    snooze_s: float | None = Field(default=None, ge=0, le=365 * 86_400)
+
+
+class ChannelRef(BaseModel):
+    id: int
+    name: str
+    masked: str
+
+
+class Alert(BaseModel):
+    """An alert as everyone may see it (channels masked) with its live state."""
+
+    id: int
+    name: str
+    owner: str
+    enabled: bool
+    severity: Severity
+    rule: Rule
+    channels: list[ChannelRef]
+    cooldown_s: float
+    snoozed_until: float | None
+    state: AlertState
+    last_triggered: float | None
+    """When it last fired (Unix seconds; None: never since the server started)."""
+    created_time: float
+    updated_time: float
+
+
+class ChannelSpec(BaseModel):
+    """A new channel: a name and an Apprise URL (e.g. ``tgram://BOT_TOKEN/CHAT_ID``, ``mailto://…``,
+    ``json://host/path``); ``rate_limit`` messages per ``rate_period_s`` at most, the rest in one digest."""
+
+    model_config = ConfigDict(extra='forbid')
+
+    name: Annotated[str, Field(min_length=1, max_length=60, pattern=r'^[^\s/:][^/:]*$')]
+    url: Annotated[str, Field(min_length=3, max_length=2000)]
+    rate_limit: int = Field(default=10, ge=1, le=10_000)
+    rate_period_s: float = Field(default=60.0, ge=1, le=86_400)
+
+
+class ChannelUpdate(BaseModel):
+    model_config = ConfigDict(extra='forbid')
+
+    name: Annotated[str, Field(min_length=1, max_length=60, pattern=r'^[^\s/:][^/:]*$')] | None = None
+    url: Annotated[str, Field(min_length=3, max_length=2000)] | None = None
+    rate_limit: int | None = Field(default=None, ge=1, le=10_000)
+    rate_period_s: float | None = Field(default=None, ge=1, le=86_400)
+
+
+class Channel(BaseModel):
+    """A channel as anyone may see it: the URL masked (scheme and host, secrets replaced), how sending went."""
+
+    id: int
+    name: str
+    masked: str
+    service: str
+    owner: str
+    rate_limit: int
+    rate_period_s: float
+    sent: int
+    failed: int
+    last_status: str
+    last_error: str
+    last_time: float | None
+    created_time: float
+
+
+class SendResult(BaseModel):
+    """How sending one message to one channel went."""
+
+    channel: str
+    ok: bool
+    error: str
+    attempts: int
+    elapsed_ms: float
+
+
+class Trigger(BaseModel):
+    """One time an alert fired, with each channel's result and who acknowledged it."""
+
+    id: int
+    """Its ``alert_triggered`` event's id."""
+    alert_id: int
+    name: str
+    kind: str
+    severity: str
+    owner: str
+    symbol: str | None
+    time: float
+    value: float | str | None
+    message: str
+    channels: list[ChannelResult]
+    acknowledged_by: str | None
+    acknowledged_time: float | None
+
+
+class HistoryPage(BaseModel):
+    triggers: list[Trigger]
+    total: int
+    """Every trigger matching the filters."""
+    unread: int
+    """Triggers nobody acknowledged yet (all alerts)."""
+
+
+class Preview(BaseModel):
+    """What a rule sees now: whether its condition holds and the value (None: nothing to see yet)."""
+
+    description: str
+    holds: bool | None
+    value: float | str | None
+    text: str
+
+
+class PriceLine(BaseModel):
+    """A price-level alert as a chart draws it."""
+
+    id: int
+    name: str
+    level: float
+    op: str
+    state: AlertState
+
+
+def price_alert_at(symbol: str, level: float) -> PriceRule:
+    """The price rule a chart makes at ``level``: the price crossing it, either way."""
+    return PriceRule(kind='price', symbol=symbol, op='crosses', value=level)
+
+
+def moved(rule: PriceRule, level: float) -> PriceRule:
+    """``rule`` with its line dragged to ``level``."""
+    return rule.model_copy(update={'value': level})

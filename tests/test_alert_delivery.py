@@ -1,0 +1,194 @@
+"""Alerts delivered to real local services: a JSON webhook (an HTTP server in a thread), e-mail (aiosmtpd), a closed
+port; retries, per-channel results, quiet hours, rate limits with a digest, a hanging channel, and secrets that
+never leave the server."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+
+import pytest
+
+from oracle_ui.alerts.quiet import QuietHours
+from oracle_ui.alerts.rules import AlertSpec, ChannelSpec
+from oracle_ui.events import EventType
+from oracle_ui.security.accounts import LOCAL
+
+from .helpers import advance_until, eventually
+from .receivers import closed_port, json_hook, smtp_inbox
+from .test_alert_rules import bars, triggers, write_bars
+
+CROSSING = [100, 100, 101, 105, 104, 99, 98, 106, 107, 107]
+"""Crosses 102 upwards in bar 3, falls back below in bar 5, crosses again in bar 7."""
+
+
+@pytest.fixture
+async def replay(make_system, tmp_path):
+    """A started system replaying ``CROSSING`` (or the closes given), one bar per clock second."""
+    started = []
+
+    async def start(closes: list[float] = CROSSING, **overrides: object):
+        csv = write_bars(tmp_path / 'bars.csv', closes)
+        system = make_system(feed=f'replay:{csv}', symbols=['BTC/USDT'], speed=60, **overrides)
+        await system.start()
+        started.append(system)
+        return system
+
+    yield start
+    for system in started:
+        await system.stop()
+
+
+async def alert(system, channels: list[str], *, value: float = 102, **fields: object):
+    rule = {'kind': 'price', 'symbol': 'BTC/USDT', 'op': 'crosses_above', 'value': value}
+    spec = AlertSpec.model_validate({'name': 'btc up', 'rule': rule, 'channels': channels, 'cooldown_s': 0, **fields})
+    return await system.alert_commands.create(spec, who=LOCAL, origin='test')
+
+
+def delivered(system) -> list[dict]:
+    return [e.data for e in system.bus.recent(type_=EventType.ALERT_DELIVERED, limit=1000)]
+
+
+class CrossingTicks:
+    """A bus sink noting when each price tick at or above a level was published (``time.perf_counter``)."""
+
+    def __init__(self, level: float) -> None:
+        self.level, self.times, self.previous = level, [], None
+
+    def wants(self, event) -> bool:
+        return event.type is EventType.PRICE_UPDATE
+
+    def put(self, event) -> None:
+        price = event.data['price']
+        if price >= self.level and (self.previous is None or self.previous < self.level):
+            self.times.append(time.perf_counter())
+        self.previous = price
+
+
+async def test_a_replayed_crossing_reaches_the_webhook_once_per_crossing_within_a_second(replay) -> None:
+    with json_hook() as hook:
+        system = await replay()
+        made = await alert(system, [hook.url])
+        ticks = CrossingTicks(102)
+        system.bus.add_sink(ticks)
+        await bars(system, 5)
+        await eventually(lambda: len(hook.received) == 1, what='the first webhook')
+        assert len(ticks.times) == 1 and hook.received[0][0] - ticks.times[0] < 1.0
+        body = hook.received[0][1]
+        assert body['title'] == '[WARNING] btc up' and body['type'] == 'warning'
+        assert body['message'].startswith('BTC/USDT crossed above 102.000: 105.000')
+        await bars(system, 2)  # 104 stays above, 99 and 98 clear it
+        assert len(hook.received) == 1 and len(triggers(system, made.id)) == 1
+        await bars(system, 3)  # crosses again
+        await eventually(lambda: len(hook.received) == 2, what='the second webhook')
+        assert len(ticks.times) == 2 and hook.received[1][0] - ticks.times[1] < 1.0
+        await eventually(lambda: len(delivered(system)) == 2)
+        assert [d['result']['status'] for d in delivered(system)] == ['sent', 'sent']
+        history = system.alerts.history(alert_id=made.id).triggers
+        assert [t.channels[0].status for t in history] == ['sent', 'sent']
+
+
+async def test_an_email_arrives_over_real_smtp(replay) -> None:
+    with smtp_inbox() as inbox:
+        system = await replay()
+        await alert(system, [inbox.url()], severity='critical')
+        await bars(system, 5)
+        await eventually(lambda: inbox.mails, what='the mail')
+        (mail,) = inbox.mails
+        assert mail['Subject'] == '[CRITICAL] btc up' and mail['To'] == 'trader@example.com'
+        text = (
+            mail.get_payload(decode=True) if not mail.is_multipart() else mail.get_payload(0).get_payload(decode=True)
+        )
+        assert b'BTC/USDT crossed above 102.000: 105.000' in text
+
+
+async def test_a_dead_channel_retries_is_reported_and_trading_goes_on(replay) -> None:
+    with json_hook() as hook:
+        system = await replay([100, 100, 101, 105, *range(106, 140)])
+        dead = f'json://127.0.0.1:{closed_port()}/hook'
+        made = await alert(system, [dead, hook.url])
+        await bars(system, 5)
+        await eventually(lambda: hook.received, what='the live channel')  # not held up by the dead one
+        published = system.bus.published
+        clock = system.engine.clock
+        await advance_until(
+            clock,
+            lambda: any(d['result']['status'] == 'failed' for d in delivered(system)),
+            what='the dead channel given up on',
+        )
+        (failed,) = [d['result'] for d in delivered(system) if d['result']['status'] == 'failed']
+        assert failed['attempts'] == 3 and 'Connection refused' in failed['error']
+        assert system.bus.published > published + 20, 'prices kept flowing while it retried'
+        channels = {c.name: c for c in system.alerts.channels.values()}
+        assert channels[f'JSON 127.0.0.1:{dead.split(":")[2].split("/")[0]}'].failed == 1
+        (trigger,) = system.alerts.history(alert_id=made.id).triggers
+        assert sorted(r.status for r in trigger.channels) == ['failed', 'sent']
+
+
+async def test_quiet_hours_hold_a_warning_and_pass_a_critical(replay, clock) -> None:
+    with json_hook() as hook:
+        system = await replay()
+        now = time.gmtime(clock.time())
+        start, end = f'{now.tm_hour:02d}:{now.tm_min:02d}', f'{(now.tm_hour + 1) % 24:02d}:{now.tm_min:02d}'
+        quiet = QuietHours(enabled=True, start=start, end=end, timezone='UTC')
+        system.alert_commands.set_quiet_hours(quiet, who=LOCAL, origin='test')
+        await alert(system, [hook.url], name='warned', severity='warning')
+        await alert(system, [hook.url], name='urgent', severity='critical')
+        await bars(system, 5)
+        await eventually(lambda: hook.received, what='the critical alert')
+        await bars(system, 1)
+        assert [b['title'] for b in hook.bodies] == ['[CRITICAL] urgent'], 'the warning waits'
+        held = next(e.data for e in triggers(system) if e.data['name'] == 'warned')
+        assert held['channels'][0]['status'] == 'held' and 'quiet hours until' in held['channels'][0]['error']
+        await clock.advance(3600)  # the quiet hour ends: the held alerts come as one digest
+        await eventually(lambda: len(hook.received) == 3, what='the digest')
+        digest = hook.bodies[-1]
+        assert digest['title'] == 'Oracle Trader: 2 alert(s) held back (quiet hours)'
+        assert digest['message'].count('• warned: BTC/USDT crossed above') == 2
+
+
+async def test_a_rate_limit_holds_the_rest_for_one_digest(replay, clock) -> None:
+    with json_hook() as hook:
+        system = await replay([100, 105, 99, 105, 99, 105, 99, 105, 99, 105, 99])
+        channel = system.alert_commands.create_channel(
+            ChannelSpec(name='team', url=hook.url, rate_limit=2, rate_period_s=60), who=LOCAL, origin='test'
+        )
+        await alert(system, ['team'])
+        await bars(system, 11)  # five crossings
+        await eventually(lambda: len(hook.received) == 2)
+        assert len(triggers(system)) == 5
+        await clock.advance(60)
+        await eventually(lambda: len(hook.received) == 3, what='the digest')
+        assert hook.bodies[2]['title'] == 'Oracle Trader: 3 alert(s) held back (rate limit)'
+        assert system.alerts.channels[channel.id].sent == 3
+
+
+async def test_a_hanging_channel_delays_no_other_channel(replay) -> None:
+    with json_hook(hang_s=3.0) as hanging, json_hook() as quick:
+        system = await replay(alert_timeout_s=0.5)
+        await alert(system, [hanging.url + '?rto=30', quick.url])
+        ticks = CrossingTicks(102)
+        system.bus.add_sink(ticks)
+        await bars(system, 5)
+        await eventually(lambda: quick.received, what='the quick channel')
+        assert quick.received[0][0] - ticks.times[0] < 1.0
+        assert hanging.received, 'the hanging one was asked too'
+
+
+async def test_channel_secrets_never_leave_the_server(replay, caplog, tmp_path) -> None:
+    secret_url = 'jsons://alice:hunter2-very-secret@127.0.0.1:1/hook/t0kenSECRET'
+    caplog.set_level(logging.INFO)  # what the server logs (Apprise's own lines never reach its handlers)
+    system = await replay()
+    channel = system.alert_commands.create_channel(ChannelSpec(name='x', url=secret_url), who=LOCAL, origin='test')
+    made = await alert(system, ['x'])
+    await bars(system, 5)
+    await advance_until(system.engine.clock, lambda: delivered(system), what='the failure')
+    logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO and r.name != 'apprise']
+    shown = [channel.model_dump_json(), made.model_dump_json(), *logged, *(e.json for e in system.bus.history)]
+    for text in shown:
+        assert 'hunter2' not in text and 't0kenSECRET' not in text
+    assert channel.masked == 'jsons://alice:****@127.0.0.1:1/hook/t...T'
+    with sqlite3.connect(system.settings.database_path) as db:
+        stored = ' '.join(str(v) for row in db.execute('SELECT * FROM alert_channels') for v in row)
+    assert 'hunter2' not in stored and 't0kenSECRET' not in stored
