@@ -61,11 +61,13 @@ def test_installed_into_a_fresh_virtualenv_it_serves_the_dashboard_and_the_api(w
     subprocess.run([str(python), '-m', 'pip', 'install', '-q', str(wheel)], check=True, capture_output=True)
     work = tmp_path / 'elsewhere'  # not the source tree: only the installed package can be imported
     work.mkdir()
-    assert (
-        subprocess.run([str(python), '-c', 'import main'], cwd=work, capture_output=True, check=False).returncode != 0
+    # nothing from this checkout on the path, not even a PYTHONPATH pointing at it
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(('ORACLE_', 'PYTEST', 'PYTHONPATH'))}
+    imported = subprocess.run(
+        [str(python), '-c', 'import main'], cwd=work, env=environment, capture_output=True, check=False
     )
+    assert imported.returncode != 0
     port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(('ORACLE_', 'PYTEST'))}
     log = (tmp_path / 'serve.log').open('w')
     app = subprocess.Popen(
         [
