@@ -48,8 +48,8 @@ class IndicatorPicker(ui.row):
 
     def _set(self, chosen: list[ChartIndicator]) -> None:
         self.chosen = chosen
+        self.on_change(chosen)  # first: redrawing deletes the dialog this may be called from, and its context
         self._draw()
-        self.on_change(chosen)
 
     def _open(self) -> None:
         with ui.dialog() as dialog, ui.card().classes('w-80 max-w-full'):
