@@ -17,6 +17,7 @@ KINDS = {
     'event': 'Trading event',
     'account': 'Account',
     'health': 'Health',
+    'summary': 'Summary',
 }
 LEVEL_OPS = {
     'above': 'at or above',
@@ -36,6 +37,8 @@ CHECKS = {
     'bot_error': 'bot in error',
     'database_failing': 'database failing',
 }
+EVERY = {'day': 'daily', 'week': 'weekly'}
+WEEKDAYS = dict(enumerate(('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday')))
 Preview = Callable[[dict[str, Any]], str]
 """``rule -> text`` of what it sees now (or what is wrong with it)."""
 Save = Callable[[dict[str, Any]], Awaitable[bool] | bool]
@@ -56,6 +59,7 @@ class AlertEditor(ui.dialog):
     def __init__(self, choices: Choices, alert: dict[str, Any], *, preview: Preview, save: Save) -> None:
         super().__init__()
         self._preview, self._save = preview, save
+        self._new = not alert.get('id')
         rule = alert.get('rule', {'kind': 'price', 'symbol': choices.symbols[0], 'op': 'crosses_above', 'value': 0})
         symbol = rule.get('symbol') or choices.symbols[0]
         with self, ui.card().classes('w-full').style('max-width: 640px'):
@@ -96,6 +100,12 @@ class AlertEditor(ui.dialog):
                 self.metric.classes('w-56')
                 self.check = ui.select(CHECKS, value=rule.get('check', 'feed_stale'), label='Check').classes('w-56')
                 self.seconds = ui.number('Seconds', value=rule.get('seconds', 60), min=1).classes('w-28')
+                self.every = ui.select(EVERY, value=rule.get('every', 'day'), label='Every').classes('w-28')
+                self.every.mark('alert-every')
+                self.weekday = ui.select(WEEKDAYS, value=rule.get('weekday') or 0, label='Weekday').classes('w-36')
+                self.at = ui.input('At (HH:MM)', value=rule.get('at', '18:00')).classes('w-28').mark('alert-at')
+                self.timezone = ui.input('Timezone', value=rule.get('timezone', 'UTC')).classes('w-48')
+                self.timezone.mark('alert-timezone')
                 self.any_symbol = ui.checkbox(
                     'any symbol', value=rule.get('kind') in ('event', 'account') and rule.get('symbol') is None
                 )
@@ -130,6 +140,10 @@ class AlertEditor(ui.dialog):
             self.metric,
             self.check,
             self.seconds,
+            self.every,
+            self.weekday,
+            self.at,
+            self.timezone,
             self.any_symbol,
         ):
             element.on_value_change(self._changed)
@@ -163,6 +177,10 @@ class AlertEditor(ui.dialog):
                 'value': _number(self.amount.value),
                 'symbol': symbol if position else None,
             }
+        if kind == 'summary':
+            every, at, zone = self.every.value, (self.at.value or '').strip(), (self.timezone.value or '').strip()
+            weekday = {'weekday': self.weekday.value} if every == 'week' else {}
+            return {'kind': kind, 'every': every, 'at': at, **weekday, 'timezone': zone}
         return {'kind': kind, 'check': self.check.value, 'seconds': self.seconds.value}
 
     def values(self) -> dict[str, Any]:
@@ -182,9 +200,12 @@ class AlertEditor(ui.dialog):
             'event': {self.types, self.symbol, self.any_symbol},
             'account': {self.metric, self.op, self.amount, self.symbol, self.any_symbol},
             'health': {self.check} | ({self.seconds} if self.check.value == 'feed_stale' else set()),
+            'summary': {self.every, self.at, self.timezone} | ({self.weekday} if self.every.value == 'week' else set()),
         }[kind]
         for element in self.fields.default_slot.children:
             element.set_visibility(element in shown)
+        if self._new and kind == 'summary' and self.severity.value == 'warning':
+            self.severity.value = 'info'  # a summary is news, not a warning (unless chosen)
         ops = PRICE_OPS if kind == 'price' else LEVEL_OPS
         if self.op.options != ops:
             self.op.set_options(ops, value=self.op.value if self.op.value in ops else 'above')

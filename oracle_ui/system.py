@@ -11,6 +11,7 @@ from typing import Protocol
 from . import live_settings
 from .alerts.channels import SecretBox
 from .alerts.commands import AlertCommands
+from .alerts.schedule import period_report
 from .alerts.service import AlertService, AlertSettings, Preferences
 from .bus import EventBus
 from .clock import WALL_CLOCK, Clock
@@ -232,6 +233,9 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: C
         box=SecretBox(settings.data_dir),
         candles=lambda symbol, timeframe, count: store.candles(symbol, timeframe, count),
         account=account,
+        report=lambda span_s: period_report(
+            store, settings, list(engine.symbols), engine.market_time or clock.time(), span_s
+        ),
         settings=AlertSettings(timeout_s=settings.alert_timeout_s),
     )
     return System(

@@ -58,6 +58,28 @@ async def test_create_an_alert_add_a_channel_and_snooze(user: User) -> None:
         assert channels.rows[0]['masked'] == hook.url and 'abcdef' not in str(channels.rows)
 
 
+async def test_a_weekly_summary_is_made_in_the_editor(user: User) -> None:
+    await user.open('/alerts')
+    user.find(marker='new-alert').click()
+    await user.should_see('New alert')
+    user.find(marker='alert-name').type('week in review')
+    user.find(marker='alert-kind').elements.pop().set_value('summary')
+    user.find(marker='alert-every').elements.pop().set_value('week')
+    user.find(marker='alert-at').clear().type('25:00')
+    await user.should_see('at: String should match pattern')
+    user.find(marker='alert-at').clear().type('19:30')
+    user.find(marker='alert-timezone').clear().type('Europe/Berlin')
+    await user.should_see('now: next on Mon ')
+    assert user.find(marker='alert-severity').elements.pop().value == 'info'
+    user.find(marker='alert-save').click()
+    await user.should_see('alert "week in review" saved')
+    (alert,) = system().alerts.rules.values()
+    rule = {'kind': 'summary', 'every': 'week', 'at': '19:30', 'weekday': 0, 'timezone': 'Europe/Berlin'}
+    assert alert.rule == rule and alert.severity == 'info'
+    table = user.find(marker='alerts-table').elements.pop()
+    assert table.rows[0]['condition'] == 'weekly on Monday summary at 19:30 Europe/Berlin'
+
+
 async def test_a_firing_alert_toasts_counts_on_the_bell_and_is_acknowledged(user: User) -> None:
     await user.open('/settings')
     spec = {'name': 'bot watch', 'rule': {'kind': 'event', 'types': ['bot_stopped']}, 'cooldown_s': 0}

@@ -56,6 +56,17 @@ async def test_the_issues_body_creates_a_price_alert(server) -> None:
         assert len((await api.get('/alert-channels')).json()) == 1
 
 
+async def test_a_daily_summary_is_created_as_an_info_alert(server) -> None:
+    rule = {'kind': 'summary', 'every': 'day', 'at': '18:00', 'timezone': 'Europe/Berlin'}
+    async with client(server, server.operator) as api:
+        created = await api.post('/alerts', json={'name': 'evening summary', 'rule': rule})
+        assert created.status_code == 201, created.text
+        alert = created.json()
+        assert alert['rule'] == {**rule, 'weekday': None} and alert['severity'] == 'info' and alert['state'] == 'armed'
+        loud = await api.post('/alerts', json={'name': 'loud', 'rule': rule, 'severity': 'critical'})
+        assert loud.json()['severity'] == 'critical'
+
+
 async def test_update_snooze_duplicate_and_delete(server) -> None:
     async with client(server, server.operator) as api:
         alert = (await api.post('/alerts', json=BODY)).json()
@@ -131,6 +142,18 @@ async def test_channels_are_masked_tested_and_kept_while_in_use(server) -> None:
         ({**BODY, 'channels': ['nobody']}, "no channel named 'nobody'"),
         ({**BODY, 'cooldown_s': -1}, 'cooldown_s: Input should be greater than or equal to 0'),
         ({'rule': BODY['rule']}, 'name: Field required'),
+        (
+            {**BODY, 'rule': {'kind': 'summary', 'every': 'day', 'at': '25:00', 'timezone': 'Europe/Berlin'}},
+            'rule.summary.at: String should match pattern',
+        ),
+        (
+            {**BODY, 'rule': {'kind': 'summary', 'every': 'day', 'at': '18:00', 'timezone': 'Mars/Olympus'}},
+            "rule.summary.timezone: Value error, unknown timezone 'Mars/Olympus'",
+        ),
+        (
+            {**BODY, 'rule': {'kind': 'summary', 'every': 'day', 'at': '18:00', 'weekday': 3}},
+            "weekday belongs to every 'week' only",
+        ),
         (
             {**BODY, 'rule': {'kind': 'indicator', 'symbol': 'BTC/USDT', 'left': 'rsi:1', 'op': 'above', 'right': 70}},
             'rsi period must be between 2 and 1000',

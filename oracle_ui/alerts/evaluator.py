@@ -416,6 +416,12 @@ class AlertEvaluator:
                 self._stale_holding = True
                 self._became(state, True, round(age, 3))
 
+    def fire_scheduled(self, alert_id: int, value: float | str | None, **detail: Any) -> None:
+        """A rule the clock triggers (a summary) is due: fire it, within its cooldown and snooze."""
+        state = self.states.get(alert_id)
+        if state is not None:
+            self._fire(state, value, **detail)
+
     def _on_event(self, state: RuleState, event: Event) -> None:
         rule = state.watch.rule
         assert isinstance(rule, EventRule)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from ..formatting import price, signed_money
-from .rules import AccountRule, EventRule, HealthRule, IndicatorRule, PriceRule, Rule
+from ..formatting import number, percent, price, signed_money
+from ..views.analytics_models import AnalyticsReport
+from .rules import AccountRule, EventRule, HealthRule, IndicatorRule, PriceRule, Rule, SummaryRule
 
 OPS = {
     'above': 'is at or above',
@@ -20,6 +21,7 @@ METRICS = {
     'drawdown_pct': 'equity drawdown from its peak',
     'daily_loss_pct': "today's loss",
 }
+WEEKDAYS = ('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday')
 CHECKS = {'feed_stale': 'no price from the feed', 'bot_error': 'the bot is in error', 'database_failing': 'database'}
 
 
@@ -38,6 +40,9 @@ def describe(rule: Rule) -> str:
         unit = ' USDT' if rule.metric == 'position_pnl' else ' %'
         which = f' of {rule.symbol}' if rule.symbol else ''
         return f'{METRICS[rule.metric]}{which} {rule.op} {rule.value:g}{unit}'
+    if isinstance(rule, SummaryRule):
+        when = 'daily' if rule.every == 'day' else f'weekly on {WEEKDAYS[rule.weekday or 0]}'
+        return f'{when} summary at {rule.at} {rule.timezone}'
     if rule.check == 'feed_stale':
         return f'no price for more than {_duration(rule.seconds)}'
     return CHECKS[rule.check]
@@ -55,6 +60,8 @@ def value_text(rule: Rule, value: float | str | None) -> str:
         return f'{signed_money(value)} USDT' if rule.metric == 'position_pnl' else f'{value:.2f} %'
     if isinstance(rule, HealthRule):
         return f'{value:.0f} s'
+    if isinstance(rule, SummaryRule):
+        return f'{value:+.2f} %'
     return f'{value:,.4g}' if abs(value) < 1e6 else f'{value:,.0f}'
 
 
@@ -90,11 +97,35 @@ def trigger_text(rule: Rule, value: float | str | None, detail: dict[str, object
         on = f' ({which})' if which and rule.metric.startswith('position') else ''
         unit = ' USDT' if rule.metric == 'position_pnl' else ' %'
         return f'{METRICS[rule.metric]}{on} is {shown} (limit {rule.value:g}{unit})'
+    if isinstance(rule, SummaryRule):
+        return str(detail.get('text', shown))
     if rule.check == 'feed_stale':
         return f'no price from the feed for {shown}'
     if rule.check == 'bot_error':
         return f'the bot is in error ({shown})'
     return f'database writes failing: {shown}'
+
+
+def summary_text(rule: SummaryRule, report: AnalyticsReport) -> str:
+    """A summary's headline figures of the period (market time, UTC)."""
+    m = report.metrics
+    start, end = (datetime.fromtimestamp(t, UTC).strftime('%Y-%m-%d %H:%M') for t in (report.start, report.end))
+    figures = [
+        f'return {percent(m.return_pct, signed=True)}',
+        f'net PnL {signed_money(m.net_pnl)} USDT',
+        f'{m.trades} trade{"" if m.trades == 1 else "s"}',
+        f'win rate {percent(m.win_rate_pct)}',
+        f'profit factor {number(m.profit_factor)}',
+        f'max drawdown {percent(m.max_drawdown_pct)}',
+    ]
+    symbols = sorted(report.groups.symbol, key=lambda row: row.net_pnl)
+    if symbols:
+        best, worst = symbols[-1], symbols[0]
+        figures.append(f'best {best.key} ({signed_money(best.net_pnl)})')
+        if len(symbols) > 1:
+            figures.append(f'worst {worst.key} ({signed_money(worst.net_pnl)})')
+    which = 'Daily' if rule.every == 'day' else 'Weekly'
+    return f'{which} summary {start} – {end} UTC: ' + ', '.join(figures)
 
 
 def title(name: str, severity: str) -> str:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 QUIET_HOURS_KEY = 'alerts.quiet_hours'
-_CLOCK_TIME = r'^([01][0-9]|2[0-3]):([0-5][0-9])$'
+CLOCK_TIME = r'^([01][0-9]|2[0-3]):([0-5][0-9])$'
 
 
 class QuietHours(BaseModel):
@@ -18,18 +18,14 @@ class QuietHours(BaseModel):
     model_config = ConfigDict(extra='forbid')
 
     enabled: bool = False
-    start: str = Field(default='22:00', pattern=_CLOCK_TIME)
-    end: str = Field(default='07:00', pattern=_CLOCK_TIME)
+    start: str = Field(default='22:00', pattern=CLOCK_TIME)
+    end: str = Field(default='07:00', pattern=CLOCK_TIME)
     timezone: str = Field(default='UTC', max_length=64)
 
     @field_validator('timezone')
     @classmethod
     def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f'unknown timezone {value!r}; use an IANA name such as Europe/Berlin or UTC') from None
-        return value
+        return checked_zone(value)
 
     def until(self, now: float) -> float | None:
         """When the quiet span ``now`` falls in ends (Unix seconds), or None if it is not quiet now."""
@@ -45,7 +41,16 @@ class QuietHours(BaseModel):
         return end.timestamp() if local < end else None
 
 
+def checked_zone(value: str) -> str:
+    """``value`` if it is a known IANA timezone, else a ValueError naming it."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f'unknown timezone {value!r}; use an IANA name such as Europe/Berlin or UTC') from None
+    return value
+
+
 def _at(local: datetime, text: str) -> datetime:
-    match = re.match(_CLOCK_TIME, text)
+    match = re.match(CLOCK_TIME, text)
     assert match is not None
     return local.replace(hour=int(match.group(1)), minute=int(match.group(2)), second=0, microsecond=0)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter,
 
 from ..events import SAMPLED_TYPES, TOPIC_OF, ChannelResult, EventType, Topic
 from .operands import parse_operand
+from .quiet import CLOCK_TIME, checked_zone
 
 Severity = Literal['info', 'warning', 'critical']
 SEVERITIES: tuple[Severity, ...] = ('info', 'warning', 'critical')
@@ -145,7 +146,33 @@ class HealthRule(_Rule):
     seconds: float = Field(default=60.0, ge=1, le=86_400)
 
 
-Rule = Annotated[PriceRule | IndicatorRule | EventRule | AccountRule | HealthRule, Field(discriminator='kind')]
+class SummaryRule(_Rule):
+    """A performance summary of the last day (``every`` = ``day``) or week (``week``, on ``weekday``: 0 = Monday
+    … 6 = Sunday, default Monday), sent at ``at`` (``HH:MM``) in ``timezone`` (an IANA name)."""
+
+    kind: Literal['summary']
+    every: Literal['day', 'week'] = 'day'
+    at: str = Field(pattern=CLOCK_TIME)
+    weekday: int | None = Field(default=None, ge=0, le=6)
+    timezone: str = Field(default='UTC', max_length=64)
+
+    @field_validator('timezone')
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        return checked_zone(value)
+
+    @model_validator(mode='after')
+    def _weekday(self) -> SummaryRule:
+        if self.every == 'week' and self.weekday is None:
+            object.__setattr__(self, 'weekday', 0)
+        elif self.every == 'day' and self.weekday is not None:
+            raise ValueError("weekday belongs to every 'week' only")
+        return self
+
+
+Rule = Annotated[
+    PriceRule | IndicatorRule | EventRule | AccountRule | HealthRule | SummaryRule, Field(discriminator='kind')
+]
 RULE: TypeAdapter[Rule] = TypeAdapter(Rule)
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 ChannelName = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -161,9 +188,16 @@ class AlertSpec(BaseModel):
     rule: Rule
     enabled: bool = True
     severity: Severity = 'warning'
+    """``warning`` unless given; a ``summary`` rule's is ``info`` unless given."""
     channels: list[ChannelName] = Field(default_factory=list, max_length=MAX_CHANNELS)
     cooldown_s: float = Field(default=300.0, ge=0, le=30 * 86_400)
     """After firing, it stays quiet this long even if the condition clears and holds again."""
+
+    @model_validator(mode='after')
+    def _summary_severity(self) -> AlertSpec:
+        if isinstance(self.rule, SummaryRule) and 'severity' not in self.model_fields_set:
+            self.severity = 'info'
+        return self
 
 
 class AlertUpdate(BaseModel):

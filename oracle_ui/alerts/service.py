@@ -38,8 +38,10 @@ from .rules import (
     PriceLine,
     PriceRule,
     Rule,
+    SummaryRule,
     Trigger,
 )
+from .schedule import PeriodReport, SummaryScheduler
 from .watch import OpenPosition
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,7 @@ class AlertService:
 
     :param candles: stored candles, to warm indicator rules up
     :param account: ``() -> (open positions, last prices, equity peak)`` when the service starts
+    :param report: the account's analytics of a period, for summaries (blocking: called in a thread)
     """
 
     def __init__(
@@ -77,6 +80,7 @@ class AlertService:
         box: SecretBox,
         candles: CandleSource,
         account: Callable[[], tuple[list[Position], dict[str, float], float]],
+        report: PeriodReport,
         settings: AlertSettings,
     ) -> None:
         self.store = store
@@ -86,6 +90,7 @@ class AlertService:
         self.box = box
         self.account = account
         self.evaluator = AlertEvaluator(on_fire=self._on_fire, candles=candles, clock=clock)
+        self.summaries = SummaryScheduler(clock=clock, report=report, fire=self.evaluator.fire_scheduled)
         self.dispatcher = Dispatcher(
             clock=clock,
             on_result=self._on_result,
@@ -117,6 +122,8 @@ class AlertService:
         evaluator.equity_peak = peak
         evaluator.last_tick_time = self.clock.time()
         evaluator.set_rules(self._watch(r) for r in self.rules.values() if r.enabled)
+        for stored in self.rules.values():
+            self.summaries.put(stored.id, stored.rule, enabled=stored.enabled)
         for channel in self.channels.values():
             self.dispatcher.set_channel(self._config(channel))
         evaluator.on_watchdog_replan = self._watchdog_wake.set
@@ -125,6 +132,7 @@ class AlertService:
         self._tasks = [
             loop.create_task(self._publish_firings(), name='alerts-firings'),
             loop.create_task(self._watch_feed(), name='alerts-feed-watchdog'),
+            loop.create_task(self.summaries.run(), name='alerts-summaries'),
         ]
 
     async def stop(self) -> None:
@@ -336,7 +344,8 @@ class AlertService:
         """What ``rule`` would see now (for the editor's live preview)."""
         result = self.evaluator.current(rule)
         if result is None:
-            return Preview(description=messages.describe(rule), holds=None, value=None, text='no value yet')
+            text = self.summaries.upcoming(rule) if isinstance(rule, SummaryRule) else 'no value yet'
+            return Preview(description=messages.describe(rule), holds=None, value=None, text=text)
         holds, value, _detail = result
         text = messages.value_text(rule, value) + (' · condition holds' if holds else ' · condition does not hold')
         return Preview(description=messages.describe(rule), holds=holds, value=value, text=text)
@@ -360,11 +369,13 @@ class AlertService:
             self.evaluator.add(self._watch(stored))
         else:
             self.evaluator.remove(stored.id)
+        self.summaries.put(stored.id, stored.rule, enabled=stored.enabled)
 
     def delete_rule(self, rule_id: int) -> None:
         self.store.delete_rule(rule_id)
         self.rules.pop(rule_id, None)
         self.evaluator.remove(rule_id)
+        self.summaries.remove(rule_id)
 
     def put_channel(self, stored: StoredChannel, url: str) -> None:
         if stored.id == 0:
