@@ -37,12 +37,13 @@ from oracle_ui.alerts.rules import PriceLine
 from oracle_ui.timeframes import timeframe_seconds
 from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosition, TradeMarker
 
-WINDOW_CANDLES = 2_000
+WINDOW_CANDLES = 1_500
 """Candles a chart holds in the browser; panning beyond them drops those at the other end."""
 PAGE_CANDLES = 500
 """Candles loaded per page of history, older or newer."""
-PREFETCH_SCREENS = 1.0
-"""A page is fetched when fewer than this many screens of candles are left beyond the visible range."""
+PREFETCH_SCREENS = 2.0
+"""A page is fetched when fewer than this many screens of candles are left beyond the visible range (so panning a
+screen at a time finds the next one loaded)."""
 LINE_COLORS = ('#f59e0b', '#a855f7', '#38bdf8', '#ec4899', '#14b8a6', '#eab308', '#6366f1')
 LoadOlder = Callable[[int], Awaitable[CandlesResponse | None]]
 """``before -> `` the page of candles before a time, or None if it may not be read (the session ended)."""
