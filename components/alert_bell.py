@@ -3,13 +3,19 @@ each triggered alert, and the browser's own notification when the tab is hidden 
 
 from __future__ import annotations
 
+from typing import Literal
+
 import orjson
 from nicegui import ui
 from nicegui.binding import BindableProperty, bind_from
 
 from oracle_ui.web.state import BotView
 
-SEVERITY_TOAST = {'info': 'info', 'warning': 'warning', 'critical': 'negative'}
+SEVERITY_TOAST: dict[str, Literal['info', 'warning', 'negative']] = {
+    'info': 'info',
+    'warning': 'warning',
+    'critical': 'negative',
+}
 # Shown by the browser itself when the tab is hidden; permission is asked for by a click on /alerts, never on load.
 NOTIFY_SCRIPT = """
 <script>
@@ -37,7 +43,7 @@ def alert_bell(bot: BotView) -> None:
 class AlertToaster(ui.element):
     """Toasts every alert triggered while the page is open (not the one before it opened)."""
 
-    alert = BindableProperty(on_change=lambda sender, value: sender._show(value))  # type: ignore[attr-defined]
+    alert = BindableProperty(on_change=lambda sender, value: sender._show(value))
 
     def __init__(self, bot: BotView) -> None:
         super().__init__()

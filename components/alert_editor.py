@@ -194,14 +194,15 @@ class AlertEditor(ui.dialog):
 
     def _changed(self) -> None:
         kind = self.kind.value
-        shown = {
+        shown_by_kind: dict[str, set[ui.element]] = {
             'price': {self.symbol, self.op, self.amount} | ({self.window} if self.op.value == 'moves' else set()),
             'indicator': {self.symbol, self.timeframe, self.left, self.op, self.amount},
             'event': {self.types, self.symbol, self.any_symbol},
             'account': {self.metric, self.op, self.amount, self.symbol, self.any_symbol},
             'health': {self.check} | ({self.seconds} if self.check.value == 'feed_stale' else set()),
             'summary': {self.every, self.at, self.timezone} | ({self.weekday} if self.every.value == 'week' else set()),
-        }[kind]
+        }
+        shown = shown_by_kind[kind]
         for element in self.fields.default_slot.children:
             element.set_visibility(element in shown)
         if self._new and kind == 'summary' and self.severity.value == 'warning':
@@ -241,6 +242,6 @@ async def price_alert_here(symbol: str, level: str) -> str | None:
             ui.button('Create alert', on_click=lambda: dialog.submit((name.value or '').strip() or None)).mark(
                 'chart-alert-create'
             )
-    result = await dialog
+    result: str | None = await dialog
     dialog.delete()
     return result

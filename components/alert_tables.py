@@ -180,4 +180,5 @@ class TriggersTable(_ActionTable):
 
 def rule_of(alert: Alert) -> dict[str, Any]:
     """An alert's condition as the editor takes it."""
-    return RULE.dump_python(alert.rule, mode='json')
+    rule: dict[str, Any] = RULE.dump_python(alert.rule, mode='json')
+    return rule

@@ -4,13 +4,13 @@ its order, position and account events folded in, and a column per clock (market
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from nicegui import ui
 
 from components.events_feed import TOPIC_STYLE
-from components.trade_history import TYPING_DEBOUNCE_MS
+from components.typed_time import time_check, time_problem, typed_input
 from oracle_ui import formatting as fmt
 from oracle_ui.event_rows import EventGroup
 from oracle_ui.events import SAMPLED_TYPES, EventType, Topic
@@ -41,34 +41,18 @@ class EventFilters(ui.row):
             self.topic = ui.select(['all', *(t.value for t in Topic)], value='all', label='Topic')
             self.topic.classes('w-36').mark('filter-topic')
             self.kind = ui.select(['all', *stored_types], value='all', label='Type').classes('w-48').mark('filter-type')
-            self.since = self._typed('From (YYYY-MM-DD HH:MM)', 'filter-since', self._check_time)
-            self.until = self._typed('To (YYYY-MM-DD HH:MM)', 'filter-until', self._check_time)
-            self.search = self._typed('Search (as you type)', 'filter-search', None).props(
+            self.since = typed_input('From (YYYY-MM-DD HH:MM)', 'filter-since', time_check())
+            self.until = typed_input('To (YYYY-MM-DD HH:MM)', 'filter-until', time_check())
+            self.search = typed_input('Search (as you type)', 'filter-search').props(
                 f'maxlength={SEARCH_LIMIT} hint="matches the event type and its data"'
             )
         for element in (self.topic, self.kind, self.since, self.until, self.search):
             element.on_value_change(on_change)
 
-    @staticmethod
-    def _typed(label: str, mark: str, check: Callable[[str | None], str | None] | None) -> ui.input:
-        entry = ui.input(label, validation=check) if check else ui.input(label)
-        return entry.props(f'debounce={TYPING_DEBOUNCE_MS} clearable').classes('w-48').mark(mark)
-
-    @staticmethod
-    def _check_time(text: str | None) -> str | None:
-        try:
-            fmt.parse_moment(text, UTC)
-        except ValueError as error:
-            return str(error)
-        return None
-
     @property
     def problem(self) -> str | None:
         """What is wrong with the typed times, or None."""
-        for name, entry in (('From', self.since), ('To', self.until)):
-            if (message := self._check_time(entry.value)) is not None:
-                return f'{name}: {message}'
-        return None
+        return time_problem((('From', self.since), ('To', self.until)))
 
     def chosen(self, timezone: tzinfo) -> dict[str, Any]:
         """The filters as ``Store.events`` takes them (check :attr:`problem` first)."""

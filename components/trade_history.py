@@ -4,12 +4,13 @@ order whether it is chosen in the Sort menu or by a click on a column header."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from nicegui import ui
 
 from components.tables import PNL_CELL, TRADE_COLUMNS, trade_row
+from components.typed_time import time_check, time_problem, typed_input
 from oracle_ui import views
 from oracle_ui.engine.models import Side
 from oracle_ui.formatting import DAY_FORMATS, parse_moment
@@ -28,7 +29,6 @@ SORT_LABELS: dict[str, str] = {
 }
 """Every order the store sorts by (``views.SORTS``), as the Sort menu names it."""
 SORTABLE = {column for column, _ in views.SORTS.values()}
-TYPING_DEBOUNCE_MS = 350
 """Typed filters apply this long after the last key (not on every key, not only on Enter)."""
 
 
@@ -55,27 +55,12 @@ class TradeFilters(ui.row):
             element.on_value_change(on_change)
 
     def _day(self, label: str, mark: str) -> ui.input:
-        return (
-            ui.input(label, validation=self._check_day)
-            .props(f'debounce={TYPING_DEBOUNCE_MS} clearable')
-            .classes('w-48')
-            .mark(mark)
-        )
-
-    def _check_day(self, text: str | None) -> str | None:
-        try:
-            parse_moment(text, UTC, DAY_FORMATS)  # the format, whatever the timezone
-        except ValueError as error:
-            return str(error)
-        return None
+        return typed_input(label, mark, time_check(DAY_FORMATS))
 
     @property
     def problem(self) -> str | None:
         """What is wrong with the typed days, or None."""
-        for name, entry in (('From', self.since), ('To', self.until)):
-            if (message := self._check_day(entry.value)) is not None:
-                return f'{name}: {message}'
-        return None
+        return time_problem((('From', self.since), ('To', self.until)), DAY_FORMATS)
 
     def chosen(self, timezone: tzinfo) -> dict[str, Any]:
         """The filters as ``views.trades_page`` takes them (check :attr:`problem` first); days in ``timezone``."""

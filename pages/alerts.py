@@ -14,7 +14,7 @@ from components.alert_tables import AlertsTable, ChannelsTable, TriggersTable, r
 from components.confirm import confirm
 from components.frame import frame
 from components.pager import Pager
-from components.trade_history import TYPING_DEBOUNCE_MS
+from components.typed_time import TYPING_DEBOUNCE_MS
 from components.viewer import Viewer
 from oracle_ui import views
 from oracle_ui.alerts.quiet import QuietHours
@@ -273,7 +273,7 @@ async def _snooze_period(is_snoozed: bool) -> float | None:
             if is_snoozed:
                 ui.button('Wake now', on_click=lambda: dialog.submit(0.0)).mark('snooze-wake')
         ui.button('Cancel', on_click=lambda: dialog.submit(None)).props('flat')
-    result = await dialog
+    result: float | None = await dialog
     dialog.delete()
     return result
 
