@@ -156,3 +156,35 @@ def alert_line(line: PriceLine, draggable: bool) -> dict[str, Any]:
             'font': {'size': 10, 'color': color},
         },
     }
+
+
+def marker_trace(trades: list[TradeMarker], tz: tzinfo, *, entry: bool, backtest: bool = False) -> dict[str, Any]:
+    """The entries' (or exits') markers of ``trades``; a backtest's are hollow, named as such, not outlined."""
+    name = 'entries' if entry else 'exits'
+    return {
+        'type': 'scatter',
+        'mode': 'markers',
+        'name': f'backtest {name}' if backtest else name,
+        **({} if backtest else {'meta': 'outline'}),  # plot.js outlines live markers in the theme's contrast colour
+        'yaxis': 'y',
+        'hoverinfo': 'text',
+        **marker_arrays(trades, tz, entry=entry, backtest=backtest),
+    }
+
+
+def marker_arrays(trades: list[TradeMarker], tz: tzinfo, *, entry: bool, backtest: bool = False) -> dict[str, Any]:
+    """Positions, hover texts and symbols of the entry (or exit) markers of ``trades``."""
+    marks = sorted((t for t in trades if entry or t.exit_time is not None), key=lambda t: t.id)
+    long = [t.side == 'long' for t in marks]
+    shapes = [('triangle-up' if x else 'triangle-down') for x in long] if entry else ['x'] * len(marks)
+    return {
+        'x': [chart_time(t.entry_time if entry else t.exit_time or 0, tz) for t in marks],
+        'y': [t.entry_price if entry else t.exit_price for t in marks],
+        'text': [('backtest ' if backtest else '') + marker_text(t, entry) for t in marks],
+        'marker': {
+            'size': 11 if entry else 10,
+            'color': [UP if x else DOWN for x in long] if entry else '#f59e0b',
+            'symbol': [f'{s}-open' for s in shapes] if backtest else shapes,
+            'line': {'width': 1.5},
+        },
+    }

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import tzinfo
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import background_tasks, run, ui
 
 from components.indicator_picker import IndicatorPicker
 from components.price_chart import PAGE_CANDLES, PriceChart
@@ -31,6 +31,8 @@ class ChartPanel(ui.card):
     :param alerts: ``symbol -> price-line alerts`` drawn on the chart (None: none)
     :param on_alert_at: ``(symbol, price)`` on a right-click at a price: make an alert there (None: read-only)
     :param on_alert_moved: ``(alert id, level)`` when an alert line is dragged (None: lines stay put)
+    :param backtest: ``(symbol, start, end) -> markers`` of the running strategy backtested over those candles,
+        drawn beside the live trades while the "backtest trades" switch is on (None: no switch)
     """
 
     def __init__(
@@ -50,6 +52,7 @@ class ChartPanel(ui.card):
         alerts: Callable[[str], list[PriceLine]] | None = None,
         on_alert_at: Callable[[str, float], Any] | None = None,
         on_alert_moved: Callable[[int, float], Any] | None = None,
+        backtest: Callable[[str, float, float], list[TradeMarker]] | None = None,
     ) -> None:
         super().__init__()
         self.classes('w-full p-2')
@@ -59,6 +62,7 @@ class ChartPanel(ui.card):
         self._on_indicators = on_indicators
         self._may_read = may_read
         self._alerts, self._on_alert_at, self._on_alert_moved = alerts, on_alert_at, on_alert_moved
+        self._backtest = backtest
         self.plot: PriceChart | None = None
         with self:
             with ui.row().classes('items-center gap-3 flex-wrap w-full'):
@@ -70,6 +74,9 @@ class ChartPanel(ui.card):
                 )
                 self.regime = ui.label().classes('text-sm').mark('chart-regime')
                 IndicatorPicker(indicators, default_indicators, self._choose, editable=on_indicators is not None)
+                self.with_backtest = ui.switch('backtest trades', on_change=self.show_backtest).mark('chart-backtest')
+                self.with_backtest.set_visibility(backtest is not None)
+                self.with_backtest.tooltip('the running strategy backtested over the candles shown, live settings')
             self.box = ui.column().classes('w-full')
         self.symbol.on_value_change(self.rebuild)
         self.timeframe.on_value_change(self.rebuild)
@@ -110,6 +117,21 @@ class ChartPanel(ui.card):
             if self._on_alert_moved is not None:
                 self.plot.on_alert_moved(self._on_alert_moved)
         self.show_forming()
+        if self.with_backtest.value:
+            background_tasks.create(self.show_backtest(), name='chart-backtest')
+
+    async def show_backtest(self) -> None:
+        """Draw (or, with the switch off, remove) the backtest's trades over the candles the chart holds."""
+        plot = self.plot
+        if plot is None or self._backtest is None or not self._may_read():
+            return
+        if not self.with_backtest.value:
+            plot.show_backtest([])
+            return
+        symbol, end = self.symbol.value, plot.last_time + plot.period_s
+        trades = await run.io_bound(self._backtest, symbol, plot.first_time, end)
+        if trades is not None and plot is self.plot:
+            plot.show_backtest(trades)
 
     def draw_if_waiting(self) -> None:
         """Draw the chart if it had no candles to show yet (called every second)."""

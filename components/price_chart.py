@@ -21,15 +21,14 @@ from typing import Any
 from nicegui import events
 
 from components.chart_marks import (
-    DOWN,
-    UP,
     alert_line,
     candles_trace,
     chart_time,
     forming_shapes,
     forming_trace,
     level_lines,
-    marker_text,
+    marker_arrays,
+    marker_trace,
     parse_chart_time,
 )
 from components.plot import TRANSPARENT, Plot
@@ -79,6 +78,8 @@ class PriceChart(Plot):
         self.has_more = data.has_more
         self.has_newer = False
         """Newer candles were dropped to stay within the window: live candles wait until they are shown again."""
+        self.backtest_trades: list[TradeMarker] = []
+        """The backtest's trades drawn beside the live ones (see :meth:`show_backtest`)."""
         self.markers = {t.id: t for t in data.trades}
         self._load_older = load_older
         self._load_range = load_range
@@ -106,7 +107,8 @@ class PriceChart(Plot):
 
     # ---- the figure --------------------------------------------------------------------------------------
     def _figure(self, data: CandlesResponse) -> dict[str, Any]:
-        """Traces in this order: candles, overlay lines, entry and exit markers, the forming candle (:attr:`span`),
+        """Traces in this order: candles, overlay lines, entry and exit markers, a backtest's entry and exit markers
+        (:attr:`overlay`), the forming candle (:attr:`span`),
         the sub-panes' lines; :attr:`series` notes which trace shows which indicator output."""
         times = [chart_time(c.time, self.timezone) for c in data.candles]
         traces = [candles_trace(data, times)]
@@ -117,7 +119,11 @@ class PriceChart(Plot):
                 self.series.append((len(traces), output))
                 traces.append(self._line(indicator, output, times, data, 'y', next(colors)))
         self.entries, self.exits = len(traces), len(traces) + 1
-        traces += [self._marker_trace(entry=True), self._marker_trace(entry=False)]
+        marks = list(self.markers.values())
+        traces += [marker_trace(marks, self.timezone, entry=True), marker_trace(marks, self.timezone, entry=False)]
+        self.overlay = len(traces)
+        traces += [marker_trace([], self.timezone, entry=True, backtest=True)]
+        traces += [marker_trace([], self.timezone, entry=False, backtest=True)]
         self.span = len(traces)
         traces.append(forming_trace())
         for k, indicator in enumerate(subplots, start=2):
@@ -173,32 +179,6 @@ class PriceChart(Plot):
                 line={'color': color, 'width': 1, 'dash': 'dot' if indicator.kind == 'bbands' else 'solid'},
             )
         return trace
-
-    def _marker_trace(self, *, entry: bool) -> dict[str, Any]:
-        return {
-            'type': 'scatter',
-            'mode': 'markers',
-            'name': 'entries' if entry else 'exits',
-            'meta': 'outline',  # plot.js outlines them in the theme's contrast colour
-            'yaxis': 'y',
-            'hoverinfo': 'text',
-            **self._marker_arrays(entry=entry),
-        }
-
-    def _marker_arrays(self, *, entry: bool) -> dict[str, Any]:
-        marks = sorted((t for t in self.markers.values() if entry or t.exit_time is not None), key=lambda t: t.id)
-        long = [t.side == 'long' for t in marks]
-        return {
-            'x': [chart_time(t.entry_time if entry else t.exit_time or 0, self.timezone) for t in marks],
-            'y': [t.entry_price if entry else t.exit_price for t in marks],
-            'text': [marker_text(t, entry) for t in marks],
-            'marker': {
-                'size': 11 if entry else 10,
-                'color': [UP if x else DOWN for x in long] if entry else '#f59e0b',
-                'symbol': [('triangle-up' if x else 'triangle-down') for x in long] if entry else 'x',
-                'line': {'width': 1.5},
-            },
-        }
 
     # ---- live updates ------------------------------------------------------------------------------------
     @property
@@ -266,7 +246,8 @@ class PriceChart(Plot):
                 self.has_more = True
         self.markers.update((t.id, t) for t in trades)
         replaced = [
-            (trace, self._marker_arrays(entry=entry)) for trace, entry in ((self.entries, True), (self.exits, False))
+            (trace, marker_arrays(list(self.markers.values()), self.timezone, entry=entry))
+            for trace, entry in ((self.entries, True), (self.exits, False))
         ]
         self.run_plot_method('page', added, at_start, WINDOW_CANDLES, replaced if trades else [])
 
@@ -296,8 +277,15 @@ class PriceChart(Plot):
             return
         self.markers.update((t.id, t) for t in changed)
         for trace, entry in ((self.entries, True), (self.exits, False)):
-            arrays = self._marker_arrays(entry=entry)
+            arrays = marker_arrays(list(self.markers.values()), self.timezone, entry=entry)
             self.run_plot_method('restyle', {k: [v] for k, v in arrays.items()}, [trace])
+
+    def show_backtest(self, trades: Sequence[TradeMarker]) -> None:
+        """Draw a backtest's trades (hollow markers) beside the live ones; an empty list removes them."""
+        self.backtest_trades = list(trades)
+        for offset, entry in ((0, True), (1, False)):
+            arrays = marker_arrays(list(trades), self.timezone, entry=entry, backtest=True)
+            self.run_plot_method('restyle', {k: [v] for k, v in arrays.items()}, [self.overlay + offset])
 
     def show_forming(self, candle: CandleOut | None) -> None:
         """Redraw the candle still forming from live ticks (None hides it)."""

@@ -25,6 +25,7 @@ from oracle_ui.events import CandleClosed, Event, EventType
 from oracle_ui.formatting import local_time
 from oracle_ui.notices import ToastPolicy
 from oracle_ui.security.accounts import Principal
+from oracle_ui.views.live_vs_backtest import backtest_markers
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.feedback import attempt
 from oracle_ui.web.live import on_events
@@ -119,6 +120,7 @@ class Dashboard:
             on_alert_moved=(lambda alert_id, level: _alert_moved(self.context, alert_id, level))
             if can_change
             else None,
+            backtest=lambda symbol, start, end: backtest_markers(system, symbol, start, end),
         )
 
     async def run(self, action: str) -> None:

@@ -10,6 +10,7 @@ from oracle_ui.clock import ManualClock
 from oracle_ui.control import BotState
 from oracle_ui.events import EventType, OrderInfo, SystemAlert
 from oracle_ui.formatting import local_time
+from oracle_ui.views.live_vs_backtest import backtest_markers
 
 from .conftest import START
 from .helpers import advance_until, eventually
@@ -157,3 +158,22 @@ async def test_pnl_is_green_for_gains_and_red_for_losses(user: User, clock: Manu
     colours = {'+': 'text-positive', '-': 'text-negative'}
     assert table.rows
     assert all(r['pnl_class'] == colours[r['pnl'][0]] for r in table.rows if r['pnl'] not in ('+0.00', '-0.00'))
+
+
+async def test_the_chart_draws_the_strategys_backtest_over_its_candles_on_request(
+    user: User, clock: ManualClock
+) -> None:
+    system = app.state.system
+    await advance_until(clock, lambda: system.store.count_trades(closed_only=True) >= 2, what='closed trades')
+    await user.open('/')
+    await user.should_see('backtest trades')
+    (panel,) = [e for e in user.find(marker='chart-backtest').elements]
+    chart = next(iter(user.find(marker='price-chart').elements))
+    panel.set_value(True)
+    await eventually(lambda: chart.backtest_trades, what='the backtest drawn')
+    start, end = chart.first_time, chart.last_time + chart.period_s
+    expected = backtest_markers(system, 'BTC/USDT', start, end)
+    assert chart.backtest_trades == expected, 'exactly the strategy backtested over the candles the chart holds'
+    assert all(start <= t.entry_time <= end + chart.period_s for t in expected) and all(t.id < 0 for t in expected)
+    panel.set_value(False)
+    await eventually(lambda: not chart.backtest_trades, what='the backtest removed')

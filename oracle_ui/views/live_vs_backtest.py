@@ -16,6 +16,7 @@ from ..engine.bars import Bars
 from ..timeframes import timeframe_seconds
 from .analytics import account_report_data, market_now
 from .analytics_models import AnalyticsFilters, Metrics
+from .models import TradeMarker
 
 if TYPE_CHECKING:
     from ..system import System
@@ -210,3 +211,37 @@ def _concat(parts: list[TradeArrays]) -> TradeArrays:
         return TradeArrays.empty()
     rows = [row for part in parts for row in part.rows()]
     return TradeArrays.from_columns({k: [r[k] for r in rows] for k in rows[0]}) if rows else TradeArrays.empty()
+
+
+def backtest_markers(system: System, symbol: str, start: float, end: float) -> list[TradeMarker]:
+    """The running strategy backtested over ``symbol``'s stored candles opening in ``[start, end)`` with the live
+    commission, slippage and sizing (from the equity now), as chart markers: what it would have traded there.
+    Their ids are negative, so they never merge with the live trades'."""
+    bars, first = _bars(system, symbol, start, end)
+    if first >= len(bars):
+        return []
+    config = BacktestConfig.from_risk(
+        system.engine.risk.settings,
+        cash=system.engine.broker.equity,
+        commission=system.settings.commission,
+        slippage=system.settings.slippage,
+    )
+    result = run_backtest(bars, system.strategy, config, trade_from=first)
+    return [
+        TradeMarker(
+            id=-(k + 1),
+            side=t.side,
+            entry_time=parse_iso(t.entry_time),
+            entry_price=t.entry_price,
+            exit_time=parse_iso(t.exit_time) if t.exit_time else None,
+            exit_price=t.exit_price,
+            pnl=t.pnl or 0.0,
+            status='BACKTEST',
+            stop_loss=None,
+            take_profit=None,
+            quantity=t.size,
+            leverage=t.leverage,
+            exit_reason=t.exit_reason or '',
+        )
+        for k, t in enumerate(result.trades)
+    ]
