@@ -28,8 +28,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from oracle_ui.alerts.evaluator import AlertEvaluator, Watch  # noqa: E402
+from oracle_ui.alerts.evaluator import AlertEvaluator  # noqa: E402
 from oracle_ui.alerts.rules import RULE  # noqa: E402
+from oracle_ui.alerts.states import Watch  # noqa: E402
 from oracle_ui.bus import EventBus  # noqa: E402
 from oracle_ui.clock import WALL_CLOCK  # noqa: E402
 from oracle_ui.engine.feed import SimulatedMarket  # noqa: E402

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..clock import Clock
@@ -32,62 +31,25 @@ from ..events import (
     TradeInfo,
 )
 from ..summaries import summarize
-from .conditions import applies, indicator_condition, level_symbol, operands, position_condition
+from .conditions import (
+    WARMUP_CANDLES,
+    CandleSource,
+    account_reading,
+    applies,
+    health_reading,
+    indicator_condition,
+    indicator_reading,
+    level_symbol,
+    operands,
+    position_reading,
+    price_reading,
+)
 from .rules import AccountRule, EventRule, HealthRule, IndicatorRule, PriceRule, Rule
+from .states import Firing, RuleState, Watch
 from .watch import IndicatorFeed, LevelBook, MoveWindow, OpenPosition
 
 log = logging.getLogger(__name__)
-CandleSource = Callable[[str, str, int], list[Candle]]
-"""``(symbol, timeframe, count) -> the newest closed candles``, oldest first (the store's)."""
-WARMUP_CANDLES = 1000
-"""Stored candles an indicator rule's indicators are warmed up with (as the engine's own)."""
-_BASE_TYPES = frozenset(
-    {
-        EventType.PRICE_UPDATE,
-        EventType.POSITION_OPENED,
-        EventType.POSITION_CLOSED,
-    }
-)
-
-
-@dataclass(kw_only=True)
-class Watch:
-    """A rule as the evaluator checks it: which alert, its condition and when it may fire."""
-
-    alert_id: int
-    rule: Rule
-    cooldown_s: float = 0.0
-    snoozed_until: float | None = None
-
-
-@dataclass(kw_only=True)
-class Firing:
-    """A rule fired: the value it saw (a price, an indicator value, a PnL, seconds, an event's summary)."""
-
-    alert_id: int
-    rule: Rule
-    value: float | str | None
-    time: float
-    symbol: str | None = None
-    detail: dict[str, Any] = field(default_factory=dict)
-    """What the message needs besides the value (the other operand's value, a position id, an event type)."""
-
-
-class RuleState:
-    """One enabled rule's condition and firing history."""
-
-    __slots__ = ('holds', 'last_fired', 'last_value', 'needs_change', 'suppressed', 'watch')
-
-    def __init__(self, watch: Watch, *, needs_change: bool) -> None:
-        self.watch = watch
-        self.holds: bool | None = None
-        """Whether the condition holds (None: not known yet)."""
-        self.needs_change = needs_change
-        """The first known value only sets the condition, without firing."""
-        self.last_fired: float | None = None
-        self.last_value: float | str | None = None
-        self.suppressed = 0
-        """Times it would have fired but was cooling down or snoozed."""
+_BASE_TYPES = frozenset({EventType.PRICE_UPDATE, EventType.POSITION_OPENED, EventType.POSITION_CLOSED})
 
 
 class AlertEvaluator:
@@ -358,23 +320,11 @@ class AlertEvaluator:
             if applies(state, symbol):
                 rule = state.watch.rule
                 assert isinstance(rule, AccountRule)
-                result = self._position_now(rule)
+                result = position_reading(rule, self.positions, self.prices)
                 if result is None:
                     state.holds = False
                 else:
                     self._became(state, result[0], result[1], **result[2])
-
-    def _position_now(self, rule: AccountRule) -> tuple[bool, float, dict[str, Any]] | None:
-        """Any position the rule covers beyond its value (that one's PnL), else the first one's PnL; None: none."""
-        first: tuple[bool, float, dict[str, Any]] | None = None
-        for symbol, position in self.positions.items():
-            if (rule.symbol is None or rule.symbol == symbol) and (price := self.prices.get(symbol)) is not None:
-                holds, value = position_condition(rule, position, price)
-                result = holds, value, {'symbol': symbol, 'position_id': position.id}
-                if holds:
-                    return result
-                first = first or result
-        return first
 
     def _on_equity(self, payload: PnlUpdate | PortfolioUpdate) -> None:
         self.equity = payload.equity
@@ -383,20 +333,14 @@ class AlertEvaluator:
             start = payload.equity - payload.daily_pnl
             self.daily_loss_pct = -100.0 * payload.daily_pnl / start if start > 0 else 0.0
         for state in self._account_rules:
-            result = self._account_condition(state.watch.rule)  # type: ignore[arg-type]
+            result = self._account_reading(state.watch.rule)  # type: ignore[arg-type]
             if result is not None:
                 self._became(state, result[0], result[1])
 
-    def _account_condition(self, rule: AccountRule) -> tuple[bool, float] | None:
-        if rule.metric == 'drawdown_pct':
-            if self.equity_peak <= 0 or math.isnan(self.equity):
-                return None
-            value = 100.0 * (self.equity_peak - self.equity) / self.equity_peak
-        else:
-            value = self.daily_loss_pct
-            if math.isnan(value):
-                return None
-        return value >= rule.value, value
+    def _account_reading(self, rule: AccountRule) -> tuple[bool, float, dict[str, Any]] | None:
+        return account_reading(
+            rule, equity_peak=self.equity_peak, equity=self.equity, daily_loss_pct=self.daily_loss_pct
+        )
 
     def _check_health(self, check: str, holds: bool, value: str) -> None:
         for state in self._health_rules:
@@ -435,40 +379,15 @@ class AlertEvaluator:
         """Whether ``rule``'s condition holds now and the value it sees (None: nothing to see yet), for a saved
         rule or one being edited (its indicators are then computed from the stored candles)."""
         if isinstance(rule, PriceRule):
-            return self._price_now(rule)
+            price = self.prices.get(rule.symbol)
+            return None if price is None else price_reading(rule, price, self._windows.get(rule.symbol, {}))
         if isinstance(rule, IndicatorRule):
-            feed = self._feeds.get((rule.symbol, rule.timeframe))
-            if feed is None or any(o.indicator and o.indicator.key not in feed.indicators for o in operands(rule)):
-                feed = IndicatorFeed(o.indicator for o in operands(rule) if o.indicator is not None)
-                feed.warm_up(self.candles(rule.symbol, rule.timeframe, WARMUP_CANDLES))
-            return indicator_condition(rule, feed)
+            return indicator_reading(rule, self._feeds.get((rule.symbol, rule.timeframe)), self.candles)
+        if isinstance(rule, AccountRule) and rule.metric.startswith('position'):
+            return position_reading(rule, self.positions, self.prices)
         if isinstance(rule, AccountRule):
-            return self._account_now(rule)
+            return self._account_reading(rule)
         if isinstance(rule, HealthRule):
-            return self._health_now(rule)
-        return None
-
-    def _price_now(self, rule: PriceRule) -> tuple[bool, float, dict[str, Any]] | None:
-        price = self.prices.get(rule.symbol)
-        if price is None:
-            return None
-        if rule.op == 'moves':
-            window = self._windows.get(rule.symbol, {}).get(float(rule.window_s or 0))
-            move = window.move_pct if window is not None else 0.0
-            return abs(move) > rule.value, move, {'price': price}
-        holds = price >= rule.value if rule.op in ('above', 'crosses_above', 'crosses') else price <= rule.value
-        return holds, price, {}
-
-    def _account_now(self, rule: AccountRule) -> tuple[bool, float, dict[str, Any]] | None:
-        if rule.metric.startswith('position'):
-            return self._position_now(rule)
-        result = self._account_condition(rule)
-        return None if result is None else (result[0], result[1], {})
-
-    def _health_now(self, rule: HealthRule) -> tuple[bool, float | str, dict[str, Any]]:
-        if rule.check == 'feed_stale':
             age = self.clock.time() - self.last_tick_time
-            return age > rule.seconds, round(age, 3), {}
-        if rule.check == 'bot_error':
-            return self.bot_state == 'error', self.bot_state or 'unknown', {}
-        return self.database_failing, 'failing' if self.database_failing else 'ok', {}
+            return health_reading(rule, feed_age=age, bot_state=self.bot_state, database_failing=self.database_failing)
+        return None

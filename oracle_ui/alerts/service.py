@@ -1,5 +1,6 @@
 """The running alerts: rules checked on the bus (:mod:`.evaluator`), firings turned into ``alert_triggered``
-events, inbox entries and messages (:mod:`.delivery`), results recorded. Started and stopped with the system.
+events, inbox entries and messages (:mod:`.delivery`), results recorded. Started and stopped with the system;
+what it shows of them is :mod:`.views`.
 
 Firings wait in a queue for the one task that publishes and sends them (never inside the publisher's call). The
 queue holds at most ``MAX_PENDING`` firings; past that the newest are dropped and counted (rules de-duplicate and
@@ -24,24 +25,14 @@ from ..events import AlertDelivered, AlertTriggered, ChannelResult, EventType
 from ..store.alerts import AlertStore, StoredChannel, StoredRule, StoredTrigger
 from . import messages
 from .channels import SecretBox
+from .conditions import CandleSource
 from .delivery import ChannelConfig, Dispatcher, Outgoing, first_of
-from .evaluator import AlertEvaluator, CandleSource, Firing, Watch
+from .evaluator import AlertEvaluator
 from .quiet import QUIET_HOURS_KEY, QuietHours
-from .rules import (
-    RULE,
-    Alert,
-    AlertState,
-    Channel,
-    ChannelRef,
-    HistoryPage,
-    Preview,
-    PriceLine,
-    PriceRule,
-    Rule,
-    SummaryRule,
-    Trigger,
-)
+from .rules import RULE, Rule
 from .schedule import PeriodReport, SummaryScheduler
+from .states import Firing, Watch
+from .views import AlertViews
 from .watch import OpenPosition
 
 log = logging.getLogger(__name__)
@@ -62,7 +53,7 @@ class Preferences:
         self.get, self.put = get, put
 
 
-class AlertService:
+class AlertService(AlertViews):
     """Alert rules, channels and history of one system.
 
     :param candles: stored candles, to warm indicator rules up
@@ -102,7 +93,6 @@ class AlertService:
         self.rules: dict[int, StoredRule] = {}
         self.channels: dict[int, StoredChannel] = {}
         self.unread = 0
-        """Triggers nobody acknowledged yet (the bell's count)."""
         self.dropped = 0
         self._pending: deque[Firing] = deque()
         self._wake = asyncio.Event()
@@ -264,91 +254,6 @@ class AlertService:
                 await first_of(self._watchdog_wake.wait(), self.clock.sleep(1.0))  # until a price clears it
                 continue
             await first_of(self._watchdog_wake.wait(), self.clock.sleep(delay))
-
-    # ---- what is shown -----------------------------------------------------------------------------------
-    def state_of(self, stored: StoredRule) -> AlertState:
-        if not stored.enabled:
-            return 'disabled'
-        now = self.clock.time()
-        if stored.snoozed_until is not None and now < stored.snoozed_until:
-            return 'snoozed'
-        state = self.evaluator.states.get(stored.id)
-        if state is not None and state.last_fired is not None and now - state.last_fired < stored.cooldown_s:
-            return 'cooling_down'
-        crossing = stored.rule.get('op') == 'crosses'  # holding means 'above' there, not 'triggered'
-        if state is not None and state.holds and state.last_fired is not None and not crossing:
-            return 'triggered'
-        return 'armed'
-
-    def view(self, stored: StoredRule) -> Alert:
-        state = self.evaluator.states.get(stored.id)
-        return Alert(
-            id=stored.id,
-            name=stored.name,
-            owner=stored.owner,
-            enabled=stored.enabled,
-            severity=stored.severity,
-            rule=stored.rule,
-            channels=[
-                ChannelRef(id=c, name=self.channels[c].name, masked=self.channels[c].masked)
-                for c in stored.channels
-                if c in self.channels
-            ],
-            cooldown_s=stored.cooldown_s,
-            snoozed_until=stored.snoozed_until,
-            state=self.state_of(stored),
-            last_triggered=state.last_fired if state else None,
-            created_time=stored.created_time,
-            updated_time=stored.updated_time,
-        )
-
-    def channel_view(self, stored: StoredChannel) -> Channel:
-        values = {k: v for k, v in vars(stored).items() if k not in ('secret', 'updated_time')}
-        return Channel(**values)
-
-    def history(
-        self,
-        *,
-        alert_id: int | None = None,
-        search: str | None = None,
-        unacknowledged: bool = False,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> HistoryPage:
-        """Triggers, newest first, filtered; ``search`` looks in names, messages, symbols and channel results."""
-        rows = self.store.triggers(
-            alert_id=alert_id, search=search, unacknowledged=unacknowledged, limit=limit, offset=offset
-        )
-        total = self.store.count_triggers(alert_id=alert_id, search=search, unacknowledged=unacknowledged)
-        return HistoryPage(triggers=[Trigger(**vars(r)) for r in rows], total=total, unread=self.unread)
-
-    def price_lines(self, symbol: str) -> list[PriceLine]:
-        """The price-level alerts of ``symbol``, for its chart."""
-        lines = []
-        for stored in self.rules.values():
-            rule = stored.rule
-            if rule.get('kind') == 'price' and rule.get('symbol') == symbol and rule.get('op') != 'moves':
-                lines.append(
-                    PriceLine(
-                        id=stored.id, name=stored.name, level=rule['value'], op=rule['op'], state=self.state_of(stored)
-                    )
-                )
-        return lines
-
-    def price_rule(self, alert_id: int) -> PriceRule | None:
-        stored = self.rules.get(alert_id)
-        rule = RULE.validate_python(stored.rule) if stored is not None else None
-        return rule if isinstance(rule, PriceRule) else None
-
-    def preview(self, rule: Rule) -> Preview:
-        """What ``rule`` would see now (for the editor's live preview)."""
-        result = self.evaluator.current(rule)
-        if result is None:
-            text = self.summaries.upcoming(rule) if isinstance(rule, SummaryRule) else 'no value yet'
-            return Preview(description=messages.describe(rule), holds=None, value=None, text=text)
-        holds, value, _detail = result
-        text = messages.value_text(rule, value) + (' · condition holds' if holds else ' · condition does not hold')
-        return Preview(description=messages.describe(rule), holds=holds, value=value, text=text)
 
     def quiet_hours(self, owner: str) -> QuietHours:
         stored = self.preferences.get(owner, QUIET_HOURS_KEY)
