@@ -1,15 +1,12 @@
 """Candlestick chart of one symbol and timeframe: the chosen indicators (on the price or in panes of their own),
-entry/exit markers with their story on hover, the open position's levels, the candle still forming, and older
-history loaded as the user pans or zooms out.
+entry/exit markers with their story on hover, the open position's levels, the candle still forming, and history
+loaded as the user pans or zooms (``chart_history``).
 
-Built once from the store's newest candles; after that every change is one plot call: ``page`` (plot.js) for
-closed candles and for pages of history (candles, indicator columns and markers in one redraw), ``restyle`` of the
-two marker traces, and ``relayout`` of the layout shapes (the forming candle and the levels; replacing shapes
-redraws only them, ~2 ms, where restyling a trace redraws the whole chart). A redraw costs in proportion to the
-candles held, so the browser holds at most :data:`WINDOW_CANDLES`: panning further back drops the newest, and
-panning forward again loads them back (live candles are added only while the newest are shown). Shapes do not
-count for the autorange, so an invisible one-candle trace spans the forming candle; it is restyled only when a new
-candle starts or the forming one reaches past the chart.
+After it is built every change is one plot call: ``page`` (plot.js: candles, indicator columns and markers in one
+redraw), ``restyle`` of marker traces, ``relayout`` of the shapes (forming candle, levels, alerts: ~2 ms, where a
+trace redraws the whole chart). A redraw costs in proportion to the candles held, so the browser holds at most
+:data:`WINDOW_CANDLES`; panning beyond drops those at the other end, and live candles wait while the newest are
+not shown. Shapes do not count for the autorange: an invisible one-candle trace spans the forming candle.
 """
 
 from __future__ import annotations
@@ -20,6 +17,7 @@ from typing import Any
 
 from nicegui import events
 
+from components.chart_history import PAGES_PER_PAN, page_wanted
 from components.chart_marks import (
     alert_line,
     candles_trace,
@@ -40,9 +38,6 @@ WINDOW_CANDLES = 1_500
 """Candles a chart holds in the browser; panning beyond them drops those at the other end."""
 PAGE_CANDLES = 500
 """Candles loaded per page of history, older or newer."""
-PREFETCH_SCREENS = 2.0
-"""A page is fetched when fewer than this many screens of candles are left beyond the visible range (so panning a
-screen at a time finds the next one loaded)."""
 LINE_COLORS = ('#f59e0b', '#a855f7', '#38bdf8', '#ec4899', '#14b8a6', '#eab308', '#6366f1')
 LoadOlder = Callable[[int], Awaitable[CandlesResponse | None]]
 """``before -> `` the page of candles before a time, or None if it may not be read (the session ended)."""
@@ -85,6 +80,9 @@ class PriceChart(Plot):
         self._load_range = load_range
         self._range_requests = 0
         self._loading = False
+        self._view: tuple[str, str] | None = None
+        """The visible x range the user last left the chart at (None: everything)."""
+        self._forward = False
         self._high = max((c.high for c in data.candles), default=float('-inf'))
         self._low = min((c.low for c in data.candles), default=float('inf'))
         self._spanned: tuple[float, float, float] | None = None
@@ -342,25 +340,31 @@ class PriceChart(Plot):
 
     # ---- history -----------------------------------------------------------------------------------------
     async def _on_range(self, event: events.GenericEventArguments) -> None:
-        """After a pan or zoom: a page of older candles when few are left of the view, of newer ones (dropped to
-        stay within the window) when few are left of it on the right."""
+        """After a pan or zoom: pages of older candles while few are left of the view, of newer ones (dropped to
+        stay within the window) while few are left of it on the right. A pan during a load is not lost: the
+        loading loop looks at the latest view again after each page."""
         args = event.args if isinstance(event.args, dict) else {}
-        start, end = args.get('start'), args.get('end')
-        if start is None or end is None:  # zoomed out to everything: fetch more
-            near_start, near_end = True, False
-        else:
-            first, last = parse_chart_time(str(start), self.timezone), parse_chart_time(str(end), self.timezone)
-            screen = PREFETCH_SCREENS * (last - first)
-            near_start, near_end = first - self.first_time < screen, self.last_time - last < screen
+        start, end = args.get('start'), args.get('end')  # None: zoomed out to everything
+        before, self._view = self._view, None if start is None or end is None else (str(start), str(end))
+        self._forward = before is not None and self._view is not None and self._view[0] > before[0]
         if self._loading or self._load_older is None:
             return
         self._loading = True
         try:
-            if near_start and self.has_more:
-                if (older := await self._load_older(self.first_time)) is not None:
+            for _ in range(PAGES_PER_PAN):
+                held = (self.first_time, self.last_time)
+                page = page_wanted(
+                    self._view, self.timezone, held, self.has_more, self.has_newer, forward=self._forward
+                )
+                if page is None:
+                    return
+                if page == 'older':
+                    older = await self._load_older(self.first_time)
+                    if older is None:
+                        return
                     self.prepend(older)
-            elif near_end and self.has_newer:
-                await self._load_newer()
+                else:
+                    await self._load_newer()
         finally:
             self._loading = False
 
