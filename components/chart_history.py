@@ -7,6 +7,10 @@ from typing import Literal
 
 from components.chart_marks import parse_chart_time
 
+WINDOW_CANDLES = 1_500
+"""Candles a chart holds in the browser; panning beyond them drops those at the other end."""
+PAGE_CANDLES = 500
+"""Candles loaded per page of history, older or newer."""
 PREFETCH_SCREENS = 2.0
 """A page is fetched when fewer than this many screens of candles are left beyond the visible range (so panning a
 screen at a time finds the next one loaded)."""

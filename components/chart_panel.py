@@ -9,8 +9,9 @@ from typing import Any
 
 from nicegui import background_tasks, run, ui
 
+from components.chart_history import PAGE_CANDLES
 from components.indicator_picker import IndicatorPicker
-from components.price_chart import PAGE_CANDLES, PriceChart
+from components.price_chart import PriceChart
 from oracle_ui.alerts.rules import PriceLine
 from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosition, TradeMarker
 

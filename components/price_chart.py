@@ -17,7 +17,7 @@ from typing import Any
 
 from nicegui import events
 
-from components.chart_history import PAGES_PER_PAN, page_wanted
+from components.chart_history import PAGE_CANDLES, PAGES_PER_PAN, WINDOW_CANDLES, page_wanted
 from components.chart_marks import (
     alert_line,
     candles_trace,
@@ -34,10 +34,6 @@ from oracle_ui.alerts.rules import PriceLine
 from oracle_ui.timeframes import timeframe_seconds
 from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosition, TradeMarker
 
-WINDOW_CANDLES = 1_500
-"""Candles a chart holds in the browser; panning beyond them drops those at the other end."""
-PAGE_CANDLES = 500
-"""Candles loaded per page of history, older or newer."""
 LINE_COLORS = ('#f59e0b', '#a855f7', '#38bdf8', '#ec4899', '#14b8a6', '#eab308', '#6366f1')
 LoadOlder = Callable[[int], Awaitable[CandlesResponse | None]]
 """``before -> `` the page of candles before a time, or None if it may not be read (the session ended)."""

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from components.price_chart import WINDOW_CANDLES
+from components.chart_history import WINDOW_CANDLES
 
 from ..liveapp import live_app
 
