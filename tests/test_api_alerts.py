@@ -151,10 +151,6 @@ async def test_channels_are_masked_tested_and_kept_while_in_use(server) -> None:
             "rule.summary.timezone: Value error, unknown timezone 'Mars/Olympus'",
         ),
         (
-            {**BODY, 'rule': {'kind': 'summary', 'every': 'day', 'at': '18:00', 'weekday': 3}},
-            "weekday belongs to every 'week' only",
-        ),
-        (
             {**BODY, 'rule': {'kind': 'indicator', 'symbol': 'BTC/USDT', 'left': 'rsi:1', 'op': 'above', 'right': 70}},
             'rsi period must be between 2 and 1000',
         ),
@@ -178,6 +174,13 @@ async def test_bad_alerts_are_422s_naming_the_problem(tmp_path, body, problem) -
     async with running_server(tmp_path, symbols='BTC/USDT') as server, httpx.AsyncClient(base_url=server.base) as api:
         refused = await api.post('/dashboard/api/alerts', json=body)
         assert refused.status_code == 422 and problem in refused.json()['detail'], refused.text
+
+
+async def test_a_daily_summary_keeps_no_weekday(tmp_path) -> None:
+    body = {**BODY, 'rule': {'kind': 'summary', 'every': 'day', 'at': '18:00', 'weekday': 3}}
+    async with running_server(tmp_path, symbols='BTC/USDT') as server, httpx.AsyncClient(base_url=server.base) as api:
+        made = await api.post('/dashboard/api/alerts', json=body)
+        assert made.status_code == 201 and made.json()['rule']['weekday'] is None, made.text
 
 
 async def test_history_and_acknowledgement(server) -> None:

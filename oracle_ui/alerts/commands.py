@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 
@@ -18,7 +18,7 @@ from ..views import chart_timeframes
 from . import channels as urls
 from .channels import ChannelError
 from .quiet import QuietHours
-from .rules import RULE, Alert, AlertSpec, AlertUpdate, Channel, ChannelSpec, ChannelUpdate, Rule, SendResult
+from .rules import RULE, Alert, AlertSpec, AlertUpdate, Channel, ChannelSpec, ChannelUpdate, Rule, SendResult, Severity
 from .service import AlertService
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ class AlertCommands:
             name=f'{stored.name} (copy)'[:100],
             rule=RULE.validate_python(stored.rule),
             enabled=False,
-            severity=stored.severity,
+            severity=cast(Severity, stored.severity),  # stored from a checked AlertSpec
             cooldown_s=stored.cooldown_s,
             channels=[self.service.channels[c].name for c in stored.channels],
         )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -12,15 +15,31 @@ QUIET_HOURS_KEY = 'alerts.quiet_hours'
 CLOCK_TIME = r'^([01][0-9]|2[0-3]):([0-5][0-9])$'
 
 
+@cache
+def known_zones() -> tuple[str, ...]:
+    """The IANA timezone names this machine knows, as the API schema lists them."""
+    names = []
+    for name in sorted(available_timezones()):
+        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+            ZoneInfo(name)
+            names.append(name)
+    return tuple(names)
+
+
+def zone_field() -> Any:
+    """A timezone field: an IANA name (UTC by default); the schema lists the names accepted."""
+    return Field(default='UTC', max_length=64, json_schema_extra={'enum': list(known_zones())})
+
+
 class QuietHours(BaseModel):
     """From ``start`` to ``end`` (``HH:MM``, wrapping past midnight when ``end`` is earlier) in ``timezone``."""
 
-    model_config = ConfigDict(extra='forbid')
+    model_config = ConfigDict(extra='forbid', strict=True)
 
     enabled: bool = False
     start: str = Field(default='22:00', pattern=CLOCK_TIME)
     end: str = Field(default='07:00', pattern=CLOCK_TIME)
-    timezone: str = Field(default='UTC', max_length=64)
+    timezone: str = zone_field()
 
     @field_validator('timezone')
     @classmethod

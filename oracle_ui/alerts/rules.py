@@ -10,11 +10,20 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
 
 from ..events import SAMPLED_TYPES, TOPIC_OF, ChannelResult, EventType, Topic
 from .operands import parse_operand
-from .quiet import CLOCK_TIME, checked_zone
+from .quiet import CLOCK_TIME, checked_zone, zone_field
 
 Severity = Literal['info', 'warning', 'critical']
 SEVERITIES: tuple[Severity, ...] = ('info', 'warning', 'critical')
@@ -48,7 +57,7 @@ def _finite(value: float) -> float:
 
 
 class _Rule(BaseModel):
-    model_config = ConfigDict(extra='forbid', frozen=True)
+    model_config = ConfigDict(extra='forbid', frozen=True, strict=True)
 
 
 class PriceRule(_Rule):
@@ -104,7 +113,7 @@ class EventRule(_Rule):
     """Any of ``types`` is published (optionally only for ``symbol``)."""
 
     kind: Literal['event']
-    types: list[EventType] = Field(min_length=1, max_length=len(ALERTABLE_TYPES))
+    types: list[Annotated[EventType, Strict(False)]] = Field(min_length=1, max_length=len(ALERTABLE_TYPES))
     symbol: str | None = Field(default=None, max_length=41)
 
     @field_validator('types')
@@ -154,7 +163,7 @@ class SummaryRule(_Rule):
     every: Literal['day', 'week'] = 'day'
     at: str = Field(pattern=CLOCK_TIME)
     weekday: int | None = Field(default=None, ge=0, le=6)
-    timezone: str = Field(default='UTC', max_length=64)
+    timezone: str = zone_field()
 
     @field_validator('timezone')
     @classmethod
@@ -165,8 +174,8 @@ class SummaryRule(_Rule):
     def _weekday(self) -> SummaryRule:
         if self.every == 'week' and self.weekday is None:
             object.__setattr__(self, 'weekday', 0)
-        elif self.every == 'day' and self.weekday is not None:
-            raise ValueError("weekday belongs to every 'week' only")
+        elif self.every == 'day':
+            object.__setattr__(self, 'weekday', None)  # a daily summary has no weekday: one given is not used
         return self
 
 
@@ -182,7 +191,7 @@ class AlertSpec(BaseModel):
     """A new alert: only ``name`` and ``rule`` are needed. ``channels`` are names of stored channels or Apprise
     URLs (an URL is stored once as a channel, named after its service and host); the in-app inbox always gets it."""
 
-    model_config = ConfigDict(extra='forbid')
+    model_config = ConfigDict(extra='forbid', strict=True)
 
     name: Name
     rule: Rule
@@ -203,7 +212,7 @@ class AlertSpec(BaseModel):
 class AlertUpdate(BaseModel):
     """A change to an alert: only the fields given change. ``snooze_s`` silences it that long from now (0: wake)."""
 
-    model_config = ConfigDict(extra='forbid')
+    model_config = ConfigDict(extra='forbid', strict=True)
 
     name: Name | None = None
     rule: Rule | None = None
@@ -243,7 +252,7 @@ class ChannelSpec(BaseModel):
     """A new channel: a name and an Apprise URL (e.g. ``tgram://BOT_TOKEN/CHAT_ID``, ``mailto://…``,
     ``json://host/path``); ``rate_limit`` messages per ``rate_period_s`` at most, the rest in one digest."""
 
-    model_config = ConfigDict(extra='forbid')
+    model_config = ConfigDict(extra='forbid', strict=True)
 
     name: Annotated[str, Field(min_length=1, max_length=60, pattern=r'^[^\s/:][^/:]*$')]
     url: Annotated[str, Field(min_length=3, max_length=2000)]
@@ -252,7 +261,7 @@ class ChannelSpec(BaseModel):
 
 
 class ChannelUpdate(BaseModel):
-    model_config = ConfigDict(extra='forbid')
+    model_config = ConfigDict(extra='forbid', strict=True)
 
     name: Annotated[str, Field(min_length=1, max_length=60, pattern=r'^[^\s/:][^/:]*$')] | None = None
     url: Annotated[str, Field(min_length=3, max_length=2000)] | None = None

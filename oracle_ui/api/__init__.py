@@ -46,6 +46,6 @@ def install_api(app: FastAPI, system: System) -> ConnectionManager:
     app.include_router(analytics_router)
     app.include_router(alerts_router)
     app.include_router(ws_router)
-    install_error_handlers(app, rest_router.routes)
+    install_error_handlers(app, [*rest_router.routes, *analytics_router.routes, *alerts_router.routes])
     state_configuration(app, system)
     return manager

@@ -27,7 +27,7 @@ from .deps import OriginDep, PrincipalDep, SystemDep, get_principal
 from .paths import REST_PREFIX
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {'model': s.ErrorResponse} for code in (401, 403, 404, 409, 422, 429, 503)
+    code: {'model': s.ErrorResponse} for code in (400, 401, 403, 404, 409, 422, 429, 503)
 }
 router = APIRouter(prefix=REST_PREFIX, tags=['alerts'], dependencies=[Depends(get_principal)], responses=ERRORS)
 AlertId = Annotated[int, Path(ge=1, le=2**62)]
@@ -36,9 +36,9 @@ AlertId = Annotated[int, Path(ge=1, le=2**62)]
 class AcknowledgeRequest(BaseModel):
     """Trigger ids to acknowledge; ``null`` (or no body field): all of them."""
 
-    model_config = ConfigDict(extra='forbid')
+    model_config = ConfigDict(extra='forbid', strict=True)
 
-    ids: list[Annotated[int, Field(ge=1, le=2**62)]] | None = Field(default=None, max_length=1000)
+    ids: list[Annotated[int, Field(ge=1, le=2**53)]] | None = Field(default=None, max_length=1000)
 
 
 class AcknowledgeResponse(BaseModel):
@@ -47,7 +47,7 @@ class AcknowledgeResponse(BaseModel):
 
 
 class PreviewRequest(BaseModel):
-    model_config = ConfigDict(extra='forbid')
+    model_config = ConfigDict(extra='forbid', strict=True)
 
     rule: Rule
 
@@ -106,7 +106,7 @@ async def put_quiet_hours(quiet: QuietHours, system: SystemDep, who: PrincipalDe
     return system.alert_commands.set_quiet_hours(quiet, who=who, origin=origin)
 
 
-@router.get('/alerts/{alert_id}', response_model=Alert)
+@router.get('/alerts/{alert_id:int}', response_model=Alert)
 async def read_alert(alert_id: AlertId, system: SystemDep) -> Alert:
     stored = system.alerts.rules.get(alert_id)
     if stored is None:
@@ -114,7 +114,7 @@ async def read_alert(alert_id: AlertId, system: SystemDep) -> Alert:
     return system.alerts.view(stored)
 
 
-@router.patch('/alerts/{alert_id}', response_model=Alert)
+@router.patch('/alerts/{alert_id:int}', response_model=Alert)
 async def update_alert(
     alert_id: AlertId, change: AlertUpdate, system: SystemDep, who: PrincipalDep, origin: OriginDep
 ) -> Alert:
@@ -122,25 +122,25 @@ async def update_alert(
     return await system.alert_commands.update(alert_id, change, who=who, origin=origin)
 
 
-@router.delete('/alerts/{alert_id}', status_code=204, response_class=Response)
+@router.delete('/alerts/{alert_id:int}', status_code=204, response_class=Response)
 async def delete_alert(alert_id: AlertId, system: SystemDep, who: PrincipalDep, origin: OriginDep) -> Response:
     system.alert_commands.delete(alert_id, who=who, origin=origin)
     return Response(status_code=204)
 
 
-@router.post('/alerts/{alert_id}/duplicate', response_model=Alert, status_code=201)
+@router.post('/alerts/{alert_id:int}/duplicate', response_model=Alert, status_code=201)
 async def duplicate_alert(alert_id: AlertId, system: SystemDep, who: PrincipalDep, origin: OriginDep) -> Alert:
     """A disabled copy of the alert."""
     return await system.alert_commands.duplicate(alert_id, who=who, origin=origin)
 
 
-@router.post('/alerts/{alert_id}/test', response_model=list[SendResult])
+@router.post('/alerts/{alert_id:int}/test', response_model=list[SendResult])
 async def test_alert(alert_id: AlertId, system: SystemDep, who: PrincipalDep, origin: OriginDep) -> list[SendResult]:
     """Send a test message to each of the alert's channels now; one result per channel."""
     return await system.alert_commands.test(alert_id, who=who, origin=origin)
 
 
-@router.get('/alerts/{alert_id}/history', response_model=HistoryPage)
+@router.get('/alerts/{alert_id:int}/history', response_model=HistoryPage)
 async def one_alert_history(
     alert_id: AlertId,
     system: SystemDep,
@@ -164,7 +164,7 @@ async def create_channel(spec: ChannelSpec, system: SystemDep, who: PrincipalDep
     return system.alert_commands.create_channel(spec, who=who, origin=origin)
 
 
-@router.get('/alert-channels/{channel_id}', response_model=Channel)
+@router.get('/alert-channels/{channel_id:int}', response_model=Channel)
 async def read_channel(channel_id: AlertId, system: SystemDep) -> Channel:
     stored = system.alerts.channels.get(channel_id)
     if stored is None:
@@ -172,21 +172,21 @@ async def read_channel(channel_id: AlertId, system: SystemDep) -> Channel:
     return system.alerts.channel_view(stored)
 
 
-@router.patch('/alert-channels/{channel_id}', response_model=Channel)
+@router.patch('/alert-channels/{channel_id:int}', response_model=Channel)
 async def update_channel(
     channel_id: AlertId, change: ChannelUpdate, system: SystemDep, who: PrincipalDep, origin: OriginDep
 ) -> Channel:
     return system.alert_commands.update_channel(channel_id, change, who=who, origin=origin)
 
 
-@router.delete('/alert-channels/{channel_id}', status_code=204, response_class=Response)
+@router.delete('/alert-channels/{channel_id:int}', status_code=204, response_class=Response)
 async def delete_channel(channel_id: AlertId, system: SystemDep, who: PrincipalDep, origin: OriginDep) -> Response:
     """Delete a channel no alert uses (409 names the alerts that do)."""
     await system.alert_commands.delete_channel(channel_id, who=who, origin=origin)
     return Response(status_code=204)
 
 
-@router.post('/alert-channels/{channel_id}/test', response_model=SendResult)
+@router.post('/alert-channels/{channel_id:int}/test', response_model=SendResult)
 async def test_channel(channel_id: AlertId, system: SystemDep, who: PrincipalDep, origin: OriginDep) -> SendResult:
     """Send the channel a test message now and say how it went."""
     return await system.alert_commands.test_channel(channel_id, who=who, origin=origin)

@@ -31,7 +31,7 @@ def replay_ended(base: str) -> bool:
 
 
 async def test_analytics_with_filters_and_the_heatmap(browser, app_url) -> None:
-    await eventually(lambda: replay_ended(app_url), 60, 'the replay to end')
+    await eventually(lambda: replay_ended(app_url), 180, 'the replay to end')  # a first run compiles too
     stats = httpx.get(app_url + '/dashboard/api/analytics', params={'period': 'all'}).json()
     sides = {r['key']: r['trades'] for r in stats['groups']['side']}
     assert set(sides) == {'long', 'short'}, sides
@@ -47,10 +47,11 @@ async def test_analytics_with_filters_and_the_heatmap(browser, app_url) -> None:
     fill = await cells.first.get_attribute('fill')
     month = stats['series']['monthly_returns'][0]['return_pct']
     assert fill == ('#16a34a' if month >= 0 else '#dc2626'), 'green up, red down'
-    await page.locator('.js-plotly-plot').nth(1).scroll_into_view_if_needed()  # the breakdown draws when in view
+    # the breakdown's charts draw when they come into view (the page may redraw meanwhile: scroll until drawn)
     await page.wait_for_function(
-        "() => [...document.querySelectorAll('.js-plotly-plot')]"
-        ".filter((plot) => plot.querySelector('.main-svg')).length >= 2",
+        '() => { window.scrollTo(0, document.body.scrollHeight);'
+        " return [...document.querySelectorAll('.js-plotly-plot')]"
+        ".filter((plot) => plot.querySelector('.main-svg')).length >= 2; }",
         timeout=10_000,
     )
     await page.get_by_label('Side').click()
