@@ -231,6 +231,7 @@ async def test_replay_beyond_memory_comes_from_the_store_and_says_truncated(tmp_
             assert message['truncated'] is True
 
 
+@pytest.mark.slow  # waits for real heartbeats and timeouts
 async def test_heartbeat_pings_and_silent_clients_are_dropped(tmp_path) -> None:
     async with running_server(tmp_path, ws_heartbeat_s=0.2, ws_timeout_s=1.0, ws_cleanup_s=0.25) as server:
         async with (

@@ -12,6 +12,9 @@ from .helpers import GOOG_SAMPLE
 DATA = Path(__file__).parent / 'data'
 
 
+pytestmark = pytest.mark.slow  # each test runs the CLI in a subprocess (seconds each)
+
+
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, '-m', 'oracle_ui.cli', *args], check=False, capture_output=True, text=True, timeout=120
@@ -117,7 +120,6 @@ def test_bad_csv_fails_with_line_and_column(tmp_path: Path) -> None:
 BTC_SAMPLE = GOOG_SAMPLE.parent / 'BTCUSDT_sim_1m.csv'
 
 
-@pytest.mark.slow
 def test_default_sizing_is_the_live_one_with_fractional_quantities() -> None:
     """The shipped BTC sample trades with the live default (fixed 10 margin), in fractions of a coin."""
     result = run_cli('backtest', '--data', str(BTC_SAMPLE), '--json')
@@ -127,7 +129,6 @@ def test_default_sizing_is_the_live_one_with_fractional_quantities() -> None:
     assert all(t['size'] * t['entry_price'] == pytest.approx(10, rel=1e-12) for t in trades)
 
 
-@pytest.mark.slow
 def test_the_live_risk_settings_from_the_environment_are_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv('ORACLE_RISK__SIZING', 'percent')
     monkeypatch.setenv('ORACLE_RISK__MARGIN_PCT', '20')
@@ -154,7 +155,6 @@ def test_a_run_without_trades_says_why(sizing: str, reason: str) -> None:
     assert json.loads(document.stdout)['trades'] == [] and reason in document.stderr
 
 
-@pytest.mark.slow
 def test_all_in_at_leverage_is_warned_about() -> None:
     report = run_cli('backtest', '--data', str(BTC_SAMPLE), '--strategy', 'regime', '--sizing', 'all-in')
     assert 'warning: all-in at up to 15x leverage puts the whole account in each trade' in report.stdout
@@ -169,7 +169,6 @@ def test_the_report_lists_trades_with_dates_and_buy_and_hold() -> None:
     assert 'Buy and hold      703.46 %' in report and 'Sharpe' in report
 
 
-@pytest.mark.slow
 def test_periods_per_year_override_rescales_the_ratios() -> None:
     def stats(*extra: str) -> dict:
         result = run_cli('backtest', '--data', str(GOOG_SAMPLE), '--sizing', 'all-in', '--json', *extra)

@@ -79,6 +79,7 @@ async def events_command(capsys, *args: str) -> list[str]:
     return capsys.readouterr().out.splitlines()
 
 
+@pytest.mark.slow  # runs the command in a subprocess
 async def test_events_command_prints_readable_lines_or_raw_json_and_follows(tmp_path, capsys) -> None:
     async with running_server(tmp_path) as server:
         bus, later = server.system.bus, server.clock.time() + 3 * 86_400  # a market simulated ahead of the clock

@@ -32,6 +32,7 @@ async def greeted(ws) -> bool:
     return json.loads(await asyncio.wait_for(ws.recv(), 10))['type'] in ('connection_established', 'auth_ok')
 
 
+@pytest.mark.slow  # opens and waits out 40 connections
 async def test_one_viewer_token_gets_32_connections_and_unauthenticated_ones_8(tmp_path) -> None:
     async with running_server(tmp_path, api_token=CONFIG_TOKEN) as server, contextlib.AsyncExitStack() as stack:
         viewer = server.system.access.accounts.add_token('watcher', Role.VIEWER)
