@@ -381,6 +381,7 @@ async def test_connect_and_disconnect_are_events(server) -> None:
         assert gone['data']['client_id'] == established['client_id']
 
 
+@pytest.mark.slow  # summaries come at most once a real second
 async def test_a_connect_storm_reaches_dashboards_as_one_summary_a_second(server) -> None:
     started = time.monotonic()
     async with connect(f'{server.ws_base}/dashboard/ws/dashboard') as dashboard:

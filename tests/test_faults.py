@@ -110,6 +110,7 @@ async def test_strategy_raising(tmp_path, api) -> None:
         await restart_recovers(http, server)
 
 
+@pytest.mark.slow  # waits out sqlite's real lock timeout
 async def test_database_locked_by_another_process(tmp_path, api) -> None:
     async with running_server(tmp_path) as server, await api(server) as http:
         await advance_until(server.clock, lambda: server.system.controller.state.value == 'running')
@@ -198,6 +199,7 @@ async def test_disk_full(tmp_path, api) -> None:
         )
 
 
+@pytest.mark.slow  # a real socket torn down mid-send, waited out in real time
 async def test_client_vanishing_mid_send(tmp_path) -> None:
     async with running_server(tmp_path) as server:
         url = f'{server.ws_base}/dashboard/ws/monitor?topics=notifications,clients'
