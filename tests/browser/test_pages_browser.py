@@ -35,6 +35,19 @@ def replayed_url(tmp_path):
         yield base
 
 
+TOAST_BOXES = """() => {
+    const toasts = document.querySelectorAll('.q-notification');
+    const account = [...document.querySelectorAll('.q-card')].find((card) => card.innerText.includes('Balance'));
+    const header = document.querySelector('.q-header');
+    if (toasts.length !== 1 || !account || !header) return null;
+    return [toasts[0], header, account].map((element) => {
+        const r = element.getBoundingClientRect();
+        return {x: r.x, y: r.y, width: r.width, height: r.height};
+    });
+}"""
+"""The one toast's, the header's and the account card's boxes, or null until there is exactly one toast."""
+
+
 async def box(page, selector: str) -> dict:
     element = page.locator(selector).first
     await element.wait_for(timeout=20_000)
@@ -71,9 +84,9 @@ async def test_toasts_cover_neither_the_header_nor_the_account(browser, app_url,
         event = {'type': 'notification', 'data': {'message': f'toast drill {n}', 'level': 'warning'}}
         httpx.post(app_url + '/dashboard/api/emit-test-event', json=event).raise_for_status()
     await page.locator('.q-notification__badge', has_text='3').first.wait_for(timeout=10_000)  # one, counting
-    await page.wait_for_function("() => document.querySelectorAll('.q-notification').length === 1")
-    toast = await box(page, '.q-notification')
-    header, account = await box(page, '.q-header'), await box(page, '.q-card:has-text("Balance")')
+    # measured in the same frame the single toast is seen in (a toast leaves after a few seconds)
+    boxes = await page.wait_for_function(TOAST_BOXES, timeout=10_000)
+    toast, header, account = await boxes.json_value()
     assert toast['y'] >= header['y'] + header['height'], 'below the header (bot state, navigation)'
     assert toast['y'] >= account['y'] + account['height'] or toast['x'] >= account['x'] + account['width'] / 2
 
