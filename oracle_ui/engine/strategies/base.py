@@ -32,6 +32,33 @@ def param(default: Any, title: str, description: str, unit: str = '', **bounds: 
     return Field(default, title=title, description=description, json_schema_extra={'unit': unit}, **bounds)
 
 
+def adx_length() -> Any:
+    """The ADX averaging length, as every regime rule names it."""
+    return param(
+        14, 'ADX length', 'Candles the trend strength (ADX, +DI/-DI) is averaged over', 'candles', ge=2, le=500
+    )
+
+
+def bollinger_length() -> Any:
+    return param(20, 'Bollinger length', 'Candles of the Bollinger bands', 'candles', ge=2, le=500)
+
+
+def bollinger_width() -> Any:
+    return param(
+        2.0, 'Bollinger width', 'Band distance from the middle in standard deviations', '× std dev', gt=0, le=10
+    )
+
+
+def rsi_length() -> Any:
+    return param(14, 'RSI length', 'Candles of the relative strength index', 'candles', ge=2, le=500)
+
+
+def atr_length() -> Any:
+    return param(
+        14, 'ATR length', 'Candles of the average true range that sets stop distances', 'candles', ge=1, le=500
+    )
+
+
 class StrategyParams(BaseModel):
     """Base of strategy parameter models: unknown names are refused, values are frozen."""
 

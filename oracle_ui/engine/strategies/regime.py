@@ -7,7 +7,18 @@ from pydantic import model_validator
 
 from .. import indicators as ind
 from ..models import Candle, Regime, Side, Signal
-from .base import IndicatorView, RegimeReading, Strategy, StrategyParams, param
+from .base import (
+    IndicatorView,
+    RegimeReading,
+    Strategy,
+    StrategyParams,
+    adx_length,
+    atr_length,
+    bollinger_length,
+    bollinger_width,
+    param,
+    rsi_length,
+)
 from .regime_rules import (
     RangeParams,
     TrendParams,
@@ -20,9 +31,7 @@ from .regime_rules import (
 
 
 class RegimeParams(StrategyParams):
-    adx_period: int = param(
-        14, 'ADX length', 'Candles the trend strength (ADX, +DI/-DI) is averaged over', 'candles', ge=2, le=500
-    )
+    adx_period: int = adx_length()
     adx_strong: float = param(25.0, 'Strong trend above', 'ADX above this is a strong trend', 'ADX', ge=0, le=100)
     adx_trending: float = param(
         20.0,
@@ -32,10 +41,8 @@ class RegimeParams(StrategyParams):
         ge=0,
         le=100,
     )
-    bb_period: int = param(20, 'Bollinger length', 'Candles of the Bollinger bands', 'candles', ge=2, le=500)
-    bb_std: float = param(
-        2.0, 'Bollinger width', 'Band distance from the middle in standard deviations', '× std dev', gt=0, le=10
-    )
+    bb_period: int = bollinger_length()
+    bb_std: float = bollinger_width()
     bbw_low: float = param(
         0.03,
         'Low volatility below',
@@ -52,10 +59,8 @@ class RegimeParams(StrategyParams):
         gt=0,
         le=10,
     )
-    rsi_period: int = param(14, 'RSI length', 'Candles of the relative strength index', 'candles', ge=2, le=500)
-    atr_period: int = param(
-        14, 'ATR length', 'Candles of the average true range that sets stop distances', 'candles', ge=1, le=500
-    )
+    rsi_period: int = rsi_length()
+    atr_period: int = atr_length()
     trend: TrendParams = TrendParams()
     range: RangeParams = RangeParams()
 

@@ -10,7 +10,18 @@ from pydantic import model_validator
 
 from .. import indicators as ind
 from ..models import Candle, Regime, Side, Signal, SignalKind
-from .base import IndicatorView, RegimeReading, StrategyParams, any_nan, param
+from .base import (
+    IndicatorView,
+    RegimeReading,
+    StrategyParams,
+    adx_length,
+    any_nan,
+    atr_length,
+    bollinger_length,
+    bollinger_width,
+    param,
+    rsi_length,
+)
 
 
 class TrendParams(StrategyParams):
@@ -26,7 +37,7 @@ class TrendParams(StrategyParams):
         20, 'Middle EMA', 'Middle exponential average; the close must be beyond it', 'candles', ge=1, le=500
     )
     ema_slow: int = param(50, 'Slow EMA', 'Slow exponential average', 'candles', ge=1, le=1000)
-    rsi_period: int = param(14, 'RSI length', 'Candles of the relative strength index', 'candles', ge=2, le=500)
+    rsi_period: int = rsi_length()
     macd_fast: int = param(
         12,
         'MACD fast',
@@ -37,9 +48,7 @@ class TrendParams(StrategyParams):
     )
     macd_slow: int = param(26, 'MACD slow', 'Slow average of the MACD', 'candles', ge=2, le=500)
     macd_signal: int = param(9, 'MACD signal', 'Average of the MACD line it is compared with', 'candles', ge=1, le=500)
-    atr_period: int = param(
-        14, 'ATR length', 'Candles of the average true range that sets stop distances', 'candles', ge=1, le=500
-    )
+    atr_period: int = atr_length()
     volume_period: int = param(
         20,
         'Volume average',
@@ -48,9 +57,7 @@ class TrendParams(StrategyParams):
         ge=1,
         le=500,
     )
-    adx_period: int = param(
-        14, 'ADX length', 'Candles the trend strength (ADX, +DI/-DI) is averaged over', 'candles', ge=2, le=500
-    )
+    adx_period: int = adx_length()
     adx_trending: float = param(
         20.0,
         'Trend above',
@@ -88,17 +95,11 @@ class TrendParams(StrategyParams):
 
 
 class RangeParams(StrategyParams):
-    bb_period: int = param(20, 'Bollinger length', 'Candles of the Bollinger bands', 'candles', ge=2, le=500)
-    bb_std: float = param(
-        2.0, 'Bollinger width', 'Band distance from the middle in standard deviations', '× std dev', gt=0, le=10
-    )
-    rsi_period: int = param(14, 'RSI length', 'Candles of the relative strength index', 'candles', ge=2, le=500)
-    atr_period: int = param(
-        14, 'ATR length', 'Candles of the average true range that sets stop distances', 'candles', ge=1, le=500
-    )
-    adx_period: int = param(
-        14, 'ADX length', 'Candles the trend strength (ADX, +DI/-DI) is averaged over', 'candles', ge=2, le=500
-    )
+    bb_period: int = bollinger_length()
+    bb_std: float = bollinger_width()
+    rsi_period: int = rsi_length()
+    atr_period: int = atr_length()
+    adx_period: int = adx_length()
     adx_sideways: float = param(
         20.0, 'Sideways at or below', 'ADX at or below this is a sideways market', 'ADX', ge=0, le=100
     )
