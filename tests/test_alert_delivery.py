@@ -121,7 +121,7 @@ async def test_a_dead_channel_retries_is_reported_and_trading_goes_on(replay) ->
         assert failed['attempts'] == 3 and 'Connection refused' in failed['error']
         assert system.bus.published > published + 20, 'prices kept flowing while it retried'
         channels = {c.name: c for c in system.alerts.channels.values()}
-        assert channels[f'JSON 127.0.0.1:{dead.split(":")[2].split("/")[0]}'].failed == 1
+        assert channels[f'JSON 127.0.0.1 {dead.split(":")[2].split("/")[0]}'].failed == 1
         (trigger,) = system.alerts.history(alert_id=made.id).triggers
         assert sorted(r.status for r in trigger.channels) == ['failed', 'sent']
 

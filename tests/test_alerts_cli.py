@@ -31,7 +31,7 @@ async def test_alerts_from_the_shell(tmp_path, capsys) -> None:
             code, out = await run('list')
             assert [line.split()[0] for line in out.splitlines()] == ['#1', '#2']
             code, out = await run('test', '1')
-            assert (code, out) == (0, f'JSON 127.0.0.1:{hook.port}: sent\n')
+            assert (code, out) == (0, f'JSON 127.0.0.1 {hook.port}: sent\n')
             await eventually(lambda: hook.bodies)
             code, out = await run('remove', '2')
             assert (code, out) == (0, 'alert 2 removed\n')

@@ -134,7 +134,7 @@ async def test_disable_duplicate_test_and_delete_from_the_table(user: User) -> N
         await eventually(lambda: len(table.rows) == 2, what='the copy')
         assert sorted(r['name'] for r in table.rows) == ['far away', 'far away (copy)']
         act('test', 'far away')
-        await user.should_see(f'JSON 127.0.0.1:{hook.port}: sent')  # the result of each channel is shown
+        await user.should_see(f'JSON 127.0.0.1 {hook.port}: sent')  # the result of each channel is shown
         assert hook.bodies[0]['title'].startswith('Oracle Trader')
         act('delete', 'far away (copy)')
         await user.should_see('Delete the alert "far away (copy)"?')

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
 
 import httpx
@@ -46,10 +48,10 @@ async def test_the_issues_body_creates_a_price_alert(server) -> None:
         assert alert['rule'] == {**BODY['rule'], 'value': 70000.0, 'window_s': None}
         assert alert['enabled'] is True and alert['severity'] == 'warning' and alert['cooldown_s'] == 300
         assert alert['state'] == 'armed' and alert['snoozed_until'] is None
-        assert alert['channels'] == [{'id': 1, 'name': 'JSON 127.0.0.1:9999', 'masked': 'json://127.0.0.1:9999/hook'}]
+        assert alert['channels'] == [{'id': 1, 'name': 'JSON 127.0.0.1 9999', 'masked': 'json://127.0.0.1:9999/hook'}]
         assert (await api.get(f'/alerts/{alert["id"]}')).json() == alert
         assert [a['id'] for a in (await api.get('/alerts')).json()] == [alert['id']]
-        again = await api.post('/alerts', json={**BODY, 'channels': ['JSON 127.0.0.1:9999']})
+        again = await api.post('/alerts', json={**BODY, 'channels': ['JSON 127.0.0.1 9999']})
         assert again.json()['channels'] == alert['channels'], 'by name: the same stored channel'
         inline = await api.post('/alerts', json=BODY)
         assert inline.json()['channels'][0]['id'] == 1, 'the same URL again: reused, not stored twice'
@@ -139,7 +141,6 @@ async def test_channels_are_masked_tested_and_kept_while_in_use(server) -> None:
         ({**BODY, 'rule': {**BODY['rule'], 'op': 'sideways'}}, "rule.price.op: Input should be 'above'"),
         ({**BODY, 'rule': {'kind': 'weather'}}, "rule: Input tag 'weather' found using 'kind' does not match"),
         ({**BODY, 'channels': ['bogus://x']}, 'not a usable Apprise URL'),
-        ({**BODY, 'channels': ['nobody']}, "no channel named 'nobody'"),
         ({**BODY, 'cooldown_s': -1}, 'cooldown_s: Input should be greater than or equal to 0'),
         ({'rule': BODY['rule']}, 'name: Field required'),
         (
@@ -174,6 +175,30 @@ async def test_bad_alerts_are_422s_naming_the_problem(tmp_path, body, problem) -
     async with running_server(tmp_path, symbols='BTC/USDT') as server, httpx.AsyncClient(base_url=server.base) as api:
         refused = await api.post('/dashboard/api/alerts', json=body)
         assert refused.status_code == 422 and problem in refused.json()['detail'], refused.text
+
+
+async def test_an_unknown_channel_name_is_a_404_and_a_usable_url_is_stored_once(tmp_path) -> None:
+    async with running_server(tmp_path, symbols='BTC/USDT') as server, httpx.AsyncClient(base_url=server.base) as api:
+        missing = await api.post('/dashboard/api/alerts', json={**BODY, 'channels': ['nobody']})
+        assert missing.status_code == 404 and "no channel named 'nobody'" in missing.json()['detail']
+        made = [await api.post('/dashboard/api/alerts', json={**BODY, 'name': f'n{k}'}) for k in range(2)]
+        assert [m.status_code for m in made] == [201, 201]
+        assert len((await api.get('/dashboard/api/alert-channels')).json()) == 1, 'one channel for one URL'
+        rated = await api.post('/dashboard/api/alert-channels', json={'name': 'hook', 'url': BODY['channels'][0] + '2'})
+        assert rated.status_code == 201
+        changed = await api.patch(f'/dashboard/api/alert-channels/{rated.json()["id"]}', json={'rate_limit': 44.0})
+        assert changed.status_code == 200 and changed.json()['rate_limit'] == 44, 'JSON has one number type'
+        half = await api.patch(f'/dashboard/api/alert-channels/{rated.json()["id"]}', json={'rate_limit': 4.5})
+        assert half.status_code == 422
+
+
+async def test_a_preview_checks_the_symbol_as_saving_does(tmp_path) -> None:
+    rule = {'kind': 'event', 'types': ['bot_error'], 'symbol': 'AAA'}
+    async with running_server(tmp_path, symbols='BTC/USDT') as server, httpx.AsyncClient(base_url=server.base) as api:
+        refused = await api.post('/dashboard/api/alerts/preview', json={'rule': rule})
+        assert refused.status_code == 422 and "unknown symbol 'AAA'" in refused.json()['detail']
+        seen = await api.post('/dashboard/api/alerts/preview', json={'rule': {**rule, 'symbol': 'btc-usdt'}})
+        assert seen.status_code == 200, seen.text
 
 
 async def test_a_daily_summary_keeps_no_weekday(tmp_path) -> None:
@@ -237,7 +262,13 @@ async def test_viewers_read_alerts_but_cannot_change_them(server) -> None:
 
 async def test_the_schema_lists_the_alert_operations(server) -> None:
     async with httpx.AsyncClient(base_url=server.base, headers={'Authorization': f'Bearer {server.viewer}'}) as api:
-        paths = (await api.get('/openapi.json')).json()['paths']
+        schema = (await api.get('/openapi.json')).json()
+    paths, models = schema['paths'], schema['components']['schemas']
+    indicator = models['IndicatorRule']['properties']
+    assert indicator['timeframe']['enum'] == ['1m', '5m', '15m', '1h', '4h', '1d'], 'the charted timeframes'
+    assert re.fullmatch(indicator['symbol']['pattern'], 'eth-usdt'), 'a traded symbol, spelled as people do'
+    assert not re.fullmatch(indicator['symbol']['pattern'], 'DOGE/USDT')
+    assert 'x-oracle-values' not in json.dumps(schema), 'every configured value is stated'
     assert set(paths['/dashboard/api/alerts']) == {'get', 'post'}
     assert set(paths['/dashboard/api/alerts/{alert_id}']) == {'get', 'patch', 'delete'}
     assert {

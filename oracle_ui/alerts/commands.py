@@ -4,6 +4,7 @@ URL, never the URL), refusals as :class:`~oracle_ui.errors.CommandError`. REST, 
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from typing import TYPE_CHECKING, Any, cast
 
@@ -15,10 +16,23 @@ from ..security import audit
 from ..security.accounts import Principal
 from ..store.alerts import StoredChannel, StoredRule
 from ..views import chart_timeframes
+from ..views.symbols import configured_symbol
 from . import channels as urls
 from .channels import ChannelError
 from .quiet import QuietHours
-from .rules import RULE, Alert, AlertSpec, AlertUpdate, Channel, ChannelSpec, ChannelUpdate, Rule, SendResult, Severity
+from .rules import (
+    RULE,
+    Alert,
+    AlertSpec,
+    AlertUpdate,
+    Channel,
+    ChannelSpec,
+    ChannelUpdate,
+    Preview,
+    Rule,
+    SendResult,
+    Severity,
+)
 from .service import AlertService
 
 if TYPE_CHECKING:
@@ -112,6 +126,10 @@ class AlertCommands:
         results = await asyncio.gather(*(self._send_test(c) for c in stored.channels if c in self.service.channels))
         self._audit(who, 'test_alert', origin, {'alert_id': alert_id, 'results': [r.model_dump() for r in results]})
         return list(results)
+
+    def preview(self, rule: Rule) -> Preview:
+        """What ``rule`` (its symbol and timeframe checked as for saving) would see now."""
+        return self.service.preview(self._checked_rule(rule))
 
     def acknowledge(self, trigger_ids: list[int] | None, *, who: Principal, origin: str) -> int:
         """Mark triggers (None: all) as seen; returns how many were unread."""
@@ -230,7 +248,7 @@ class AlertCommands:
                 if name not in by_name:
                     known = ', '.join(by_name) or 'none yet'
                     raise CommandError(
-                        ErrorKind.INVALID,
+                        ErrorKind.NOT_FOUND,
                         f'no channel named {name!r} (known: {known}); give a stored channel name or an Apprise URL',
                     )
                 ids.append(by_name[name].id)
@@ -240,7 +258,7 @@ class AlertCommands:
             if same:
                 ids.append(same[0].id)
                 continue
-            label = f'{checked.service} {checked.host}'.strip()[:50]
+            label = re.sub(r'[/:]+', ' ', f'{checked.service} {checked.host}').strip()[:50]  # a name, not an URL
             unique = next(n for k in range(1, 1000) if (n := label if k == 1 else f'{label} ({k})') not in by_name)
             stored = self._new_channel(unique, checked, who, 10, 60.0)
             by_name[stored.name] = stored
@@ -299,8 +317,7 @@ class AlertCommands:
 
 
 def _traded(text: str, symbols: list[str]) -> str:
-    wanted = text.upper().replace('-', '/').replace('_', '/')
-    for symbol in symbols:
-        if wanted in (symbol, symbol.replace('/', '')):
-            return symbol
+    symbol = configured_symbol(symbols, text)
+    if symbol is not None:
+        return symbol
     raise CommandError(ErrorKind.INVALID, f'unknown symbol {text!r}; traded: {", ".join(symbols)}')

@@ -17,12 +17,14 @@ from pydantic import (
     Field,
     Strict,
     TypeAdapter,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 from ..events import SAMPLED_TYPES, TOPIC_OF, ChannelResult, EventType, Topic
-from .operands import parse_operand
+from .operands import OPERAND_PATTERN, parse_operand
 from .quiet import CLOCK_TIME, checked_zone, zone_field
 
 Severity = Literal['info', 'warning', 'critical']
@@ -44,10 +46,31 @@ def _alias(value: Any) -> Any:
     return _ALIASES.get(value, value) if isinstance(value, str) else value
 
 
-Op = Annotated[Level, BeforeValidator(_alias)]
+LEVELS: tuple[Level, ...] = ('above', 'below', 'crosses_above', 'crosses_below', 'crosses')
+Op = Annotated[Level, BeforeValidator(_alias), Field(json_schema_extra={'enum': [*LEVELS, *_ALIASES]})]
 PriceOp = Annotated[
-    Literal['above', 'below', 'crosses_above', 'crosses_below', 'crosses', 'moves'], BeforeValidator(_alias)
+    Literal['above', 'below', 'crosses_above', 'crosses_below', 'crosses', 'moves'],
+    BeforeValidator(_alias),
+    Field(json_schema_extra={'enum': [*LEVELS, 'moves', *_ALIASES]}),
 ]
+CONFIGURED = 'x-oracle-values'
+"""The schema key marking a value the configuration decides (the app states it: :mod:`oracle_ui.api.openapi`)."""
+TRADED_SYMBOL: JsonDict = {CONFIGURED: 'traded-symbols'}
+"""Marks a symbol in the schema: the traded symbols' spellings go there."""
+CHARTED_TIMEFRAME: JsonDict = {CONFIGURED: 'charted-timeframes'}
+"""Marks a timeframe in the schema; the running app lists the charted timeframes there."""
+Symbol = Annotated[str, Field(min_length=1, max_length=41, json_schema_extra=TRADED_SYMBOL)]
+Operand = Annotated[str, Field(max_length=60, json_schema_extra={'pattern': OPERAND_PATTERN})]
+"""An operand's text; :func:`~.operands.parse_operand` checks it, with a message saying what is wrong."""
+
+
+def _whole(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+WHOLE = BeforeValidator(_whole)
+"""Put after an integer's bounds in a strict model: it also takes a JSON number with no fraction (``44.0``), as the
+schema's ``integer`` does."""
 
 
 def _finite(value: float) -> float:
@@ -64,8 +87,16 @@ class PriceRule(_Rule):
     """A symbol's price crosses a level (``op`` above/below/crosses_*, ``value`` the price), or moves more than
     ``value`` percent within ``window_s`` seconds (``op`` = ``moves``), either way."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            'if': {'properties': {'op': {'const': 'moves'}}, 'required': ['op']},
+            'then': {'properties': {'value': {'maximum': 1000}}},
+            'else': {'properties': {'window_s': {'type': 'null'}}},
+        }
+    )
+
     kind: Literal['price']
-    symbol: str = Field(min_length=1, max_length=41)
+    symbol: Symbol
     op: PriceOp
     value: float = Field(gt=0, le=1e12)
     window_s: float | None = Field(default=None, gt=0, le=7 * 86_400)
@@ -88,11 +119,11 @@ class IndicatorRule(_Rule):
     or crosses ``right`` (a number or another such operand)."""
 
     kind: Literal['indicator']
-    symbol: str = Field(min_length=1, max_length=41)
-    timeframe: str = Field(default='1m', max_length=10)
-    left: str = Field(min_length=1, max_length=60)
+    symbol: Symbol
+    timeframe: str = Field(default='1m', max_length=10, json_schema_extra=CHARTED_TIMEFRAME)
+    left: Operand
     op: Op
-    right: float | str
+    right: float | Operand
 
     @field_validator('left')
     @classmethod
@@ -103,8 +134,6 @@ class IndicatorRule(_Rule):
     @classmethod
     def _right(cls, value: float | str) -> float | str:
         if isinstance(value, str):
-            if len(value) > 60:
-                raise ValueError('an operand is at most 60 characters')
             return parse_operand(value).text
         return _finite(value)
 
@@ -113,8 +142,12 @@ class EventRule(_Rule):
     """Any of ``types`` is published (optionally only for ``symbol``)."""
 
     kind: Literal['event']
-    types: list[Annotated[EventType, Strict(False)]] = Field(min_length=1, max_length=len(ALERTABLE_TYPES))
-    symbol: str | None = Field(default=None, max_length=41)
+    types: list[
+        Annotated[
+            EventType, Strict(False), WithJsonSchema({'type': 'string', 'enum': [t.value for t in ALERTABLE_TYPES]})
+        ]
+    ] = Field(min_length=1, max_length=len(ALERTABLE_TYPES))
+    symbol: Symbol | None = None
 
     @field_validator('types')
     @classmethod
@@ -130,11 +163,24 @@ class AccountRule(_Rule):
     (``position_pnl_pct``) above or below ``value`` (``symbol``: one position, else any); the equity's drawdown
     from its peak (``drawdown_pct``) or today's loss (``daily_loss_pct``) at or beyond ``value`` percent."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            'if': {'properties': {'metric': {'enum': ['drawdown_pct', 'daily_loss_pct']}}, 'required': ['metric']},
+            'then': {
+                'properties': {
+                    'value': {'exclusiveMinimum': 0, 'maximum': 100},
+                    'op': {'const': 'above'},
+                    'symbol': {'type': 'null'},
+                }
+            },
+        }
+    )
+
     kind: Literal['account']
     metric: Literal['position_pnl', 'position_pnl_pct', 'drawdown_pct', 'daily_loss_pct']
     op: Literal['above', 'below'] = 'above'
     value: float = Field(ge=-1e12, le=1e12)
-    symbol: str | None = Field(default=None, max_length=41)
+    symbol: Symbol | None = None
 
     @model_validator(mode='after')
     def _percent(self) -> AccountRule:
@@ -162,7 +208,7 @@ class SummaryRule(_Rule):
     kind: Literal['summary']
     every: Literal['day', 'week'] = 'day'
     at: str = Field(pattern=CLOCK_TIME)
-    weekday: int | None = Field(default=None, ge=0, le=6)
+    weekday: Annotated[int, Field(ge=0, le=6), WHOLE] | None = None
     timezone: str = zone_field()
 
     @field_validator('timezone')
@@ -184,7 +230,15 @@ Rule = Annotated[
 ]
 RULE: TypeAdapter[Rule] = TypeAdapter(Rule)
 Name = Annotated[str, Field(min_length=1, max_length=100)]
-ChannelName = Annotated[str, Field(min_length=1, max_length=2000)]
+CHANNEL_NAME = r'[^ \t\n\r\x0b\x0c/:][^/:]{0,59}'
+"""A stored channel's name: no ``/`` or ``:``, no ASCII space first. (Character classes are spelled out: ``\\s``
+and ``.`` match different characters in Python's, Rust's (pydantic) and ECMA's (the schema) regular expressions.)"""
+APPRISE_URL = r'[A-Za-z0-9]+://[^\x00-\x20\x7f]+'
+"""``service://`` and the rest without spaces or control characters."""
+ChannelName = Annotated[str, Field(min_length=1, max_length=2000, pattern=f'^(?:{CHANNEL_NAME}|{APPRISE_URL})$')]
+"""A stored channel's name, or an Apprise URL (``service://…``)."""
+AppriseUrl = Annotated[str, Field(min_length=3, max_length=2000, pattern=f'^{APPRISE_URL}$')]
+"""An URL whose scheme names an Apprise service; the service decides whether the rest is usable (else 422)."""
 
 
 class AlertSpec(BaseModel):
@@ -254,18 +308,18 @@ class ChannelSpec(BaseModel):
 
     model_config = ConfigDict(extra='forbid', strict=True)
 
-    name: Annotated[str, Field(min_length=1, max_length=60, pattern=r'^[^\s/:][^/:]*$')]
-    url: Annotated[str, Field(min_length=3, max_length=2000)]
-    rate_limit: int = Field(default=10, ge=1, le=10_000)
+    name: Annotated[str, Field(min_length=1, max_length=60, pattern=f'^{CHANNEL_NAME}$')]
+    url: AppriseUrl
+    rate_limit: Annotated[int, Field(ge=1, le=10_000), WHOLE] = 10
     rate_period_s: float = Field(default=60.0, ge=1, le=86_400)
 
 
 class ChannelUpdate(BaseModel):
     model_config = ConfigDict(extra='forbid', strict=True)
 
-    name: Annotated[str, Field(min_length=1, max_length=60, pattern=r'^[^\s/:][^/:]*$')] | None = None
-    url: Annotated[str, Field(min_length=3, max_length=2000)] | None = None
-    rate_limit: int | None = Field(default=None, ge=1, le=10_000)
+    name: Annotated[str, Field(min_length=1, max_length=60, pattern=f'^{CHANNEL_NAME}$')] | None = None
+    url: AppriseUrl | None = None
+    rate_limit: Annotated[int, Field(ge=1, le=10_000), WHOLE] | None = None
     rate_period_s: float | None = Field(default=None, ge=1, le=86_400)
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..alerts.quiet import QuietHours
 from ..alerts.rules import (
+    WHOLE,
     Alert,
     AlertSpec,
     AlertUpdate,
@@ -38,7 +39,7 @@ class AcknowledgeRequest(BaseModel):
 
     model_config = ConfigDict(extra='forbid', strict=True)
 
-    ids: list[Annotated[int, Field(ge=1, le=2**53)]] | None = Field(default=None, max_length=1000)
+    ids: list[Annotated[int, Field(ge=1, le=2**53), WHOLE]] | None = Field(default=None, max_length=1000)
 
 
 class AcknowledgeResponse(BaseModel):
@@ -92,7 +93,7 @@ async def acknowledge(
 @router.post('/alerts/preview', response_model=Preview)
 async def preview(body: PreviewRequest, system: SystemDep) -> Preview:
     """What a rule would see now: its current value and whether its condition holds."""
-    return system.alerts.preview(body.rule)
+    return system.alert_commands.preview(body.rule)
 
 
 @router.get('/alerts/quiet-hours', response_model=QuietHours)

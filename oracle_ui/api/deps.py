@@ -12,6 +12,7 @@ from fastapi import Depends, HTTPException, Request
 
 from ..security.accounts import Principal
 from ..system import System
+from ..views.symbols import configured_symbol
 from .token import token_principal
 
 
@@ -41,8 +42,7 @@ OriginDep = Annotated[str, Depends(client_origin)]
 
 def resolve_symbol(system: System, text: str) -> str:
     """A configured symbol from ``BTC/USDT``, ``BTC-USDT``, ``BTC_USDT`` or ``BTCUSDT``; 404 for an unknown one."""
-    wanted = text.upper().replace('-', '/').replace('_', '/')
-    for symbol in system.engine.symbols:
-        if wanted in (symbol, symbol.replace('/', '')):
-            return symbol
+    symbol = configured_symbol(system.engine.symbols, text)
+    if symbol is not None:
+        return symbol
     raise HTTPException(404, f'unknown symbol {text!r}; known: {", ".join(system.engine.symbols)}')

@@ -84,14 +84,15 @@ def _parameter_pattern(default: float, low: float, high: float) -> str:
     return FLOAT_PATTERNS[(low, high)]
 
 
-def _kind_pattern(kind: str) -> str:
+def kind_pattern(kind: str) -> str:
+    """``kind`` with its optional parameters in range (``ema``, ``ema:50``), as a regular expression."""
     pattern = ''
     for _name, default, low, high in reversed(SPECS[kind]):
         pattern = f'(?::{_parameter_pattern(default, low, high)}{pattern})?'
     return kind + pattern
 
 
-_ITEM = '(?:' + '|'.join(_kind_pattern(kind) for kind in sorted(SPECS, key=len, reverse=True)) + ')'
+_ITEM = '(?:' + '|'.join(kind_pattern(kind) for kind in sorted(SPECS, key=len, reverse=True)) + ')'
 SPEC_PATTERN = f'^(?:{_ITEM}(?:,{_ITEM})*)?$'
 """What :func:`parse_indicators` accepts, as one regular expression (the API schema states it)."""
 

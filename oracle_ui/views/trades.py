@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from ..engine.models import Side, Trade, TradeStatus
 from ..formatting import iso_time
+from .symbols import named_or_spelled
 
 if TYPE_CHECKING:
     from ..system import System
@@ -97,8 +98,7 @@ class TradesPage(BaseModel):
 def symbol_named(system: System, text: str) -> str:
     """The configured symbol ``text`` names (``BTC/USDT``, ``btc-usdt``, ``BTCUSDT``), else ``text`` upper-cased
     with ``/`` between base and quote (a symbol traded before the configuration changed)."""
-    wanted = text.upper().replace('-', '/').replace('_', '/')
-    return next((s for s in system.engine.symbols if wanted in (s, s.replace('/', ''))), wanted)
+    return named_or_spelled(system.engine.symbols, text)
 
 
 def _store_filters(
