@@ -3,8 +3,9 @@
 * First load of ``/``: navigation start -> price chart drawn and metric cards filled (median of 9 cold loads,
   each in a new browser context: nothing cached), on a fresh data directory (30 days of simulated history, the
   default) and on one holding a year of 1-minute candles per symbol (made first, in-process, and timed).
-* With a year stored: panning back one screen, from releasing the mouse to the older candles in the chart (the
-  pan asks the server for the page before the first candle shown), p50/p95 over 30 pans; switching timeframe,
+* With a year stored: panning back one screen, from releasing the drag to the first frame with candles up to the
+  view's left edge (pages are loaded ahead of the pan) and to an older page drawn when the pan asked for one,
+  p50/p95 over 30 pans; switching timeframe,
   from the click on the option to the new chart drawn, p50/p95 over 24 switches.
 * Event -> DOM: a notification published through ``POST emit-test-event`` until its text is in the page
   (MutationObserver timestamp minus the send time; both clocks are this machine's), p50/p95 over 200 events.
@@ -52,21 +53,29 @@ def server_process(base: str) -> psutil.Process:
     raise RuntimeError('server process not found')
 
 
-PAN_TIMER = f"""(first) => {{ window.panMs = undefined; window.filledMs = undefined; let released = null;
-    document.addEventListener('mouseup', () => {{ released = performance.now(); }}, {{capture: true, once: true}});
-    const check = () => {{ const gd = document.querySelector('{CHART}');
-        if (released !== null) {{
-            const now = performance.now() - released;
+PAN_TIMER = f"""(first) => {{ window.panMs = undefined; window.filledMs = undefined;
+    const pan = {{dragging: false, released: null}};
+    window.currentPan = pan;  // a timer left running by the pan before stops writing when this one starts
+    const current = () => window.currentPan === pan;
+    document.addEventListener('mousedown', (event) => {{
+        if (current() && event.target.closest('{CHART} .nsewdrag')) pan.dragging = true; }}, true);
+    document.addEventListener('mouseup', () => {{
+        if (current() && pan.dragging && pan.released === null) pan.released = performance.now(); }}, true);
+    const check = () => {{ if (!current()) return;
+        const gd = document.querySelector('{CHART}');
+        if (pan.released !== null) {{
+            const now = performance.now() - pan.released;
             const edge = gd._fullLayout.xaxis.range[0];
             if (window.filledMs === undefined && gd.data[0].x[0] <= edge) window.filledMs = now;
-            if (gd.data[0].x[0] < first) window.panMs = now;
+            if (window.panMs === undefined && gd.data[0].x[0] < first) window.panMs = now;
         }}
-        const waiting = released === null || performance.now() - released < 5000;
-        if (window.panMs === undefined && waiting) requestAnimationFrame(check);
+        const waiting = pan.released === null || performance.now() - pan.released < 5000;
+        if ((window.panMs === undefined || window.filledMs === undefined) && waiting) requestAnimationFrame(check);
     }};
     requestAnimationFrame(check); }}"""
-"""After the mouse is released: ``filledMs`` when candles reach the left edge of the view (what the user waits
-for), ``panMs`` when older candles than before are in the chart (a page loaded; not every pan needs one)."""
+"""From the release of the drag (not of the click that picks the pan tool): ``filledMs`` at the first frame with
+candles up to the left edge of the view (what the user waits for), ``panMs`` when older candles than before are in
+the chart (a page loaded; not every pan needs one). Each pan's timer stops when the next one starts."""
 SWITCH_TIMER = f"""() => {{ window.switchMs = undefined; const old = document.querySelector('{CHART}');
     document.addEventListener('click', () => {{ const clicked = performance.now();
         const check = () => {{ const gd = document.querySelector('{CHART}');
@@ -125,8 +134,8 @@ async def chart_history(browser, base: str) -> None:
         with contextlib.suppress(PlaywrightTimeout):  # a pan the prefetched page covers loads nothing
             await page.wait_for_function('() => window.panMs !== undefined', timeout=3_000)
             loads.append(await page.evaluate('() => window.panMs'))
-    print(percentiles('Pan back one screen (mouse released -> candles up to the left edge of the view)', filled))
-    print(percentiles(f'  of which {len(loads)} loaded a page (mouse released -> older candles drawn)', loads))
+    print(percentiles('Pan back one screen (drag released -> candles up to the left edge of the view)', filled))
+    print(percentiles(f'  of which {len(loads)} loaded a page ahead (drag released -> older page drawn)', loads))
     switches = []
     for timeframe in ['5m', '15m', '1h', '4h', '1d', '1m'] * 4:
         await page.get_by_label('Timeframe').click()

@@ -37,6 +37,35 @@ function outlined(data, dark) {
   );
 }
 
+const FIT_WAIT_MS = 80;
+
+// the y range of each y axis ("yaxis", "yaxis2", ...) over the points of `data` between x `start` and `end`, padded
+function yRanges(data, start, end) {
+  const from = String(start), to = String(end);
+  const ranges = {};
+  for (const trace of data) {
+    const axis = trace.yaxis || "y";
+    const columns = trace.type === "candlestick" ? [trace.low, trace.high] : [trace.y];
+    if (!trace.x || trace.visible === false || trace.name === "forming") continue;
+    trace.x.forEach((x, i) => {
+      if (x < from || x > to) return;
+      for (const column of columns) {
+        const value = column && column[i];
+        if (value === null || value === undefined || Number.isNaN(value)) continue;
+        const range = (ranges[axis] ??= [value, value]);
+        range[0] = Math.min(range[0], value);
+        range[1] = Math.max(range[1], value);
+      }
+    });
+  }
+  const padded = {};
+  for (const [axis, [low, high]] of Object.entries(ranges)) {
+    const pad = (high - low) * 0.05 || Math.abs(high) * 0.01 || 1;
+    padded[`yaxis${axis.slice(1)}`] = [Math.min(low, 0 < low && axis !== "y" ? 0 : low) - pad, high + pad];
+  }
+  return padded;
+}
+
 export default {
   template: "<div></div>",
   props: { options: Object },
@@ -64,7 +93,7 @@ export default {
       const end = event["xaxis.range[1]"] ?? (range ? range[1] : null);
       if (start === null && !event["xaxis.autorange"]) return;
       this.$emit("xrange", { start, end });
-      if (this.options.fit_y && start !== null) this.fitY(start, end);
+      if (this.options.fit_y && start !== null) this.fitYSoon(start, end);
     });
     // price-line alerts: a right-click on the price pane names the price under the pointer
     if (this.options.price_menu) {
@@ -97,6 +126,7 @@ export default {
     this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ["class"] });
   },
   unmounted() {
+    clearTimeout(this.fitTimer);
     this.visibility?.disconnect();
     this.resizeObserver?.disconnect();
     this.themeObserver?.disconnect();
@@ -104,31 +134,30 @@ export default {
     Plotly.purge(this.$el);
   },
   methods: {
-    // plotly scales y over all the data: fit each y axis to what the visible x range shows
-    fitY(start, end) {
-      const from = String(start), to = String(end);
-      const ranges = {};
-      for (const trace of this.$el.data) {
-        const axis = trace.yaxis || "y";
-        const columns = trace.type === "candlestick" ? [trace.low, trace.high] : [trace.y];
-        if (!trace.x || trace.visible === false || trace.name === "forming") continue;
-        trace.x.forEach((x, i) => {
-          if (x < from || x > to) return;
-          for (const column of columns) {
-            const value = column && column[i];
-            if (value === null || value === undefined || Number.isNaN(value)) continue;
-            const range = (ranges[axis] ??= [value, value]);
-            range[0] = Math.min(range[0], value);
-            range[1] = Math.max(range[1], value);
-          }
-        });
-      }
-      const update = {};
-      for (const [axis, [low, high]] of Object.entries(ranges)) {
-        const pad = (high - low) * 0.05 || Math.abs(high) * 0.01 || 1;
-        update[`yaxis${axis.slice(1)}.range`] = [Math.min(low, 0 < low && axis !== "y" ? 0 : low) - pad, high + pad];
-      }
-      if (Object.keys(update).length) Plotly.relayout(this.$el, update);
+    // plotly scales y over all the data: fit each y axis to what the visible x range shows. A pan that loads a
+    // page of history gets it within a few milliseconds: that page's redraw fits y too, instead of a second redraw.
+    fitYSoon(start, end) {
+      clearTimeout(this.fitTimer);
+      this.fitRange = [start, end];
+      this.fitTimer = setTimeout(() => {
+        this.fitRange = null;
+        const update = {};
+        for (const [axis, range] of Object.entries(yRanges(this.$el.data, start, end)))
+          update[`${axis}.range`] = range;
+        if (Object.keys(update).length) Plotly.relayout(this.$el, update);
+      }, FIT_WAIT_MS);
+    },
+    // the layout with each y axis fitted to the range a pan is waiting for (if any): for a redraw that adds data
+    fittedLayout(data) {
+      const layout = this.$el.layout;
+      if (!this.fitRange) return layout;
+      clearTimeout(this.fitTimer);
+      const [start, end] = this.fitRange;
+      this.fitRange = null;
+      const fitted = { ...layout };
+      for (const [axis, range] of Object.entries(yRanges(data, start, end)))
+        fitted[axis] = { ...layout[axis], range, autorange: false };
+      return fitted;
     },
     // a line shape whose name starts with options.draggable_shapes, grabbed within 5 px: dragged up or down, and
     // reported where it is dropped (plotly's own editable shapes need a click first and lose it on every redraw)
@@ -193,7 +222,7 @@ export default {
         }
       }
       for (const [index, update] of replaced) Object.assign(data[index], update);
-      return Plotly.react(this.$el, outlined(data, this.dark), this.$el.layout);
+      return Plotly.react(this.$el, outlined(data, this.dark), this.fittedLayout(data));
     },
     run_plot_method(name, ...args) {
       if (this.visibility) return undefined; // not drawn yet: the options are drawn when it comes into view

@@ -75,6 +75,16 @@ async def chart_page(browser_or_context, url: str):
     return page
 
 
+Y_FITS_THE_VIEW = f"""() => {{ const gd = document.querySelector('{CHART}');
+    const [start, end] = gd._fullLayout.xaxis.range;
+    const candles = gd.data[0];
+    const shown = candles.x.map((x, i) => i).filter(i => candles.x[i] >= start && candles.x[i] <= end);
+    const low = Math.min(...shown.map(i => candles.low[i])), high = Math.max(...shown.map(i => candles.high[i]));
+    const [bottom, top] = gd._fullLayout.yaxis.range;
+    return bottom <= low && top >= high && top - bottom <= (high - low) * 1.2; }}"""
+"""The price axis spans the candles in view, padded (not all the candles held)."""
+
+
 async def test_panning_back_loads_older_candles_until_the_first_stored_one(browser, app_url) -> None:
     page = await chart_page(browser, app_url)
     first, count = await page.evaluate(FIRST_AND_COUNT)
@@ -87,6 +97,7 @@ async def test_panning_back_loads_older_candles_until_the_first_stored_one(brows
     assert older >= 500 and older % 500 == 0, 'whole pages of older candles (a page and the prefetched next)'
     times = await page.evaluate(f"() => document.querySelector('{CHART}').data[0].x")
     assert len(times) == len(set(times)) and times == sorted(times), 'nothing sent twice, in order'
+    await page.wait_for_function(Y_FITS_THE_VIEW, timeout=5_000)  # in the redraw that added the page, or just after
     stored = httpx.get(app_url + '/dashboard/api/candles', params={'symbol': 'BTC/USDT', 'limit': 5000}).json()
     offset = await page.evaluate('() => new Date().getTimezoneOffset() * 60')
     oldest = stored['candles'][0]['time']
