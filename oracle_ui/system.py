@@ -178,7 +178,7 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: C
     :param clock: time for the feed, the engine's account updates and event timestamps (tests move a manual one)
     """
     strategy = create_strategy(settings.strategy, settings.strategy_params)
-    store = Store(settings.database_path)
+    store = Store(settings.database)
     saved = store.get_meta(live_settings.SYMBOLS_KEY)
     if saved and 'symbols' not in settings.model_fields_set:  # chosen on /settings; flags and env still win
         settings.symbols = json.loads(saved)

@@ -58,10 +58,14 @@ class AnalyticsQueries:
         return dict(zip(TRADE_COLUMNS, columns, strict=True))
 
     def _tuples(self, query: Select[Any]) -> list[tuple[Any, ...]]:
-        """The rows of ``query`` as plain tuples straight from sqlite3: building SQLAlchemy rows would take several
-        times as long for the tens of thousands an analysis reads."""
+        """The rows of ``query`` as plain tuples straight from the driver (sqlite3, psycopg): building SQLAlchemy rows
+        would take several times as long for the tens of thousands an analysis reads."""
         compiled = query.compile(self.engine, compile_kwargs={'render_postcompile': True})
-        parameters = tuple(compiled.params[name] for name in compiled.positiontup or ())
+        parameters: tuple[Any, ...] | dict[str, Any] = (
+            tuple(compiled.params[name] for name in compiled.positiontup or ())
+            if compiled.positional  # sqlite3: qmark
+            else compiled.params  # psycopg: pyformat
+        )
         with self.engine.connect() as conn:
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             try:
