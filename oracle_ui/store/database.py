@@ -37,6 +37,10 @@ bounds how long an external lock (a stuck backup, a CLI) can stall it; a failed 
 While a lock is known to be held, writes do not wait at all (:class:`~oracle_ui.lock_wait.LockWait`). SQLite only."""
 
 
+DIALECTS = ('sqlite', 'postgresql')
+"""The databases the store's SQL is written and tested for."""
+
+
 class DatabaseUnavailable(ValueError):
     """The database cannot be opened (no such driver, a URL that is not one, a server that does not answer or
     refuses the login); the message names it without its password and says what to check."""
@@ -131,12 +135,18 @@ def _url(location: Path | str) -> URL:
     if isinstance(location, Path) or '://' not in location:
         return URL.create('sqlite', database=str(location))
     try:
-        return make_url(location)
-    except ArgumentError:
+        url = make_url(location)
+    except (ArgumentError, ValueError):
         raise DatabaseUnavailable(
             'the database URL is not one SQLAlchemy reads: use dialect+driver://user:password@host:port/database, '
             'e.g. postgresql+psycopg://oracle:PASSWORD@localhost/oracle'
         ) from None
+    if url.get_backend_name() not in DIALECTS:
+        raise DatabaseUnavailable(
+            f'database {shown(url)}: Oracle Trader stores its data in SQLite or PostgreSQL '
+            '(postgresql+psycopg://user:password@host/database), not in this database'
+        )
+    return url
 
 
 def _engine(url: URL, name: str) -> Engine:
