@@ -188,7 +188,10 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: C
         reserve_ids=store.reserve_ids,
         first_id=store.first_event_id(),
         clock=clock,
+        writer=store.writer,
     )
+    if store.writer is not None:
+        store.writer.on_error = bus.report_store_failure
     feed = feed or make_feed(settings, clock)
     broker = PaperBroker(
         feed.symbols,

@@ -12,6 +12,9 @@ keeps every committed transaction across both (with its default ``synchronous_co
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Sequence
+from copy import copy
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,7 @@ from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
+from ..engine.models import Candle, EquityPoint, Fill, OrderRequest, Position, Trade
 from .account import AccountRecords
 from .analytics_queries import AnalyticsQueries
 from .backtest_runs import BacktestRuns
@@ -30,6 +34,7 @@ from .lock_wait import LockWait
 from .migrate import MIGRATIONS_DIR, Migration, migrate
 from .schema import meta_table, preferences_table
 from .trade_history import TradeHistory
+from .writer import StoreWriter
 
 BUSY_TIMEOUT_MS = 1000
 """How long a write waits for another process's lock before failing. Writes run on the event loop, so this
@@ -85,9 +90,48 @@ class Store(AccountRecords, TradeHistory, CandleStore, EventLog):
         """Saved backtests."""
         self.analytics = AnalyticsQueries(self.engine)
         """Bulk reads for the analytics."""
+        self.writer: StoreWriter | None = None if self.is_sqlite else StoreWriter(self.name)
+        """Runs the engine's writes off the event loop (:mod:`.writer`); None on SQLite, which writes on the loop."""
+        if self.writer is not None:
+            event.listen(self.engine, 'engine_connect', self._after_writes)
 
     def close(self) -> None:
+        """Finish the queued writes and close the database's connections."""
+        if self.writer is not None:
+            self.writer.close()
         self.engine.dispose()
+
+    def _after_writes(self, _conn: Connection) -> None:
+        """Every statement outside the writer waits for the writes handed to it before (read your own writes)."""
+        if self.writer is not None:
+            self.writer.wait_idle()
+
+    def _behind(self, write: Callable[..., object], *args: Any) -> None:
+        """``write(*args)`` on the writer if there is one (the arguments copied now: the engine changes its
+        positions and orders in place), else here and now."""
+        if self.writer is None:
+            write(*args)
+        else:
+            self.writer.submit(partial(write, *(copy(a) for a in args)))
+
+    # ---- the engine's writes: behind on PostgreSQL --------------------------------------------------------
+    def record_order(self, order: OrderRequest, status: str, status_reason: str = '') -> None:
+        self._behind(super().record_order, order, status, status_reason)
+
+    def set_order_status(self, order_ids: Iterable[int], status: str, reason: str) -> None:
+        self._behind(super().set_order_status, list(order_ids), status, reason)
+
+    def record_open(self, position: Position, fill: Fill, balance: float) -> None:
+        self._behind(super().record_open, position, fill, balance)
+
+    def record_close(self, trade: Trade, fill: Fill, balance: float) -> None:
+        self._behind(super().record_close, trade, fill, balance)
+
+    def record_equity(self, point: EquityPoint) -> None:
+        self._behind(super().record_equity, point)
+
+    def save_candles(self, candles: Sequence[Candle], timeframe: str) -> None:
+        self._behind(super().save_candles, list(candles), timeframe)
 
     @property
     def size_bytes(self) -> int:
@@ -106,6 +150,9 @@ class Store(AccountRecords, TradeHistory, CandleStore, EventLog):
         return default if value is None else value
 
     def set_meta(self, key: str, value: str) -> None:
+        self._behind(self._set_meta, key, value)
+
+    def _set_meta(self, key: str, value: str) -> None:
         with self.engine.begin() as conn:
             _upsert_meta(conn, key, value)
 
