@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import pytest
 
 USER = 'oracle'
 PASSWORD = 'pg-test-secret'
@@ -139,3 +140,11 @@ def start_server() -> PostgresServer:
         raise
     server.startup_s = time.monotonic() - started
     return server
+
+
+slow_on_postgresql = pytest.mark.parametrize(
+    'database_url', ['sqlite', pytest.param('postgresql', marks=pytest.mark.slow)], indirect=True
+)
+"""For a test on both databases (the ``database_url`` fixture) that takes seconds: on PostgreSQL it is ``slow``."""
+sqlite_only = pytest.mark.parametrize('database_url', ['sqlite'], indirect=True)
+"""For a test whose fixture takes ``database_url`` but which checks nothing a database decides (a refused query)."""
