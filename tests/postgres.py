@@ -88,8 +88,9 @@ class PostgresServer:
     def database(self) -> Iterator[str]:
         """A new, empty database for the duration; yields its SQLAlchemy URL and drops it afterwards."""
         name = f'test_{os.getpid()}_{next(self._names)}'
-        with self._connect() as conn:
-            conn.execute(f'CREATE DATABASE {name} STRATEGY FILE_COPY')
+        create = f"CREATE DATABASE {name} TEMPLATE template0 STRATEGY FILE_COPY LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"
+        with self._connect() as conn:  # text sorted by a language's rules, as a production database's usually is
+            conn.execute(f"{create} LOCALE 'C'")
         try:
             yield self.url(name)
         finally:

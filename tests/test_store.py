@@ -125,6 +125,25 @@ def test_account_orders_positions_trades_and_equity(store: Store) -> None:
     assert [p.time for p in store.equity_curve(limit=2)] == [120.0, 180.0]
 
 
+def test_text_sorts_as_sqlite_sorts_it(store: Store) -> None:
+    """By code point (``B`` before ``a``, ``/`` before letters), whatever the PostgreSQL database's locale."""
+    names = ['eth/usdt', 'BTC/USDT', 'BTCUSDT', 'B_TC/USDT', 'ETH/USDT']
+    for order_id, name in enumerate(names, 1):
+        p = position(order_id, name, float(order_id))
+        p.strategy = name.lower()
+        store.record_open(p, fill(order_id, is_entry=True, time=1.0), 1.0)
+    trades = store.trades(order_by='symbol', newest_first=False)
+    assert [t.symbol for t in trades] == sorted(names)
+    assert store.analytics.trade_values() == {
+        'symbols': sorted(names),
+        'strategies': sorted({n.lower() for n in names}),
+    }
+    accounts = Accounts(store.engine)
+    for name in ('bob', 'Carol', 'alice'):
+        accounts.add_user(name, 'a long enough passphrase', Role.VIEWER)
+    assert [u.name for u in accounts.users()] == ['Carol', 'alice', 'bob']
+
+
 def test_candles_are_replaced_paged_spanned_and_pruned(store: Store) -> None:
     times = [BEYOND_INT32 + 60 * i for i in range(10)]
     store.save_candles([Candle('BTC/USDT', t, 1.0, 2.0, 0.5, PRECISE, 7.0) for t in times], '1m')

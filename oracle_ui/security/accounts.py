@@ -21,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.engine import Engine
 
-from ..store.dialect import upsert
+from ..store.dialect import bytewise, upsert
 from ..store.schema import tokens_table, users_table
 
 NAME_PATTERN = re.compile(r'^[A-Za-z0-9_.@-]{1,64}$')
@@ -206,7 +206,7 @@ class Accounts:
 
     def _listing(self, table: Table) -> list[AccountInfo]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(table).order_by(table.c.name)).all()
+            rows = conn.execute(select(table).order_by(bytewise(self.engine, table.c.name))).all()
         return [AccountInfo(r.name, Role(r.role), r.created_time) for r in rows]
 
     def _tokens_by_hash(self) -> dict[str, Principal]:

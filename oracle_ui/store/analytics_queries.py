@@ -10,6 +10,7 @@ import numpy as np
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.engine import Engine
 
+from .dialect import bytewise
 from .schema import candles_table, equity_table, trades_table
 
 TRADE_COLUMNS = (
@@ -101,9 +102,10 @@ class AnalyticsQueries:
     def trade_values(self) -> dict[str, list[str]]:
         """The symbols and strategies that stored trades have (for filter choices)."""
         t = trades_table.c
+        symbol, strategy = bytewise(self.engine, t.symbol), bytewise(self.engine, t.strategy)
         with self.engine.connect() as conn:
-            symbols = conn.execute(select(t.symbol).distinct().order_by(t.symbol)).scalars().all()
-            strategies = conn.execute(select(t.strategy).distinct().order_by(t.strategy)).scalars().all()
+            symbols = conn.execute(select(t.symbol).group_by(t.symbol).order_by(symbol)).scalars().all()
+            strategies = conn.execute(select(t.strategy).group_by(t.strategy).order_by(strategy)).scalars().all()
         return {'symbols': list(symbols), 'strategies': [s for s in strategies if s]}
 
     def first_trade_time(self) -> float | None:

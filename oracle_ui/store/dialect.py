@@ -1,13 +1,14 @@
 """What differs between the databases the store runs on (SQLite, the default, and PostgreSQL), in one place:
-upserts in each one's own syntax, the larger of several values, and a database's name with its password hidden."""
+upserts in each one's own syntax, the larger of several values, text in SQLite's order, and a database's name with
+its password hidden."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, Table, func
+from sqlalchemy import BigInteger, ColumnElement, Integer, String, Table, func
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import URL, Connection
+from sqlalchemy.engine import URL, Connection, Engine
 
 ID = Integer().with_variant(BigInteger(), 'postgresql')
 """A 64-bit integer (ids, candle times): SQLite's INTEGER already is one (and only ``INTEGER PRIMARY KEY`` numbers
@@ -27,6 +28,14 @@ def greatest(conn: Connection, *values: Any) -> ColumnElement[Any]:
     if conn.dialect.name == 'postgresql':
         return func.greatest(*values)
     return func.max(*values)
+
+
+def bytewise(engine: Engine, column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """``column`` to sort by: text in code point order, as SQLite sorts it (``B`` before ``a``); a PostgreSQL
+    database sorts by its locale unless told otherwise (``a`` before ``B``, punctuation often ignored)."""
+    if engine.dialect.name == 'postgresql' and isinstance(column.type, String):
+        return column.collate('C')
+    return column
 
 
 def shown(url: URL) -> str:
