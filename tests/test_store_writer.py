@@ -83,3 +83,12 @@ async def test_a_failed_write_is_announced_and_events_still_go_out(store: Store,
     bus.publish(EventType.NOTIFICATION, Notification(message='not stored'), source='test')
     await eventually(lambda: received[-1].data.get('message') == 'not stored')
     assert [e.data.get('message') for e in store.events()] == ['stored']
+
+
+async def test_writes_after_the_writer_closed_are_made_at_once(store: Store) -> None:
+    """E.g. an event a subscriber publishes while the app shuts down: stored, not queued to an ended thread."""
+    assert store.writer is not None
+    store.writer.close()
+    store.record_equity(EquityPoint(60.0, 1.0, 1.0, 0.0))
+    points = await asyncio.wait_for(asyncio.to_thread(store.equity_curve), 10)
+    assert [p.time for p in points] == [60.0]

@@ -44,6 +44,7 @@ class StoreWriter:
         self.name = name
         self.on_error: Callable[[Exception], None] | None = None
         """Called on the event loop when a write without a ``done`` of its own fails (default: only logged)."""
+        self.is_closed = False
         self._jobs: SimpleQueue[_Job | None] = SimpleQueue()
         self._pending = 0
         self._idle = threading.Condition()
@@ -57,23 +58,24 @@ class StoreWriter:
 
     def submit(self, write: Callable[[], object] | None, done: Done | None = None) -> None:
         """Run ``write`` (None: nothing, only ``done`` in its turn) after every write submitted before, then
-        ``done`` on the event loop of the caller. Without a running event loop (a CLI, a worker thread) the write
-        runs at once on the calling thread, after the queued ones, and ``done`` right after it."""
+        ``done`` on the event loop of the caller. Without a running event loop (a CLI, a worker thread), or once
+        closed, the write runs at once on the calling thread, after the queued ones, and ``done`` right after it."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
-        if loop is None:
-            self.wait_idle()
-            error = _run(write)
-            if done is not None:
-                done(error)
-            elif error is not None:
-                raise error
-            return
-        with self._idle:
-            self._pending += 1
-        self._jobs.put(_Job(write, done, loop))
+        if loop is not None:
+            with self._idle:  # the same lock as close(): a job is queued before its end, or not at all
+                if not self.is_closed:
+                    self._pending += 1
+                    self._jobs.put(_Job(write, done, loop))
+                    return
+        self.wait_idle()
+        error = _run(write)
+        if done is not None:
+            done(error)
+        elif error is not None:
+            raise error
 
     def wait_idle(self) -> None:
         """Return once every write submitted so far has run (at once on the writer thread itself)."""
@@ -83,8 +85,12 @@ class StoreWriter:
             self._idle.wait_for(lambda: self._pending == 0)
 
     def close(self) -> None:
-        """Run what is queued, then end the thread."""
-        self._jobs.put(None)
+        """Run what is queued, then end the thread (writes after this run where they are made)."""
+        with self._idle:
+            if self.is_closed:
+                return
+            self.is_closed = True
+            self._jobs.put(None)
         self._thread.join()
 
     def _run(self) -> None:
