@@ -91,6 +91,7 @@ def test_a_database_that_cannot_be_used_is_one_line_without_its_password(
     assert 'stores its data in SQLite or PostgreSQL' in line
 
 
+@pytest.mark.slow  # the app in a subprocess: a second or two on a quiet machine, several under load
 def test_serve_stops_at_start_up_with_that_line_and_no_traceback(tmp_path: Path) -> None:
     url = f'postgresql+psycopg://oracle:{SECRET}@127.0.0.1:{free_port()}/oracle'
     env = {**os.environ, 'ORACLE_DATABASE_URL': url, 'ORACLE_DATA_DIR': str(tmp_path / 'data')}
