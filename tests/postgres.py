@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -70,7 +70,7 @@ class PostgresServer:
     """The command prefix that runs a program as the server's owner (empty: this user)."""
     startup_s: float = 0.0
     """How long ``initdb`` and the start took."""
-    _names = itertools.count(1)
+    database_numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
     def data_dir(self) -> Path:
@@ -87,7 +87,7 @@ class PostgresServer:
     @contextmanager
     def database(self) -> Iterator[str]:
         """A new, empty database for the duration; yields its SQLAlchemy URL and drops it afterwards."""
-        name = f'test_{os.getpid()}_{next(self._names)}'
+        name = f'test_{os.getpid()}_{next(self.database_numbers)}'
         create = f"CREATE DATABASE {name} TEMPLATE template0 STRATEGY FILE_COPY LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"
         with self._connect() as conn:  # text sorted by a language's rules, as a production database's usually is
             conn.execute(f"{create} LOCALE 'C'")
