@@ -5,7 +5,9 @@
   ``dropped`` count) or ``close`` (the subscription ends with :class:`SubscriptionOverflow`, for consumers
   that must not miss anything, e.g. a WebSocket client that is then disconnected).
 * Non-sampled, non-test events are handed to ``persist`` before any subscriber sees them, so whatever a client
-  received is already stored.
+  received is already stored. With a ``writer`` (PostgreSQL: :mod:`oracle_ui.store.writer`) ``persist`` runs on
+  its thread and every event, stored or not, is delivered on the loop once the writes before it have committed:
+  the same guarantee and the same order, without the loop waiting for the database.
 * Ids come from blocks reserved in the store (``reserve_ids``), so they never repeat across restarts, even
   after a crash, nor clash with ids another process (the ``users`` command's audit events) reserved.
 * Payloads are typed: :meth:`EventBus.publish` takes the payload model of the event's type and nothing else;
@@ -19,6 +21,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
+from functools import partial
 from typing import Any, Literal, Protocol
 
 from .clock import WALL_CLOCK, Clock
@@ -36,6 +39,14 @@ class Sink(Protocol):
     def wants(self, event: Event) -> bool: ...
 
     def put(self, event: Event) -> None: ...
+
+
+class Writer(Protocol):
+    """Runs writes in order off the event loop, then calls ``done`` on the loop (``StoreWriter``)."""
+
+    def submit(
+        self, write: Callable[[], object] | None, done: Callable[[Exception | None], None] | None = None
+    ) -> None: ...
 
 
 class SubscriptionOverflow(Exception):
@@ -119,6 +130,8 @@ class EventBus:
         ``floor``; ids in ``[first, limit)`` are this bus's to hand out
     :param first_id: the first id to hand out (after a restart: the stored high-water mark)
     :param clock: the time events are stamped with
+    :param writer: runs ``persist`` off the event loop; events are delivered after it, in order (default: none,
+        ``persist`` runs in ``publish``)
     """
 
     def __init__(
@@ -129,10 +142,12 @@ class EventBus:
         reserve_ids: Callable[[int, int], tuple[int, int]] | None = None,
         first_id: int = 1,
         clock: Clock = WALL_CLOCK,
+        writer: Writer | None = None,
     ) -> None:
         self.history: deque[Event] = deque(maxlen=history_size)
         self.clock = clock
         self._persist = persist
+        self._writer = writer
         self._reserve_ids = reserve_ids
         self._next_id = first_id
         self._id_limit = first_id if reserve_ids else 2**62
@@ -182,18 +197,34 @@ class EventBus:
             source=source,
             client_id=client_id,
         )
-        if self._persist is not None and type_ not in SAMPLED_TYPES:
+        persist = self._persist if type_ not in SAMPLED_TYPES else None
+        if self._writer is not None:
+            self._writer.submit(persist and partial(persist, event), partial(self._stored, event, persist is not None))
+        elif persist is None:
+            self.deliver(event)
+        else:
             try:
-                self._persist(event)
-            except Exception as error:  # a full disk must not stop the dashboard: deliver, and say so once
-                log.warning('could not persist event %s (%s): %s', event.id, event.type, error)
-                self.deliver(event)
-                self._store_failed(error)
-                return event
-            if self.store_failing:
-                self._store_recovered()
-        self.deliver(event)
+                persist(event)
+            except Exception as error:
+                self._stored(event, True, error)
+            else:
+                self._stored(event, True, None)
         return event
+
+    def _stored(self, event: Event, is_durable: bool, error: Exception | None) -> None:
+        """Deliver ``event`` once its write has ended (``error``: how it failed)."""
+        if error is not None:  # a full disk must not stop the dashboard: deliver, and say so once
+            log.warning('could not persist event %s (%s): %s', event.id, event.type, error)
+            self.deliver(event)
+            self._store_failed(error)
+            return
+        if is_durable and self.store_failing:
+            self._store_recovered()
+        self.deliver(event)
+
+    def report_store_failure(self, error: Exception) -> None:
+        """A write other than an event's failed (the writer reports them here): announced like an event's."""
+        self._store_failed(error)
 
     def publish_test(self, type_: EventType | None, data: dict[str, Any]) -> Event:
         """A test event (``test: true``, ``source: "test"``, never stored): ``data`` goes out unchanged and is
@@ -213,7 +244,10 @@ class EventBus:
             source='test',
             test=True,
         )
-        self.deliver(event)
+        if self._writer is not None:  # in its turn behind the stored events before it
+            self._writer.submit(None, partial(self._stored, event, False))
+        else:
+            self.deliver(event)
         return event
 
     def _store_failed(self, error: Exception) -> None:

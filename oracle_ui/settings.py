@@ -133,6 +133,9 @@ class Settings(BaseSettings):
     """WebSockets from one address still waiting to authenticate, at once."""
     alert_timeout_s: float = Field(10.0, gt=0, le=600)
     """How long one attempt to send an alert to a channel may take before it counts as failed."""
+    database_url: SecretStr | None = None
+    """Any SQLAlchemy URL, e.g. ``postgresql+psycopg://user:password@host/database`` (the ``postgres`` extra
+    installs its driver); empty: the SQLite file ``oracle.db`` in the data directory."""
 
     @property
     def is_loopback(self) -> bool:
@@ -223,6 +226,12 @@ class Settings(BaseSettings):
     def database_path(self) -> Path:
         """The SQLite file in the data directory."""
         return self.data_dir / 'oracle.db'
+
+    @property
+    def database(self) -> Path | str:
+        """What the store opens: ``database_url`` if given, else the SQLite file in the data directory."""
+        url = self.database_url.get_secret_value().strip() if self.database_url else ''
+        return url or self.database_path
 
     @property
     def sessions_dir(self) -> Path:

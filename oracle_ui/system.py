@@ -178,7 +178,7 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: C
     :param clock: time for the feed, the engine's account updates and event timestamps (tests move a manual one)
     """
     strategy = create_strategy(settings.strategy, settings.strategy_params)
-    store = Store(settings.database_path)
+    store = Store(settings.database)
     saved = store.get_meta(live_settings.SYMBOLS_KEY)
     if saved and 'symbols' not in settings.model_fields_set:  # chosen on /settings; flags and env still win
         settings.symbols = json.loads(saved)
@@ -188,7 +188,10 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: C
         reserve_ids=store.reserve_ids,
         first_id=store.first_event_id(),
         clock=clock,
+        writer=store.writer,
     )
+    if store.writer is not None:
+        store.writer.on_error = bus.report_store_failure
     feed = feed or make_feed(settings, clock)
     broker = PaperBroker(
         feed.symbols,

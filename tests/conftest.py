@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -26,6 +26,7 @@ from oracle_ui.web import serve
 from pages import register_pages
 
 from .helpers import eventually
+from .postgres import PostgresServer, Unavailable, start_server
 from .sessions import PASSWORD
 
 START = 1_750_000_000.0
@@ -88,6 +89,34 @@ async def user(clock: ManualClock, caplog: pytest.LogCaptureFixture) -> AsyncIte
             ui.download = download
     if [record for record in caplog.get_records('call') if record.levelname == 'ERROR']:
         pytest.fail('There were unexpected ERROR logs.', pytrace=False)
+
+
+@pytest.fixture(scope='session')
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the whole run (:mod:`tests.postgres`). Without its binaries the tests that need it
+    are skipped, or fail when ORACLE_REQUIRE_POSTGRES=1 (scripts/test.sh sets it)."""
+    try:
+        server = start_server()
+    except Unavailable as error:
+        if os.environ.get('ORACLE_REQUIRE_POSTGRES') == '1':
+            pytest.fail(f'ORACLE_REQUIRE_POSTGRES=1 but {error}', pytrace=False)
+        pytest.skip(str(error))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=['sqlite', 'postgresql'])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An ORACLE_DATABASE_URL for each database the store runs on: a SQLite file in the test's data directory, and
+    a new database on the session's PostgreSQL server (dropped afterwards)."""
+    if request.param == 'sqlite':
+        yield f'sqlite:///{tmp_path / "data" / "oracle.db"}'
+        return
+    server: PostgresServer = request.getfixturevalue('postgres_server')
+    with server.database() as url:
+        yield url
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

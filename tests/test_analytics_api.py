@@ -20,13 +20,14 @@ from oracle_ui.settings import RiskSettings
 
 from .apiserver import running_server
 from .helpers import GOOG_SAMPLE, eventually
+from .postgres import slow_on_postgresql, sqlite_only
 from .test_api_trades import OPERATOR, client
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-async def replayed(tmp_path):
+async def replayed(tmp_path, database_url):
     csv_path = tmp_path / 'goog.csv'
     csv_path.write_text(''.join(GOOG_SAMPLE.read_text().splitlines(keepends=True)[:801]))
     risk = RiskSettings(sizing='risk', max_positions=1, max_daily_loss_pct=100)
@@ -39,6 +40,7 @@ async def replayed(tmp_path):
         strategy='regime',
         risk=risk,
         api_token=OPERATOR,
+        database_url=database_url,  # each query on SQLite and on PostgreSQL
     ) as server:
         await eventually(lambda: server.system.engine.feed.status is FeedStatus.ENDED, timeout_s=60, what='replay end')
         server.viewer = server.system.access.accounts.add_token('wallboard', Role.VIEWER)
@@ -51,6 +53,7 @@ async def get(http: httpx.AsyncClient, path: str, **params) -> httpx.Response:
     return response
 
 
+@slow_on_postgresql
 async def test_the_figures_are_the_stored_trades_and_filters_apply(replayed) -> None:
     closed = replayed.system.store.trades(closed_only=True)
     async with client(replayed, replayed.viewer) as http:  # viewers see it all
@@ -91,12 +94,14 @@ async def test_the_figures_are_the_stored_trades_and_filters_apply(replayed) -> 
         ({'strategy': 'nope'}, 'strategy'),
     ],
 )
+@sqlite_only
 async def test_bad_queries_are_refused_naming_the_parameter(replayed, params: dict, problem: str) -> None:
     async with client(replayed) as http:
         response = await http.get('/analytics', params=params)
     assert response.status_code == 422 and problem in response.json()['detail']
 
 
+@slow_on_postgresql
 async def test_reports_in_every_format(replayed) -> None:
     closed = replayed.system.store.trades(closed_only=True)
     async with client(replayed) as http:
@@ -130,6 +135,7 @@ async def test_reports_in_every_format(replayed) -> None:
         assert label in text and value in text, (label, value)
 
 
+@sqlite_only
 async def test_the_schema_documents_both_routes(replayed) -> None:
     async with httpx.AsyncClient(base_url=replayed.base, headers={'Authorization': f'Bearer {OPERATOR}'}) as http:
         schema = (await http.get('/openapi.json')).json()

@@ -18,12 +18,13 @@ from oracle_ui.settings import RiskSettings
 
 from .apiserver import running_server
 from .helpers import GOOG_SAMPLE, eventually
+from .postgres import slow_on_postgresql, sqlite_only
 
 OPERATOR = 'op-' + secrets.token_urlsafe(24)
 
 
 @pytest.fixture
-async def replayed(tmp_path):
+async def replayed(tmp_path, database_url):
     """800 days of the GOOG sample replayed at full speed by the regime strategy: 39 trades, both sides, one open."""
     csv_path = tmp_path / 'goog.csv'
     csv_path.write_text(''.join(GOOG_SAMPLE.read_text().splitlines(keepends=True)[:801]))
@@ -37,6 +38,7 @@ async def replayed(tmp_path):
         strategy='regime',
         risk=risk,
         api_token=OPERATOR,
+        database_url=database_url,  # each query on SQLite and on PostgreSQL
     ) as server:
         await eventually(lambda: server.system.engine.feed.status is FeedStatus.ENDED, timeout_s=60, what='replay end')
         server.viewer = server.system.access.accounts.add_token('wallboard', Role.VIEWER)
@@ -55,6 +57,7 @@ async def _trades(http: httpx.AsyncClient, **params) -> dict:
     return response.json()
 
 
+@slow_on_postgresql
 async def test_trades_are_filtered_sorted_and_paged_with_the_csv_exports_fields(replayed) -> None:
     store = replayed.system.store
     async with client(replayed) as http:
@@ -105,6 +108,7 @@ async def test_trades_are_filtered_sorted_and_paged_with_the_csv_exports_fields(
         assert pages[1]['limit'] == 7 and pages[1]['offset'] == 7
 
 
+@sqlite_only
 async def test_bad_trade_queries_are_refused_naming_the_problem(replayed) -> None:
     async with client(replayed) as http:
         for params, message in (
@@ -126,6 +130,7 @@ async def test_bad_trade_queries_are_refused_naming_the_problem(replayed) -> Non
         assert (await anonymous.get('/positions')).status_code == 401
 
 
+@slow_on_postgresql
 async def test_a_viewer_reads_positions_as_the_dashboard_shows_them_and_the_trades(replayed) -> None:
     system = replayed.system
     async with client(replayed, replayed.viewer) as viewer, client(replayed) as operator:

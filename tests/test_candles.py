@@ -20,6 +20,7 @@ from oracle_ui.views.chart_indicators import SPEC_PATTERN, SPECS, parse_indicato
 
 from .apiserver import running_server
 from .helpers import advance_until
+from .postgres import slow_on_postgresql
 
 
 def base_candles(count: int, start: int = 1_750_000_020) -> list:
@@ -47,8 +48,11 @@ def test_rolling_up_live_gives_the_candles_resampling_history_gives() -> None:
     assert hour.volume == pytest.approx(sum(c.volume for c in inside), rel=1e-12)
 
 
-async def test_longer_timeframes_are_stored_live_and_caught_up_from_base_only_history(make_system, clock) -> None:
-    system = make_system(sim_history_days=2, speed=600)
+@slow_on_postgresql
+async def test_longer_timeframes_are_stored_live_and_caught_up_from_base_only_history(
+    make_system, clock, database_url
+) -> None:
+    system = make_system(sim_history_days=2, speed=600, database_url=database_url)
     closed = []
     system.bus.subscribe(lambda e: closed.append(e.payload), types=[EventType.CANDLE_CLOSED])
     await system.start()
@@ -67,7 +71,7 @@ async def test_longer_timeframes_are_stored_live_and_caught_up_from_base_only_hi
 
     with system.store.engine.begin() as conn:  # an upgrade from a version that stored only base candles
         conn.exec_driver_sql("delete from candles where timeframe != '1m'")
-    again = make_system(sim_history_days=2, speed=600)
+    again = make_system(sim_history_days=2, speed=600, database_url=database_url)
     await again.start()
     await asyncio.wait_for(again.engine.ready.wait(), 30)
     rebuilt = again.store.candles('ETH/USDT', '1h', 10_000)

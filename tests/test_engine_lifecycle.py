@@ -63,8 +63,8 @@ async def test_concurrent_start_stop_are_serialized(make_system) -> None:
     await system.stop()
 
 
-async def test_running_bot_trades_and_every_fill_is_stored_before_announced(make_system, clock) -> None:
-    system = make_system()
+async def test_running_bot_trades_and_every_fill_is_stored_before_announced(make_system, clock, database_url) -> None:
+    system = make_system(database_url=database_url)
     await system.start()
     stored_when_announced = []
 
@@ -93,8 +93,9 @@ async def test_running_bot_trades_and_every_fill_is_stored_before_announced(make
     await system.stop()
 
 
-async def test_restart_resumes_balance_positions_history_and_event_ids(make_system, clock) -> None:
-    system = make_system()
+async def test_restart_resumes_balance_positions_history_and_event_ids(make_system, clock, database_url) -> None:
+    """On each database: a SQLite file, and PostgreSQL (ORACLE_DATABASE_URL)."""
+    system = make_system(database_url=database_url)
     await system.start()
     await system.controller.start(reason='test')
     engine = system.engine
@@ -108,10 +109,16 @@ async def test_restart_resumes_balance_positions_history_and_event_ids(make_syst
     closed = system.store.trades(closed_only=True)
     last_id = system.bus.last_id
     candles = len(system.store.candles('BTC/USDT', '1m', 100_000))
+    events = [(e.id, e.type, e.data) for e in system.store.events(limit=100_000)]
+    assert any(e.type is EventType.POSITION_CLOSED for e in system.store.events(limit=100_000))
     await system.stop()
 
-    again = make_system()
+    again = make_system(database_url=database_url)
     await again.start()
+    assert [(e.id, e.type, e.data) for e in again.store.events(limit=len(events))] == events
+    assert [(t.id, t.pnl, t.exit_time) for t in again.store.trades(closed_only=True)] == [
+        (t.id, t.pnl, t.exit_time) for t in closed
+    ]
     assert again.engine.broker.balance == pytest.approx(balance, rel=1e-12)
     assert {s: p.id for s, p in again.engine.broker.positions.items()} == positions
     assert again.engine.realized_pnl == pytest.approx(sum(t.pnl for t in closed), rel=1e-12)

@@ -31,7 +31,7 @@ def add_arguments(report: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = Settings(**({'data_dir': args.data_dir} if args.data_dir else {}))
-    store = Store(settings.database_path)
+    store = Store(settings.database)
     try:
         if args.backtest is not None:
             made = backtest_report(store, args.backtest, args.format)

@@ -173,9 +173,9 @@ def credentials_exist(settings: Settings) -> bool:
     """A token is configured, or the data directory's database holds a user or token."""
     if settings.api_token is not None:
         return True
-    if not settings.database_path.exists():
+    if settings.database == settings.database_path and not settings.database_path.exists():
         return False
-    store = Store(settings.database_path)
+    store = Store(settings.database)
     try:
         accounts = Accounts(store.engine)
         return accounts.has_users() or accounts.has_tokens()

@@ -19,9 +19,9 @@ from typing import Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Table, delete, func, insert, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
+from ..store.dialect import bytewise, upsert
 from ..store.schema import tokens_table, users_table
 
 NAME_PATTERN = re.compile(r'^[A-Za-z0-9_.@-]{1,64}$')
@@ -126,7 +126,7 @@ class Accounts:
         changed = {'password_hash': self._hasher.hash(password), 'role': Role(role).value}
         with self.engine.begin() as conn:
             conn.execute(
-                sqlite_insert(users_table)
+                upsert(conn, users_table)
                 .values(name=name, created_time=time.time(), **changed)
                 .on_conflict_do_update(index_elements=['name'], set_=changed)
             )
@@ -206,7 +206,7 @@ class Accounts:
 
     def _listing(self, table: Table) -> list[AccountInfo]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(table).order_by(table.c.name)).all()
+            rows = conn.execute(select(table).order_by(bytewise(self.engine, table.c.name))).all()
         return [AccountInfo(r.name, Role(r.role), r.created_time) for r in rows]
 
     def _tokens_by_hash(self) -> dict[str, Principal]:

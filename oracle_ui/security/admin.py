@@ -48,9 +48,9 @@ def add_account_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
 
 def run_account_command(args: argparse.Namespace) -> int:
     """Run ``users``/``tokens`` ``add``/``remove``/``list``; returns the exit status."""
-    data_dir = args.data_dir or Settings().data_dir
-    make_private(data_dir)  # the database it may create holds password and token hashes
-    store = Store(data_dir / 'oracle.db')
+    settings = Settings(**({'data_dir': args.data_dir} if args.data_dir else {}))
+    make_private(settings.data_dir)  # the database it may create holds password and token hashes
+    store = Store(settings.database)
     try:
         accounts = Accounts(store.engine)
         if args.command == 'users':

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
 from ..engine.models import EquityPoint, Fill, OrderRequest, Position, Side, Trade, TradeStatus
+from .dialect import upsert
 from .schema import account_table, equity_table, fills_table, orders_table, trades_table
 
 
@@ -109,7 +109,7 @@ class AccountRecords:
     def record_equity(self, point: EquityPoint) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                sqlite_insert(equity_table)
+                upsert(conn, equity_table)
                 .values(
                     time=point.time, balance=point.balance, equity=point.equity, unrealized_pnl=point.unrealized_pnl
                 )
@@ -146,7 +146,7 @@ def _upsert_order(conn: Connection, order: OrderRequest, status: str, status_rea
         'created_time': order.created_time,
     }
     conn.execute(
-        sqlite_insert(orders_table)
+        upsert(conn, orders_table)
         .values(id=order.id, **values)
         .on_conflict_do_update(index_elements=['id'], set_=values)
     )

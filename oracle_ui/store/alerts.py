@@ -205,6 +205,6 @@ def _trigger_conditions(alert_id: int | None, search: str | None, unacknowledged
     if search:
         pattern = '%' + search.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
         conditions.append(
-            or_(*(column.like(pattern, escape='\\') for column in (t.name, t.message, t.symbol, t.channels)))
+            or_(*(column.ilike(pattern, escape='\\') for column in (t.name, t.message, t.symbol, t.channels)))
         )
     return conditions

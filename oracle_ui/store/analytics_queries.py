@@ -10,6 +10,7 @@ import numpy as np
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.engine import Engine
 
+from .dialect import bytewise
 from .schema import candles_table, equity_table, trades_table
 
 TRADE_COLUMNS = (
@@ -58,10 +59,14 @@ class AnalyticsQueries:
         return dict(zip(TRADE_COLUMNS, columns, strict=True))
 
     def _tuples(self, query: Select[Any]) -> list[tuple[Any, ...]]:
-        """The rows of ``query`` as plain tuples straight from sqlite3: building SQLAlchemy rows would take several
-        times as long for the tens of thousands an analysis reads."""
+        """The rows of ``query`` as plain tuples straight from the driver (sqlite3, psycopg): building SQLAlchemy rows
+        would take several times as long for the tens of thousands an analysis reads."""
         compiled = query.compile(self.engine, compile_kwargs={'render_postcompile': True})
-        parameters = tuple(compiled.params[name] for name in compiled.positiontup or ())
+        parameters: tuple[Any, ...] | dict[str, Any] = (
+            tuple(compiled.params[name] for name in compiled.positiontup or ())
+            if compiled.positional  # sqlite3: qmark
+            else compiled.params  # psycopg: pyformat
+        )
         with self.engine.connect() as conn:
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             try:
@@ -97,9 +102,10 @@ class AnalyticsQueries:
     def trade_values(self) -> dict[str, list[str]]:
         """The symbols and strategies that stored trades have (for filter choices)."""
         t = trades_table.c
+        symbol, strategy = bytewise(self.engine, t.symbol), bytewise(self.engine, t.strategy)
         with self.engine.connect() as conn:
-            symbols = conn.execute(select(t.symbol).distinct().order_by(t.symbol)).scalars().all()
-            strategies = conn.execute(select(t.strategy).distinct().order_by(t.strategy)).scalars().all()
+            symbols = conn.execute(select(t.symbol).group_by(t.symbol).order_by(symbol)).scalars().all()
+            strategies = conn.execute(select(t.strategy).group_by(t.strategy).order_by(strategy)).scalars().all()
         return {'symbols': list(symbols), 'strategies': [s for s in strategies if s]}
 
     def first_trade_time(self) -> float | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
 from ..engine.models import Candle
+from .dialect import upsert
 from .schema import candles_table
 
 
@@ -33,12 +33,12 @@ class CandleStore:
             }
             for c in candles
         ]
-        statement = sqlite_insert(candles_table)
-        statement = statement.on_conflict_do_update(
-            index_elements=['symbol', 'timeframe', 'time'],
-            set_={k: statement.excluded[k] for k in ('open', 'high', 'low', 'close', 'volume')},
-        )
         with self.engine.begin() as conn:
+            statement = upsert(conn, candles_table)
+            statement = statement.on_conflict_do_update(
+                index_elements=['symbol', 'timeframe', 'time'],
+                set_={k: statement.excluded[k] for k in ('open', 'high', 'low', 'close', 'volume')},
+            )
             conn.execute(statement, rows)
 
     def candles(

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import Integer, String, cast, func, insert, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import String, cast, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from ..events import Event, EventType
+from .dialect import ID, greatest, upsert
 from .schema import events_table, meta_table
 
 ID_LIMIT_KEY = 'event_id_limit'
@@ -26,9 +26,9 @@ class EventLog:
         """Durably reserve ``count`` event ids, none below ``floor`` nor below any id stored or reserved before
         (by this or another process); returns ``(first, limit)``: ids ``first .. limit - 1`` are the caller's."""
         with self.engine.begin() as conn:
-            conn.execute(sqlite_insert(meta_table).values(key=ID_LIMIT_KEY, value='1').on_conflict_do_nothing())
+            conn.execute(upsert(conn, meta_table).values(key=ID_LIMIT_KEY, value='1').on_conflict_do_nothing())
             highest = select(func.coalesce(func.max(events_table.c.id), 0) + 1).scalar_subquery()
-            reserved = func.max(cast(meta_table.c.value, Integer), highest, floor)
+            reserved = greatest(conn, cast(meta_table.c.value, ID), highest, floor)
             limit = conn.execute(
                 update(meta_table)
                 .where(meta_table.c.key == ID_LIMIT_KEY)
@@ -127,6 +127,6 @@ def _event_conditions(
     if search:
         pattern = '%' + search.replace('\\', '\\\\').replace('%', '\\%').replace('_', '\\_') + '%'
         conditions.append(
-            events_table.c.data.like(pattern, escape='\\') | events_table.c.type.like(pattern, escape='\\')
+            events_table.c.data.ilike(pattern, escape='\\') | events_table.c.type.ilike(pattern, escape='\\')
         )
     return conditions

@@ -2,8 +2,9 @@
 
 A fresh database is created by upgrading to the newest revision; a 0.1.0 database (its tables, no
 ``alembic_version``) is stamped :data:`BASELINE` and upgraded; a database at the newest revision is only read.
-Before an existing database changes, a copy is made next to it with SQLite's online backup (which includes the
-write-ahead log). Every pending migration runs in one SQLite transaction, DDL included: all apply, or none.
+Before an existing SQLite database changes, a copy is made next to it with SQLite's online backup (which includes
+the write-ahead log); a PostgreSQL database is its administrator's to back up (``pg_dump``). Every pending
+migration runs in one transaction, DDL included (both databases have transactional DDL): all apply, or none.
 
 A new migration is a file in ``migrations/versions`` (written by hand, ``down_revision`` the previous one) plus
 the same change in :mod:`.schema`; ``tests/test_migrations.py`` checks that the two agree.
@@ -30,6 +31,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from .dialect import shown
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name('migrations')
@@ -39,6 +42,8 @@ BASELINE_TABLES = frozenset(
     {'meta', 'account', 'orders', 'fills', 'trades', 'equity', 'candles', 'events', 'users', 'api_tokens'}
 )
 VERSION_TABLE = 'alembic_version'
+MIGRATION_LOCK_KEY = 0x6F7261636C65
+"""The PostgreSQL advisory lock held while migrating ('oracle' in ASCII: any number every process agrees on)."""
 
 
 class MigrationError(ValueError):
@@ -69,7 +74,7 @@ class _Found:
 
 
 def migrate(engine: Engine, script_location: Path = MIGRATIONS_DIR) -> Migration:
-    """Bring the database of ``engine`` (SQLite) to the newest revision in ``script_location``.
+    """Bring the database of ``engine`` (SQLite or PostgreSQL) to the newest revision in ``script_location``.
 
     :param engine: the database, migrated on its own connections (an in-memory database has only one)
     :param script_location: the Alembic script directory (default: the package's own)
@@ -80,8 +85,8 @@ def migrate(engine: Engine, script_location: Path = MIGRATIONS_DIR) -> Migration
     script = ScriptDirectory.from_config(config)
     head = script.get_current_head()
     database = engine.url.database
-    path = Path(database) if database and database != ':memory:' else None
-    where = str(path or 'in memory')
+    path = Path(database) if engine.dialect.name == 'sqlite' and database not in (None, '', ':memory:') else None
+    where = shown(engine.url)
     with engine.connect() as conn:
         found = _inspect(conn, script, where)
     if found.is_current(head):
@@ -184,9 +189,14 @@ def _alembic_quiet() -> Iterator[None]:
 
 @contextmanager
 def _transaction(conn: Connection) -> Iterator[None]:
-    """One SQLite transaction around everything, holding the write lock from the start. Python's sqlite3 driver
-    begins one by itself only before an INSERT, UPDATE or DELETE, which would leave DDL before it uncovered."""
-    conn.exec_driver_sql('BEGIN IMMEDIATE')
+    """One transaction around everything, holding a lock from the start that a second process migrating the same
+    database waits for. SQLite: its write lock (Python's sqlite3 driver begins a transaction by itself only before
+    an INSERT, UPDATE or DELETE, which would leave DDL before it uncovered). PostgreSQL: a transaction-level
+    advisory lock (tables may not exist yet to lock)."""
+    if conn.dialect.name == 'sqlite':
+        conn.exec_driver_sql('BEGIN IMMEDIATE')
+    elif conn.dialect.name == 'postgresql':
+        conn.execute(text('SELECT pg_advisory_xact_lock(:key)'), {'key': MIGRATION_LOCK_KEY})
     try:
         yield
     except BaseException:

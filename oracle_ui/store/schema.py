@@ -1,9 +1,12 @@
 """The database's tables, all under one ``metadata``: what the code reads and writes, and what the newest migration
-(``migrations/versions``) creates. A change here needs a migration; ``tests/test_migrations.py`` checks they agree."""
+(``migrations/versions``) creates. A change here needs a migration; ``tests/test_migrations.py`` checks they agree.
+Every integer is :data:`~.dialect.ID`, 64 bits in each database."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Float, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, LargeBinary, MetaData, String, Table, Text
+
+from .dialect import ID
 
 metadata = MetaData()
 
@@ -11,7 +14,7 @@ meta_table = Table('meta', metadata, Column('key', String, primary_key=True), Co
 account_table = Table(
     'account',
     metadata,
-    Column('id', Integer, primary_key=True),
+    Column('id', ID, primary_key=True),
     Column('balance', Float, nullable=False),
     Column('starting_balance', Float, nullable=False),
     Column('updated_time', Float, nullable=False),
@@ -19,7 +22,7 @@ account_table = Table(
 orders_table = Table(
     'orders',
     metadata,
-    Column('id', Integer, primary_key=True),
+    Column('id', ID, primary_key=True),
     Column('symbol', String, nullable=False),
     Column('side', String, nullable=False),
     Column('leverage', Float, nullable=False),
@@ -37,9 +40,9 @@ orders_table = Table(
 fills_table = Table(
     'fills',
     metadata,
-    Column('id', Integer, primary_key=True, autoincrement=True),
-    Column('order_id', Integer, nullable=False),
-    Column('position_id', Integer, nullable=False, index=True),
+    Column('id', ID, primary_key=True, autoincrement=True),
+    Column('order_id', ID, nullable=False),
+    Column('position_id', ID, nullable=False, index=True),
     Column('symbol', String, nullable=False),
     Column('side', String, nullable=False),
     Column('is_entry', Boolean, nullable=False),
@@ -51,7 +54,7 @@ fills_table = Table(
 trades_table = Table(
     'trades',
     metadata,
-    Column('id', Integer, primary_key=True),
+    Column('id', ID, primary_key=True),
     Column('symbol', String, nullable=False, index=True),
     Column('side', String, nullable=False),
     Column('quantity', Float, nullable=False),
@@ -87,7 +90,7 @@ candles_table = Table(
     metadata,
     Column('symbol', String, primary_key=True),
     Column('timeframe', String, primary_key=True),
-    Column('time', Integer, primary_key=True),
+    Column('time', ID, primary_key=True),
     Column('open', Float, nullable=False),
     Column('high', Float, nullable=False),
     Column('low', Float, nullable=False),
@@ -97,7 +100,7 @@ candles_table = Table(
 events_table = Table(
     'events',
     metadata,
-    Column('id', Integer, primary_key=True),
+    Column('id', ID, primary_key=True),
     Column('type', String, nullable=False, index=True),
     Column('topic', String, nullable=False, index=True),
     Column('timestamp', Float, nullable=False, index=True),
@@ -133,7 +136,7 @@ preferences_table = Table(
 backtest_runs_table = Table(
     'backtest_runs',
     metadata,
-    Column('id', Integer, primary_key=True),
+    Column('id', ID, primary_key=True),
     Column('created_time', Float, nullable=False),
     Column('owner', Text, nullable=False),
     Column('name', Text, nullable=False),
@@ -142,7 +145,7 @@ backtest_runs_table = Table(
     Column('config', Text, nullable=False),
     Column('data_name', Text, nullable=False),
     Column('data_sha256', Text, nullable=False),
-    Column('bars', Integer, nullable=False),
+    Column('bars', ID, nullable=False),
     Column('first_time', Float, nullable=False),
     Column('last_time', Float, nullable=False),
     Column('stats', Text, nullable=False),
@@ -154,18 +157,18 @@ zlib-compressed little-endian float64 pairs (time, equity)."""
 alert_channels_table = Table(
     'alert_channels',
     metadata,
-    Column('id', Integer, primary_key=True),
+    Column('id', ID, primary_key=True),
     Column('name', Text, nullable=False, unique=True),
     Column('secret', Text, nullable=False),
     Column('masked', Text, nullable=False),
     Column('service', Text, nullable=False),
     Column('owner', Text, nullable=False),
-    Column('rate_limit', Integer, nullable=False),
+    Column('rate_limit', ID, nullable=False),
     Column('rate_period_s', Float, nullable=False),
     Column('created_time', Float, nullable=False),
     Column('updated_time', Float, nullable=False),
-    Column('sent', Integer, nullable=False),
-    Column('failed', Integer, nullable=False),
+    Column('sent', ID, nullable=False),
+    Column('failed', ID, nullable=False),
     Column('last_status', Text, nullable=False),
     Column('last_error', Text, nullable=False),
     Column('last_time', Float),
@@ -175,7 +178,7 @@ alert_channels_table = Table(
 alert_rules_table = Table(
     'alert_rules',
     metadata,
-    Column('id', Integer, primary_key=True),
+    Column('id', ID, primary_key=True),
     Column('name', Text, nullable=False),
     Column('owner', Text, nullable=False),
     Column('enabled', Boolean, nullable=False),
@@ -192,8 +195,8 @@ ids."""
 alert_triggers_table = Table(
     'alert_triggers',
     metadata,
-    Column('id', Integer, primary_key=True),
-    Column('alert_id', Integer, nullable=False, index=True),
+    Column('id', ID, primary_key=True),
+    Column('alert_id', ID, nullable=False, index=True),
     Column('name', Text, nullable=False),
     Column('kind', Text, nullable=False),
     Column('severity', Text, nullable=False),

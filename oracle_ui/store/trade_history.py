@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 
 from ..engine.models import Fill, Side, Trade, TradeStatus
+from .dialect import bytewise
 from .schema import fills_table, trades_table
 
 
@@ -34,7 +35,7 @@ class TradeHistory:
         conditions = self._trade_conditions(
             symbol=symbol, side=side, status=status, since=since, until=until, closed_only=closed_only
         )
-        column, ids = trades_table.c.get(order_by, trades_table.c.id), trades_table.c.id
+        column, ids = bytewise(self.engine, trades_table.c.get(order_by, trades_table.c.id)), trades_table.c.id
         order = (column.desc(), ids.desc()) if newest_first else (column.asc(), ids.asc())  # ties: by id, same way
         query = select(trades_table).where(and_(True, *conditions)).order_by(*order).offset(offset)
         if limit is not None:

@@ -12,8 +12,8 @@ config = context.config
 context.configure(
     connection=config.attributes['connection'],
     target_metadata=metadata,
-    transactional_ddl=True,  # migrate() runs it in one SQLite transaction
-    render_as_batch=True,  # SQLite alters most things only by copying the table: batch operations do that
+    transactional_ddl=True,  # migrate() runs it in one transaction (SQLite and PostgreSQL both roll DDL back)
+    render_as_batch=True,  # SQLite alters most things only by copying the table: batch operations do that there
     on_version_apply=config.attributes.get('on_version_apply', ()),
 )
 with context.begin_transaction():  # joins the caller's transaction: every pending migration commits, or none

@@ -19,6 +19,9 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
+INTEGER = sa.Integer().with_variant(sa.BigInteger(), 'postgresql')
+"""64 bits in both databases (SQLite's INTEGER is; PostgreSQL's is 32, so there it is a BIGINT)."""
+
 INDEXES = {
     'fills': ['position_id'],
     'trades': ['symbol', 'entry_time', 'status'],
@@ -35,7 +38,7 @@ def upgrade() -> None:
     )
     op.create_table(
         'account',
-        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('id', INTEGER, nullable=False),
         sa.Column('balance', sa.Float(), nullable=False),
         sa.Column('starting_balance', sa.Float(), nullable=False),
         sa.Column('updated_time', sa.Float(), nullable=False),
@@ -43,7 +46,7 @@ def upgrade() -> None:
     )
     op.create_table(
         'orders',
-        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('id', INTEGER, nullable=False),
         sa.Column('symbol', sa.String(), nullable=False),
         sa.Column('side', sa.String(), nullable=False),
         sa.Column('leverage', sa.Float(), nullable=False),
@@ -61,9 +64,9 @@ def upgrade() -> None:
     )
     op.create_table(
         'fills',
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('order_id', sa.Integer(), nullable=False),
-        sa.Column('position_id', sa.Integer(), nullable=False),
+        sa.Column('id', INTEGER, nullable=False),
+        sa.Column('order_id', INTEGER, nullable=False),
+        sa.Column('position_id', INTEGER, nullable=False),
         sa.Column('symbol', sa.String(), nullable=False),
         sa.Column('side', sa.String(), nullable=False),
         sa.Column('is_entry', sa.Boolean(), nullable=False),
@@ -75,7 +78,7 @@ def upgrade() -> None:
     )
     op.create_table(
         'trades',
-        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('id', INTEGER, nullable=False),
         sa.Column('symbol', sa.String(), nullable=False),
         sa.Column('side', sa.String(), nullable=False),
         sa.Column('quantity', sa.Float(), nullable=False),
@@ -111,7 +114,7 @@ def upgrade() -> None:
         'candles',
         sa.Column('symbol', sa.String(), nullable=False),
         sa.Column('timeframe', sa.String(), nullable=False),
-        sa.Column('time', sa.Integer(), nullable=False),
+        sa.Column('time', INTEGER, nullable=False),
         sa.Column('open', sa.Float(), nullable=False),
         sa.Column('high', sa.Float(), nullable=False),
         sa.Column('low', sa.Float(), nullable=False),
@@ -121,7 +124,7 @@ def upgrade() -> None:
     )
     op.create_table(
         'events',
-        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('id', INTEGER, nullable=False),
         sa.Column('type', sa.String(), nullable=False),
         sa.Column('topic', sa.String(), nullable=False),
         sa.Column('timestamp', sa.Float(), nullable=False),

@@ -18,11 +18,14 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
+INTEGER = sa.Integer().with_variant(sa.BigInteger(), 'postgresql')
+"""64 bits in both databases (SQLite's INTEGER is; PostgreSQL's is 32, so there it is a BIGINT)."""
+
 
 def upgrade() -> None:
     op.create_table(
         'backtest_runs',
-        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('id', INTEGER, nullable=False),
         sa.Column('created_time', sa.Float(), nullable=False),
         sa.Column('owner', sa.Text(), nullable=False),
         sa.Column('name', sa.Text(), nullable=False),
@@ -31,7 +34,7 @@ def upgrade() -> None:
         sa.Column('config', sa.Text(), nullable=False),
         sa.Column('data_name', sa.Text(), nullable=False),
         sa.Column('data_sha256', sa.Text(), nullable=False),
-        sa.Column('bars', sa.Integer(), nullable=False),
+        sa.Column('bars', INTEGER, nullable=False),
         sa.Column('first_time', sa.Float(), nullable=False),
         sa.Column('last_time', sa.Float(), nullable=False),
         sa.Column('stats', sa.Text(), nullable=False),

@@ -17,22 +17,25 @@ down_revision = '0003'
 branch_labels = None
 depends_on = None
 
+INTEGER = sa.Integer().with_variant(sa.BigInteger(), 'postgresql')
+"""64 bits in both databases (SQLite's INTEGER is; PostgreSQL's is 32, so there it is a BIGINT)."""
+
 
 def upgrade() -> None:
     op.create_table(
         'alert_channels',
-        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('id', INTEGER, nullable=False),
         sa.Column('name', sa.Text(), nullable=False),
         sa.Column('secret', sa.Text(), nullable=False),
         sa.Column('masked', sa.Text(), nullable=False),
         sa.Column('service', sa.Text(), nullable=False),
         sa.Column('owner', sa.Text(), nullable=False),
-        sa.Column('rate_limit', sa.Integer(), nullable=False),
+        sa.Column('rate_limit', INTEGER, nullable=False),
         sa.Column('rate_period_s', sa.Float(), nullable=False),
         sa.Column('created_time', sa.Float(), nullable=False),
         sa.Column('updated_time', sa.Float(), nullable=False),
-        sa.Column('sent', sa.Integer(), nullable=False),
-        sa.Column('failed', sa.Integer(), nullable=False),
+        sa.Column('sent', INTEGER, nullable=False),
+        sa.Column('failed', INTEGER, nullable=False),
         sa.Column('last_status', sa.Text(), nullable=False),
         sa.Column('last_error', sa.Text(), nullable=False),
         sa.Column('last_time', sa.Float(), nullable=True),
@@ -41,7 +44,7 @@ def upgrade() -> None:
     )
     op.create_table(
         'alert_rules',
-        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('id', INTEGER, nullable=False),
         sa.Column('name', sa.Text(), nullable=False),
         sa.Column('owner', sa.Text(), nullable=False),
         sa.Column('enabled', sa.Boolean(), nullable=False),
@@ -56,8 +59,8 @@ def upgrade() -> None:
     )
     op.create_table(
         'alert_triggers',
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('alert_id', sa.Integer(), nullable=False),
+        sa.Column('id', INTEGER, nullable=False),
+        sa.Column('alert_id', INTEGER, nullable=False),
         sa.Column('name', sa.Text(), nullable=False),
         sa.Column('kind', sa.Text(), nullable=False),
         sa.Column('severity', sa.Text(), nullable=False),
