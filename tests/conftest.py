@@ -107,7 +107,7 @@ def postgres_server() -> Iterator[PostgresServer]:
         server.stop()
 
 
-@pytest.fixture(params=['sqlite', 'postgresql'])
+@pytest.fixture(params=['sqlite', pytest.param('postgresql', marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An ORACLE_DATABASE_URL for each database the store runs on: a SQLite file in the test's data directory, and
     a new database on the session's PostgreSQL server (dropped afterwards)."""
@@ -120,9 +120,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser, native-window and fuzz tests are slow too: ``-m "not slow"`` leaves them all out."""
+    """Browser, native-window, fuzz and PostgreSQL tests are slow too: ``-m "not slow"`` leaves them all out."""
     for item in items:
-        if any(item.get_closest_marker(name) for name in ('browser', 'native', 'fuzz')):
+        if any(item.get_closest_marker(name) for name in ('browser', 'native', 'fuzz', 'postgres')):
             item.add_marker(pytest.mark.slow)
 
 

@@ -38,6 +38,7 @@ def test_an_empty_database_migrates_to_the_schema_of_the_code(database_url: str)
         store.close()
 
 
+@pytest.mark.postgres
 def test_a_failing_migration_on_postgresql_changes_nothing(postgres_server: PostgresServer, tmp_path: Path) -> None:
     migrations = Path(shutil.copytree(MIGRATIONS_DIR, tmp_path / 'migrations'))
     (migrations / 'versions' / '9001_unique_candle_times.py').write_text(FAILING_MIGRATION)
@@ -73,6 +74,7 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
     return line
 
 
+@pytest.mark.postgres
 def test_a_database_that_cannot_be_used_is_one_line_without_its_password(
     postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -21,6 +21,9 @@ from .postgres import PostgresServer
 HOLD_S = 1.0
 
 
+pytestmark = pytest.mark.postgres
+
+
 @pytest.fixture
 def store(postgres_server: PostgresServer) -> Store:
     with postgres_server.database() as url:
