@@ -3,7 +3,6 @@ same code live and in backtests."""
 
 from __future__ import annotations
 
-import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
@@ -125,4 +124,8 @@ def _lookback(kind: str, p: list[int]) -> int:
 
 
 def any_nan(*values: float) -> bool:
-    return any(math.isnan(v) for v in values)
+    """Whether any value is NaN (an indicator not warmed up yet); called for every candle, so no generator."""
+    for value in values:  # noqa: SIM110 (a loop: any() over a generator costs a fifth of a backtest)
+        if value != value:  # only NaN differs from itself
+            return True
+    return False
