@@ -1,4 +1,4 @@
-"""Dashboard in Chromium: ``python -m benchmarks.ui`` prints the numbers quoted in docs/PERFORMANCE.md.
+"""Dashboard in Chromium: ``python -m benchmarks.ui [--history-only]`` prints the numbers quoted in docs/PERFORMANCE.md.
 
 * First load of ``/``: navigation start -> price chart drawn and metric cards filled (median of 9 cold loads,
   each in a new browser context: nothing cached), on a fresh data directory (30 days of simulated history, the
@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import shutil
@@ -202,16 +203,17 @@ async def run(base: str) -> float:
     return statistics.median(loads)
 
 
-async def run_with_a_year(base: str, fresh_median: float) -> None:
+async def run_with_a_year(base: str, fresh_median: float | None) -> None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=shutil.which('chromium'), args=ARGS)
         loads = await first_loads(browser, base)
         median = statistics.median(loads)
+        ratio = f"; {median / fresh_median:.2f}x the fresh directory's" if fresh_median else ''
         print(
             f'First load of /, a year of 1-minute candles stored: median {median:.0f} ms (min {min(loads):.0f}, '
-            f"max {max(loads):.0f}); {median / fresh_median:.2f}x the fresh directory's"
+            f'max {max(loads):.0f}){ratio}'
         )
         await chart_history(browser, base)
         await browser.close()
@@ -236,10 +238,15 @@ def store_a_year(data_dir: Path) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--history-only', action='store_true', help='only the part with a year of candles stored')
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
-        with live_app(Path(temp) / 'fresh') as base:
-            wait_for_history(base)
-            fresh_median = asyncio.run(run(base))
+        fresh_median = None
+        if not args.history_only:
+            with live_app(Path(temp) / 'fresh') as base:
+                wait_for_history(base)
+                fresh_median = asyncio.run(run(base))
         store_a_year(Path(temp) / 'year')
         with live_app(Path(temp) / 'year') as base:
             wait_for_history(base)
