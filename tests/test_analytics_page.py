@@ -58,6 +58,6 @@ async def test_live_vs_backtest_on_the_page(replay_env, user: User) -> None:
     user.find(marker='an-period').elements.pop().value = 'all'
     user.find(marker='lvb-run').click()
     trades = len(system().store.trades())
-    await user.should_see(marker='lvb-summary')
+    await user.should_see(marker='lvb-summary', retries=100)  # a backtest over the whole replay runs first
     assert shown(user, 'lvb-summary').endswith(f'{trades} matched, 0 missed, 0 extra'), shown(user, 'lvb-summary')
     assert len(user.find(marker='lvb-pairs').elements.pop().rows) == trades
