@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .i18n import check_locale
 from .timeframes import timeframe_seconds
 
 _SYMBOL = re.compile(r'^[A-Z0-9]{1,20}/[A-Z0-9]{1,20}(:[A-Z0-9]{1,20})?$')
@@ -133,6 +134,9 @@ class Settings(BaseSettings):
     """WebSockets from one address still waiting to authenticate, at once."""
     alert_timeout_s: float = Field(10.0, gt=0, le=600)
     """How long one attempt to send an alert to a channel may take before it counts as failed."""
+    locale: str = 'en'
+    """The dashboard's language for a browser that asks for none we ship (``en``, ``de``, ``es``, ``fr``, ``zh_CN``,
+    ``ja``, ``fa``; ``en_XA``: the pseudo-locale that shows untranslated text)."""
 
     @property
     def is_loopback(self) -> bool:
@@ -208,6 +212,11 @@ class Settings(BaseSettings):
     def _check_timeframe(cls, value: str) -> str:
         timeframe_seconds(value)
         return value
+
+    @field_validator('locale')
+    @classmethod
+    def _check_locale(cls, value: str) -> str:
+        return check_locale(value.strip().replace('-', '_'))
 
     @field_validator('feed')
     @classmethod
