@@ -9,6 +9,7 @@ import orjson
 from nicegui import ui
 from nicegui.binding import BindableProperty, bind_from
 
+from oracle_ui.i18n import _, pgettext
 from oracle_ui.web.state import BotView
 
 SEVERITY_TOAST: dict[str, Literal['info', 'warning', 'negative']] = {
@@ -27,13 +28,23 @@ window.oracleAlert = (title, body) => {
 """
 
 
+def severity_name(severity: str) -> str:
+    """An alert's severity as the viewer reads it."""
+    names = {
+        'info': pgettext('severity', 'info'),
+        'warning': pgettext('severity', 'warning'),
+        'critical': pgettext('severity', 'critical'),
+    }
+    return names.get(severity, severity)
+
+
 def alert_bell(bot: BotView) -> None:
     """A bell with the unread count; a click opens the inbox on ``/alerts``."""
     with (
         ui.button(icon='notifications', on_click=lambda: ui.navigate.to('/alerts'))
         .props('flat round color=white dense')
         .mark('alert-bell')
-        .tooltip('alerts inbox')
+        .tooltip(_('alerts inbox'))
     ):
         ui.badge(color='red').props('floating').mark('alert-count').bind_text_from(
             bot, 'alerts_unread', backward=str
@@ -57,7 +68,7 @@ class AlertToaster(ui.element):
             return
         self._seen = value
         data = orjson.loads(value)['data']
-        title, message = f'{data["severity"].upper()} · {data["name"]}', data['message']
+        title, message = f'{severity_name(data["severity"]).upper()} · {data["name"]}', data['message']
         with self:
             ui.notify(
                 f'{title}: {message}',

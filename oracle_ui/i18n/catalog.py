@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.support import NullTranslations, Translations
@@ -37,6 +38,10 @@ PSEUDO = 'en_XA'
 SUPPORTED = (*LOCALES, PSEUDO)
 LOCALE_DIR = Path(__file__).parent / 'locales'
 DOMAIN = 'messages'
+
+
+P = ParamSpec('P')
+R = TypeVar('R')
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +109,18 @@ def using(language: Language | str) -> Iterator[None]:
         yield
     finally:
         _current.reset(token)
+
+
+def pinned(function: Callable[P, R]) -> Callable[P, R]:
+    """``function``, always run in the language current now: a binding's formatter runs wherever its value changes,
+    which may be another viewer's handler."""
+    language = current()
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with using(language):
+            return function(*args, **kwargs)
+
+    return run
 
 
 def negotiate(accept_language: str | None) -> str | None:

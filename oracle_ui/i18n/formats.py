@@ -23,6 +23,11 @@ def _numbering(locale: Locale) -> str:
     return 'latn' if current().latin_digits or system not in NATIVE_DIGITS else system
 
 
+def has_native_digits(code: str) -> bool:
+    """True if ``code`` writes numbers in digits of its own (Persian), which a viewer may swap for Latin ones."""
+    return locale_of(code).default_numbering_system in NATIVE_DIGITS
+
+
 def digits(text: str) -> str:
     """``text`` with its 0-9 in the current locale's digits (Persian: Extended Arabic-Indic) unless Latin chosen."""
     locale = locale_of(current().code)

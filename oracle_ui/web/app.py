@@ -20,7 +20,7 @@ from ..security.files import make_private
 from ..security.secret import storage_secret
 from ..settings import Settings
 from ..system import System, build_system
-from . import api_docs, browser_log, styles
+from . import api_docs, browser_log, language, styles
 from .asset_cache import compressed_with_cache
 from .context import AppContext
 from .guard import OUR_MIDDLEWARE, Guard, protect
@@ -66,6 +66,7 @@ def build_app(settings: Settings, register_pages: RegisterPages, system: System 
     browser_log.install()
     styles.install()
     i18n.set_default(settings.locale)
+    language.install()
     register_pages(context)
     api_docs.register(context)
 
