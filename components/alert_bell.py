@@ -9,7 +9,7 @@ import orjson
 from nicegui import ui
 from nicegui.binding import BindableProperty, bind_from
 
-from oracle_ui.i18n import _, pgettext
+from oracle_ui.i18n import _, terms
 from oracle_ui.web.state import BotView
 
 SEVERITY_TOAST: dict[str, Literal['info', 'warning', 'negative']] = {
@@ -26,16 +26,6 @@ window.oracleAlert = (title, body) => {
 };
 </script>
 """
-
-
-def severity_name(severity: str) -> str:
-    """An alert's severity as the viewer reads it."""
-    names = {
-        'info': pgettext('severity', 'info'),
-        'warning': pgettext('severity', 'warning'),
-        'critical': pgettext('severity', 'critical'),
-    }
-    return names.get(severity, severity)
 
 
 def alert_bell(bot: BotView) -> None:
@@ -68,7 +58,7 @@ class AlertToaster(ui.element):
             return
         self._seen = value
         data = orjson.loads(value)['data']
-        title, message = f'{severity_name(data["severity"]).upper()} · {data["name"]}', data['message']
+        title, message = f'{terms.severity(data["severity"]).upper()} · {data["name"]}', data['message']
         with self:
             ui.notify(
                 f'{title}: {message}',

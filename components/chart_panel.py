@@ -13,6 +13,7 @@ from components.chart_history import PAGE_CANDLES
 from components.indicator_picker import IndicatorPicker
 from components.price_chart import PriceChart
 from oracle_ui.alerts.rules import PriceLine
+from oracle_ui.i18n import _, terms
 from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosition, TradeMarker
 
 CHART_CANDLES = 300
@@ -67,17 +68,21 @@ class ChartPanel(ui.card):
         self.plot: PriceChart | None = None
         with self:
             with ui.row().classes('items-center gap-3 flex-wrap w-full'):
-                self.symbol = ui.select(symbols, value=symbols[0], label='Symbol').classes('w-40').mark('chart-symbol')
+                self.symbol = (
+                    ui.select(symbols, value=symbols[0], label=_('Symbol')).classes('w-40').mark('chart-symbol')
+                )
                 self.timeframe = (
-                    ui.select(timeframes, value=timeframes[0], label='Timeframe')
+                    ui.select(timeframes, value=timeframes[0], label=_('Timeframe'))
                     .classes('w-28')
                     .mark('chart-timeframe')
                 )
                 self.regime = ui.label().classes('text-sm').mark('chart-regime')
                 IndicatorPicker(indicators, default_indicators, self._choose, editable=on_indicators is not None)
-                self.with_backtest = ui.switch('backtest trades', on_change=self.show_backtest).mark('chart-backtest')
+                self.with_backtest = ui.switch(_('backtest trades'), on_change=self.show_backtest).mark(
+                    'chart-backtest'
+                )
                 self.with_backtest.set_visibility(backtest is not None)
-                self.with_backtest.tooltip('the running strategy backtested over the candles shown, live settings')
+                self.with_backtest.tooltip(_('the running strategy backtested over the candles shown, live settings'))
             self.box = ui.column().classes('w-full')
         self.symbol.on_value_change(self.rebuild)
         self.timeframe.on_value_change(self.rebuild)
@@ -99,9 +104,10 @@ class ChartPanel(ui.card):
         with self.box:
             if not data.candles:  # a fresh start still storing its history: drawn once there is some
                 self.plot = None
-                ui.label(f'waiting for {symbol} {timeframe} candles: the market history is being loaded …').classes(
-                    'text-sm opacity-70'
-                ).mark('chart-waiting')
+                waiting = _('waiting for {symbol} {timeframe} candles: the market history is being loaded …')
+                ui.label(waiting.format(symbol=symbol, timeframe=timeframe)).classes('text-sm opacity-70').mark(
+                    'chart-waiting'
+                )
                 return
             self.plot = PriceChart(
                 data,
@@ -168,4 +174,4 @@ class ChartPanel(ui.card):
             self.plot.show_forming(self._forming(self.symbol.value, self.timeframe.value))
 
     def show_regime(self, regime: str) -> None:
-        self.regime.set_text(f'regime: {regime}')
+        self.regime.set_text(_('regime: {regime}').format(regime=terms.regime(regime)))

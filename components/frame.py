@@ -12,7 +12,7 @@ from components.alert_bell import AlertToaster, alert_bell
 from components.language_menu import language_menu
 from components.status_badge import StatusBadge
 from oracle_ui import i18n
-from oracle_ui.i18n import N_, _, pgettext, pinned
+from oracle_ui.i18n import N_, _, pinned, terms
 from oracle_ui.security.accounts import Principal
 from oracle_ui.web import language
 from oracle_ui.web.state import BotView
@@ -51,18 +51,7 @@ def link_script() -> str:
 
 
 def feed_status(status: str) -> str:
-    names = {
-        'idle': pgettext('feed status', 'idle'),
-        'connecting': pgettext('feed status', 'connecting'),
-        'live': pgettext('feed status', 'live'),
-        'ended': pgettext('feed status', 'ended'),
-        'failed': pgettext('feed status', 'failed'),
-    }
-    return _('feed: {status}').format(status=names.get(status, status))
-
-
-def role_name(role: str) -> str:
-    return {'operator': pgettext('role', 'operator'), 'viewer': pgettext('role', 'viewer')}.get(role, role)
+    return _('feed: {status}').format(status=terms.feed_status(status))
 
 
 def browser_tabs() -> int:
@@ -116,7 +105,7 @@ def frame(title: str, who: Principal, bot: BotView) -> Iterator[None]:
             _('light/dark')
         )
         if who.kind == 'user':
-            ui.label(f'{who.name} · {role_name(who.role.value)}').classes('text-sm').mark('session-user')
+            ui.label(f'{who.name} · {terms.role(who.role.value)}').classes('text-sm').mark('session-user')
             with ui.element('form').props('method=post action=/logout'):  # a POST: see pages/login
                 ui.button(icon='logout').props('type=submit flat round color=white dense').mark('logout').tooltip(
                     _('log out')

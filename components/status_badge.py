@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 from nicegui.binding import BindableProperty, bind_from
 
-from oracle_ui.i18n import _, pgettext, pinned
+from oracle_ui.i18n import _, pinned, terms
 from oracle_ui.web.state import BotView
 
 STATE_COLORS = {
@@ -15,18 +15,6 @@ STATE_COLORS = {
     'stopped': 'grey-7',
     'error': 'negative',
 }
-
-
-def state_name(state: str) -> str:
-    """A bot state (``running``) as the viewer reads it."""
-    names = {
-        'running': pgettext('bot state', 'running'),
-        'starting': pgettext('bot state', 'starting'),
-        'stopping': pgettext('bot state', 'stopping'),
-        'stopped': pgettext('bot state', 'stopped'),
-        'error': pgettext('bot state', 'error'),
-    }
-    return names.get(state, state)
 
 
 class StatusBadge(ui.badge):
@@ -42,5 +30,5 @@ class StatusBadge(ui.badge):
         bind_from(self, 'state', bot, 'state')
 
     def _show_state(self, state: str) -> None:
-        self.set_text(_('bot: {state}').format(state=state_name(state)))
+        self.set_text(_('bot: {state}').format(state=terms.bot_state(state)))
         self.set_background_color(STATE_COLORS.get(state, 'grey-7'))

@@ -9,7 +9,7 @@ from typing import Any
 
 from nicegui import ui
 
-from components.tables import PNL_CELL, TRADE_COLUMNS, trade_row
+from components.tables import PNL_CELL, TRADE_COLUMNS, trade_row, translated
 from components.typed_time import time_check, time_problem, typed_input
 from oracle_ui import views
 from oracle_ui.engine.models import Side
@@ -79,7 +79,7 @@ class TradeHistoryTable(ui.table):
     header calls ``on_sort`` with that order (e.g. ``'-pnl'``), the Sort menu's names."""
 
     def __init__(self, on_sort: Callable[[str], object]) -> None:
-        columns = [{**c, 'sortable': c['name'] in SORTABLE} for c in TRADE_COLUMNS]
+        columns = [{**c, 'sortable': c['name'] in SORTABLE} for c in translated(TRADE_COLUMNS)]
         # rowsNumber makes the table ask for sorting (the 'request' event) instead of sorting the rows it has
         pagination = {'rowsPerPage': 0, 'rowsNumber': 0, 'sortBy': 'entry_time', 'descending': True}
         super().__init__(columns=columns, rows=[], row_key='id', pagination=pagination)

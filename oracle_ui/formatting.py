@@ -22,12 +22,21 @@ def signed_money(value: float | None) -> str:
     return locale_formats.decimal(value, 2, signed=True)
 
 
+def price_digits(value: float) -> int:
+    """The decimals a price of this size is shown with."""
+    return 2 if value >= 1000 else 3 if value >= 10 else 4 if value >= 1 else 6
+
+
 def price(value: float | None) -> str:
     """Prices with precision that suits their size (65,012.50 / 3,401.25 / 151.234 / 0.123456)."""
     if value is None or not math.isfinite(value) or value == 0:
         return '—'
-    digits = 2 if value >= 1000 else 3 if value >= 10 else 4 if value >= 1 else 6
-    return locale_formats.decimal(value, digits)
+    return locale_formats.decimal(value, price_digits(value))
+
+
+def round_price(value: float) -> float:
+    """``value`` rounded as :func:`price` shows it (a level picked on a chart is the level people read)."""
+    return round(value, price_digits(value))
 
 
 def quantity(value: float | None) -> str:

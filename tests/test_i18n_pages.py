@@ -3,14 +3,18 @@ browser and, for a logged-in user, on the server (so it follows them and is thei
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import nicegui
-from nicegui import app
+import pytest
+from nicegui import Client, app, ui
+from nicegui.elements.mixins.text_element import TextElement
 from nicegui.testing import User
 
 from oracle_ui import preferences
-from oracle_ui.i18n import Language
+from oracle_ui.i18n import LOCALES, Language
 
 from .helpers import eventually
 from .sessions import log_in, log_out
@@ -74,3 +78,74 @@ async def test_a_viewers_and_an_operators_choices_are_their_own(accounts, user: 
     await user.should_see('alice · Operator')  # hers, from the server, not the browser's last choice
     assert preferences.language(system, 'alice') == Language('de')
     assert preferences.language(system, 'victor') == Language('ja')
+
+
+PSEUDO_TEXT = re.compile(r'\[[^\[\]]*\]')
+"""A message through the en_XA catalog: bracketed (its formatted values may be messages too: innermost first)."""
+DATA = re.compile(
+    r'[A-Z0-9]{2,10}/[A-Z0-9]{2,10}'  # symbols
+    r'|\bUSDT\b|\bOracle Trader\b|\bUTC\b'  # the quote currency, the product's name
+    r'|\b(?:SMA|EMA|RSI|MACD|ATR|ADX)\b'  # indicator abbreviations, the same in every language
+    r'|\b\d+[smhdw]\b'  # timeframes
+)
+"""What a page shows as it is in every language: data, not UI text."""
+
+
+@pytest.fixture
+def pseudo_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages in en_XA unless a viewer chose otherwise (before the ``user`` fixture reads the settings)."""
+    monkeypatch.setenv('ORACLE_LOCALE', 'en_XA')
+
+
+def shown_texts(client: Client) -> Iterator[tuple[ui.element, str]]:
+    """Every text a person reads on the page's elements: texts, labels, tooltips, placeholders, column headers and
+    choices (language names excepted: each is written in its own language on purpose)."""
+    for element in client.elements.values():
+        if isinstance(element, TextElement) and element.text not in LOCALES.values():
+            yield element, element.text
+        for prop in ('label', 'placeholder', 'title'):
+            if isinstance(value := element.props.get(prop), str):
+                yield element, value
+        if isinstance(element, ui.table):
+            yield from ((element, column['label']) for column in element.columns)
+        if isinstance(element, ui.select) and isinstance(element.options, dict):
+            yield from ((element, str(label)) for label in element.options.values())
+
+
+def untranslated(client: Client) -> list[tuple[str, str]]:
+    """Texts with a word left once the pseudo-locale's messages and the data are taken out."""
+    left = []
+    for element, text in shown_texts(client):
+        rest = text
+        while (shorter := PSEUDO_TEXT.sub(' ', rest)) != rest:
+            rest = shorter
+        if re.search(r'[A-Za-z]{2,}', DATA.sub(' ', rest)):
+            left.append((type(element).__name__, text))
+    return left
+
+
+async def test_the_login_page_shows_no_text_that_skipped_the_catalog(pseudo_locale: None, accounts, user: User) -> None:
+    await user.open('/login')
+    await user.should_see(marker='login-button')
+    assert untranslated(user.client) == []
+    await log_in(user, 'alice', 'wrong password!')
+    await user.should_see(marker='login-message')
+    assert untranslated(user.client) == [], 'the refusal too'
+
+
+async def test_the_dashboard_shows_no_text_that_skipped_the_catalog(pseudo_locale: None, user: User) -> None:
+    await user.open('/')
+    await user.should_see(marker='account-balance')
+    assert untranslated(user.client) == []
+    user.find(marker='stop-button').click()  # a dialog
+    await user.should_see(marker='confirm-stop')
+    user.find(marker='indicator-add').click()  # and another, with the indicator form
+    await user.should_see(marker='indicator-kind')
+    assert untranslated(user.client) == []
+
+
+async def test_a_german_page_shows_the_balance_with_german_marks(monkeypatch: pytest.MonkeyPatch, user: User) -> None:
+    user.http_client.headers['Accept-Language'] = 'de-DE'
+    await user.open('/')
+    await user.should_see('10.000,00 USDT')  # starting balance 10000, grouping dot, decimal comma
+    await user.should_see('Kontostand')

@@ -2,7 +2,8 @@
 
 The current language is a :class:`~contextvars.ContextVar`, so every page build, request or task sees its own;
 where none was set (an event handler of a page), a resolver the web package installs names the page's language;
-failing both, the server default (``ORACLE_LOCALE``).
+failing both, English: the API, the CLI and the logs stay English whatever the dashboard's default
+(``ORACLE_LOCALE``, which :mod:`oracle_ui.web.language` applies to pages).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -55,12 +56,12 @@ class Language:
 
 @dataclass(kw_only=True)
 class _Fallbacks:
-    """Where the language comes from when the current task set none."""
+    """Where the language comes from when the current task set none (then: English)."""
 
-    default: Language = field(default_factory=Language)
     resolver: Callable[[], Language | None] | None = None
 
 
+SOURCE_LANGUAGE = Language()
 _current: ContextVar[Language | None] = ContextVar('oracle_language', default=None)
 _fallbacks = _Fallbacks()
 
@@ -70,15 +71,6 @@ def check_locale(code: str) -> str:
     if code not in SUPPORTED:
         raise ValueError(f'unknown locale {code!r}: use one of {", ".join(SUPPORTED)}')
     return code
-
-
-def set_default(code: str) -> None:
-    """The server's language where a viewer has none (``ORACLE_LOCALE``)."""
-    _fallbacks.default = Language(check_locale(code))
-
-
-def default_language() -> Language:
-    return _fallbacks.default
 
 
 def set_resolver(resolver: Callable[[], Language | None] | None) -> None:
@@ -92,7 +84,7 @@ def current() -> Language:
     language = _current.get()
     if language is None and _fallbacks.resolver is not None:
         language = _fallbacks.resolver()
-    return language or _fallbacks.default
+    return language or SOURCE_LANGUAGE
 
 
 def activate(language: Language) -> None:

@@ -13,7 +13,6 @@ from nicegui import __version__ as nicegui_version
 from nicegui import app, core, run, ui
 from nicegui.storage import Storage
 
-from .. import i18n
 from ..api import REST_PREFIX, WS_PREFIX, install_api
 from ..logs import install_escaping
 from ..security.files import make_private
@@ -65,7 +64,6 @@ def build_app(settings: Settings, register_pages: RegisterPages, system: System 
     core.sio.eio.cors_allowed_origins = lambda origin, environ: guard.origin_allowed(origin, environ.get('HTTP_HOST'))
     browser_log.install()
     styles.install()
-    i18n.set_default(settings.locale)
     language.install()
     register_pages(context)
     api_docs.register(context)

@@ -65,7 +65,7 @@ def page_language(system: System, who: Principal | None) -> Language:
     if (chosen := _stored(_browser_storage().get(STORAGE_KEY))) is not None:
         return chosen
     negotiated = i18n.negotiate(ui.context.client.request.headers.get('accept-language'))
-    return Language(negotiated) if negotiated else i18n.default_language()
+    return Language(negotiated or system.settings.locale)
 
 
 def use(system: System, who: Principal | None) -> Language:
