@@ -1,0 +1,41 @@
+"""Languages in a real Chromium: Persian right to left with the chart left to right, German amounts, and the
+header's language menu."""
+
+import re
+
+import pytest
+
+from ..liveapp import live_app
+
+GERMAN_MONEY = re.compile(r'^\d{1,3}(\.\d{3})*,\d{2} USDT$')
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    with live_app(tmp_path / 'data', ORACLE_SPEED='60') as base:
+        yield base
+
+
+async def test_persian_is_right_to_left_and_the_chart_left_to_right(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='fa-IR')
+    await page.goto(app_url + '/')
+    await page.wait_for_selector('.js-plotly-plot .main-svg', timeout=20_000)
+    await page.get_by_text('معامله آزمایشی').wait_for(timeout=20_000)
+    document = await page.evaluate('() => [document.documentElement.dir, document.documentElement.lang]')
+    assert document == ['rtl', 'fa']
+    chart = await page.evaluate("() => getComputedStyle(document.querySelector('.js-plotly-plot')).direction")
+    assert chart == 'ltr', 'time runs left to right on the chart in every language'
+    header = await page.evaluate("() => getComputedStyle(document.querySelector('.q-header')).direction")
+    assert header == 'rtl'
+
+
+async def test_german_amounts_and_switching_from_the_menu(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='en-US')
+    await page.goto(app_url + '/')
+    await page.get_by_text('PAPER TRADING').wait_for(timeout=20_000)
+    await page.locator('.q-header').get_by_role('button').filter(has_text='translate').click()
+    await page.get_by_text('Deutsch').click()
+    await page.get_by_text('PAPER-TRADING').wait_for(timeout=20_000)
+    await page.get_by_text('Kontostand').wait_for()
+    await page.get_by_text(GERMAN_MONEY).first.wait_for(timeout=20_000)
+    assert await page.evaluate('() => document.documentElement.lang') == 'de'
