@@ -10,8 +10,10 @@ import pytest
 from pydantic import ValidationError
 
 from oracle_ui import formatting as fmt
+from oracle_ui.events import EventType, PnlUpdate, SystemAlert
 from oracle_ui.i18n import Language, _, current, negotiate, using
 from oracle_ui.settings import Settings
+from oracle_ui.summaries import summarize
 
 
 def test_german_amounts_group_with_dots_and_decimals_with_a_comma() -> None:
@@ -81,3 +83,18 @@ def test_the_server_default_must_be_a_shipped_locale() -> None:
     assert Settings(_env_file=None, locale='zh-CN').locale == 'zh_CN'
     with pytest.raises(ValidationError, match='unknown locale'):
         Settings(_env_file=None, locale='xx')
+
+
+def test_event_summaries_read_in_the_current_language_and_stay_english_outside(make_system) -> None:
+    system = make_system()
+    pnl = PnlUpdate(unrealized_pnl=0.68, realized_pnl=-12.5, equity=9999.81, daily_pnl=0.0, time=1.0)
+    event = system.bus.publish(EventType.PNL_UPDATE, pnl, source='test')
+    alert = SystemAlert(
+        message='cpu percent is 96.2 (threshold 90)', level='warning', metric='cpu_percent', value=96.2, threshold=90
+    )
+    hot = system.bus.publish(EventType.SYSTEM_ALERT, alert, source='metrics')
+    with using('de'):
+        assert summarize(event) == 'Equity 9.999,81 USDT, unrealisiert +0,68, realisiert -12,50, heute +0,00'
+        assert summarize(hot) == 'CPU-Last in % beträgt 96,2 (Schwelle 90)'
+    assert summarize(hot) == 'cpu percent is 96.2 (threshold 90)'  # the API, the CLI and the alert rules
+    system.store.close()

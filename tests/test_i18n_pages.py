@@ -13,6 +13,7 @@ from nicegui import Client, app, ui
 from nicegui.elements.mixins.text_element import TextElement
 from nicegui.testing import User
 
+from components.events_feed import FeedRows
 from oracle_ui import preferences
 from oracle_ui.i18n import LOCALES, Language
 
@@ -110,6 +111,8 @@ def shown_texts(client: Client) -> Iterator[tuple[ui.element, str]]:
             yield from ((element, column['label']) for column in element.columns)
         if isinstance(element, ui.select) and isinstance(element.options, dict):
             yield from ((element, str(label)) for label in element.options.values())
+        if isinstance(element, FeedRows):  # the live feed draws its rows in the browser, from these
+            yield from ((element, row['summary']) for row in element.rows)
 
 
 def untranslated(client: Client) -> list[tuple[str, str]]:

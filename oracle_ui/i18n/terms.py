@@ -105,3 +105,85 @@ def indicator(value: str) -> str:
         'volume': pgettext('indicator', 'Volume'),
     }
     return names.get(value, value.upper())
+
+
+def volatility(value: str) -> str:
+    names = {
+        'low': pgettext('volatility', 'low'),
+        'normal': pgettext('volatility', 'normal'),
+        'high': pgettext('volatility', 'high'),
+    }
+    return names.get(value, value)
+
+
+def signal(value: str) -> str:
+    """A strategy's signal: go long, go short, or flat (close)."""
+    names = {
+        'long': pgettext('side', 'long'),
+        'short': pgettext('side', 'short'),
+        'flat': pgettext('signal', 'flat'),
+    }
+    return names.get(value, value)
+
+
+def outcome(value: str) -> str:
+    """How an audited action ended."""
+    names = {
+        'ok': pgettext('outcome', 'ok'),
+        'denied': pgettext('outcome', 'denied'),
+        'failed': pgettext('outcome', 'failed'),
+    }
+    return names.get(value, value)
+
+
+def delivery(value: str) -> str:
+    """What became of an alert sent to a channel."""
+    names = {
+        'sent': pgettext('delivery', 'sent'),
+        'failed': pgettext('delivery', 'failed'),
+        'dropped': pgettext('delivery', 'dropped'),
+    }
+    return names.get(value, value)
+
+
+def event_title(value: str) -> str:
+    """A toast's title for an event type (``stop_loss_hit``); the type itself stays as it is everywhere else."""
+    names = {
+        'position_opened': pgettext('event', 'position opened'),
+        'position_closed': pgettext('event', 'position closed'),
+        'stop_loss_hit': pgettext('event', 'stop-loss hit'),
+        'take_profit_hit': pgettext('event', 'take-profit hit'),
+        'position_liquidated': pgettext('event', 'position liquidated'),
+        'bot_started': pgettext('event', 'bot started'),
+        'bot_stopped': pgettext('event', 'bot stopped'),
+        'bot_restarted': pgettext('event', 'bot restarted'),
+        'bot_error': pgettext('event', 'bot error'),
+        'risk_limit_hit': pgettext('event', 'risk limit hit'),
+        'order_rejected': pgettext('event', 'order rejected'),
+        'notification': pgettext('event', 'notification'),
+        'system_alert': pgettext('event', 'system alert'),
+    }
+    return names.get(value, value.replace('_', ' '))
+
+
+def reason(value: str) -> str:
+    """Why the bot started or stopped, where the reason is one of the app's own (free text is shown as it is)."""
+    names = {
+        'autostart': pgettext('reason', 'autostart'),
+        'shutdown': pgettext('reason', 'shutdown'),
+        'dashboard': pgettext('reason', 'dashboard'),
+        'api': pgettext('reason', 'API'),
+        'websocket command': pgettext('reason', 'WebSocket command'),
+        'requested': pgettext('reason', 'requested'),
+    }
+    return names.get(value, value)
+
+
+def metric(value: str) -> str | None:
+    """A machine metric the sampler raises alerts on, or None for any other."""
+    names = {
+        'cpu_percent': pgettext('metric', 'cpu percent'),
+        'memory_percent': pgettext('metric', 'memory percent'),
+        'event_loop_lag_ms': pgettext('metric', 'event loop lag ms'),
+    }
+    return names.get(value)
