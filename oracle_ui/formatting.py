@@ -109,8 +109,10 @@ def parse_moment(text: str | None, timezone: tzinfo, formats: tuple[str, ...] = 
             return datetime.strptime(value, pattern).replace(tzinfo=timezone).timestamp()
         except ValueError:
             continue
-    example = '2026-11-26' if formats == DAY_FORMATS else '2026-11-26 or 2026-11-26 14:30'
-    raise ValueError(f'{value[:40]!r} is not a {"date" if formats == DAY_FORMATS else "date or time"} like {example}')
+    if formats == DAY_FORMATS:
+        raise ValueError(_('{typed} is not a date like {day}').format(typed=repr(value[:40]), day='2026-11-26'))
+    wrong = _('{typed} is not a date or time like {day} or {moment}')
+    raise ValueError(wrong.format(typed=repr(value[:40]), day='2026-11-26', moment='2026-11-26 14:30'))
 
 
 def age(seconds: float | None) -> str:

@@ -15,6 +15,7 @@ from nicegui.testing import User
 
 from components.events_feed import FeedRows
 from oracle_ui import preferences
+from oracle_ui.events import EventType
 from oracle_ui.i18n import LOCALES, Language
 
 from .helpers import eventually
@@ -92,6 +93,9 @@ DATA = re.compile(
 """What a page shows as it is in every language: data, not UI text."""
 
 
+EVENT_TYPES = frozenset(t.value for t in EventType)
+
+
 @pytest.fixture
 def pseudo_locale(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages in en_XA unless a viewer chose otherwise (before the ``user`` fixture reads the settings)."""
@@ -104,13 +108,13 @@ def shown_texts(client: Client) -> Iterator[tuple[ui.element, str]]:
     for element in client.elements.values():
         if isinstance(element, TextElement) and element.text not in LOCALES.values():
             yield element, element.text
-        for prop in ('label', 'placeholder', 'title'):
+        for prop in ('label', 'placeholder', 'title', 'hint'):
             if isinstance(value := element.props.get(prop), str):
                 yield element, value
         if isinstance(element, ui.table):
             yield from ((element, column['label']) for column in element.columns)
-        if isinstance(element, ui.select) and isinstance(element.options, dict):
-            yield from ((element, str(label)) for label in element.options.values())
+        if isinstance(element, ui.select) and isinstance(element.options, dict):  # event types are names
+            yield from ((element, str(label)) for label in element.options.values() if label not in EVENT_TYPES)
         if isinstance(element, FeedRows):  # the live feed draws its rows in the browser, from these
             yield from ((element, row['summary']) for row in element.rows)
 
@@ -152,3 +156,12 @@ async def test_a_german_page_shows_the_balance_with_german_marks(monkeypatch: py
     await user.open('/')
     await user.should_see('10.000,00 USDT')  # starting balance 10000, grouping dot, decimal comma
     await user.should_see('Kontostand')
+
+
+async def test_the_events_page_shows_no_text_that_skipped_the_catalog(pseudo_locale: None, user: User) -> None:
+    await user.open('/events')
+    await user.should_see(marker='events-table')
+    assert untranslated(user.client) == []
+    user.find(marker='filter-since').type('soon')  # a mistake, said under the field and in the summary
+    await user.should_see('soon')
+    assert untranslated(user.client) == []
