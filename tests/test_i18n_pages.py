@@ -165,3 +165,12 @@ async def test_the_events_page_shows_no_text_that_skipped_the_catalog(pseudo_loc
     user.find(marker='filter-since').type('soon')  # a mistake, said under the field and in the summary
     await user.should_see('soon')
     assert untranslated(user.client) == []
+
+
+async def test_the_trades_page_shows_no_text_that_skipped_the_catalog(pseudo_locale: None, user: User) -> None:
+    await user.open('/trades')
+    await user.should_see(marker='history-table')
+    assert untranslated(user.client) == []
+    user.find(marker='filter-from').type('garbage')
+    await user.should_see('garbage')
+    assert untranslated(user.client) == []
