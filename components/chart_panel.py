@@ -35,6 +35,8 @@ class ChartPanel(ui.card):
     :param on_alert_moved: ``(alert id, level)`` when an alert line is dragged (None: lines stay put)
     :param backtest: ``(symbol, start, end) -> markers`` of the running strategy backtested over those candles,
         drawn beside the live trades while the "backtest trades" switch is on (None: no switch)
+    :param shown: the symbol and timeframe to show first (None, or one not offered: the first of each)
+    :param on_pick: ``(symbol, timeframe)`` after the user picked another (the page keeps them in its URL)
     """
 
     def __init__(
@@ -55,6 +57,8 @@ class ChartPanel(ui.card):
         on_alert_at: Callable[[str, float], Any] | None = None,
         on_alert_moved: Callable[[int, float], Any] | None = None,
         backtest: Callable[[str, float, float], list[TradeMarker]] | None = None,
+        shown: tuple[str, str] | None = None,
+        on_pick: Callable[[str, str], Any] | None = None,
     ) -> None:
         super().__init__()
         self.classes('w-full p-2')
@@ -68,13 +72,12 @@ class ChartPanel(ui.card):
         self.plot: PriceChart | None = None
         with self:
             with ui.row().classes('items-center gap-3 flex-wrap w-full'):
-                self.symbol = (
-                    ui.select(symbols, value=symbols[0], label=_('Symbol')).classes('w-40').mark('chart-symbol')
-                )
+                symbol, timeframe = shown or (symbols[0], timeframes[0])
+                symbol = symbol if symbol in symbols else symbols[0]
+                timeframe = timeframe if timeframe in timeframes else timeframes[0]
+                self.symbol = ui.select(symbols, value=symbol, label=_('Symbol')).classes('w-40').mark('chart-symbol')
                 self.timeframe = (
-                    ui.select(timeframes, value=timeframes[0], label=_('Timeframe'))
-                    .classes('w-28')
-                    .mark('chart-timeframe')
+                    ui.select(timeframes, value=timeframe, label=_('Timeframe')).classes('w-28').mark('chart-timeframe')
                 )
                 self.regime = ui.label().classes('text-sm').mark('chart-regime')
                 IndicatorPicker(indicators, default_indicators, self._choose, editable=on_indicators is not None)
@@ -84,9 +87,15 @@ class ChartPanel(ui.card):
                 self.with_backtest.set_visibility(backtest is not None)
                 self.with_backtest.tooltip(_('the running strategy backtested over the candles shown, live settings'))
             self.box = ui.column().classes('w-full')
-        self.symbol.on_value_change(self.rebuild)
-        self.timeframe.on_value_change(self.rebuild)
+        self._on_pick = on_pick
+        self.symbol.on_value_change(self._picked)
+        self.timeframe.on_value_change(self._picked)
         self.rebuild()
+
+    def _picked(self) -> None:
+        self.rebuild()
+        if self._on_pick is not None:
+            self._on_pick(self.symbol.value, self.timeframe.value)
 
     def _choose(self, chosen: list[ChartIndicator]) -> None:
         self.indicators = chosen

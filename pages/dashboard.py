@@ -4,6 +4,7 @@ open positions, equity, trades, live events and the machine's health."""
 from __future__ import annotations
 
 from typing import Final
+from urllib.parse import urlencode
 
 from nicegui import ui
 
@@ -55,8 +56,9 @@ TOAST_POSITION: Final = 'bottom-right'
 
 def register(context: AppContext) -> None:
     @guarded_page(context, '/')
-    async def dashboard() -> None:
-        page = Dashboard(context, page_principal(context.system), Viewer())
+    async def dashboard(symbol: str = '', timeframe: str = '') -> None:
+        """``symbol`` and ``timeframe``: the chart's, kept in the URL (a reload, a language switch, keeps them)."""
+        page = Dashboard(context, page_principal(context.system), Viewer(), (symbol, timeframe))
         with frame('Dashboard', page.who, context.state.bot):
             page.build()
         on_events(context, page.on_event, types=PAGE_TYPES)
@@ -68,8 +70,9 @@ def register(context: AppContext) -> None:
 class Dashboard:
     """One tab's dashboard: its components, and what keeps them live (bus events, a 1 s tick)."""
 
-    def __init__(self, context: AppContext, who: Principal, viewer: Viewer) -> None:
+    def __init__(self, context: AppContext, who: Principal, viewer: Viewer, chart: tuple[str, str]) -> None:
         self.context, self.system, self.who, self.viewer = context, context.system, who, viewer
+        self.chart_shown = chart
         self.toasts = ToastPolicy()
         self.is_live = False
         """Plot calls made before plotly.js has loaded in the browser are dropped: start them once connected."""
@@ -123,6 +126,10 @@ class Dashboard:
             if can_change
             else None,
             backtest=lambda symbol, start, end: backtest_markers(system, symbol, start, end),
+            shown=self.chart_shown,
+            on_pick=lambda symbol, timeframe: ui.navigate.history.replace(
+                '/?' + urlencode({'symbol': symbol, 'timeframe': timeframe})
+            ),
         )
 
     async def run(self, action: str) -> None:

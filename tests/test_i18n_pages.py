@@ -14,7 +14,7 @@ from nicegui.elements.mixins.text_element import TextElement
 from nicegui.testing import User
 
 from components.events_feed import FeedRows
-from oracle_ui import preferences
+from oracle_ui import preferences, views
 from oracle_ui.events import EventType
 from oracle_ui.i18n import LOCALES, Language
 
@@ -174,3 +174,12 @@ async def test_the_trades_page_shows_no_text_that_skipped_the_catalog(pseudo_loc
     user.find(marker='filter-from').type('garbage')
     await user.should_see('garbage')
     assert untranslated(user.client) == []
+
+
+async def test_switching_the_language_keeps_the_charts_symbol_and_timeframe(user: User) -> None:
+    timeframe = views.chart_timeframes(app.state.system)[-1]
+    await user.open(f'/?symbol=ETH/USDT&timeframe={timeframe}')  # where picking them puts them (the URL)
+    await choose(user, 'language-de')
+    await user.should_see('Kontostand')
+    symbol, chosen = (user.find(marker=m).elements.pop().value for m in ('chart-symbol', 'chart-timeframe'))
+    assert (symbol, chosen) == ('ETH/USDT', timeframe)

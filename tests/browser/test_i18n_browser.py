@@ -20,7 +20,7 @@ async def test_persian_is_right_to_left_and_the_chart_left_to_right(browser, app
     page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='fa-IR')
     await page.goto(app_url + '/')
     await page.wait_for_selector('.js-plotly-plot .main-svg', timeout=20_000)
-    await page.get_by_text('معامله آزمایشی').wait_for(timeout=20_000)
+    await page.get_by_text('معامله آزمایشی', exact=True).wait_for(timeout=20_000)
     document = await page.evaluate('() => [document.documentElement.dir, document.documentElement.lang]')
     assert document == ['rtl', 'fa']
     chart = await page.evaluate("() => getComputedStyle(document.querySelector('.js-plotly-plot')).direction")
@@ -32,10 +32,24 @@ async def test_persian_is_right_to_left_and_the_chart_left_to_right(browser, app
 async def test_german_amounts_and_switching_from_the_menu(browser, app_url) -> None:
     page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='en-US')
     await page.goto(app_url + '/')
-    await page.get_by_text('PAPER TRADING').wait_for(timeout=20_000)
+    await page.get_by_text('PAPER TRADING', exact=True).wait_for(timeout=20_000)
     await page.locator('.q-header').get_by_role('button').filter(has_text='translate').click()
-    await page.get_by_text('Deutsch').click()
-    await page.get_by_text('PAPER-TRADING').wait_for(timeout=20_000)
-    await page.get_by_text('Kontostand').wait_for()
+    await page.get_by_text('Deutsch', exact=True).click()
+    await page.get_by_text('PAPER-TRADING', exact=True).wait_for(timeout=20_000)
+    await page.get_by_text('Kontostand', exact=True).wait_for()
     await page.get_by_text(GERMAN_MONEY).first.wait_for(timeout=20_000)
     assert await page.evaluate('() => document.documentElement.lang') == 'de'
+
+
+async def test_the_chart_symbol_picked_is_kept_when_switching_language(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='en-US')
+    await page.goto(app_url + '/')
+    await page.wait_for_selector('.js-plotly-plot .main-svg', timeout=20_000)
+    await page.get_by_label('Symbol').click()
+    await page.get_by_role('option', name='ETH/USDT').click()
+    await page.wait_for_url(re.compile(r'symbol=ETH%2FUSDT'), timeout=10_000)  # the page keeps it in its URL
+    await page.locator('.q-header').get_by_role('button').filter(has_text='translate').click()
+    await page.get_by_text('Français', exact=True).click()
+    await page.get_by_text('TRADING FICTIF', exact=True).wait_for(timeout=20_000)
+    field = page.locator('.q-select').filter(has_text='Symbole')
+    assert 'ETH/USDT' in await field.inner_text(), 'the French page shows the symbol that was picked'
