@@ -9,6 +9,7 @@ import orjson
 from nicegui import ui
 from nicegui.binding import BindableProperty, bind_from
 
+from oracle_ui.i18n import _, terms
 from oracle_ui.web.state import BotView
 
 SEVERITY_TOAST: dict[str, Literal['info', 'warning', 'negative']] = {
@@ -33,7 +34,7 @@ def alert_bell(bot: BotView) -> None:
         ui.button(icon='notifications', on_click=lambda: ui.navigate.to('/alerts'))
         .props('flat round color=white dense')
         .mark('alert-bell')
-        .tooltip('alerts inbox')
+        .tooltip(_('alerts inbox'))
     ):
         ui.badge(color='red').props('floating').mark('alert-count').bind_text_from(
             bot, 'alerts_unread', backward=str
@@ -57,7 +58,7 @@ class AlertToaster(ui.element):
             return
         self._seen = value
         data = orjson.loads(value)['data']
-        title, message = f'{data["severity"].upper()} · {data["name"]}', data['message']
+        title, message = f'{terms.severity(data["severity"]).upper()} · {data["name"]}', data['message']
         with self:
             ui.notify(
                 f'{title}: {message}',

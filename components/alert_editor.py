@@ -11,6 +11,8 @@ from typing import Any
 
 from nicegui import ui
 
+from oracle_ui.i18n import _
+
 KINDS = {
     'price': 'Price',
     'indicator': 'Indicator',
@@ -235,11 +237,11 @@ def _text(value: Any) -> str:
 async def price_alert_here(symbol: str, level: str) -> str | None:
     """Ask for the name of a price alert at ``level`` (made from the chart); None if cancelled."""
     with ui.dialog() as dialog, ui.card():
-        ui.label(f'Price alert on {symbol} at {level}').classes('text-lg')
-        name = ui.input('Name', value=f'{symbol} {level}').classes('w-72').mark('chart-alert-name')
+        ui.label(_('Price alert on {symbol} at {level}').format(symbol=symbol, level=level)).classes('text-lg')
+        name = ui.input(_('Name'), value=f'{symbol} {level}').classes('w-72').mark('chart-alert-name')
         with ui.row().classes('w-full justify-end'):
-            ui.button('Cancel', on_click=lambda: dialog.submit(None)).props('flat')
-            ui.button('Create alert', on_click=lambda: dialog.submit((name.value or '').strip() or None)).mark(
+            ui.button(_('Cancel'), on_click=lambda: dialog.submit(None)).props('flat')
+            ui.button(_('Create alert'), on_click=lambda: dialog.submit((name.value or '').strip() or None)).mark(
                 'chart-alert-create'
             )
     result: str | None = await dialog

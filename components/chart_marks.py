@@ -8,6 +8,7 @@ from typing import Any
 
 from oracle_ui import formatting as fmt
 from oracle_ui.alerts.rules import PriceLine
+from oracle_ui.i18n import N_, _, terms
 from oracle_ui.views import CandleOut, CandlesResponse, OpenPosition, TradeMarker
 
 UP, DOWN = '#16a34a', '#dc2626'
@@ -15,7 +16,12 @@ BODY_WIDTH = 0.7
 """Of a candle's period, as plotly draws candlesticks."""
 ALERT_COLORS = {'armed': '#f59e0b', 'triggered': '#ef4444', 'cooling_down': '#fb923c'}
 """Price-line alerts by state (snoozed and disabled ones are grey)."""
-LEVEL_COLORS = (('stop_loss', '#ef4444', 'SL'), ('take_profit', '#22c55e', 'TP'), ('entry_price', '#94a3b8', 'entry'))
+LEVEL_COLORS = (
+    ('stop_loss', '#ef4444', N_('SL')),
+    ('take_profit', '#22c55e', N_('TP')),
+    ('entry_price', '#94a3b8', N_('entry')),
+)
+"""The open position's levels: field, colour, label (translated where drawn)."""
 
 
 def chart_time(seconds: float, timezone: tzinfo) -> str:
@@ -29,15 +35,16 @@ def parse_chart_time(text: str, timezone: tzinfo) -> float:
 
 
 def marker_text(t: TradeMarker, entry: bool) -> str:
-    size = f'{t.quantity:.6g} ' if t.quantity is not None else ''
-    lines = [
-        f'#{t.id} {t.side} {size}{"entry" if entry else "exit"} @ {fmt.price(t.entry_price if entry else t.exit_price)}'
-    ]
+    size = f'{fmt.quantity(t.quantity)} ' if t.quantity is not None else ''
+    head = _('#{id} {side} {size}entry @ {price}') if entry else _('#{id} {side} {size}exit @ {price}')
+    price = fmt.price(t.entry_price if entry else t.exit_price)
+    lines = [head.format(id=t.id, side=terms.side(t.side), size=size, price=price)]
     if t.exit_price is not None:
         lines.append(f'{fmt.price(t.entry_price)} → {fmt.price(t.exit_price)} ({t.exit_reason or t.status})')
-        lines.append(f'PnL {fmt.signed_money(t.pnl)}')
+        lines.append(_('PnL {pnl}').format(pnl=fmt.signed_money(t.pnl)))
     elif t.stop_loss is not None or t.take_profit is not None:
-        lines.append(f'SL {fmt.price(t.stop_loss)} · TP {fmt.price(t.take_profit)}')
+        levels = _('SL {stop_loss} · TP {take_profit}')
+        lines.append(levels.format(stop_loss=fmt.price(t.stop_loss), take_profit=fmt.price(t.take_profit)))
     return '<br>'.join(lines)
 
 
@@ -60,7 +67,7 @@ def level_lines(position: OpenPosition | None) -> list[dict[str, Any]]:
                     'y1': value,
                     'line': {'color': color, 'width': 1, 'dash': 'dash'},
                     'label': {
-                        'text': f'{label} {fmt.price(value)}',
+                        'text': f'{_(label)} {fmt.price(value)}',
                         'textposition': 'end',
                         'font': {'size': 10, 'color': color},
                     },
@@ -89,7 +96,7 @@ def forming_trace() -> dict[str, Any]:
     hidden = {'line': {'width': 0, 'color': 'rgba(0,0,0,0)'}, 'fillcolor': 'rgba(0,0,0,0)'}
     return {
         'type': 'candlestick',
-        'name': 'forming',
+        'name': 'forming',  # plot.js finds it by this name; it is in no legend
         'x': [],
         'open': [],
         'high': [],
@@ -160,11 +167,16 @@ def alert_line(line: PriceLine, draggable: bool) -> dict[str, Any]:
 
 def marker_trace(trades: list[TradeMarker], tz: tzinfo, *, entry: bool, backtest: bool = False) -> dict[str, Any]:
     """The entries' (or exits') markers of ``trades``; a backtest's are hollow, named as such, not outlined."""
-    name = 'entries' if entry else 'exits'
+    names = {
+        (True, False): _('entries'),
+        (False, False): _('exits'),
+        (True, True): _('backtest entries'),
+        (False, True): _('backtest exits'),
+    }
     return {
         'type': 'scatter',
         'mode': 'markers',
-        'name': f'backtest {name}' if backtest else name,
+        'name': names[entry, backtest],
         **({} if backtest else {'meta': 'outline'}),  # plot.js outlines live markers in the theme's contrast colour
         'yaxis': 'y',
         'hoverinfo': 'text',
@@ -180,7 +192,10 @@ def marker_arrays(trades: list[TradeMarker], tz: tzinfo, *, entry: bool, backtes
     return {
         'x': [chart_time(t.entry_time if entry else t.exit_time or 0, tz) for t in marks],
         'y': [t.entry_price if entry else t.exit_price for t in marks],
-        'text': [('backtest ' if backtest else '') + marker_text(t, entry) for t in marks],
+        'text': [
+            _('backtest {trade}').format(trade=marker_text(t, entry)) if backtest else marker_text(t, entry)
+            for t in marks
+        ],
         'marker': {
             'size': 11 if entry else 10,
             'color': [UP if x else DOWN for x in long] if entry else '#f59e0b',

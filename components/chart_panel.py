@@ -13,6 +13,7 @@ from components.chart_history import PAGE_CANDLES
 from components.indicator_picker import IndicatorPicker
 from components.price_chart import PriceChart
 from oracle_ui.alerts.rules import PriceLine
+from oracle_ui.i18n import _, terms
 from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosition, TradeMarker
 
 CHART_CANDLES = 300
@@ -34,6 +35,8 @@ class ChartPanel(ui.card):
     :param on_alert_moved: ``(alert id, level)`` when an alert line is dragged (None: lines stay put)
     :param backtest: ``(symbol, start, end) -> markers`` of the running strategy backtested over those candles,
         drawn beside the live trades while the "backtest trades" switch is on (None: no switch)
+    :param shown: the symbol and timeframe to show first (None, or one not offered: the first of each)
+    :param on_pick: ``(symbol, timeframe)`` after the user picked another (the page keeps them in its URL)
     """
 
     def __init__(
@@ -54,6 +57,8 @@ class ChartPanel(ui.card):
         on_alert_at: Callable[[str, float], Any] | None = None,
         on_alert_moved: Callable[[int, float], Any] | None = None,
         backtest: Callable[[str, float, float], list[TradeMarker]] | None = None,
+        shown: tuple[str, str] | None = None,
+        on_pick: Callable[[str, str], Any] | None = None,
     ) -> None:
         super().__init__()
         self.classes('w-full p-2')
@@ -67,21 +72,30 @@ class ChartPanel(ui.card):
         self.plot: PriceChart | None = None
         with self:
             with ui.row().classes('items-center gap-3 flex-wrap w-full'):
-                self.symbol = ui.select(symbols, value=symbols[0], label='Symbol').classes('w-40').mark('chart-symbol')
+                symbol, timeframe = shown or (symbols[0], timeframes[0])
+                symbol = symbol if symbol in symbols else symbols[0]
+                timeframe = timeframe if timeframe in timeframes else timeframes[0]
+                self.symbol = ui.select(symbols, value=symbol, label=_('Symbol')).classes('w-40').mark('chart-symbol')
                 self.timeframe = (
-                    ui.select(timeframes, value=timeframes[0], label='Timeframe')
-                    .classes('w-28')
-                    .mark('chart-timeframe')
+                    ui.select(timeframes, value=timeframe, label=_('Timeframe')).classes('w-28').mark('chart-timeframe')
                 )
                 self.regime = ui.label().classes('text-sm').mark('chart-regime')
                 IndicatorPicker(indicators, default_indicators, self._choose, editable=on_indicators is not None)
-                self.with_backtest = ui.switch('backtest trades', on_change=self.show_backtest).mark('chart-backtest')
+                self.with_backtest = ui.switch(_('backtest trades'), on_change=self.show_backtest).mark(
+                    'chart-backtest'
+                )
                 self.with_backtest.set_visibility(backtest is not None)
-                self.with_backtest.tooltip('the running strategy backtested over the candles shown, live settings')
+                self.with_backtest.tooltip(_('the running strategy backtested over the candles shown, live settings'))
             self.box = ui.column().classes('w-full')
-        self.symbol.on_value_change(self.rebuild)
-        self.timeframe.on_value_change(self.rebuild)
+        self._on_pick = on_pick
+        self.symbol.on_value_change(self._picked)
+        self.timeframe.on_value_change(self._picked)
         self.rebuild()
+
+    def _picked(self) -> None:
+        self.rebuild()
+        if self._on_pick is not None:
+            self._on_pick(self.symbol.value, self.timeframe.value)
 
     def _choose(self, chosen: list[ChartIndicator]) -> None:
         self.indicators = chosen
@@ -99,9 +113,10 @@ class ChartPanel(ui.card):
         with self.box:
             if not data.candles:  # a fresh start still storing its history: drawn once there is some
                 self.plot = None
-                ui.label(f'waiting for {symbol} {timeframe} candles: the market history is being loaded …').classes(
-                    'text-sm opacity-70'
-                ).mark('chart-waiting')
+                waiting = _('waiting for {symbol} {timeframe} candles: the market history is being loaded …')
+                ui.label(waiting.format(symbol=symbol, timeframe=timeframe)).classes('text-sm opacity-70').mark(
+                    'chart-waiting'
+                )
                 return
             self.plot = PriceChart(
                 data,
@@ -168,4 +183,4 @@ class ChartPanel(ui.card):
             self.plot.show_forming(self._forming(self.symbol.value, self.timeframe.value))
 
     def show_regime(self, regime: str) -> None:
-        self.regime.set_text(f'regime: {regime}')
+        self.regime.set_text(_('regime: {regime}').format(regime=terms.regime(regime)))

@@ -14,18 +14,20 @@ from components.typed_time import time_check, time_problem, typed_input
 from oracle_ui import formatting as fmt
 from oracle_ui.event_rows import EventGroup
 from oracle_ui.events import SAMPLED_TYPES, EventType, Topic
+from oracle_ui.i18n import N_, _, terms
 
 COLUMNS = [
     {'name': n, 'label': label, 'field': n, 'align': 'left'}
     for n, label in (
         ('id', '#'),
-        ('market_time', 'Market time'),
-        ('time', 'Logged (wall clock)'),
-        ('topic', 'Topic'),
-        ('type', 'Type'),
-        ('summary', 'What happened'),
+        ('market_time', N_('Market time')),
+        ('time', N_('Logged (wall clock)')),
+        ('topic', N_('Topic')),
+        ('type', N_('Type')),
+        ('summary', N_('What happened')),
     )
 ]
+"""Column labels are translated when the table is made."""
 SEARCH_LIMIT = 200
 
 
@@ -38,21 +40,22 @@ class EventFilters(ui.row):
         self.classes('items-start gap-3 flex-wrap')
         stored_types = sorted(t.value for t in EventType if t not in SAMPLED_TYPES)
         with self:
-            self.topic = ui.select(['all', *(t.value for t in Topic)], value='all', label='Topic')
+            topics = {'all': _('all'), **{t.value: terms.topic(t.value) for t in Topic}}
+            self.topic = ui.select(topics, value='all', label=_('Topic'))
             self.topic.classes('w-36').mark('filter-topic')
-            self.kind = ui.select(['all', *stored_types], value='all', label='Type').classes('w-48').mark('filter-type')
-            self.since = typed_input('From (YYYY-MM-DD HH:MM)', 'filter-since', time_check())
-            self.until = typed_input('To (YYYY-MM-DD HH:MM)', 'filter-until', time_check())
-            self.search = typed_input('Search (as you type)', 'filter-search').props(
-                f'maxlength={SEARCH_LIMIT} hint="matches the event type and its data"'
-            )
+            kinds = {'all': _('all'), **{t: t for t in stored_types}}  # event types are names, the same everywhere
+            self.kind = ui.select(kinds, value='all', label=_('Type')).classes('w-48').mark('filter-type')
+            self.since = typed_input(_('From (YYYY-MM-DD HH:MM)'), 'filter-since', time_check())
+            self.until = typed_input(_('To (YYYY-MM-DD HH:MM)'), 'filter-until', time_check())
+            self.search = typed_input(_('Search (as you type)'), 'filter-search').props(f'maxlength={SEARCH_LIMIT}')
+            self.search.props['hint'] = _('matches the event type and its data')
         for element in (self.topic, self.kind, self.since, self.until, self.search):
             element.on_value_change(on_change)
 
     @property
     def problem(self) -> str | None:
         """What is wrong with the typed times, or None."""
-        return time_problem((('From', self.since), ('To', self.until)))
+        return time_problem(((_('From'), self.since), (_('To'), self.until)))
 
     def chosen(self, timezone: tzinfo) -> dict[str, Any]:
         """The filters as ``Store.events`` takes them (check :attr:`problem` first)."""
@@ -69,7 +72,11 @@ class EventLogTable(ui.table):
     """Rows of folded events, newest first: a fill's row names the events folded into it under its type."""
 
     def __init__(self) -> None:
-        super().__init__(columns=COLUMNS, rows=[], row_key='id')
+        super().__init__(
+            columns=[{**c, 'label': _(c['label'])} for c in COLUMNS],  # '#' is in no catalog: kept
+            rows=[],
+            row_key='id',
+        )
         self.classes('w-full').props('dense flat wrap-cells hide-pagination')
         self.add_slot(
             'body-cell-topic',
@@ -78,7 +85,8 @@ class EventLogTable(ui.table):
         self.add_slot(
             'body-cell-type',
             """<q-td :props="props"><div>{{ props.value }}</div>
-               <div v-if="props.row.folded" class="text-caption opacity-70">with {{ props.row.folded }}</div></q-td>""",
+               <div v-if="props.row.folded" class="text-caption opacity-70">{{ props.row.folded_label }}</div>
+               </q-td>""",
         )
 
     def show(self, groups: list[EventGroup], timezone: tzinfo) -> None:
@@ -91,9 +99,10 @@ def event_row(group: EventGroup, timezone: tzinfo) -> dict[str, Any]:
         'id': head.id,
         'market_time': fmt.local_time(group.market_time, timezone) if group.market_time else '',
         'time': fmt.local_time(head.timestamp, timezone),
-        'topic': head.topic.value,
+        'topic': terms.topic(head.topic.value),
         'color': TOPIC_STYLE[head.topic.value][1],
-        'type': head.type.value + (' [test]' if group.is_test else ''),
-        'folded': ', '.join(t for t in group.types if t != head.type.value),
+        'type': head.type.value + (' ' + _('[test]') if group.is_test else ''),
+        'folded': (folded := ', '.join(t for t in group.types if t != head.type.value)),
+        'folded_label': _('with {types}').format(types=folded),
         'summary': group.summary(),
     }

@@ -9,14 +9,14 @@ export default {
            class="row w-full items-center gap-2 px-2 py-1 text-sm no-wrap">
         <q-icon :name="row.icon" :color="row.color" class="text-base" />
         <span class="opacity-60 font-mono text-xs" :data-clock="row.clock"
-              :title="row.clock === 'market' ? 'market time' : 'wall-clock time'">{{ row.time }}</span>
-        <span v-if="simulated && row.clock === 'wall'" class="opacity-60 text-xs">wall</span>
+              :title="row.clock === 'market' ? words.market : words.wallClock">{{ row.time }}</span>
+        <span v-if="simulated && row.clock === 'wall'" class="opacity-60 text-xs">{{ words.wall }}</span>
         <span :class="'text-' + row.color + ' font-medium'">{{ row.type }}</span>
-        <span v-if="row.folded" class="opacity-60 text-xs" title="events folded into this row">{{ row.folded }}</span>
+        <span v-if="row.folded" class="opacity-60 text-xs" :title="words.folded">{{ row.folded }}</span>
         <span class="truncate opacity-90">{{ row.summary }}</span>
       </div>
     </div>`,
-  props: { rows: Array, topics: Array, capacity: Number, simulated: Boolean },
+  props: { rows: Array, topics: Array, capacity: Number, simulated: Boolean, words: Object },
   data() {
     return { items: [...this.rows] };
   },

@@ -15,6 +15,7 @@ from nicegui import ui
 from oracle_ui.event_rows import EventFolder, EventGroup
 from oracle_ui.events import Event, Topic
 from oracle_ui.formatting import local_time
+from oracle_ui.i18n import _, terms
 
 TOPIC_STYLE: dict[str, tuple[str, str]] = {
     'trading': ('swap_horiz', 'teal'),
@@ -42,6 +43,13 @@ class FeedRows(ui.element, component='events_feed.js'):
         self._props['rows'] = list(self.rows)
         self._props['topics'] = sorted(topics)
         self._props['simulated'] = is_simulated
+        self._props['words'] = {
+            'market': _('market time'),
+            'wallClock': _('wall-clock time'),
+            # TRANSLATORS: marks a feed row timed by the wall clock while the market's times are simulated
+            'wall': _('wall'),
+            'folded': _('events folded into this row'),
+        }
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         """Put rows (oldest first) on top in the browser without resending the others; a row whose key is
@@ -83,8 +91,10 @@ class EventsFeed(ui.column):
             self._chips()
             if is_simulated:
                 ui.label(
-                    'Trades, orders and prices at market time (simulated); bot, system and audit rows at '
-                    'wall-clock time, marked "wall".'
+                    _(
+                        'Trades, orders and prices at market time (simulated); bot, system and audit rows at '
+                        'wall-clock time, marked "wall".'
+                    )
                 ).classes('text-xs opacity-70').mark('feed-clock-note')
             with ui.scroll_area().classes('w-full h-72 border rounded'):
                 rows = self._fold(history)
@@ -95,7 +105,7 @@ class EventsFeed(ui.column):
             for topic in Topic:
                 icon, color = TOPIC_STYLE[topic.value]
                 ui.chip(
-                    topic.value,
+                    terms.topic(topic.value),
                     icon=icon,
                     color=color,
                     selectable=True,
@@ -103,7 +113,7 @@ class EventsFeed(ui.column):
                     on_selection_change=lambda e, t=topic.value: self._toggle(t, e.value),
                 ).props('dense outline').mark(f'feed-chip-{topic.value}')
             self._pause = (
-                ui.button('Pause', icon='pause', on_click=self._toggle_pause).props('flat dense').mark('feed-pause')
+                ui.button(_('Pause'), icon='pause', on_click=self._toggle_pause).props('flat dense').mark('feed-pause')
             )
 
     def _toggle(self, topic: str, shown: bool) -> None:
@@ -112,7 +122,7 @@ class EventsFeed(ui.column):
 
     def _toggle_pause(self) -> None:
         self.is_paused = not self.is_paused
-        self._pause.set_text('Resume' if self.is_paused else 'Pause')
+        self._pause.set_text(_('Resume') if self.is_paused else _('Pause'))
         self._pause.props(f'icon={"play_arrow" if self.is_paused else "pause"}')
         if not self.is_paused and self._held:
             self.view.add(self._fold(self._held))
@@ -128,7 +138,7 @@ class EventsFeed(ui.column):
         """Rows (oldest first) for ``events``: a group that took in a later event comes again, moved up."""
         changed: dict[EventGroup, None] = {}
         for event in events:
-            group, _ = self._folder.add(event)
+            group, _is_new = self._folder.add(event)
             changed.pop(group, None)
             changed[group] = None
         return [self._row(group) for group in changed]

@@ -9,8 +9,14 @@ from typing import Any
 from nicegui import ui
 from pydantic import ValidationError
 
+from oracle_ui.i18n import _, terms
 from oracle_ui.views import ChartIndicator
-from oracle_ui.views.chart_indicators import LABELS, SPECS
+from oracle_ui.views.chart_indicators import SPECS
+
+
+def chip_label(indicator: ChartIndicator) -> str:
+    """``EMA 50``, ``Bollinger bands 20 2``: the kind in the viewer's language, then the parameters."""
+    return ' '.join([terms.indicator(indicator.kind), *(f'{p:g}' for p in indicator.params)])
 
 
 class IndicatorPicker(ui.row):
@@ -40,11 +46,11 @@ class IndicatorPicker(ui.row):
         self.clear()
         with self:
             for indicator in self.chosen:
-                chip = ui.chip(indicator.label, removable=self.editable, color='primary').props('dense outline')
+                chip = ui.chip(chip_label(indicator), removable=self.editable, color='primary').props('dense outline')
                 chip.mark(f'indicator-{indicator.key}')
                 chip.on('remove', lambda _e, i=indicator: self._set([c for c in self.chosen if c != i]))
             if self.editable:
-                ui.button('Indicators', icon='add', on_click=self._open).props('flat dense').mark('indicator-add')
+                ui.button(_('Indicators'), icon='add', on_click=self._open).props('flat dense').mark('indicator-add')
 
     def _set(self, chosen: list[ChartIndicator]) -> None:
         self.chosen = chosen
@@ -53,15 +59,15 @@ class IndicatorPicker(ui.row):
 
     def _open(self) -> None:
         with ui.dialog() as dialog, ui.card().classes('w-80 max-w-full'):
-            ui.label('Add an indicator').classes('text-lg')
+            ui.label(_('Add an indicator')).classes('text-lg')
             kind = (
-                ui.select({k: LABELS[k] for k in SPECS}, value='ema', label='Indicator')
+                ui.select({k: terms.indicator(k) for k in SPECS}, value='ema', label=_('Indicator'))
                 .classes('w-full')
                 .mark('indicator-kind')
             )
             params = ui.column().classes('w-full gap-1')
             pane = (
-                ui.select({'overlay': 'on the price', 'subplot': 'own pane'}, label='Where')
+                ui.select({'overlay': _('on the price'), 'subplot': _('own pane')}, label=_('Where'))
                 .classes('w-full')
                 .mark('indicator-pane')
             )
@@ -74,7 +80,9 @@ class IndicatorPicker(ui.row):
                 with params:
                     for name, default, low, high in SPECS[kind.value]:
                         step = 0.1 if isinstance(default, float) and not float(default).is_integer() else 1
-                        number = ui.number(name, value=default, min=low, max=high, step=step).classes('w-full')
+                        number = ui.number(
+                            terms.indicator_parameter(name), value=default, min=low, max=high, step=step
+                        ).classes('w-full')
                         inputs.append(number.mark(f'indicator-param-{name}'))
                 pane.set_value('overlay' if kind.value in ('sma', 'ema', 'bbands') else 'subplot')
 
@@ -88,7 +96,7 @@ class IndicatorPicker(ui.row):
                     )
                     return
                 if new in self.chosen:
-                    error.set_text(f'{new.label} is already on the chart')
+                    error.set_text(_('{indicator} is already on the chart').format(indicator=new.label))
                     return
                 dialog.close()
                 self._set([*self.chosen, new])
@@ -101,6 +109,6 @@ class IndicatorPicker(ui.row):
                     dialog.close()
                     self._set(list(self.default))
 
-                ui.button("Strategy's own", on_click=reset).props('flat dense').mark('indicator-reset')
-                ui.button('Add', on_click=add).mark('indicator-confirm')
+                ui.button(_("Strategy's own"), on_click=reset).props('flat dense').mark('indicator-reset')
+                ui.button(_('Add'), on_click=add).mark('indicator-confirm')
         dialog.open()

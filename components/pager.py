@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from nicegui import ui
 
+from oracle_ui.i18n import _
+
 
 class Pager(ui.row):
     """Keeps the page number; :meth:`fit` clamps it to a total and returns the offset to query from.
@@ -31,7 +33,7 @@ class Pager(ui.row):
         """Clamp to ``total`` rows, update the controls, and return the offset of the current page."""
         pages = max(1, -(-total // self.size))
         self.number = min(self.number, pages - 1)
-        self._label.set_text(f'page {self.number + 1} of {pages}')
+        self._label.set_text(_('page {number} of {pages}').format(number=self.number + 1, pages=pages))
         self._previous.set_enabled(self.number > 0)
         self._next.set_enabled(self.number < pages - 1)
         return self.number * self.size

@@ -9,6 +9,7 @@ from typing import Any
 from nicegui import ui
 
 from components.tables import PositionCards, PositionsTable, position_row
+from oracle_ui.i18n import _
 from oracle_ui.views import OpenPosition
 from oracle_ui.web.state import BotView
 
@@ -21,12 +22,12 @@ class OpenPositions(ui.column):
         super().__init__()
         self.classes('w-full gap-2')
         with self:
-            ui.label('Open positions').classes('text-lg')
+            ui.label(_('Open positions')).classes('text-lg')
             close_one = (lambda symbol: on_close(symbol)) if on_close else None
             self.table = PositionsTable(close_one).classes('gt-xs').mark('positions-table')
             self.cards = PositionCards(close_one).classes('xs').mark('positions-cards')
             if on_close is not None:  # hidden from viewers; the server refuses them anyway
-                ui.button('Close all', color='negative', on_click=lambda: on_close(None)).mark(
+                ui.button(_('Close all'), color='negative', on_click=lambda: on_close(None)).mark(
                     'close-all'
                 ).bind_enabled_from(bot, 'open_positions', backward=bool)
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from nicegui import ui
+from nicegui.binding import BindableProperty, bind_from
+
+from oracle_ui.i18n import _, pinned, terms
+from oracle_ui.web.state import BotView
 
 STATE_COLORS = {
     'running': 'positive',
@@ -14,8 +18,17 @@ STATE_COLORS = {
 
 
 class StatusBadge(ui.badge):
-    """Shows ``bot: <state>``; bind its text to the state and the colour follows."""
+    """``bot: <state>`` of ``bot.state`` in the viewer's language, coloured by the state."""
 
-    def _handle_text_change(self, text: str) -> None:
-        super()._handle_text_change(text)
-        self.set_background_color(STATE_COLORS.get(text.removeprefix('bot: '), 'grey-7'))
+    state = BindableProperty(on_change=lambda sender, value: sender._show(value))
+
+    def __init__(self, bot: BotView) -> None:
+        super().__init__()
+        self._show = pinned(self._show_state)  # the state changes in whichever task moved the bot
+        self.state = bot.state  # the first value is no change: shown here
+        self._show(bot.state)
+        bind_from(self, 'state', bot, 'state')
+
+    def _show_state(self, state: str) -> None:
+        self.set_text(_('bot: {state}').format(state=terms.bot_state(state)))
+        self.set_background_color(STATE_COLORS.get(state, 'grey-7'))

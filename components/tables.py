@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable
 from datetime import tzinfo
@@ -11,6 +12,7 @@ from nicegui import ui
 
 from oracle_ui import formatting as fmt
 from oracle_ui.engine.models import Trade
+from oracle_ui.i18n import N_, _, terms
 from oracle_ui.views import OpenPosition, TradeRow
 
 
@@ -18,31 +20,39 @@ def column(name: str, label: str, sortable: bool = False, align: str = 'left') -
     return {'name': name, 'label': label, 'field': name, 'align': align, 'sortable': sortable}
 
 
+def translated(columns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``columns`` with their labels in the current language."""
+    return [{**c, 'label': _(c['label']) if c['label'] else ''} for c in columns]
+
+
 POSITION_COLUMNS = [
-    column('symbol', 'Symbol'),
-    column('side', 'Side'),
-    column('pnl', 'Net PnL', align='right'),
-    column('quantity', 'Qty', align='right'),
-    column('entry', 'Entry', align='right'),
-    column('mark', 'Mark', align='right'),
-    column('leverage', 'Lev.', align='right'),
-    column('stop_loss', 'SL', align='right'),
-    column('take_profit', 'TP', align='right'),
+    column('symbol', N_('Symbol')),
+    column('side', N_('Side')),
+    column('pnl', N_('Net PnL'), align='right'),
+    column('quantity', N_('Qty'), align='right'),
+    column('entry', N_('Entry'), align='right'),
+    column('mark', N_('Mark'), align='right'),
+    column('leverage', N_('Lev.'), align='right'),
+    # TRANSLATORS: stop-loss, abbreviated as a column header
+    column('stop_loss', N_('SL'), align='right'),
+    # TRANSLATORS: take-profit, abbreviated as a column header
+    column('take_profit', N_('TP'), align='right'),
     column('close', ''),
 ]
 TRADE_COLUMNS = [
     column('id', '#'),
-    column('symbol', 'Symbol'),
-    column('side', 'Side'),
-    column('quantity', 'Qty', align='right'),
-    column('entry_price', 'Entry', align='right'),
-    column('exit_price', 'Exit', align='right'),
-    column('fees', 'Fees', align='right'),
-    column('pnl', 'PnL', align='right'),
-    column('status', 'Status'),
-    column('entry_time', 'Opened'),
-    column('exit_time', 'Closed'),
+    column('symbol', N_('Symbol')),
+    column('side', N_('Side')),
+    column('quantity', N_('Qty'), align='right'),
+    column('entry_price', N_('Entry'), align='right'),
+    column('exit_price', N_('Exit'), align='right'),
+    column('fees', N_('Fees'), align='right'),
+    column('pnl', N_('PnL'), align='right'),
+    column('status', N_('Status')),
+    column('entry_time', N_('Opened')),
+    column('exit_time', N_('Closed')),
 ]
+"""Column labels are marked here and translated when a table is made (:func:`translated`)."""
 PNL_CELL = '<q-td :props="props" :class="props.row.pnl_class">{{ props.value }}</q-td>'
 """A PnL cell coloured by the row's ``pnl_class`` (green for gains, red for losses)."""
 
@@ -54,14 +64,15 @@ def pnl_class(value: float | None) -> str:
     return 'text-positive' if value > 0 else 'text-negative'
 
 
-def position_row(p: OpenPosition) -> dict[str, str]:
+def position_row(p: OpenPosition) -> dict[str, str | bool]:
     return {
         'symbol': p.symbol,
-        'side': p.side,
+        'side': terms.side(p.side),
+        'is_long': p.side == 'long',
         'quantity': fmt.quantity(p.quantity),
         'entry': fmt.price(p.entry_price),
         'mark': fmt.price(p.mark_price),
-        'leverage': f'{p.leverage:g}x',
+        'leverage': _('{leverage}x').format(leverage=fmt.number(p.leverage)),
         'stop_loss': fmt.price(p.stop_loss),
         'take_profit': fmt.price(p.take_profit),
         'pnl': fmt.signed_money(p.net_pnl),
@@ -75,14 +86,14 @@ def trade_row(t: Trade | TradeRow, timezone: tzinfo) -> dict[str, str | int]:
     return {
         'id': t.id,
         'symbol': t.symbol,
-        'side': t.side.value,
+        'side': terms.side(t.side.value),
         'quantity': fmt.quantity(t.quantity),
         'entry_price': fmt.price(t.entry_price),
         'exit_price': fmt.price(t.exit_price),
         'fees': fmt.number(t.entry_fee + t.exit_fee),
         'pnl': '—' if is_open else fmt.signed_money(t.pnl),
         'pnl_class': '' if is_open else pnl_class(t.pnl),
-        'status': t.status.value,
+        'status': terms.trade_status(t.status.value),
         'entry_time': fmt.local_time(t.entry_time, timezone),
         'exit_time': fmt.local_time(t.exit_time, timezone),
     }
@@ -94,19 +105,19 @@ class PositionsTable(ui.table):
 
     def __init__(self, on_close: Callable[[str], Any] | None) -> None:
         columns = POSITION_COLUMNS if on_close else [c for c in POSITION_COLUMNS if c['name'] != 'close']
-        super().__init__(columns=columns, rows=[], row_key='symbol')
+        super().__init__(columns=translated(columns), rows=[], row_key='symbol')
         self.classes('w-full').props('dense flat wrap-cells')
         self.add_slot('body-cell-pnl', PNL_CELL)
         if on_close is not None:
             self.add_slot(
                 'body-cell-close',
-                """
-                <q-td :props="props"><q-btn size="sm" color="negative" label="Close" dense
+                f"""
+                <q-td :props="props"><q-btn size="sm" color="negative" label="{html.escape(_('Close'))}" dense
                  @click="() => $parent.$emit('close', props.row.symbol)" /></q-td>""",
             )
             self.on('close', lambda e: on_close(e.args))
 
-    def show(self, rows: list[dict[str, str]]) -> None:
+    def show(self, rows: list[dict[str, str | bool]]) -> None:
         if rows != self.rows:  # assigning resends the table: only when something changed
             self.rows = rows
 
@@ -117,17 +128,17 @@ POSITION_CARD = """
     <q-card-section class="q-pa-sm">
       <div class="row items-center q-gutter-x-sm no-wrap">
         <span class="text-weight-bold">{{ props.row.symbol }}</span>
-        <q-badge :color="props.row.side === 'long' ? 'positive' : 'negative'" :label="props.row.side" />
+        <q-badge :color="props.row.is_long ? 'positive' : 'negative'" :label="props.row.side" />
         <q-space />
         <span class="text-subtitle1" :class="props.row.pnl_class">{{ props.row.pnl }}</span>
       </div>
       <div class="text-caption">
-        {{ props.row.quantity }} @ {{ props.row.entry }} · mark {{ props.row.mark }} · {{ props.row.leverage }}
+        {{ props.row.quantity }} @ {{ props.row.entry }} · %(mark)s {{ props.row.mark }} · {{ props.row.leverage }}
       </div>
-      <div class="text-caption opacity-70">SL {{ props.row.stop_loss }} · TP {{ props.row.take_profit }}</div>
+      <div class="text-caption opacity-70">%(sl)s {{ props.row.stop_loss }} · %(tp)s {{ props.row.take_profit }}</div>
     </q-card-section>
     <q-card-actions v-if="props.cols.some(c => c.name === 'close')" class="q-pa-sm q-pt-none">
-      <q-btn class="full-width" color="negative" label="Close" unelevated
+      <q-btn class="full-width" color="negative" label="%(close)s" unelevated
              @click="() => $parent.$emit('close', props.row.symbol)" />
     </q-card-actions>
   </q-card>
@@ -141,14 +152,15 @@ class PositionCards(PositionsTable):
     def __init__(self, on_close: Callable[[str], Any] | None) -> None:
         super().__init__(on_close)
         self.props('grid hide-header hide-bottom')
-        self.add_slot('item', POSITION_CARD)
+        words = {'mark': _('mark'), 'sl': _('SL'), 'tp': _('TP'), 'close': _('Close')}
+        self.add_slot('item', POSITION_CARD % {key: html.escape(word) for key, word in words.items()})
 
 
 class TradesTable(ui.table):
     """Trades, newest first as given, PnL coloured."""
 
     def __init__(self) -> None:
-        super().__init__(columns=TRADE_COLUMNS, rows=[], row_key='id')
+        super().__init__(columns=translated(TRADE_COLUMNS), rows=[], row_key='id')
         self.classes('w-full').props('dense flat wrap-cells')
         self.add_slot('body-cell-pnl', PNL_CELL)
 

@@ -9,25 +9,26 @@ from typing import Any
 
 from nicegui import ui
 
-from components.tables import PNL_CELL, TRADE_COLUMNS, trade_row
+from components.tables import PNL_CELL, TRADE_COLUMNS, trade_row, translated
 from components.typed_time import time_check, time_problem, typed_input
 from oracle_ui import views
 from oracle_ui.engine.models import Side
 from oracle_ui.formatting import DAY_FORMATS, parse_moment
+from oracle_ui.i18n import N_, _, terms
 
 SORT_LABELS: dict[str, str] = {
-    '-entry_time': 'Newest first',
-    'entry_time': 'Oldest first',
-    '-exit_time': 'Closed last first',
-    'exit_time': 'Closed first first',
-    '-pnl': 'PnL, best first',
-    'pnl': 'PnL, worst first',
-    'symbol': 'Symbol, A to Z',
-    '-symbol': 'Symbol, Z to A',
-    '-id': 'Number, highest first',
-    'id': 'Number, lowest first',
+    '-entry_time': N_('Newest first'),
+    'entry_time': N_('Oldest first'),
+    '-exit_time': N_('Closed last first'),
+    'exit_time': N_('Closed first first'),
+    '-pnl': N_('PnL, best first'),
+    'pnl': N_('PnL, worst first'),
+    'symbol': N_('Symbol, A to Z'),
+    '-symbol': N_('Symbol, Z to A'),
+    '-id': N_('Number, highest first'),
+    'id': N_('Number, lowest first'),
 }
-"""Every order the store sorts by (``views.SORTS``), as the Sort menu names it."""
+"""Every order the store sorts by (``views.SORTS``), as the Sort menu names it (translated where shown)."""
 SORTABLE = {column for column, _ in views.SORTS.values()}
 """Typed filters apply this long after the last key (not on every key, not only on Enter)."""
 
@@ -40,17 +41,17 @@ class TradeFilters(ui.row):
         super().__init__()
         self.classes('items-start gap-3 flex-wrap')
         with self:
-            self.symbol = (
-                ui.select(['all', *symbols], value='all', label='Symbol').classes('w-36').mark('filter-symbol')
-            )
-            self.side = (
-                ui.select(['all', 'long', 'short'], value='all', label='Side').classes('w-28').mark('filter-side')
-            )
-            self.since = self._day('From (YYYY-MM-DD)', 'filter-from')
-            self.until = self._day('To (YYYY-MM-DD)', 'filter-to')
-            self.sort = ui.select(dict(SORT_LABELS), value='-entry_time', label='Sort')
+            everything = {'all': _('all')}
+            self.symbol = ui.select({**everything, **{s: s for s in symbols}}, value='all', label=_('Symbol'))
+            self.symbol.classes('w-36').mark('filter-symbol')
+            sides = {**everything, 'long': terms.side('long'), 'short': terms.side('short')}
+            self.side = ui.select(sides, value='all', label=_('Side')).classes('w-28').mark('filter-side')
+            self.since = self._day(_('From (YYYY-MM-DD)'), 'filter-from')
+            self.until = self._day(_('To (YYYY-MM-DD)'), 'filter-to')
+            sorts = {order: _(label) for order, label in SORT_LABELS.items()}
+            self.sort = ui.select(sorts, value='-entry_time', label=_('Sort'))
             self.sort.classes('w-48').mark('sort')
-            ui.button('Export CSV', icon='download', on_click=on_export).classes('self-center').mark('export-csv')
+            ui.button(_('Export CSV'), icon='download', on_click=on_export).classes('self-center').mark('export-csv')
         for element in (self.symbol, self.side, self.since, self.until, self.sort):
             element.on_value_change(on_change)
 
@@ -60,7 +61,7 @@ class TradeFilters(ui.row):
     @property
     def problem(self) -> str | None:
         """What is wrong with the typed days, or None."""
-        return time_problem((('From', self.since), ('To', self.until)), DAY_FORMATS)
+        return time_problem(((_('From'), self.since), (_('To'), self.until)), DAY_FORMATS)
 
     def chosen(self, timezone: tzinfo) -> dict[str, Any]:
         """The filters as ``views.trades_page`` takes them (check :attr:`problem` first); days in ``timezone``."""
@@ -79,7 +80,7 @@ class TradeHistoryTable(ui.table):
     header calls ``on_sort`` with that order (e.g. ``'-pnl'``), the Sort menu's names."""
 
     def __init__(self, on_sort: Callable[[str], object]) -> None:
-        columns = [{**c, 'sortable': c['name'] in SORTABLE} for c in TRADE_COLUMNS]
+        columns = [{**c, 'sortable': c['name'] in SORTABLE} for c in translated(TRADE_COLUMNS)]
         # rowsNumber makes the table ask for sorting (the 'request' event) instead of sorting the rows it has
         pagination = {'rowsPerPage': 0, 'rowsNumber': 0, 'sortBy': 'entry_time', 'descending': True}
         super().__init__(columns=columns, rows=[], row_key='id', pagination=pagination)

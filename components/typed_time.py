@@ -34,7 +34,7 @@ def time_check(formats: tuple[str, ...] = MOMENT_FORMATS) -> Callable[[str | Non
 
 
 def time_problem(entries: Iterable[tuple[str, ui.input]], formats: tuple[str, ...] = MOMENT_FORMATS) -> str | None:
-    """The first mistake among named typed times (``'From: ...'``), or None."""
+    """The first mistake among named typed times (``'From: ...'``; names as the viewer reads them), or None."""
     check = time_check(formats)
     for name, entry in entries:
         if (message := check(entry.value)) is not None:

@@ -18,6 +18,7 @@ from typing import Literal
 from .bus import EventBus
 from .engine.trader import TradingEngine
 from .events import BotLifecycle, BotStatusUpdate, EventType
+from .i18n import N_
 
 Action = Literal['start', 'stop', 'restart']
 ACTIONS: tuple[Action, ...] = ('start', 'stop', 'restart')
@@ -34,7 +35,8 @@ class BotState(StrEnum):
 
 @dataclass(slots=True, frozen=True)
 class ControlResult:
-    """Outcome of a control command (the original API's ``{success, message, action}`` plus ``state``)."""
+    """Outcome of a control command (the original API's ``{success, message, action}`` plus ``state``); the
+    message is English (the API's), its fixed ones marked for the catalog so that pages show them translated."""
 
     success: bool
     message: str
@@ -96,7 +98,7 @@ class BotController:
             if not result.success:
                 return ControlResult(False, result.message, 'restart', self.state)
             self._lifecycle(EventType.BOT_RESTARTED, reason)
-            return ControlResult(True, 'bot restarted', 'restart', self.state)
+            return ControlResult(True, N_('bot restarted'), 'restart', self.state)
 
     async def start(self, reason: str = 'requested') -> ControlResult:
         return await self.run('start', reason=reason)
@@ -106,7 +108,7 @@ class BotController:
 
     async def _start(self, reason: str) -> ControlResult:
         if self.state is BotState.RUNNING:
-            return ControlResult(True, 'bot is already running', 'start', self.state)
+            return ControlResult(True, N_('bot is already running'), 'start', self.state)
         self._set(BotState.STARTING, reason)
         engine = self.engine
         engine.start_feed()
@@ -119,17 +121,17 @@ class BotController:
         self.error_message = ''
         self._set(BotState.RUNNING, reason)
         self._lifecycle(EventType.BOT_STARTED, reason)
-        return ControlResult(True, 'bot started', 'start', self.state)
+        return ControlResult(True, N_('bot started'), 'start', self.state)
 
     async def _stop(self, reason: str) -> ControlResult:
         if self.state is BotState.STOPPED:
-            return ControlResult(True, 'bot is already stopped', 'stop', self.state)
+            return ControlResult(True, N_('bot is already stopped'), 'stop', self.state)
         self._set(BotState.STOPPING, reason)
         self.engine.is_trading = False
         cancelled = self.engine.cancel_pending_orders(f'bot stopped: {reason}')
         self._set(BotState.STOPPED, reason, cancelled_orders=cancelled)
         self._lifecycle(EventType.BOT_STOPPED, reason)
-        message = 'bot stopped; open positions keep their stop-loss and take-profit'
+        message = N_('bot stopped; open positions keep their stop-loss and take-profit')
         return ControlResult(True, message, 'stop', self.state)
 
     def _feed_stopped(self, message: str, failed: bool) -> None:

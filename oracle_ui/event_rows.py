@@ -27,7 +27,8 @@ from .events import (
     SignalGenerated,
     TradeInfo,
 )
-from .summaries import exit_name, summarize
+from .i18n import _
+from .summaries import exit_name, levels_text, summarize
 
 TRADE_TYPES = frozenset(
     {
@@ -94,18 +95,20 @@ class EventGroup:
         if fill is None:
             return summarize(self.head)
         parts = [summarize(self.head)]
+        has_trade = False
         for event in sorted(self.events, key=lambda e: e.id):
             if (position := event.payload_as(PositionInfo)) is not None and event.type is EventType.POSITION_OPENED:
-                levels = [f'{n} {fmt.price(v)}' for n, v in (('SL', position.stop_loss), ('TP', position.take_profit))]
-                parts.append(f'position #{position.id} opened' + (f' ({", ".join(levels)})' if any(levels) else ''))
+                levels = levels_text(position.stop_loss, position.take_profit, ', ').removeprefix(', ')
+                opened = _('position #{id} opened').format(id=position.id)
+                parts.append(opened + (f' ({levels})' if levels else ''))
             elif (trade := event.payload_as(TradeInfo)) is not None and trade.status != 'OPEN':
-                if not any(p.startswith('trade #') for p in parts):
-                    parts.append(
-                        f'trade #{trade.id} {exit_name(trade.status, trade.exit_reason)}, PnL '
-                        f'{fmt.signed_money(trade.pnl)}'
-                    )
+                if not has_trade:
+                    closed = _('trade #{id} {how}, PnL {pnl}')
+                    how, pnl = exit_name(trade.status, trade.exit_reason), fmt.signed_money(trade.pnl)
+                    parts.append(closed.format(id=trade.id, how=how, pnl=pnl))
+                    has_trade = True
             elif (balance := event.payload_as(BalanceUpdate)) is not None:
-                parts.append(f'balance {fmt.money(balance.balance, balance.currency)}')
+                parts.append(_('balance {balance}').format(balance=fmt.money(balance.balance, balance.currency)))
         return ' · '.join(parts)
 
     def accepts(self, event: Event, previous: Event | None) -> bool:

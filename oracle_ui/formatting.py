@@ -1,30 +1,42 @@
 """Pure display formatters of numbers, prices, times and ages, shared by pages, summaries and the CLI (no UI
-code)."""
+code), in the current language's formats (:mod:`oracle_ui.i18n`; English where none was chosen)."""
 
 from __future__ import annotations
 
 import math
 from datetime import datetime, tzinfo
 
+from .i18n import _
+from .i18n import formats as locale_formats
+
 
 def money(value: float | None, currency: str = 'USDT') -> str:
     if value is None or not math.isfinite(value):
         return '—'
-    return f'{value:,.2f} {currency}'
+    return locale_formats.money(value, currency)
 
 
 def signed_money(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return '—'
-    return f'{value:+,.2f}'
+    return locale_formats.decimal(value, 2, signed=True)
+
+
+def price_digits(value: float) -> int:
+    """The decimals a price of this size is shown with."""
+    return 2 if value >= 1000 else 3 if value >= 10 else 4 if value >= 1 else 6
 
 
 def price(value: float | None) -> str:
     """Prices with precision that suits their size (65,012.50 / 3,401.25 / 151.234 / 0.123456)."""
     if value is None or not math.isfinite(value) or value == 0:
         return '—'
-    digits = 2 if value >= 1000 else 3 if value >= 10 else 4 if value >= 1 else 6
-    return f'{value:,.{digits}f}'
+    return locale_formats.decimal(value, price_digits(value))
+
+
+def round_price(value: float) -> float:
+    """``value`` rounded as :func:`price` shows it (a level picked on a chart is the level people read)."""
+    return round(value, price_digits(value))
 
 
 def quantity(value: float | None) -> str:
@@ -32,8 +44,8 @@ def quantity(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return '—'
     if abs(value) >= 1_000_000:
-        return f'{value:,.0f}'
-    return f'{value:,.6f}'.rstrip('0').rstrip('.')
+        return locale_formats.decimal(value, 0)
+    return locale_formats.decimal(round(value, 6), 0, optional=6)
 
 
 def number(value: float | None) -> str:
@@ -42,22 +54,23 @@ def number(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return '—'
     if float(value).is_integer() or abs(value) >= 10_000:
-        return f'{value:,.0f}'
+        return locale_formats.decimal(value, 0)
     text = f'{value:.4g}'
-    return f'{value:,.{max(0, len(text.partition(".")[2]))}f}' if 'e' not in text else f'{value:.3g}'
+    return locale_formats.decimal(value, len(text.partition('.')[2])) if 'e' not in text else f'{value:.3g}'
 
 
 def percent(value: float | None, signed: bool = False) -> str:
     if value is None or not math.isfinite(value):
         return '—'
-    return f'{value:+.2f} %' if signed else f'{value:.1f} %'
+    return locale_formats.percent(value, 2, signed=True) if signed else locale_formats.percent(value, 1)
 
 
 def local_time(seconds: float | None, timezone: tzinfo, *, with_date: bool = True) -> str:
     """A moment in ``timezone`` (``2026-11-26 14:30:05``, or ``14:30:05``); '—' for none."""
     if not seconds:
         return '—'
-    return datetime.fromtimestamp(seconds, timezone).strftime('%Y-%m-%d %H:%M:%S' if with_date else '%H:%M:%S')
+    moment = datetime.fromtimestamp(seconds, timezone)
+    return locale_formats.moment(moment, 'yyyy-MM-dd HH:mm:ss' if with_date else 'HH:mm:ss')
 
 
 def iso_time(seconds: float | None, timezone: tzinfo) -> str:
@@ -73,12 +86,12 @@ def duration(seconds: float) -> str:
     """A length of time: ``45 s``, ``12 min``, ``3.2 h``, ``4.5 days``."""
     seconds = abs(seconds)
     if seconds < 90:
-        return f'{seconds:.0f} s'
+        return _('{seconds} s').format(seconds=locale_formats.decimal(seconds, 0))
     if seconds < 5400:
-        return f'{seconds / 60:.0f} min'
+        return _('{minutes} min').format(minutes=locale_formats.decimal(seconds / 60, 0))
     if seconds < 2 * 86_400:
-        return f'{seconds / 3600:.1f} h'
-    return f'{seconds / 86_400:.1f} days'
+        return _('{hours} h').format(hours=locale_formats.decimal(seconds / 3600, 1))
+    return _('{days} days').format(days=locale_formats.decimal(seconds / 86_400, 1))
 
 
 DAY_FORMATS = ('%Y-%m-%d',)
@@ -96,20 +109,22 @@ def parse_moment(text: str | None, timezone: tzinfo, formats: tuple[str, ...] = 
             return datetime.strptime(value, pattern).replace(tzinfo=timezone).timestamp()
         except ValueError:
             continue
-    example = '2026-11-26' if formats == DAY_FORMATS else '2026-11-26 or 2026-11-26 14:30'
-    raise ValueError(f'{value[:40]!r} is not a {"date" if formats == DAY_FORMATS else "date or time"} like {example}')
+    if formats == DAY_FORMATS:
+        raise ValueError(_('{typed} is not a date like {day}').format(typed=repr(value[:40]), day='2026-11-26'))
+    wrong = _('{typed} is not a date or time like {day} or {moment}')
+    raise ValueError(wrong.format(typed=repr(value[:40]), day='2026-11-26', moment='2026-11-26 14:30'))
 
 
 def age(seconds: float | None) -> str:
     if seconds is None or not math.isfinite(seconds):
-        return 'no data'
+        return _('no data')
     if seconds < 1:
-        return 'just now'
+        return _('just now')
     if seconds < 90:
-        return f'{seconds:.0f} s ago'
+        return _('{seconds} s ago').format(seconds=locale_formats.decimal(seconds, 0))
     if seconds < 5400:
-        return f'{seconds / 60:.0f} min ago'
-    return f'{seconds / 3600:.1f} h ago'
+        return _('{minutes} min ago').format(minutes=locale_formats.decimal(seconds / 60, 0))
+    return _('{hours} h ago').format(hours=locale_formats.decimal(seconds / 3600, 1))
 
 
 def sparkline_points(values: list[float], width: float = 120, height: float = 28) -> str:

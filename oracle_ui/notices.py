@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .events import Event, EventType, Notification, OrderInfo, SystemAlert, TradeInfo
+from .i18n import _, terms
 from .summaries import summarize
 
 Level = Literal['positive', 'negative', 'warning', 'info']
@@ -66,8 +67,8 @@ class ToastPolicy:
             level = 'positive' if trade.pnl >= 0 else 'negative'
         if (notice := event.payload_as(Notification) or event.payload_as(SystemAlert)) is not None:
             level = NOTIFICATION_LEVELS.get(notice.level, 'info')
-        title = event.type.value.replace('_', ' ')
-        message = f'{title}: {summarize(event)}' + (' [test]' if event.test else '')
+        title = terms.event_title(event.type.value)
+        message = f'{title}: {summarize(event)}' + (' ' + _('[test]') if event.test else '')
         return Toast(message, level, group=event.type.value)
 
     def is_routine(self, event: Event) -> bool:

@@ -1,5 +1,5 @@
-"""Per-user preferences kept on the server, so they follow a user to any device: the chart's indicators (and,
-for the language, ...). Viewers keep their own too; they change nothing of the bot, so they are not commands."""
+"""Per-user preferences kept on the server, so they follow a user to any device: the chart's indicators and the
+language. Viewers keep their own too; they change nothing of the bot, so they are not commands."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 import orjson
 from pydantic import TypeAdapter, ValidationError
 
+from .i18n import SUPPORTED, Language
 from .views.chart_indicators import ChartIndicator, strategy_indicators
 
 if TYPE_CHECKING:
     from .system import System
 
 CHART_INDICATORS = 'chart.indicators'
+LANGUAGE = 'ui.language'
 _indicator_list = TypeAdapter(list[ChartIndicator])
 
 
@@ -31,3 +33,21 @@ def chart_indicators(system: System, owner: str) -> list[ChartIndicator]:
 
 def save_chart_indicators(system: System, owner: str, chosen: list[ChartIndicator]) -> None:
     system.store.set_preference(owner, CHART_INDICATORS, orjson.dumps(_indicator_list.dump_python(chosen)).decode())
+
+
+def language(system: System, owner: str) -> Language | None:
+    """The language ``owner`` chose, or None: never chose (or what is stored is no longer a shipped locale)."""
+    stored = system.store.get_preference(owner, LANGUAGE)
+    if stored is None:
+        return None
+    try:
+        chosen = orjson.loads(stored)
+        code, latin_digits = chosen['code'], chosen.get('latin_digits', False)
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return None
+    return Language(code, bool(latin_digits)) if code in SUPPORTED else None
+
+
+def save_language(system: System, owner: str, chosen: Language) -> None:
+    value = {'code': chosen.code, 'latin_digits': chosen.latin_digits}
+    system.store.set_preference(owner, LANGUAGE, orjson.dumps(value).decode())

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .i18n import check_locale
 from .timeframes import timeframe_seconds
 
 _SYMBOL = re.compile(r'^[A-Z0-9]{1,20}/[A-Z0-9]{1,20}(:[A-Z0-9]{1,20})?$')
@@ -136,6 +137,9 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = None
     """Any SQLAlchemy URL, e.g. ``postgresql+psycopg://user:password@host/database`` (the ``postgres`` extra
     installs its driver); empty: the SQLite file ``oracle.db`` in the data directory."""
+    locale: str = 'en'
+    """The dashboard's language for a browser that asks for none we ship (``en``, ``de``, ``es``, ``fr``, ``zh_CN``,
+    ``ja``, ``fa``; ``en_XA``: the pseudo-locale that shows untranslated text)."""
 
     @property
     def is_loopback(self) -> bool:
@@ -211,6 +215,11 @@ class Settings(BaseSettings):
     def _check_timeframe(cls, value: str) -> str:
         timeframe_seconds(value)
         return value
+
+    @field_validator('locale')
+    @classmethod
+    def _check_locale(cls, value: str) -> str:
+        return check_locale(value.strip().replace('-', '_'))
 
     @field_validator('feed')
     @classmethod

@@ -1,6 +1,7 @@
 """One-line human summaries of events, for toasts, the live feed, ``/events`` and ``oracle-trader events``: one
 function per event type, registered by type and reading the typed payload; numbers go through
-:mod:`oracle_ui.formatting`, never as raw floats."""
+:mod:`oracle_ui.formatting`, never as raw floats. In the current language (English outside a page); free text an
+event carries (a reason, a message) is shown as it is."""
 
 from __future__ import annotations
 
@@ -44,16 +45,19 @@ from .events import (
     UserAction,
 )
 from .formatting import money, price, quantity, signed_money
+from .i18n import N_, _, ngettext, terms
+from .i18n import formats as locale_formats
 
 P = TypeVar('P', bound=Payload)
 _SUMMARIES: dict[EventType, Callable[[Any], str]] = {}
 EXIT_NAMES = {
-    'CLOSED_SL': 'stop-loss hit',
-    'CLOSED_TP': 'take-profit hit',
-    'CLOSED_LIQUIDATION': 'liquidated',
-    'CLOSED_MANUAL': 'closed by hand',
-    'CLOSED_BOT_EXIT': 'closed by the strategy',
+    'CLOSED_SL': N_('stop-loss hit'),
+    'CLOSED_TP': N_('take-profit hit'),
+    'CLOSED_LIQUIDATION': N_('liquidated'),
+    'CLOSED_MANUAL': N_('closed by hand'),
+    'CLOSED_BOT_EXIT': N_('closed by the strategy'),
 }
+"""How trades end, translated where shown."""
 
 
 def summarizes(*types: EventType) -> Callable[[Callable[[P], str]], Callable[[P], str]]:
@@ -103,33 +107,49 @@ def exit_name(status: str, reason: str = '') -> str:
     if status == 'CLOSED_MANUAL' and reason:
         return reason
     if status == 'CLOSED_BOT_EXIT' and reason:
-        return f'closed by the strategy: {reason}'
-    return EXIT_NAMES.get(status, status.lower().replace('_', ' '))
+        return _('closed by the strategy: {reason}').format(reason=reason)
+    return _(EXIT_NAMES[status]) if status in EXIT_NAMES else status.lower().replace('_', ' ')
+
+
+def levels_text(stop_loss: float | None, take_profit: float | None, separator: str) -> str:
+    """`` SL 61,000.00 TP 66,000.00`` (each part led by ``separator``; none for a level not set)."""
+    parts = [(_('SL'), stop_loss), (_('TP'), take_profit)]
+    return ''.join(f'{separator}{name} {price(value)}' for name, value in parts if value)
 
 
 # ---- trading -------------------------------------------------------------------------------------------------
 @summarizes(EventType.ORDER_PLACED, EventType.ORDER_CANCELLED)
 def _order(p: OrderInfo) -> str:
-    size = quantity(p.quantity) if p.quantity is not None else f'margin {money(p.margin)}' if p.margin else ''
-    levels = ''.join(f' {name} {price(v)}' for name, v in (('SL', p.stop_loss), ('TP', p.take_profit)) if v)
-    return f'order #{p.order_id} {p.symbol} {p.side} {size}'.strip() + levels + (f': {p.reason}' if p.reason else '')
+    margin = _('margin {amount}').format(amount=money(p.margin)) if p.margin else ''
+    size = quantity(p.quantity) if p.quantity is not None else margin
+    order = _('order #{id} {symbol} {side} {size}').format(
+        id=p.order_id, symbol=p.symbol, side=terms.side(p.side), size=size
+    )
+    return order.strip() + levels_text(p.stop_loss, p.take_profit, ' ') + (f': {p.reason}' if p.reason else '')
 
 
 @summarizes(EventType.ORDER_REJECTED)
 def _rejected(p: OrderInfo) -> str:
-    return f'{p.symbol} {p.side} refused: {p.reason}'
+    return _('{symbol} {side} refused: {reason}').format(symbol=p.symbol, side=terms.side(p.side), reason=p.reason)
 
 
 @summarizes(EventType.ORDER_FILLED)
 def _filled(p: FillInfo) -> str:
-    what = 'entry' if p.is_entry else 'exit'
-    return f'{p.symbol} {p.side} {what} {quantity(p.quantity)} @ {price(p.price)}, fee {fmt.number(p.fee)}'
+    text = (
+        _('{symbol} {side} entry {quantity} @ {price}, fee {fee}')
+        if p.is_entry
+        else _('{symbol} {side} exit {quantity} @ {price}, fee {fee}')
+    )
+    side, amount = terms.side(p.side), quantity(p.quantity)
+    return text.format(symbol=p.symbol, side=side, quantity=amount, price=price(p.price), fee=fmt.number(p.fee))
 
 
 @summarizes(EventType.POSITION_OPENED)
 def _opened(p: PositionInfo) -> str:
-    levels = ''.join(f', {name} {price(v)}' for name, v in (('SL', p.stop_loss), ('TP', p.take_profit)) if v)
-    return f'position #{p.id} {p.symbol} {p.side} {quantity(p.quantity)} @ {price(p.entry_price)}{levels}'
+    opened = _('position #{id} {symbol} {side} {quantity} @ {price}').format(
+        id=p.id, symbol=p.symbol, side=terms.side(p.side), quantity=quantity(p.quantity), price=price(p.entry_price)
+    )
+    return opened + levels_text(p.stop_loss, p.take_profit, ', ')
 
 
 @summarizes(
@@ -140,11 +160,18 @@ def _opened(p: PositionInfo) -> str:
     EventType.POSITION_LIQUIDATED,
 )
 def _trade(p: TradeInfo) -> str:
+    side = terms.side(p.side)
     if p.status == 'OPEN':
-        return f'trade #{p.id} {p.symbol} {p.side} {quantity(p.quantity)} @ {price(p.price)} opened'
-    return (
-        f'trade #{p.id} {p.symbol} {p.side} {price(p.entry_price)} → {price(p.exit_price)}, '
-        f'{exit_name(p.status, p.exit_reason)}, PnL {signed_money(p.pnl)}'
+        opened = _('trade #{id} {symbol} {side} {quantity} @ {price} opened')
+        return opened.format(id=p.id, symbol=p.symbol, side=side, quantity=quantity(p.quantity), price=price(p.price))
+    return _('trade #{id} {symbol} {side} {entry} → {exit}, {how}, PnL {pnl}').format(
+        id=p.id,
+        symbol=p.symbol,
+        side=side,
+        entry=price(p.entry_price),
+        exit=price(p.exit_price),
+        how=exit_name(p.status, p.exit_reason),
+        pnl=signed_money(p.pnl),
     )
 
 
@@ -164,59 +191,84 @@ def _market(p: MarketData) -> str:
 
 @summarizes(EventType.TICKER_UPDATE)
 def _ticker(p: TickerUpdate) -> str:
-    return (
-        f'{p.symbol} {price(p.last)}, 24 h {fmt.percent(p.change_pct_24h, signed=True)} '
-        f'(high {price(p.high_24h)}, low {price(p.low_24h)})'
+    return _('{symbol} {price}, 24 h {change} (high {high}, low {low})').format(
+        symbol=p.symbol,
+        price=price(p.last),
+        change=fmt.percent(p.change_pct_24h, signed=True),
+        high=price(p.high_24h),
+        low=price(p.low_24h),
     )
 
 
 @summarizes(EventType.ORDERBOOK_UPDATE)
 def _book(p: OrderbookUpdate) -> str:
-    bid = f'{price(p.bids[0][0])} size {quantity(p.bids[0][1])}' if p.bids else '—'
-    ask = f'{price(p.asks[0][0])} size {quantity(p.asks[0][1])}' if p.asks else '—'
-    return f'{p.symbol} best bid {bid}, best ask {ask} ({max(len(p.bids), len(p.asks))} levels)'
+    sized = _('{price} size {size}')
+    bid = sized.format(price=price(p.bids[0][0]), size=quantity(p.bids[0][1])) if p.bids else '—'
+    ask = sized.format(price=price(p.asks[0][0]), size=quantity(p.asks[0][1])) if p.asks else '—'
+    depth = max(len(p.bids), len(p.asks))
+    book = ngettext(
+        '{symbol} best bid {bid}, best ask {ask} ({levels} level)',
+        '{symbol} best bid {bid}, best ask {ask} ({levels} levels)',
+        depth,
+    )
+    return book.format(symbol=p.symbol, bid=bid, ask=ask, levels=depth)
 
 
 @summarizes(EventType.CANDLE_CLOSED)
 def _candle(p: CandleClosed) -> str:
-    return (
-        f'{p.symbol} {p.timeframe} candle: open {price(p.open)}, high {price(p.high)}, low {price(p.low)}, '
-        f'close {price(p.close)}, volume {fmt.number(p.volume)}'
+    return _('{symbol} {timeframe} candle: open {open}, high {high}, low {low}, close {close}, volume {volume}').format(
+        symbol=p.symbol,
+        timeframe=p.timeframe,
+        open=price(p.open),
+        high=price(p.high),
+        low=price(p.low),
+        close=price(p.close),
+        volume=fmt.number(p.volume),
     )
 
 
 @summarizes(EventType.REGIME_CHANGED)
 def _regime(p: RegimeChanged) -> str:
-    return f'{p.symbol}: {p.previous} → {p.regime} (ADX {fmt.number(p.adx)}, {p.volatility} volatility)'
+    return _('{symbol}: {previous} → {regime} (ADX {adx}, {volatility} volatility)').format(
+        symbol=p.symbol,
+        previous=terms.regime(p.previous),
+        regime=terms.regime(p.regime),
+        adx=fmt.number(p.adx),
+        volatility=terms.volatility(p.volatility),
+    )
 
 
 @summarizes(EventType.SIGNAL_GENERATED)
 def _signal(p: SignalGenerated) -> str:
-    levels = ''.join(f', {name} {price(v)}' for name, v in (('SL', p.stop_loss), ('TP', p.take_profit)) if v)
-    return f'{p.symbol} {p.kind} (strength {p.strength:.2f}{levels}): {p.reason}'
+    levels = levels_text(p.stop_loss, p.take_profit, ', ')
+    strength = _('strength {strength}').format(strength=locale_formats.decimal(p.strength, 2))
+    return f'{p.symbol} {terms.signal(p.kind)} ({strength}{levels}): {p.reason}'
 
 
 @summarizes(EventType.ANALYSIS_COMPLETE)
 def _analysis(p: AnalysisComplete) -> str:
     values = ', '.join(f'{k} {fmt.number(v)}' for k, v in list(p.indicators.items())[:4])
-    return f'{p.symbol} regime {p.regime or "unknown"}' + (f'; {values}' if values else '')
+    regime = _('{symbol} regime {regime}').format(symbol=p.symbol, regime=terms.regime(p.regime or 'unknown'))
+    return regime + (f'; {values}' if values else '')
 
 
 @summarizes(EventType.STRATEGY_UPDATE)
 def _strategy(p: StrategyUpdate) -> str:
-    return f'strategy {p.strategy} on {", ".join(p.symbols)} ({p.timeframe})'
+    return _('strategy {strategy} on {symbols} ({timeframe})').format(
+        strategy=p.strategy, symbols=', '.join(p.symbols), timeframe=p.timeframe
+    )
 
 
 # ---- bot, system, notifications ------------------------------------------------------------------------------
 @summarizes(EventType.BOT_STATUS_UPDATE)
 def _status(p: BotStatusUpdate) -> str:
     reason = p.details.get('reason', '')
-    return f'bot {p.status}' + (f' ({reason})' if reason else '')
+    return _('bot {state}').format(state=terms.bot_state(p.status)) + (f' ({terms.reason(reason)})' if reason else '')
 
 
 @summarizes(EventType.BOT_STARTED, EventType.BOT_STOPPED, EventType.BOT_RESTARTED)
 def _lifecycle(p: BotLifecycle) -> str:
-    return f'bot {p.status} ({p.reason})'
+    return _('bot {state}').format(state=terms.bot_state(p.status)) + f' ({terms.reason(p.reason)})'
 
 
 @summarizes(EventType.BOT_ERROR)
@@ -236,60 +288,83 @@ def _risk(p: RiskLimitHit) -> str:
 
 @summarizes(EventType.SYSTEM_ALERT)
 def _alert(p: SystemAlert) -> str:
-    return p.message
+    """From its figures for the metrics the sampler watches (in the reader's language), else its message."""
+    metric = terms.metric(p.metric)
+    if metric is None:
+        return p.message
+    value = locale_formats.decimal(p.value, 1)
+    if p.level == 'info':
+        return _('{metric} back to normal ({value})').format(metric=metric, value=value)
+    return _('{metric} is {value} (threshold {threshold})').format(
+        metric=metric, value=value, threshold=fmt.number(p.threshold)
+    )
 
 
 @summarizes(EventType.HEALTH_UPDATE)
 def _health(p: HealthUpdate) -> str:
-    feed = f'feed {p.feed}' + (f' ({p.feed_message})' if p.feed_message else '')
-    return f'{feed}, database {p.database}, bot {p.bot}'
+    feed = _('feed {status}').format(status=terms.feed_status(p.feed)) + (
+        f' ({p.feed_message})' if p.feed_message else ''
+    )
+    return _('{feed}, database {database}, bot {bot}').format(
+        feed=feed, database=p.database, bot=terms.bot_state(p.bot)
+    )
 
 
 @summarizes(EventType.SYSTEM_METRICS)
 def _metrics(p: SystemMetrics) -> str:
-    return (
-        f'CPU {fmt.percent(p.cpu_percent)}, memory {fmt.percent(p.memory_percent)}, RSS {p.process_rss_mb:,.0f} MB, '
-        f'{p.open_connections} connections, {fmt.number(p.events_per_s)} events/s, '
-        f'loop lag {fmt.number(p.event_loop_lag_ms)} ms'
+    text = _(
+        'CPU {cpu}, memory {memory}, RSS {rss} MB, {connections} connections, {events} events/s, loop lag {lag} ms'
+    )
+    return text.format(
+        cpu=fmt.percent(p.cpu_percent),
+        memory=fmt.percent(p.memory_percent),
+        rss=locale_formats.decimal(p.process_rss_mb, 0),
+        connections=p.open_connections,
+        events=fmt.number(p.events_per_s),
+        lag=fmt.number(p.event_loop_lag_ms),
     )
 
 
 @summarizes(EventType.CLIENT_CONNECTED, EventType.CLIENT_DISCONNECTED)
 def _client(p: ClientInfo) -> str:
-    return f'{p.client_type} client {p.client_id} {p.reason}'.strip()
+    return _('{type} client {id} {reason}').format(type=p.client_type, id=p.client_id, reason=p.reason).strip()
 
 
 # ---- portfolio -------------------------------------------------------------------------------------------------
 @summarizes(EventType.BALANCE_UPDATE)
 def _balance(p: BalanceUpdate) -> str:
-    return f'balance {money(p.balance, p.currency)}, equity {money(p.equity, p.currency)}'
+    return _('balance {balance}, equity {equity}').format(
+        balance=money(p.balance, p.currency), equity=money(p.equity, p.currency)
+    )
 
 
 @summarizes(EventType.PORTFOLIO_UPDATE)
 def _portfolio(p: PortfolioUpdate) -> str:
-    return (
-        f'balance {money(p.balance)}, equity {money(p.equity)}, {p.open_positions} open, '
-        f'realized {signed_money(p.realized_pnl)}'
+    return _('balance {balance}, equity {equity}, {open} open, realized {realized}').format(
+        balance=money(p.balance), equity=money(p.equity), open=p.open_positions, realized=signed_money(p.realized_pnl)
     )
 
 
 @summarizes(EventType.PNL_UPDATE)
 def _pnl(p: PnlUpdate) -> str:
-    return (
-        f'equity {money(p.equity)}, unrealized {signed_money(p.unrealized_pnl)}, '
-        f'realized {signed_money(p.realized_pnl)}, today {signed_money(p.daily_pnl)}'
+    return _('equity {equity}, unrealized {unrealized}, realized {realized}, today {today}').format(
+        equity=money(p.equity),
+        unrealized=signed_money(p.unrealized_pnl),
+        realized=signed_money(p.realized_pnl),
+        today=signed_money(p.daily_pnl),
     )
 
 
 # ---- audit -----------------------------------------------------------------------------------------------------
 @summarizes(EventType.USER_ACTION, EventType.SETTINGS_CHANGED)
 def _audit(p: UserAction) -> str:
-    outcome = p.result
+    outcome = terms.outcome(p.result)
     if p.result == 'denied' and p.details.get('reason'):
         outcome += f' ({p.details["reason"]})'
     elif p.action in ('start', 'stop', 'restart') and p.details.get('state'):
-        outcome += f', bot {p.details["state"]}'
-    return f'{p.actor}: {audit_target(p)} — {outcome} (from {p.origin})'
+        outcome += ', ' + _('bot {state}').format(state=terms.bot_state(p.details['state']))
+    text = _('{actor}: {action} — {outcome} (from {origin})')
+    return text.format(actor=p.actor, action=audit_target(p), outcome=outcome, origin=p.origin)
 
 
 def audit_target(p: UserAction) -> str:
@@ -298,21 +373,28 @@ def audit_target(p: UserAction) -> str:
     details = p.details
     if p.action in ('close_position', 'close_all'):
         symbols = details.get('symbols')
-        what = f'close {", ".join(symbols)} position' if symbols else 'close all positions'
+        what = _('close {symbols} position').format(symbols=', '.join(symbols)) if symbols else _('close all positions')
         closed = details.get('closed')
         if closed:
-            what += ' (trade ' + ', '.join(f'#{i}' for i in closed) + ')'
+            what += ' ' + _('(trade {ids})').format(ids=', '.join(f'#{i}' for i in closed))
         elif closed is not None:
-            what += ' (none was open)'
+            what += ' ' + _('(none was open)')
         return what
     if p.action in ('change_settings', 'change_symbols'):
         changes = changed_values(details.get('changes', {}))
-        shown = '; '.join(changes[:4]) + (f'; {len(changes) - 4} more' if len(changes) > 4 else '')
-        noun = 'symbols' if p.action == 'change_symbols' else 'settings'
+        more = '; ' + _('{count} more').format(count=len(changes) - 4) if len(changes) > 4 else ''
+        shown = '; '.join(changes[:4]) + more
+        change = _('change symbols: {changes}') if p.action == 'change_symbols' else _('change settings: {changes}')
         applies = f' ({details["applies"]})' if details.get('applies') else ''
-        return f'change {noun}: {shown or "nothing changed"}{applies}'
-    verbs = {'start': 'start the bot', 'stop': 'stop the bot', 'restart': 'restart the bot', 'logout': 'log out'}
-    verbs |= {'login': 'log in', 'emit_test_event': 'send a test event'}
+        return change.format(changes=shown or _('nothing changed')) + applies
+    verbs = {
+        'start': _('start the bot'),
+        'stop': _('stop the bot'),
+        'restart': _('restart the bot'),
+        'logout': _('log out'),
+        'login': _('log in'),
+        'emit_test_event': _('send a test event'),
+    }
     return verbs.get(p.action, p.action.replace('_', ' '))
 
 
@@ -324,7 +406,9 @@ def changed_values(changes: dict[str, Any]) -> list[str]:
     for name, change in changes.items():
         before, after = (change.get('from'), change.get('to')) if isinstance(change, dict) else (None, change)
         if name == 'strategy_params' and is_new_strategy and isinstance(after, dict):
-            lines.append('parameters ' + ', '.join(f'{k} {_setting(v)}' for k, v in _leaves(after)))
+            lines.append(
+                _('parameters {values}').format(values=', '.join(f'{k} {_setting(v)}' for k, v in _leaves(after)))
+            )
         elif isinstance(before, dict) and isinstance(after, dict):
             old, new = dict(_leaves(before)), dict(_leaves(after))
             lines += [
@@ -354,16 +438,18 @@ def _setting(value: Any) -> str:
 
 @summarizes(EventType.CLIENTS_CHANGED)
 def _clients(p: ClientsChanged) -> str:
-    return f'{p.connected} WebSocket clients (+{p.joined} -{p.left})'
+    clients = ngettext('{count} WebSocket client', '{count} WebSocket clients', p.connected)
+    return clients.format(count=p.connected) + f' (+{p.joined} -{p.left})'
 
 
 @summarizes(EventType.ALERT_TRIGGERED)
 def _alert_triggered(p: AlertTriggered) -> str:
-    return f'[{p.severity}] {p.name}: {p.message}'
+    return f'[{terms.severity(p.severity)}] {p.name}: {p.message}'
 
 
 @summarizes(EventType.ALERT_DELIVERED)
 def _delivered(p: AlertDelivered) -> str:
     r = p.result
-    tries = f' after {r.attempts} attempt(s)' if r.attempts > 1 else ''
-    return f'{p.name} → {r.channel}: {r.status}{tries}' + (f' ({r.error})' if r.error else '')
+    tries = ' ' + ngettext('after {count} attempt', 'after {count} attempts', r.attempts) if r.attempts > 1 else ''
+    status = terms.delivery(r.status)
+    return f'{p.name} → {r.channel}: {status}{tries.format(count=r.attempts)}' + (f' ({r.error})' if r.error else '')

@@ -4,12 +4,14 @@ open positions, equity, trades, live events and the machine's health."""
 from __future__ import annotations
 
 from typing import Final
+from urllib.parse import urlencode
 
 from nicegui import ui
 
 from components.account_cards import HealthCards, account_cards
 from components.alert_editor import price_alert_here
 from components.bot_controls import bot_controls
+from components.chart_marks import chart_time
 from components.chart_panel import ChartPanel
 from components.confirm import confirm
 from components.equity_chart import EquityChart
@@ -23,6 +25,7 @@ from oracle_ui import formatting, preferences, views
 from oracle_ui.alerts.rules import AlertSpec, AlertUpdate, moved, price_alert_at
 from oracle_ui.events import CandleClosed, Event, EventType
 from oracle_ui.formatting import local_time
+from oracle_ui.i18n import _, ngettext
 from oracle_ui.notices import ToastPolicy
 from oracle_ui.security.accounts import Principal
 from oracle_ui.views.live_vs_backtest import backtest_markers
@@ -53,8 +56,9 @@ TOAST_POSITION: Final = 'bottom-right'
 
 def register(context: AppContext) -> None:
     @guarded_page(context, '/')
-    async def dashboard() -> None:
-        page = Dashboard(context, page_principal(context.system), Viewer())
+    async def dashboard(symbol: str = '', timeframe: str = '') -> None:
+        """``symbol`` and ``timeframe``: the chart's, kept in the URL (a reload, a language switch, keeps them)."""
+        page = Dashboard(context, page_principal(context.system), Viewer(), (symbol, timeframe))
         with frame('Dashboard', page.who, context.state.bot):
             page.build()
         on_events(context, page.on_event, types=PAGE_TYPES)
@@ -66,8 +70,9 @@ def register(context: AppContext) -> None:
 class Dashboard:
     """One tab's dashboard: its components, and what keeps them live (bus events, a 1 s tick)."""
 
-    def __init__(self, context: AppContext, who: Principal, viewer: Viewer) -> None:
+    def __init__(self, context: AppContext, who: Principal, viewer: Viewer, chart: tuple[str, str]) -> None:
         self.context, self.system, self.who, self.viewer = context, context.system, who, viewer
+        self.chart_shown = chart
         self.toasts = ToastPolicy()
         self.is_live = False
         """Plot calls made before plotly.js has loaded in the browser are dropped: start them once connected."""
@@ -84,17 +89,17 @@ class Dashboard:
         # below the chart: positions come and go, and the chart must not jump while someone pans it
         self.positions = OpenPositions(bot, (lambda symbol: close(context, symbol)) if who.can_control else None)
         with ui.card().classes('w-full p-2'):
-            ui.label('Equity').classes('text-sm opacity-70')
+            ui.label(_('Equity')).classes('text-sm opacity-70')
             curve = system.store.equity_curve(limit=2000)
-            times = [local_time(p.time, timezone) for p in curve]
+            times = [chart_time(p.time, timezone) for p in curve]  # data for plotly: Latin digits in any language
             self.equity = EquityChart(times, [p.equity for p in curve], 200).mark('equity-chart')
             self.equity_last = curve[-1].time if curve else 0.0
-        ui.label('Recent trades').classes('text-lg')
+        ui.label(_('Recent trades')).classes('text-lg')
         self.trades = TradesTable().mark('trades-table')
-        ui.label('Live events').classes('text-lg')
+        ui.label(_('Live events')).classes('text-lg')
         history = [e for e in system.bus.recent(limit=200) if e.type not in FEED_EXCLUDED][-50:]
         self.feed = EventsFeed(timezone, history, is_simulated=views.time_base(system).is_simulated)
-        ui.label('Machine').classes('text-lg')
+        ui.label(_('Machine')).classes('text-lg')
         self.health = HealthCards(bot)
         self.show_account()
         self.tick()
@@ -121,6 +126,10 @@ class Dashboard:
             if can_change
             else None,
             backtest=lambda symbol, start, end: backtest_markers(system, symbol, start, end),
+            shown=self.chart_shown,
+            on_pick=lambda symbol, timeframe: ui.navigate.history.replace(
+                '/?' + urlencode({'symbol': symbol, 'timeframe': timeframe})
+            ),
         )
 
     async def run(self, action: str) -> None:
@@ -130,8 +139,9 @@ class Dashboard:
         result = await attempt(
             lambda: self.system.commands.control(action, who=actor, origin=origin(), reason='dashboard')
         )
-        if result is not None:
-            ui.notify(result.message, type='positive' if result.success else 'negative', position=TOAST_POSITION)
+        if result is not None:  # the controller's fixed messages are in the catalog; a feed's own reason is not
+            message = _(result.message)
+            ui.notify(message, type='positive' if result.success else 'negative', position=TOAST_POSITION)
 
     def show_account(self) -> None:
         self.positions.show(views.open_positions(self.system))
@@ -157,7 +167,8 @@ class Dashboard:
         self.health.draw(self.metrics_history)
         clock = views.time_base(self.system)
         if clock.is_simulated and clock.market_time:
-            self.clock.set_text(f'market time {local_time(clock.market_time, self.viewer.timezone)} (simulated)')
+            moment = local_time(clock.market_time, self.viewer.timezone)
+            self.clock.set_text(_('market time {time} (simulated)').format(time=moment))
         if not self.is_live:
             return
         self.chart.draw_if_waiting()
@@ -166,7 +177,7 @@ class Dashboard:
         points = [p for p in self.system.store.equity_curve(limit=50) if p.time > self.equity_last]
         if points:
             self.equity_last = points[-1].time
-            x = [[local_time(p.time, self.viewer.timezone) for p in points]]
+            x = [[chart_time(p.time, self.viewer.timezone) for p in points]]
             self.equity.run_plot_method('extendTraces', {'x': x, 'y': [[p.equity for p in points]]}, [0], 5000)
 
     async def go_live(self) -> None:
@@ -180,8 +191,12 @@ class Dashboard:
 
 async def close(context: AppContext, symbol: str | None) -> None:
     """Close ``symbol``'s position (None: all) at market, after asking."""
-    what = f'the {symbol} position' if symbol else 'all open positions'
-    if not await confirm(f'Close {what} at market now?', action='Close', mark='confirm-close'):
+    question = (
+        _('Close the {symbol} position at market now?').format(symbol=symbol)
+        if symbol
+        else _('Close all open positions at market now?')
+    )
+    if not await confirm(question, action=_('Close'), mark='confirm-close'):
         return
     if (actor := acting_principal(context)) is None:
         return
@@ -189,10 +204,11 @@ async def close(context: AppContext, symbol: str | None) -> None:
         lambda: context.system.commands.close_positions([symbol] if symbol else None, who=actor, origin=origin())
     )
     if closed:
-        pnl = sum(t.pnl for t in closed)
-        ui.notify(f'closed {len(closed)} position(s), PnL {pnl:+,.2f}', type='positive', position=TOAST_POSITION)
+        pnl = formatting.signed_money(sum(t.pnl for t in closed))
+        done = ngettext('closed {count} position, PnL {pnl}', 'closed {count} positions, PnL {pnl}', len(closed))
+        ui.notify(done.format(count=len(closed), pnl=pnl), type='positive', position=TOAST_POSITION)
     elif closed is not None:
-        ui.notify('no open position to close', type='warning', position=TOAST_POSITION)
+        ui.notify(_('no open position to close'), type='warning', position=TOAST_POSITION)
 
 
 def _changes_alerts(event: Event) -> bool:
@@ -204,7 +220,7 @@ def _changes_alerts(event: Event) -> bool:
 
 async def _alert_at(context: AppContext, symbol: str, price: float) -> None:
     """A right-click on the chart at ``price``: an alert when the price crosses that level, either way."""
-    level = float(formatting.price(price).replace(',', ''))
+    level = formatting.round_price(price)
     name = await price_alert_here(symbol, formatting.price(level))
     if name is None or (actor := acting_principal(context)) is None:
         return
@@ -213,7 +229,8 @@ async def _alert_at(context: AppContext, symbol: str, price: float) -> None:
     spec = AlertSpec(name=name, rule=rule, severity='warning', cooldown_s=300)
     made = await attempt(lambda: system.alert_commands.create(spec, who=actor, origin=origin()))
     if made is not None:
-        ui.notify(f'alert "{made.name}" set: crossing {formatting.price(level)}', type='positive')
+        set_at = _('alert "{name}" set: crossing {level}')
+        ui.notify(set_at.format(name=made.name, level=formatting.price(level)), type='positive')
 
 
 async def _alert_moved(context: AppContext, alert_id: int, level: float) -> None:
@@ -224,8 +241,9 @@ async def _alert_moved(context: AppContext, alert_id: int, level: float) -> None
     rule = system.alerts.price_rule(alert_id)
     if rule is None:
         return
-    level = float(formatting.price(level).replace(',', ''))
+    level = formatting.round_price(level)
     change = AlertUpdate(rule=moved(rule, level))
     made = await attempt(lambda: system.alert_commands.update(alert_id, change, who=actor, origin=origin()))
     if made is not None:
-        ui.notify(f'alert "{made.name}" moved to {formatting.price(level)}', type='info')
+        moved_to = _('alert "{name}" moved to {level}')
+        ui.notify(moved_to.format(name=made.name, level=formatting.price(level)), type='info')

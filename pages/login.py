@@ -9,8 +9,10 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
+from components.language_menu import language_menu
+from oracle_ui.i18n import _
 from oracle_ui.security import audit
-from oracle_ui.web import session, user_storage
+from oracle_ui.web import language, session, user_storage
 from oracle_ui.web.context import AppContext
 
 COMPLETE_PATH = '/login/complete'
@@ -42,8 +44,11 @@ def register_login_page(context: AppContext) -> None:
         target = safe_target(redirect_to)
         if session.current_principal(context.system) is not None:
             return RedirectResponse(target)
-        ui.page_title('Log in · Oracle Trader')
+        viewing = language.use(context.system, None)
+        ui.page_title(_('Log in · Oracle Trader'))
         LoginForm(context, target, ui.context.client.ip or 'unknown')
+        with ui.element().classes('absolute-top-right q-pa-sm'):
+            language_menu(viewing, language.choose, color='primary')
         return None
 
 
@@ -54,21 +59,21 @@ class LoginForm:
         self.context, self.target, self.client_ip = context, target, client_ip
         with ui.card().classes('absolute-center w-80 max-w-full'):
             ui.label('Oracle Trader').classes('text-xl font-bold')
-            ui.badge('PAPER TRADING', color='amber').props('text-color=black')
+            ui.badge(_('PAPER TRADING'), color='amber').props('text-color=black')
             self.username = (
-                ui.input('Username')
+                ui.input(_('Username'))
                 .props('autocomplete=username autofocus maxlength=64')
                 .classes('w-full')
                 .mark('login-username')
             )
             self.password = (
-                ui.input('Password', password=True, password_toggle_button=True)
+                ui.input(_('Password'), password=True, password_toggle_button=True)
                 .props('autocomplete=current-password maxlength=1024')
                 .classes('w-full')
                 .mark('login-password')
                 .on('keydown.enter', self.try_login)
             )
-            self.button = ui.button('Log in', on_click=self.try_login).classes('w-full').mark('login-button')
+            self.button = ui.button(_('Log in'), on_click=self.try_login).classes('w-full').mark('login-button')
             self.message = ui.label().classes('text-negative text-sm').mark('login-message')
 
     async def try_login(self) -> None:
@@ -91,7 +96,7 @@ class LoginForm:
         )
         if who is None:
             self.password.set_value('')
-            self.message.set_text('invalid username or password')
+            self.message.set_text(_('invalid username or password'))
             return
         # the socket cannot change the cookie: an HTTP request picks the login up under a new session id
         ticket = self.context.tickets.issue(who.name, session.browser_session() or '', self.target)

@@ -10,6 +10,7 @@ from components.trade_history import TradeFilters, TradeHistoryTable
 from components.viewer import Viewer
 from oracle_ui import formatting as fmt
 from oracle_ui import views
+from oracle_ui.i18n import _, ngettext
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.session import acting_principal, guarded_page, page_principal
 
@@ -33,7 +34,7 @@ def register(context: AppContext) -> None:
             if acting_principal(context) is None:
                 return
             if (problem := filters.problem) is not None:  # keep what is shown, say why it is not filtered
-                summary.set_text(f'Not filtered — {problem}')
+                summary.set_text(_('Not filtered — {problem}').format(problem=problem))
                 summary.classes(replace='text-sm text-negative')
                 return
             chosen, sort = filters.chosen(viewer.timezone), filters.sort.value
@@ -41,10 +42,11 @@ def register(context: AppContext) -> None:
             page = views.trades_page(system, **chosen, sort=sort, limit=PAGE_SIZE, offset=pager.fit(totals.count))
             table.show(page.trades, totals.count, sort, viewer.timezone)
             summary.classes(replace='text-sm opacity-80')
-            summary.set_text(
-                f'{totals.count} trades · {totals.closed} closed · net PnL {fmt.signed_money(totals.net_pnl)} '
-                f'· fees {fmt.money(totals.fees)} · times are market time in {viewer.timezone_name}'
-            )
+            counts = ngettext('{count} trade', '{count} trades', totals.count).format(count=totals.count)
+            figures = _('{closed} closed · net PnL {pnl} · fees {fees} · times are market time in {timezone}')
+            pnl, fees = fmt.signed_money(totals.net_pnl), fmt.money(totals.fees)
+            details = figures.format(closed=totals.closed, pnl=pnl, fees=fees, timezone=viewer.timezone_name)
+            summary.set_text(f'{counts} · {details}')
 
         def export() -> None:
             if acting_principal(context) is None:

@@ -49,6 +49,7 @@ def test_the_wheel_carries_every_asset_and_no_top_level_main(wheel: Path) -> Non
         'oracle_ui/store/migrations/script.py.mako',
         'oracle_ui/store/migrations/versions/0001_schema_of_0_1_0.py',
         'oracle_ui/store/migrations/versions/0002_preferences.py',
+        *(f'oracle_ui/i18n/locales/{code}/LC_MESSAGES/messages.mo' for code in ('de', 'es', 'fr', 'zh_CN', 'ja', 'fa')),
     } <= names
     assert {'oracle_ui/api/__init__.py', 'oracle_ui/web/app.py', 'pages/dashboard.py'} <= names
     assert not {n for n in names if n in ('main.py',) or n.startswith('tests/')}

@@ -56,7 +56,7 @@ async def test_close_all_positions_from_the_dashboard(user: User, clock: ManualC
     user.find(marker='close-all').click()
     await user.should_see('Close all open positions at market now?')
     user.find(marker='confirm-close').click()
-    await user.should_see(f'closed {len(ids)} position(s)')
+    await user.should_see(f'closed {len(ids)} position{"s" if len(ids) > 1 else ""}, PnL')
     assert not system().engine.broker.positions
     statuses = {t.id: t.status.value for t in system().store.trades(limit=100) if t.id in ids}
     assert statuses == dict.fromkeys(ids, 'CLOSED_MANUAL')

@@ -87,12 +87,12 @@ async def test_trades_filters_say_what_is_wrong_and_the_csv_has_iso_times(replay
     june = [t for t in june if datetime.fromtimestamp(t.entry_time).date().isoformat() <= '2005-06-30']
     assert june
     await eventually(lambda: {r['id'] for r in table.rows} == {t.id for t in june})
-    await user.should_see(f'{len(june)} trades')
+    await user.should_see(trades_count(len(june)))
     user.find(marker='filter-from').clear()
     user.find(marker='filter-to').clear()
     side = user.find(marker='filter-side').elements.pop()
     side.value = 'long'
-    await user.should_see(f'{sum(t.side.value == "long" for t in trades.values())} trades')
+    await user.should_see(trades_count(sum(t.side.value == 'long' for t in trades.values())))
     assert table.rows and {r['side'] for r in table.rows} == {'long'}
     side.value = 'all'
 
@@ -109,3 +109,8 @@ async def test_trades_filters_say_what_is_wrong_and_the_csv_has_iso_times(replay
         else:
             assert float(row['pnl']) == trade.pnl and datetime.fromisoformat(row['exit_time']).timestamp() > 0
     assert any(r['status'] == 'OPEN' for r in rows)
+
+
+def trades_count(count: int) -> str:
+    """How the summary line counts trades (``1 trade``, ``3 trades``), up to the closed ones that follow."""
+    return f'{count} trade{"" if count == 1 else "s"} · '

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..i18n import _
 from ..settings import Settings
 from ..store import Store
 from .accounts import LOCAL, Accounts, Principal, Role
@@ -73,7 +74,7 @@ class LoginThrottle:
 @dataclass(frozen=True, slots=True)
 class LoginResult:
     """How a login attempt ended: the principal if the password was right; ``refused`` says why it was not even
-    checked (empty when it was checked and wrong)."""
+    checked (empty when it was checked and wrong), in the current language (the login page's)."""
 
     principal: Principal | None
     refused: str = ''
@@ -117,11 +118,12 @@ class Access:
         the client's lock before its check starts (a right password clears the count), so a burst of parallel
         attempts gets no more guesses checked than a sequence would."""
         if (wait := self.throttle.retry_after(client)) > 0:
-            return LoginResult(None, f'too many failed attempts: try again in {math.ceil(wait)} s')
+            refusal = _('too many failed attempts: try again in {seconds} s')
+            return LoginResult(None, refusal.format(seconds=math.ceil(wait)))
         user_key = name.casefold()
         if client in self._checking_clients or user_key in self._checking_users:
             log.warning('refused a login for user %r from %s: another attempt is being checked', name, client)
-            return LoginResult(None, 'another login attempt is being checked: try again in a moment')
+            return LoginResult(None, _('another login attempt is being checked: try again in a moment'))
         self._checking_clients.add(client)
         self._checking_users.add(user_key)
         self.throttle.failure(client)

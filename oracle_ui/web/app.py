@@ -19,7 +19,7 @@ from ..security.files import make_private
 from ..security.secret import storage_secret
 from ..settings import Settings
 from ..system import System, build_system
-from . import api_docs, browser_log, styles
+from . import api_docs, browser_log, language, styles
 from .asset_cache import compressed_with_cache
 from .context import AppContext
 from .guard import OUR_MIDDLEWARE, Guard, protect
@@ -64,6 +64,7 @@ def build_app(settings: Settings, register_pages: RegisterPages, system: System 
     core.sio.eio.cors_allowed_origins = lambda origin, environ: guard.origin_allowed(origin, environ.get('HTTP_HOST'))
     browser_log.install()
     styles.install()
+    language.install()
     register_pages(context)
     api_docs.register(context)
 

@@ -20,14 +20,14 @@ from starlette.requests import HTTPConnection
 
 from ..security.accounts import LOCAL, Principal
 from ..system import System
-from . import user_storage
+from . import language, user_storage
 
 if TYPE_CHECKING:
     from .context import AppContext
 
 USER_KEY = 'user'
 ACTIVE_KEY = 'last_active'
-KEPT_KEYS = ('dark',)
+KEPT_KEYS = ('dark', 'language')
 """What a browser keeps when its session id is replaced (at login and logout): preferences, never the login."""
 
 
@@ -103,8 +103,9 @@ async def sign_out(connection: HTTPConnection) -> None:
 
 
 def guarded_page(context: AppContext, path: str, **page_args: Any) -> Callable[[Callable[..., Any]], Any]:
-    """Like ``@ui.page(path)``, but a browser without a session is redirected to ``/login`` first, and the page is
-    followed (:class:`~oracle_ui.web.open_pages.OpenPages`) so that it ends with its session."""
+    """Like ``@ui.page(path)``, but a browser without a session is redirected to ``/login`` first, the page is
+    followed (:class:`~oracle_ui.web.open_pages.OpenPages`) so that it ends with its session, and it is shown in its
+    viewer's language (:mod:`oracle_ui.web.language`)."""
 
     def decorator(build: Callable[..., Any]) -> Any:
         @functools.wraps(build)
@@ -113,6 +114,7 @@ def guarded_page(context: AppContext, path: str, **page_args: Any) -> Callable[[
             if session is None or session_principal(context.system, session) is None:
                 return RedirectResponse(f'/login?redirect_to={quote(path)}')
             context.pages.add(ui.context.client, session)
+            language.use(context.system, session_principal(context.system, session, touch=False))
             result = build(*args, **kwargs)
             return await result if inspect.isawaitable(result) else result
 

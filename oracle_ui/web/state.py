@@ -6,16 +6,27 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import field
 
 from nicegui import binding
 
 from ..events import Event, EventType, PriceUpdate, RegimeChanged, SystemMetrics, TickerUpdate
+from ..i18n import SUPPORTED, using
 from ..system import System
 from ..views import time_base
 
 METRICS = ('cpu_percent', 'memory_percent', 'process_rss_mb', 'open_connections', 'events_per_s')
 METRIC_POINTS = 120
 """Samples kept per metric for sparklines (two minutes at the default 1 s interval)."""
+
+
+def notes_in_every_language(system: System) -> dict[str, str]:
+    """The time base's note in each shipped language."""
+    notes = {}
+    for code in SUPPORTED:
+        with using(code):
+            notes[code] = time_base(system).note
+    return notes
 
 
 @binding.bindable_dataclass
@@ -56,6 +67,8 @@ class BotView:
     ws_clients: int = 0
     time_note: str = ''
     """Said on every page while market times are simulated or replayed (``views.time_base``); empty otherwise."""
+    time_notes: dict[str, str] = field(default_factory=dict)
+    """The same note in every shipped language (locale code -> note): each page shows its viewer's."""
     market_time: float = 0.0
     """The market's now (Unix seconds; 0 before the first price)."""
     cpu_percent: float = 0.0
@@ -111,6 +124,8 @@ class SharedState:
         bot.ws_clients = system.clients.count
         bot.strategy = system.strategy.name
         clock = time_base(system)
+        if clock.note != bot.time_note:  # a note that changes (the drift's) is translated again; others once
+            bot.time_notes = notes_in_every_language(system) if clock.note else {}
         bot.time_note, bot.market_time = clock.note, clock.market_time or 0.0
         bot.alerts_unread = system.alerts.unread
         for symbol, state in engine.state.items():

@@ -1,0 +1,83 @@
+"""Numbers, amounts, percentages and moments in the current language's formats (Babel's CLDR data): grouping and
+decimal marks (``10.000,00 USDT`` in German), Persian digits where the locale writes them (unless the viewer
+chose Latin digits)."""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime, tzinfo
+
+from babel import Locale
+from babel.dates import format_datetime
+from babel.numbers import NumberPattern, parse_pattern
+
+from .catalog import current, locale_of
+
+NATIVE_DIGITS = {'arabext': '۰۱۲۳۴۵۶۷۸۹', 'arab': '٠١٢٣٤٥٦٧٨٩'}
+"""The digits of numbering systems Babel names but does not write (it keeps 0-9)."""
+
+
+def _numbering(locale: Locale) -> str:
+    """The numbering system the current viewer reads: the locale's own, unless they chose Latin digits."""
+    system = locale.default_numbering_system
+    return 'latn' if current().latin_digits or system not in NATIVE_DIGITS else system
+
+
+def has_native_digits(code: str) -> bool:
+    """True if ``code`` writes numbers in digits of its own (Persian), which a viewer may swap for Latin ones."""
+    return locale_of(code).default_numbering_system in NATIVE_DIGITS
+
+
+def digits(text: str) -> str:
+    """``text`` with its 0-9 in the current locale's digits (Persian: Extended Arabic-Indic) unless Latin chosen."""
+    locale = locale_of(current().code)
+    system = _numbering(locale)
+    return text if system == 'latn' else text.translate(str.maketrans('0123456789', NATIVE_DIGITS[system]))
+
+
+@functools.cache
+def _pattern(decimals: int, optional: int, signed: bool, grouped: bool) -> NumberPattern:
+    fraction = '0' * decimals + '#' * optional
+    body = ('#,##0' if grouped else '0') + (f'.{fraction}' if fraction else '')
+    return parse_pattern(f'+{body};-{body}' if signed else body)
+
+
+def decimal(value: float, decimals: int, *, optional: int = 0, signed: bool = False, grouped: bool = True) -> str:
+    """``value`` with ``decimals`` decimals and up to ``optional`` more where they are not zero, grouped
+    (``10.000,00`` in German; ``+1,234.50`` ``signed``)."""
+    locale = locale_of(current().code)
+    pattern = _pattern(decimals, optional, signed, grouped)
+    return digits(pattern.apply(value, locale, numbering_system=_numbering(locale)))
+
+
+def significant(value: float, digits_: int) -> str:
+    """``value`` rounded to ``digits_`` significant digits, grouped, in the current locale."""
+    text = f'{value:.{digits_}g}'
+    if 'e' in text:
+        return text
+    decimals = len(text.partition('.')[2])
+    return decimal(float(text), decimals)
+
+
+def money(value: float, currency: str = 'USDT', *, signed: bool = False) -> str:
+    """An amount with two decimals and its currency (``10.000,00 USDT``; crypto tickers are no ISO currencies, so
+    the code follows the number in every language)."""
+    number = decimal(value, 2, signed=signed)
+    return f'{number} {currency}' if currency else number
+
+
+def percent(value: float, decimals: int = 1, *, signed: bool = False) -> str:
+    """A percentage of ``value`` percent points (``12.5 %``; ``12,5 %`` in German); the sign kept with ``signed``."""
+    return f'{decimal(value, decimals, signed=signed, grouped=False)} %'
+
+
+def moment(when: datetime, pattern: str = 'yyyy-MM-dd HH:mm:ss') -> str:
+    """A moment (already in the viewer's timezone) in CLDR ``pattern``: numeric by default, so a table's times
+    line up in every language; Persian digits where the locale writes them."""
+    return digits(format_datetime(when, pattern, locale=locale_of(current().code)))
+
+
+def long_moment(seconds: float, timezone: tzinfo) -> str:
+    """A moment as the locale writes it in prose (``26.11.2026, 14:30:05`` in German)."""
+    when = datetime.fromtimestamp(seconds, timezone)
+    return digits(format_datetime(when, 'medium', locale=locale_of(current().code)))

@@ -1,0 +1,96 @@
+"""Languages in a real Chromium: Persian right to left with the chart left to right, German amounts, and the
+header's language menu."""
+
+import re
+
+import pytest
+
+from oracle_ui.security.accounts import Accounts, Role
+from oracle_ui.store import Store
+
+from ..liveapp import live_app
+
+GERMAN_MONEY = re.compile(r'^\d{1,3}(\.\d{3})*,\d{2} USDT$')
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    with live_app(tmp_path / 'data', ORACLE_SPEED='60') as base:
+        yield base
+
+
+async def test_persian_is_right_to_left_and_the_chart_left_to_right(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='fa-IR')
+    await page.goto(app_url + '/')
+    await page.wait_for_selector('.js-plotly-plot .main-svg', timeout=20_000)
+    await page.get_by_text('معامله آزمایشی', exact=True).wait_for(timeout=20_000)
+    document = await page.evaluate('() => [document.documentElement.dir, document.documentElement.lang]')
+    assert document == ['rtl', 'fa']
+    chart = await page.evaluate("() => getComputedStyle(document.querySelector('.js-plotly-plot')).direction")
+    assert chart == 'ltr', 'time runs left to right on the chart in every language'
+    header = await page.evaluate("() => getComputedStyle(document.querySelector('.q-header')).direction")
+    assert header == 'rtl'
+
+
+async def test_german_amounts_and_switching_from_the_menu(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='en-US')
+    await page.goto(app_url + '/')
+    await page.get_by_text('PAPER TRADING', exact=True).wait_for(timeout=20_000)
+    await page.locator('.q-header').get_by_role('button').filter(has_text='translate').click()
+    await page.get_by_text('Deutsch', exact=True).click()
+    await page.get_by_text('PAPER-TRADING', exact=True).wait_for(timeout=20_000)
+    await page.get_by_text('Kontostand', exact=True).wait_for()
+    await page.get_by_text(GERMAN_MONEY).first.wait_for(timeout=20_000)
+    assert await page.evaluate('() => document.documentElement.lang') == 'de'
+
+
+async def test_the_chart_symbol_picked_is_kept_when_switching_language(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='en-US')
+    await page.goto(app_url + '/')
+    await page.wait_for_selector('.js-plotly-plot .main-svg', timeout=20_000)
+    await page.get_by_label('Symbol').click()
+    await page.get_by_role('option', name='ETH/USDT').click()
+    await page.wait_for_url(re.compile(r'symbol=ETH%2FUSDT'), timeout=10_000)  # the page keeps it in its URL
+    await page.locator('.q-header').get_by_role('button').filter(has_text='translate').click()
+    await page.get_by_text('Français', exact=True).click()
+    await page.get_by_text('TRADING FICTIF', exact=True).wait_for(timeout=20_000)
+    field = page.locator('.q-select').filter(has_text='Symbole')
+    assert 'ETH/USDT' in await field.inner_text(), 'the French page shows the symbol that was picked'
+
+
+OVERFLOW = """() => { const over = (e) => (e ? e.scrollWidth - e.clientWidth : 0);
+    return Math.max(over(document.documentElement), over(document.querySelector('.q-header'))); }"""
+"""How far the page, or its fixed header (which clips instead of scrolling), is wider than the window."""
+
+
+async def test_translated_pages_fit_phones_tablets_and_desktops(browser, app_url) -> None:
+    """German (long words) and Persian (right to left) on every translated page: no sideways scrolling."""
+    overflowing = []
+    for locale in ('de-DE', 'fa-IR'):
+        for width in (375, 768, 1440):
+            page = await browser.new_page(viewport={'width': width, 'height': 900}, locale=locale)
+            for path in ('/', '/events', '/trades'):  # without a user, /login sends on to /
+                await page.goto(app_url + path)
+                await page.wait_for_selector('.q-header, .q-card', timeout=20_000)
+                await page.wait_for_timeout(1000)  # the live parts (prices, feed, chart) fill in
+                if (extra := await page.evaluate(OVERFLOW)) > 0:
+                    overflowing.append((locale, width, path, extra))
+            await page.close()
+    assert overflowing == []
+
+
+async def test_the_login_page_fits_in_german_and_persian(browser, tmp_path) -> None:
+    store = Store(tmp_path / 'data' / 'oracle.db')
+    Accounts(store.engine).add_user('alice', 'correct horse battery staple', Role.OPERATOR)
+    store.close()
+    overflowing = []
+    with live_app(tmp_path / 'data', ORACLE_SPEED='60') as base:
+        for locale in ('de-DE', 'fa-IR'):
+            for width in (375, 768, 1440):
+                page = await browser.new_page(viewport={'width': width, 'height': 900}, locale=locale)
+                await page.goto(base + '/login')
+                await page.wait_for_selector('.q-card button', timeout=20_000)
+                if (extra := await page.evaluate(OVERFLOW)) > 0:
+                    overflowing.append((locale, width, extra))
+                await page.close()
+    assert overflowing == []
