@@ -62,6 +62,18 @@ async def running_server(
         yield Server(system, connections, clock, f'http://127.0.0.1:{port}', f'ws://127.0.0.1:{port}')
     finally:
         await connections.stop()  # WebSocket clients go first, or the server waits for them
-        server.should_exit = True
-        await task
+        await _stop(server, task)
         await system.stop()
+
+
+async def _stop(server: uvicorn.Server, task: asyncio.Task[None]) -> None:
+    """uvicorn's own shutdown, without its waits (a 0.1 s tick and a 0.1 s grace period: a fifth of a second per
+    test): stop listening, close every connection, end the serving task."""
+    server.should_exit = True
+    for listening in server.servers:
+        listening.close()
+    for connection in list(server.server_state.connections):
+        connection.shutdown()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
