@@ -172,7 +172,14 @@ async def test_chosen_indicators_survive_a_reload_and_another_browser(browser, a
     page = await chart_page(browser, app_url)
     await page.get_by_role('button', name='Indicators').click()
     await page.get_by_label('Indicator').click()
+    ema_period = await page.get_by_label('period').evaluate('(input) => input.closest("[id^=c]").id')
     await page.get_by_role('option', name='SMA', exact=True).click()
+    # the server redraws the parameters for the new kind: typing before that would go to the field it replaces
+    await page.wait_for_function(
+        '(old) => { const input = [...document.querySelectorAll("label")].find(l => l.innerText.includes("period"));'
+        ' return input && input.closest("[id^=c]").id !== old; }',
+        arg=ema_period,
+    )
     await page.get_by_label('period').fill('33')
     await page.get_by_role('button', name='Add').click()
     names = f"() => document.querySelector('{CHART}').data.map(t => t.name)"
