@@ -77,12 +77,18 @@ async def chart_page(browser_or_context, url: str):
 
 Y_FITS_THE_VIEW = f"""() => {{ const gd = document.querySelector('{CHART}');
     const [start, end] = gd._fullLayout.xaxis.range;
-    const candles = gd.data[0];
-    const shown = candles.x.map((x, i) => i).filter(i => candles.x[i] >= start && candles.x[i] <= end);
-    const low = Math.min(...shown.map(i => candles.low[i])), high = Math.max(...shown.map(i => candles.high[i]));
+    const values = [];
+    for (const trace of gd.data) {{
+        if ((trace.yaxis || 'y') !== 'y' || trace.name === 'forming' || trace.visible === false || !trace.x) continue;
+        const columns = trace.type === 'candlestick' ? [trace.low, trace.high] : [trace.y];
+        trace.x.forEach((x, i) => {{ if (x >= start && x <= end) for (const c of columns)
+            if (c && c[i] !== null && c[i] !== undefined && !Number.isNaN(c[i])) values.push(c[i]); }});
+    }}
+    const low = Math.min(...values), high = Math.max(...values);
     const [bottom, top] = gd._fullLayout.yaxis.range;
     return bottom <= low && top >= high && top - bottom <= (high - low) * 1.2; }}"""
-"""The price axis spans the candles in view, padded (not all the candles held)."""
+"""The price axis spans what the price pane shows in view (candles and overlay lines), padded — not all the
+candles held."""
 
 
 async def test_panning_back_loads_older_candles_until_the_first_stored_one(browser, app_url) -> None:
