@@ -30,21 +30,26 @@ class LiveApp:
 
 
 @contextlib.contextmanager
-def live_app(data_dir: Path, *args: str, cwd: Path = ROOT, **env: str) -> Iterator[str]:
-    """Run main.py (from ``cwd``) until the block ends; yields its base URL."""
-    with live_process(data_dir, *args, cwd=cwd, **env) as app:
+def live_app(
+    data_dir: Path, *args: str, cwd: Path = ROOT, script: Path = ROOT / 'main.py', **env: str
+) -> Iterator[str]:
+    """Run ``script`` (from ``cwd``) until the block ends; yields its base URL."""
+    with live_process(data_dir, *args, cwd=cwd, script=script, **env) as app:
         yield app.base
 
 
 @contextlib.contextmanager
-def live_process(data_dir: Path, *args: str, cwd: Path = ROOT, **env: str) -> Iterator[LiveApp]:
-    """Run main.py (from ``cwd``) until the block ends (unless killed before); yields its URL and process."""
+def live_process(
+    data_dir: Path, *args: str, cwd: Path = ROOT, script: Path = ROOT / 'main.py', **env: str
+) -> Iterator[LiveApp]:
+    """Run ``script`` (another checkout's ``main.py`` runs that checkout) from ``cwd`` until the block ends (unless
+    killed before); yields its URL and process."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if k != 'PYTEST_CURRENT_TEST'}
     environment.update({'ORACLE_DATA_DIR': str(data_dir), 'ORACLE_SHOW': 'false', **env})
     log = (data_dir.parent / f'app-{port}.log').open('w')
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / 'main.py'), '--no-show', '--port', str(port), *args],
+        [sys.executable, str(script), '--no-show', '--port', str(port), *args],
         cwd=cwd,
         env=environment,
         stdout=log,

@@ -14,7 +14,7 @@ from oracle_ui.backtest import BacktestConfig, run_backtest
 from oracle_ui.cli.serve import add_serve_arguments, settings_from_args
 from oracle_ui.engine.bars import BarsError, load_bars
 from oracle_ui.engine.ccxt_feed import CcxtFeed
-from oracle_ui.engine.feed import FeedError, FeedStatus, ReplayFeed, SimFeed, simulate_bars
+from oracle_ui.engine.feed import HISTORY_BATCH, FeedError, FeedStatus, History, ReplayFeed, SimFeed, simulate_bars
 from oracle_ui.engine.models import Candle, OrderBook, Tick
 from oracle_ui.engine.strategies import create_strategy
 from oracle_ui.settings import Settings
@@ -22,6 +22,27 @@ from oracle_ui.settings import Settings
 from .helpers import GOOG_SAMPLE, FakeClock
 
 DATA = Path(__file__).parent / 'data'
+
+
+def _by_symbol(history: History) -> dict[str, list[Candle]]:
+    candles: dict[str, list[Candle]] = {}
+    for batch in history:
+        for candle in batch:
+            candles.setdefault(candle.symbol, []).append(candle)
+    return candles
+
+
+async def test_a_fresh_sim_history_comes_a_day_at_a_time_and_joins_without_gaps() -> None:
+    clock = FakeClock()
+    feed = SimFeed(['BTC/USDT', 'ETH/USDT'], '1m', history_candles=3000, sleep=clock.sleep, wall_clock=clock.time)
+    batches = [list(batch) for batch in await feed.connect({})]
+    assert [len(b) for b in batches] == [2 * HISTORY_BATCH, 2 * HISTORY_BATCH, 2 * (3000 - 2 * HISTORY_BATCH)]
+    history = _by_symbol(batches)
+    for candles in history.values():
+        times = [c.time for c in candles]
+        assert times == list(range(times[0], times[0] + 3000 * 60, 60)), 'every minute once, in order'
+    first = next(i for i in await _collect(feed, 10) if isinstance(i, Tick) and i.symbol == 'BTC/USDT')
+    assert first.time >= history['BTC/USDT'][-1].time + 60, 'live ticks carry on after the history'
 
 
 async def _collect(feed, count: int) -> list:
@@ -44,7 +65,7 @@ async def _sim_run(seed: int) -> tuple[dict, list]:
         sleep=clock.sleep,
         wall_clock=clock.time,
     )
-    history = await feed.connect({})
+    history = _by_symbol(await feed.connect({}))
     return history, await _collect(feed, 400)
 
 
@@ -72,8 +93,8 @@ async def test_a_symbol_new_to_the_sim_feed_gets_history_ending_where_the_others
     clock = FakeClock()
     feed = SimFeed(['BTC/USDT', 'DOGE/USDT'], '1m', history_candles=120, sleep=clock.sleep, wall_clock=clock.time)
     stored = Candle('BTC/USDT', 1_700_000_040, 65_000.0, 65_010.0, 64_990.0, 65_005.0, 1.0)
-    history = await feed.connect({'BTC/USDT': stored, 'DOGE/USDT': None})
-    assert history['BTC/USDT'] == [], 'a symbol with stored candles continues from them'
+    history = _by_symbol(await feed.connect({'BTC/USDT': stored, 'DOGE/USDT': None}))
+    assert 'BTC/USDT' not in history, 'a symbol with stored candles continues from them'
     doge = history['DOGE/USDT']
     assert len(doge) == 120 and doge[-1].time == stored.time, 'history right up to where the market resumes'
     assert [c.time for c in doge] == list(range(stored.time - 119 * 60, stored.time + 1, 60))
@@ -321,7 +342,7 @@ async def test_ccxt_feed_turns_exchange_data_into_candles_and_ticks() -> None:
         raise AssertionError(f'unexpected request {url}')
 
     feed = CcxtFeed('binance', ['BTC/USDT'], '1m', exchange=_exchange(responder), poll_s=1, sleep=FakeClock().sleep)
-    history = await feed.connect({})
+    history = _by_symbol(await feed.connect({}))
     assert [c.close for c in history['BTC/USDT']] == [100.0, 101.0, 102.0], 'the forming candle is left out'
     assert feed.status is FeedStatus.LIVE
     items = await _collect(feed, 2)
@@ -346,14 +367,14 @@ async def test_ccxt_feed_backfills_its_history_a_page_at_a_time_and_resumes_afte
         return _klines_since(url, NOW_MS)
 
     feed = CcxtFeed('binance', ['BTC/USDT'], '1m', exchange=_exchange(responder), history_candles=2500)
-    fresh = (await feed.connect({}))['BTC/USDT']
+    fresh = _by_symbol(await feed.connect({}))['BTC/USDT']
     times = [c.time for c in fresh]
     assert len(times) == 2500 and times == list(range(times[0], times[0] + 2500 * 60, 60)), 'every minute, once'
     assert times[-1] * 1000 + 60_000 <= NOW_MS < times[-1] * 1000 + 120_000, 'up to the last closed minute'
     assert len(requests) >= 3, 'paged: an exchange gives at most 1,000 candles a request'
     resumed = CcxtFeed('binance', ['BTC/USDT'], '1m', exchange=_exchange(responder), history_candles=2500)
     last_stored = fresh[-11]
-    gap = (await resumed.connect({'BTC/USDT': last_stored}))['BTC/USDT']
+    gap = _by_symbol(await resumed.connect({'BTC/USDT': last_stored}))['BTC/USDT']
     assert [c.time for c in gap] == times[-10:], 'the ten minutes after the last stored candle, nothing twice'
 
 

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from .feed import FeedError, FeedItem, FeedStatus, MarketFeed, Sleep
+from .feed import FeedError, FeedItem, FeedStatus, History, MarketFeed, Sleep
 from .models import Candle, OrderBook, Tick
 
 PAGE_CANDLES = 1000
@@ -51,7 +51,7 @@ class CcxtFeed(MarketFeed):
             raise FeedError("the ccxt feed needs ccxt: pip install 'oracle-trader[live]'") from None
         return ccxt_async
 
-    async def connect(self, last_candles: Mapping[str, Candle | None]) -> dict[str, list[Candle]]:
+    async def connect(self, last_candles: Mapping[str, Candle | None]) -> History:
         ccxt_async = self._ccxt()
         self.status = FeedStatus.CONNECTING
         if self.exchange is None:
@@ -61,14 +61,14 @@ class CcxtFeed(MarketFeed):
                     f'unknown exchange {self.exchange_id!r}; ccxt knows e.g. binance, kraken, okx, bybit, coinbase'
                 )
             self.exchange = factory({'enableRateLimit': True})
-        history: dict[str, list[Candle]] = {}
+        history: list[list[Candle]] = []  # one batch per symbol
         try:
             markets = await self.exchange.load_markets()
             unknown = [s for s in self.symbols if s not in markets]
             if unknown:
                 raise self._fail(f'{self.exchange_id} does not list {", ".join(unknown)}')
             for symbol in self.symbols:
-                history[symbol] = await self._backfill(symbol, last_candles.get(symbol))
+                history.append(await self._backfill(symbol, last_candles.get(symbol)))
         except ccxt_async.NetworkError as error:
             raise self._fail(
                 f'cannot reach {self.exchange_id} ({type(error).__name__}): check the internet '

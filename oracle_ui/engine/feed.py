@@ -10,7 +10,7 @@ import asyncio
 import math
 import random
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -25,6 +25,12 @@ Sleep = Callable[[float], Awaitable[None]]
 FeedItem = Tick | Candle | OrderBook
 Speed = float | Literal['max']
 """Feed seconds per real second, or ``'max'``: no pacing, only a yield to the event loop between steps."""
+History = Iterable[Sequence[Candle]]
+"""What :meth:`MarketFeed.connect` hands over: batches of closed candles, each symbol's in time order, iterated once
+(in a worker thread). The simulator makes each batch only when it is asked for: a fresh month of candles never sits
+in memory at once (it held ~60 MB at its peak, and the process kept most of it)."""
+HISTORY_BATCH = 1_440
+"""Candles per symbol in one batch of simulated history (a day of 1-minute candles)."""
 
 
 def describe_speed(speed: Speed) -> str:
@@ -56,8 +62,8 @@ class MarketFeed(ABC):
         self.status_message = ''
 
     @abstractmethod
-    async def connect(self, last_candles: Mapping[str, Candle | None]) -> dict[str, list[Candle]]:
-        """Prepare to stream; returns history per symbol (may be empty) continuing after ``last_candles``."""
+    async def connect(self, last_candles: Mapping[str, Candle | None]) -> History:
+        """Prepare to stream; returns the history (may be empty) continuing after ``last_candles``."""
 
     @abstractmethod
     def stream(self) -> AsyncIterator[FeedItem]:
@@ -257,37 +263,38 @@ class SimFeed(MarketFeed):
         self._wall = wall_clock or _wall_time
         self.market: SimulatedMarket | None = None
 
-    async def connect(self, last_candles: Mapping[str, Candle | None]) -> dict[str, list[Candle]]:
+    async def connect(self, last_candles: Mapping[str, Candle | None]) -> History:
         self.status = FeedStatus.CONNECTING
         known = {s: c for s, c in last_candles.items() if c is not None and s in self.symbols}
-        history: dict[str, list[Candle]] = {s: [] for s in self.symbols}
         step = self.timeframe_s / 8
+        history: History = ()
         if known:  # continue where the stored history ends; symbols traded for the first time get history too
             resume = max(c.time for c in known.values()) + self.timeframe_s
             prices = {s: c.close for s, c in known.items()}
             new = [s for s in self.symbols if s not in known]
-            if new and self.history_candles:
+            if new and self.history_candles:  # made now: the new symbols' live prices carry on from it
                 begin = resume - self.history_candles * self.timeframe_s
                 earlier = SimulatedMarket(new, self.timeframe_s, self.seed, begin)
-                history |= await asyncio.to_thread(self._history, earlier, new, step)
-                prices |= {s: candles[-1].close for s in new if (candles := history[s])}
+                history = await asyncio.to_thread(lambda: list(self._history(earlier, self.history_candles, step)))
+                prices |= {c.symbol: c.close for batch in history for c in batch}  # each symbol's last close
             self.market = SimulatedMarket(self.symbols, self.timeframe_s, self.seed, resume, prices)
         else:
             now = self._start if self._start is not None else self._wall()
             begin = candle_start(now, self.timeframe_s) - self.history_candles * self.timeframe_s
             self.market = SimulatedMarket(self.symbols, self.timeframe_s, self.seed, begin)
-            history = await asyncio.to_thread(self._history, self.market, self.symbols, step)  # seconds for 30 days
+            history = self._history(self.market, self.history_candles, step)  # made as it is stored
         self.status, self.status_message = FeedStatus.LIVE, f'simulated market {describe_speed(self.speed)}'
         return history
 
-    def _history(self, market: SimulatedMarket, symbols: list[str], step: float) -> dict[str, list[Candle]]:
-        """``history_candles`` closed candles of ``market``'s ``symbols``."""
-        history: dict[str, list[Candle]] = {s: [] for s in symbols}
-        for _ in range(self.history_candles):
-            closed, _ticks = market.advance(self.timeframe_s, step)
-            for candle in closed:
-                history[candle.symbol].append(candle)
-        return history
+    @staticmethod
+    def _history(market: SimulatedMarket, count: int, step: float) -> Iterator[list[Candle]]:
+        """The next ``count`` closed candles of each of ``market``'s symbols, a day's batch at a time."""
+        for start in range(0, count, HISTORY_BATCH):
+            batch: list[Candle] = []
+            for _ in range(min(HISTORY_BATCH, count - start)):
+                closed, _ticks = market.advance(market.timeframe_s, step)
+                batch.extend(closed)
+            yield batch
 
     async def stream(self) -> AsyncIterator[FeedItem]:
         market = self.market
@@ -343,7 +350,7 @@ class ReplayFeed(MarketFeed):
         self._sleep = sleep
         self.bars: Bars | None = None
 
-    async def connect(self, last_candles: Mapping[str, Candle | None]) -> dict[str, list[Candle]]:
+    async def connect(self, last_candles: Mapping[str, Candle | None]) -> History:
         self.status = FeedStatus.CONNECTING
         try:
             self.bars = load_bars(self.path)
@@ -351,7 +358,7 @@ class ReplayFeed(MarketFeed):
             self.status, self.status_message = FeedStatus.FAILED, str(error)
             raise FeedError(str(error)) from None
         self.status, self.status_message = FeedStatus.LIVE, f'replaying {self.path.name} {describe_speed(self.speed)}'
-        return {s: [] for s in self.symbols}
+        return ()
 
     async def stream(self) -> AsyncIterator[FeedItem]:
         bars = self.bars

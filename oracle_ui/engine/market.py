@@ -28,8 +28,9 @@ from .strategies import RegimeReading, Strategy
 WARMUP_CANDLES = 1000
 """Stored candles replayed through the live indicators on start."""
 DAY_S = 86_400
-CATCH_UP_CANDLES = 50_000
-"""Base candles resampled at a time when longer timeframes catch up with stored history."""
+CATCH_UP_CANDLES = 5_000
+"""Base candles resampled at a time when longer timeframes catch up with stored history (a few days: reading a
+month at once held ~30 MB that the process kept after it was freed)."""
 
 
 class LiveView:

@@ -23,7 +23,7 @@ from ..events import BotError, EventType, Notification
 from ..settings import Settings
 from .broker import PaperBroker
 from .execution import Execution
-from .feed import FeedError, FeedStatus, MarketFeed
+from .feed import FeedError, FeedStatus, History, MarketFeed
 from .ledger import Ledger
 from .market import MarketState, SymbolState
 from .models import Candle, Tick, Trade
@@ -146,8 +146,8 @@ class TradingEngine:
             if feed.status is FeedStatus.FAILED:  # a failed write may have left memory ahead of the store
                 self.restore()  # (the first run's state comes from System.start)
             last = {s: (c[-1] if (c := self.store.candles(s, feed.timeframe, 1)) else None) for s in self.symbols}
-            history = await feed.connect(last)
-            await asyncio.to_thread(self._keep_history, history)  # a fresh month of candles takes a second or two
+            # a fresh month of candles takes a second or two to store; nothing keeps them in memory afterwards
+            await asyncio.to_thread(self._keep_history, await feed.connect(last))
             self.warm_up()
             self.ready.set()
             async for item in feed.stream():
@@ -177,10 +177,10 @@ class TradingEngine:
         finally:
             self.ready.set()
 
-    def _keep_history(self, history: dict[str, list[Candle]]) -> None:
+    def _keep_history(self, history: History) -> None:
         """Store the feed's history in short transactions (other writers get their turn) and build the longer
         timeframes from it."""
-        for candles in history.values():
+        for candles in history:
             for start in range(0, len(candles), HISTORY_CHUNK):
                 self.store.save_candles(candles[start : start + HISTORY_CHUNK], self.feed.timeframe)
         self.market.catch_up()

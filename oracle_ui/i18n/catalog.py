@@ -109,8 +109,11 @@ def pinned(function: Callable[P, R]) -> Callable[P, R]:
     language = current()
 
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        with using(language):
+        token = _current.set(language)  # checked when it became current; a formatter runs on every change
+        try:
             return function(*args, **kwargs)
+        finally:
+            _current.reset(token)
 
     return run
 

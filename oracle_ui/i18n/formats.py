@@ -5,6 +5,7 @@ chose Latin digits)."""
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from babel import Locale
@@ -15,12 +16,33 @@ from .catalog import current, locale_of
 
 NATIVE_DIGITS = {'arabext': '۰۱۲۳۴۵۶۷۸۹', 'arab': '٠١٢٣٤٥٦٧٨٩'}
 """The digits of numbering systems Babel names but does not write (it keeps 0-9)."""
+CACHED_NUMBERS = 8192
+"""Formatted numbers kept: every open page formats the same prices and totals, each in its viewer's language."""
 
 
-def _numbering(locale: Locale) -> str:
-    """The numbering system the current viewer reads: the locale's own, unless they chose Latin digits."""
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """How one viewer's numbers are written: Babel's locale, its numbering system, the digits it writes."""
+
+    locale: Locale
+    numbering: str
+    digits: dict[int, int] | None
+    """``str.translate`` table from 0-9 to the locale's own digits (None: Latin digits)."""
+
+
+@functools.cache
+def _style_of(code: str, latin_digits: bool) -> _Style:
+    locale = locale_of(code)
     system = locale.default_numbering_system
-    return 'latn' if current().latin_digits or system not in NATIVE_DIGITS else system
+    numbering = 'latn' if latin_digits or system not in NATIVE_DIGITS else system
+    table = None if numbering == 'latn' else str.maketrans('0123456789', NATIVE_DIGITS[numbering])
+    return _Style(locale, numbering, table)
+
+
+def _style() -> _Style:
+    """The current viewer's number style (parsing a Babel locale costs more than formatting a number with it)."""
+    language = current()
+    return _style_of(language.code, language.latin_digits)
 
 
 def has_native_digits(code: str) -> bool:
@@ -30,9 +52,8 @@ def has_native_digits(code: str) -> bool:
 
 def digits(text: str) -> str:
     """``text`` with its 0-9 in the current locale's digits (Persian: Extended Arabic-Indic) unless Latin chosen."""
-    locale = locale_of(current().code)
-    system = _numbering(locale)
-    return text if system == 'latn' else text.translate(str.maketrans('0123456789', NATIVE_DIGITS[system]))
+    table = _style().digits
+    return text if table is None else text.translate(table)
 
 
 @functools.cache
@@ -45,9 +66,15 @@ def _pattern(decimals: int, optional: int, signed: bool, grouped: bool) -> Numbe
 def decimal(value: float, decimals: int, *, optional: int = 0, signed: bool = False, grouped: bool = True) -> str:
     """``value`` with ``decimals`` decimals and up to ``optional`` more where they are not zero, grouped
     (``10.000,00`` in German; ``+1,234.50`` ``signed``)."""
-    locale = locale_of(current().code)
-    pattern = _pattern(decimals, optional, signed, grouped)
-    return digits(pattern.apply(value, locale, numbering_system=_numbering(locale)))
+    language = current()
+    return _decimal(value, decimals, optional, signed, grouped, language.code, language.latin_digits)
+
+
+@functools.lru_cache(maxsize=CACHED_NUMBERS)
+def _decimal(value: float, decimals: int, optional: int, signed: bool, grouped: bool, code: str, latin: bool) -> str:
+    style = _style_of(code, latin)
+    text = _pattern(decimals, optional, signed, grouped).apply(value, style.locale, numbering_system=style.numbering)
+    return text if style.digits is None else text.translate(style.digits)
 
 
 def significant(value: float, digits_: int) -> str:
@@ -74,10 +101,10 @@ def percent(value: float, decimals: int = 1, *, signed: bool = False) -> str:
 def moment(when: datetime, pattern: str = 'yyyy-MM-dd HH:mm:ss') -> str:
     """A moment (already in the viewer's timezone) in CLDR ``pattern``: numeric by default, so a table's times
     line up in every language; Persian digits where the locale writes them."""
-    return digits(format_datetime(when, pattern, locale=locale_of(current().code)))
+    return digits(format_datetime(when, pattern, locale=_style().locale))
 
 
 def long_moment(seconds: float, timezone: tzinfo) -> str:
     """A moment as the locale writes it in prose (``26.11.2026, 14:30:05`` in German)."""
     when = datetime.fromtimestamp(seconds, timezone)
-    return digits(format_datetime(when, 'medium', locale=locale_of(current().code)))
+    return digits(format_datetime(when, 'medium', locale=_style().locale))
