@@ -11,6 +11,11 @@ from oracle_ui.store import Store
 from ..liveapp import live_app
 
 GERMAN_MONEY = re.compile(r'^\d{1,3}(\.\d{3})*,\d{2} USDT$')
+GERMAN_PRICE = re.compile(r'^\d{1,3}(\.\d{3})*,\d+$')
+PRICE_TICKS = (
+    "() => [...document.querySelectorAll('.js-plotly-plot .yaxislayer-above .ytick text')].map(t => t.textContent)"
+)
+MODEBAR = "() => [...document.querySelectorAll('.js-plotly-plot .modebar-btn')].map(b => b.dataset.title)"
 
 
 @pytest.fixture
@@ -42,6 +47,16 @@ async def test_german_amounts_and_switching_from_the_menu(browser, app_url) -> N
     await page.get_by_text('Kontostand', exact=True).wait_for()
     await page.get_by_text(GERMAN_MONEY).first.wait_for(timeout=20_000)
     assert await page.evaluate('() => document.documentElement.lang') == 'de'
+
+
+async def test_a_german_chart_writes_german_numbers_and_plotly_strings(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='de-DE')
+    await page.goto(app_url + '/')
+    await page.wait_for_selector('.js-plotly-plot .ytick text', timeout=20_000)
+    ticks = await page.evaluate(PRICE_TICKS)
+    assert ticks and all(GERMAN_PRICE.match(t) for t in ticks), f'German decimal marks on the price axis: {ticks}'
+    assert 'Achsen zurücksetzen' in await page.evaluate(MODEBAR), "plotly's German strings (vendored locale)"
+    assert await page.evaluate("() => document.querySelector('.js-plotly-plot')._context.locale") == 'de'
 
 
 async def test_the_chart_symbol_picked_is_kept_when_switching_language(browser, app_url) -> None:

@@ -20,3 +20,19 @@ function load() {
 }
 
 export const Plotly = await load();
+
+// plotly.js's translations of its own strings (modebar, hover labels), vendored beside the bundle as
+// plotly-locale-<name>.js: each registers itself with the bundle, or, run before it, leaves itself in
+// window.PlotlyLocales for the bundle to register. The page head loads the page language's (components/plot.py);
+// a chart of a page that did not gets it here, and is drawn again once it is there.
+const LOCALE_ID = "oracle-plotly-locale";
+
+export function loadLocale(file) {
+  if (!file || document.getElementById(LOCALE_ID)) return null;
+  const script = Object.assign(document.createElement("script"), {
+    id: LOCALE_ID,
+    src: new URL(`./${file}`, import.meta.url).href,
+  });
+  document.head.append(script);
+  return new Promise((resolve) => script.addEventListener("load", resolve));
+}
