@@ -56,6 +56,8 @@ MACHINE_TEXTS = frozenset(EventType)
 """Event types, shown as they are: machine-facing names that stay English (issue 15)."""
 CHART_DATE = re.compile(r'(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4}')
 """A date on a chart's time axis in the pseudo-locale's formats (English's: plotly has no pseudo-locale)."""
+STRATEGY_REASON = re.compile(r'(trend|range) (long|short) score \d+\.\d+$')
+"""The reason a signal of the running strategy (regime_rules) carries: event data, shown as it is (summaries.py)."""
 QUASAR_TEXTS = frozenset({'No data available', 'No matching records found', 'Loading...', 'Rows per page:'})
 """Quasar's own component strings: its language packs translate them, not the catalog
 (test_quasar_strings_follow_the_page_language); in the pseudo-locale they are Quasar's English."""
@@ -133,7 +135,7 @@ def _english_left(texts: list[str]) -> list[str]:
     for text in texts:
         if text in MACHINE_TEXTS or text in QUASAR_TEXTS or CHART_DATE.fullmatch(text):
             continue
-        outside = text
+        outside = STRATEGY_REASON.sub(' ', text)
         while PSEUDO_SPAN.search(outside):
             outside = PSEUDO_SPAN.sub(' ', outside)
         if any(word not in DATA_WORDS | TERMS for word in WORD.findall(outside)):
