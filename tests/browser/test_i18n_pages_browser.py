@@ -208,16 +208,17 @@ async def test_quasar_strings_follow_the_page_language(browser, app_url) -> None
     await context.close()
 
 
-MIRRORED = """() => { const header = document.querySelector('.q-header').getBoundingClientRect();
+MIRRORED = """() => { const centre = (e) => { const box = e.getBoundingClientRect(); return box.left + box.width / 2; };
     const title = [...document.querySelectorAll('.q-header div')].find((e) => e.textContent === 'Oracle Trader');
-    const languages = [...document.querySelectorAll('.q-header button')].find((b) => b.innerText.includes('translate'));
-    const box = (e) => e.getBoundingClientRect();
-    return { width: header.width, title: box(title).left + box(title).width / 2,
-             languages: box(languages).left + box(languages).width / 2 }; }"""
+    const nav = (icon) => [...document.querySelectorAll('.q-header button')].find((b) => b.innerText.includes(icon));
+    return { width: document.querySelector('.q-header').clientWidth, title: centre(title),
+             dashboard: centre(nav('dashboard')), trades: centre(nav('receipt_long')) }; }"""
+"""Where the header's title and its first two navigation buttons (Dashboard, Trades) are, across the window."""
 
 
 async def test_persian_navigation_is_mirrored(browser, app_url) -> None:
-    """Persian puts the header's title on the right and its menus on the left; English the other way round."""
+    """Persian puts the header's title on the right and runs the navigation from right to left; English the other
+    way round."""
     places = {}
     for locale in ('en-US', 'fa-IR'):
         context = await browser.new_context(viewport={'width': 1440, 'height': 900}, locale=locale)
@@ -227,5 +228,5 @@ async def test_persian_navigation_is_mirrored(browser, app_url) -> None:
         places[locale] = await page.evaluate(MIRRORED)
         await context.close()
     english, persian = places['en-US'], places['fa-IR']
-    assert english['title'] < english['width'] / 2 and english['title'] < english['languages']
-    assert persian['title'] > persian['width'] / 2 and persian['title'] > persian['languages'], 'Persian: mirrored'
+    assert english['title'] < english['width'] / 2 and english['dashboard'] < english['trades']
+    assert persian['title'] > persian['width'] / 2 and persian['dashboard'] > persian['trades'], 'Persian: mirrored'
