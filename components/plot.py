@@ -50,10 +50,12 @@ def preload_plotly() -> None:
         _preloading.add(client)
         base = f'/_nicegui/{__version__}/esm/{next(k for k, m in esm_modules.items() if m.name == BUNDLE)}'
         locale = chart_locale()
+        strings = (
+            locale and f'<link rel="preload" as="script" id="oracle-plotly-locale" href="{base}/{locale["script"]}">'
+        )
         ui.add_head_html(
             f'<script async id="oracle-plotly" src="{base}/plotly-finance.min.js"></script>'
-            f'<link rel="modulepreload" href="{base}/index.js">'
-            + (f'<script defer id="oracle-plotly-locale" src="{base}/{locale["script"]}"></script>' if locale else '')
+            f'<link rel="modulepreload" href="{base}/index.js">{strings or ""}'
         )
 
 
