@@ -1,6 +1,6 @@
 // A plotly.js chart drawn with the finance bundle (components/vendor/plotly). The page head already loads the
 // bundle as an async script; the import below waits for it.
-import { Plotly } from "oracle-plotly";
+import { Plotly, loadLocale } from "oracle-plotly";
 
 // plotly.js has no named templates: text, hover box and grid colours follow the page's light/dark theme here.
 const THEMES = {
@@ -35,6 +35,17 @@ function outlined(data, dark) {
   return data.map((trace) =>
     trace.meta === OUTLINED ? { ...trace, marker: { ...trace.marker, line: { ...trace.marker?.line, color } } } : trace,
   );
+}
+
+// the page's language (options.locale, from components/plot.py): plotly's strings from its own locale file, month
+// and day names and the decimal and grouping marks from the server's CLDR data, so axes and hover labels write
+// numbers and dates as the rest of the page does
+function localeConfig(locale) {
+  return locale ? { locale: locale.name, locales: { [locale.name]: { format: locale.format } } } : {};
+}
+
+function localized(layout, locale) {
+  return locale ? { separators: locale.format.decimal + locale.format.thousands, ...layout } : layout;
 }
 
 const FIT_WAIT_MS = 80;
@@ -86,6 +97,7 @@ export default {
     } else {
       this.update();
     }
+    loadLocale(this.options.locale?.script)?.then(() => this.visibility || this.update());
     // the visible x range after a pan or zoom (null start: autorange), for charts that load more on demand
     this.$el.on("plotly_relayout", (event) => {
       const range = event["xaxis.range"];
@@ -192,9 +204,10 @@ export default {
     },
     update() {
       if (this.visibility) return; // not drawn yet: drawn from the options when it comes into view
-      const { data, layout, config } = this.options;
-      const themedLayout = this.themedLayout(layout ?? {});
-      Plotly.react(this.$el, outlined(data, this.dark), themedLayout, { ...config, responsive: false });
+      const { data, layout, config, locale } = this.options;
+      const themedLayout = this.themedLayout(localized(layout ?? {}, locale));
+      const localeOptions = localeConfig(locale);
+      Plotly.react(this.$el, outlined(data, this.dark), themedLayout, { ...config, ...localeOptions, responsive: false });
     },
     // a restyle that replaces an outlined trace's marker gets the theme's outline in the same call (no second redraw)
     outlinedArgs(name, args) {

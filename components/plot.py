@@ -8,9 +8,14 @@ from typing import Any
 from nicegui import Client, __version__, ui
 from nicegui.dependencies import esm_modules
 
+from oracle_ui import i18n
+from oracle_ui.i18n.formats import chart_formats
+
 BUNDLE = 'oracle-plotly'
 TRANSPARENT = {'paper_bgcolor': 'rgba(0,0,0,0)', 'plot_bgcolor': 'rgba(0,0,0,0)'}
 """Chart backgrounds show the card behind them; text and grid colours follow the page's theme (``plot.js``)."""
+PLOTLY_LOCALES = {'de': 'de', 'es': 'es', 'fr': 'fr', 'zh_CN': 'zh-CN', 'ja': 'ja', 'fa': 'fa'}
+"""plotly.js's locale of each shipped language (``vendor/plotly/plotly-locale-<name>.js``); English is built in."""
 _preloading: weakref.WeakSet[Client] = weakref.WeakSet()
 """Pages whose head already loads the bundle."""
 
@@ -23,8 +28,18 @@ class Plot(ui.plotly, component='plot.js', esm={BUNDLE: 'vendor/plotly'}):
     """
 
     def __init__(self, figure: dict[str, Any]) -> None:
-        super().__init__({**figure, 'data': [_frozen(trace) for trace in figure.get('data', [])]})
+        data = [_frozen(trace) for trace in figure.get('data', [])]
+        super().__init__({**figure, 'data': data, 'locale': chart_locale()})
         preload_plotly()
+
+
+def chart_locale() -> dict[str, Any] | None:
+    """The current language for ``plot.js``: plotly's locale name, the file with its strings, and month names and
+    number marks from Babel (:func:`~oracle_ui.i18n.formats.chart_formats`); None for English."""
+    name = PLOTLY_LOCALES.get(i18n.current().code)
+    if name is None:
+        return None
+    return {'name': name, 'script': f'plotly-locale-{name.lower()}.js', 'format': _frozen(chart_formats())}
 
 
 def preload_plotly() -> None:
@@ -34,9 +49,13 @@ def preload_plotly() -> None:
     if not client.has_socket_connection and client not in _preloading:
         _preloading.add(client)
         base = f'/_nicegui/{__version__}/esm/{next(k for k, m in esm_modules.items() if m.name == BUNDLE)}'
+        locale = chart_locale()
+        strings = (
+            locale and f'<link rel="preload" as="script" id="oracle-plotly-locale" href="{base}/{locale["script"]}">'
+        )
         ui.add_head_html(
             f'<script async id="oracle-plotly" src="{base}/plotly-finance.min.js"></script>'
-            f'<link rel="modulepreload" href="{base}/index.js">'
+            f'<link rel="modulepreload" href="{base}/index.js">{strings or ""}'
         )
 
 

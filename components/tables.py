@@ -13,6 +13,7 @@ from nicegui import ui
 from oracle_ui import formatting as fmt
 from oracle_ui.engine.models import Trade
 from oracle_ui.i18n import N_, _, terms
+from oracle_ui.summaries import EXIT_NAMES
 from oracle_ui.views import OpenPosition, TradeRow
 
 
@@ -93,7 +94,7 @@ def trade_row(t: Trade | TradeRow, timezone: tzinfo) -> dict[str, str | int]:
         'fees': fmt.number(t.entry_fee + t.exit_fee),
         'pnl': '—' if is_open else fmt.signed_money(t.pnl),
         'pnl_class': '' if is_open else pnl_class(t.pnl),
-        'status': terms.trade_status(t.status.value),
+        'status': _(EXIT_NAMES[t.status.value]) if t.status.value in EXIT_NAMES else terms.trade_status(t.status.value),
         'entry_time': fmt.local_time(t.entry_time, timezone),
         'exit_time': fmt.local_time(t.exit_time, timezone),
     }

@@ -10,7 +10,7 @@ from datetime import datetime, tzinfo
 
 from babel import Locale
 from babel.dates import format_datetime
-from babel.numbers import NumberPattern, parse_pattern
+from babel.numbers import NumberPattern, get_decimal_symbol, get_group_symbol, parse_pattern
 
 from .catalog import current, locale_of
 
@@ -73,7 +73,8 @@ def decimal(value: float, decimals: int, *, optional: int = 0, signed: bool = Fa
 @functools.lru_cache(maxsize=CACHED_NUMBERS)
 def _decimal(value: float, decimals: int, optional: int, signed: bool, grouped: bool, code: str, latin: bool) -> str:
     style = _style_of(code, latin)
-    text = _pattern(decimals, optional, signed, grouped).apply(value, style.locale, numbering_system=style.numbering)
+    pattern = _pattern(decimals, optional, signed, grouped)
+    text: str = pattern.apply(value, style.locale, numbering_system=style.numbering)
     return text if style.digits is None else text.translate(style.digits)
 
 
@@ -108,3 +109,20 @@ def long_moment(seconds: float, timezone: tzinfo) -> str:
     """A moment as the locale writes it in prose (``26.11.2026, 14:30:05`` in German)."""
     when = datetime.fromtimestamp(seconds, timezone)
     return digits(format_datetime(when, 'medium', locale=_style().locale))
+
+
+def chart_formats() -> dict[str, object]:
+    """What plotly.js needs to write a chart's numbers and dates like the rest of the page (a plotly locale's
+    ``format``): the current locale's Gregorian month and day names (the calendar of the charts' times) and the
+    decimal and grouping marks of Latin digits, the only ones plotly writes."""
+    locale = _style().locale
+    months, days = locale.months['stand-alone'], locale.days['format']
+    week = (6, 0, 1, 2, 3, 4, 5)  # plotly's weeks start on Sunday, Babel's keys on Monday
+    return {
+        'months': [months['wide'][m] for m in range(1, 13)],
+        'shortMonths': [months['abbreviated'][m] for m in range(1, 13)],
+        'days': [days['wide'][d] for d in week],
+        'shortDays': [days['abbreviated'][d] for d in week],
+        'decimal': get_decimal_symbol(locale, numbering_system='latn'),
+        'thousands': get_group_symbol(locale, numbering_system='latn'),
+    }

@@ -1,16 +1,18 @@
-"""Languages in a real Chromium: Persian right to left with the chart left to right, German amounts, and the
-header's language menu."""
+"""Languages in a real Chromium: Persian right to left with the chart left to right, German amounts and charts, and
+the header's language menu (every page in every language: test_i18n_pages_browser.py)."""
 
 import re
 
 import pytest
 
-from oracle_ui.security.accounts import Accounts, Role
-from oracle_ui.store import Store
-
 from ..liveapp import live_app
 
 GERMAN_MONEY = re.compile(r'^\d{1,3}(\.\d{3})*,\d{2} USDT$')
+GERMAN_PRICE = re.compile(r'^\d{1,3}(\.\d{3})*,\d+$')
+PRICE_TICKS = (
+    "() => [...document.querySelectorAll('.js-plotly-plot .yaxislayer-above .ytick text')].map(t => t.textContent)"
+)
+MODEBAR = "() => [...document.querySelectorAll('.js-plotly-plot .modebar-btn')].map(b => b.dataset.title)"
 
 
 @pytest.fixture
@@ -44,6 +46,16 @@ async def test_german_amounts_and_switching_from_the_menu(browser, app_url) -> N
     assert await page.evaluate('() => document.documentElement.lang') == 'de'
 
 
+async def test_a_german_chart_writes_german_numbers_and_plotly_strings(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='de-DE')
+    await page.goto(app_url + '/')
+    await page.wait_for_selector('.js-plotly-plot .ytick text', timeout=20_000)
+    ticks = await page.evaluate(PRICE_TICKS)
+    assert ticks and all(GERMAN_PRICE.match(t) for t in ticks), f'German decimal marks on the price axis: {ticks}'
+    assert 'Achsen zurücksetzen' in await page.evaluate(MODEBAR), "plotly's German strings (vendored locale)"
+    assert await page.evaluate("() => document.querySelector('.js-plotly-plot')._context.locale") == 'de'
+
+
 async def test_the_chart_symbol_picked_is_kept_when_switching_language(browser, app_url) -> None:
     page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='en-US')
     await page.goto(app_url + '/')
@@ -56,41 +68,3 @@ async def test_the_chart_symbol_picked_is_kept_when_switching_language(browser, 
     await page.get_by_text('TRADING FICTIF', exact=True).wait_for(timeout=20_000)
     field = page.locator('.q-select').filter(has_text='Symbole')
     assert 'ETH/USDT' in await field.inner_text(), 'the French page shows the symbol that was picked'
-
-
-OVERFLOW = """() => { const over = (e) => (e ? e.scrollWidth - e.clientWidth : 0);
-    return Math.max(over(document.documentElement), over(document.querySelector('.q-header'))); }"""
-"""How far the page, or its fixed header (which clips instead of scrolling), is wider than the window."""
-
-
-async def test_translated_pages_fit_phones_tablets_and_desktops(browser, app_url) -> None:
-    """German (long words) and Persian (right to left) on every translated page: no sideways scrolling."""
-    overflowing = []
-    for locale in ('de-DE', 'fa-IR'):
-        for width in (375, 768, 1440):
-            page = await browser.new_page(viewport={'width': width, 'height': 900}, locale=locale)
-            for path in ('/', '/events', '/trades'):  # without a user, /login sends on to /
-                await page.goto(app_url + path)
-                await page.wait_for_selector('.q-header, .q-card', timeout=20_000)
-                await page.wait_for_timeout(1000)  # the live parts (prices, feed, chart) fill in
-                if (extra := await page.evaluate(OVERFLOW)) > 0:
-                    overflowing.append((locale, width, path, extra))
-            await page.close()
-    assert overflowing == []
-
-
-async def test_the_login_page_fits_in_german_and_persian(browser, tmp_path) -> None:
-    store = Store(tmp_path / 'data' / 'oracle.db')
-    Accounts(store.engine).add_user('alice', 'correct horse battery staple', Role.OPERATOR)
-    store.close()
-    overflowing = []
-    with live_app(tmp_path / 'data', ORACLE_SPEED='60') as base:
-        for locale in ('de-DE', 'fa-IR'):
-            for width in (375, 768, 1440):
-                page = await browser.new_page(viewport={'width': width, 'height': 900}, locale=locale)
-                await page.goto(base + '/login')
-                await page.wait_for_selector('.q-card button', timeout=20_000)
-                if (extra := await page.evaluate(OVERFLOW)) > 0:
-                    overflowing.append((locale, width, extra))
-                await page.close()
-    assert overflowing == []
