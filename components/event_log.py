@@ -11,6 +11,7 @@ from nicegui import ui
 
 from components.events_feed import TOPIC_STYLE
 from components.typed_time import time_check, time_problem, typed_input
+from components.url_query import keep_in_url
 from oracle_ui import formatting as fmt
 from oracle_ui.event_rows import EventGroup
 from oracle_ui.events import SAMPLED_TYPES, EventType, Topic
@@ -49,7 +50,9 @@ class EventFilters(ui.row):
             self.until = typed_input(_('To (YYYY-MM-DD HH:MM)'), 'filter-until', time_check())
             self.search = typed_input(_('Search (as you type)'), 'filter-search').props(f'maxlength={SEARCH_LIMIT}')
             self.search.props['hint'] = _('matches the event type and its data')
-        for element in (self.topic, self.kind, self.since, self.until, self.search):
+        fields = {'topic': self.topic, 'type': self.kind, 'since': self.since, 'until': self.until, 'q': self.search}
+        keep_in_url(fields)
+        for element in fields.values():
             element.on_value_change(on_change)
 
     @property

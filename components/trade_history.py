@@ -11,6 +11,7 @@ from nicegui import ui
 
 from components.tables import PNL_CELL, TRADE_COLUMNS, trade_row, translated
 from components.typed_time import time_check, time_problem, typed_input
+from components.url_query import keep_in_url
 from oracle_ui import views
 from oracle_ui.engine.models import Side
 from oracle_ui.formatting import DAY_FORMATS, parse_moment
@@ -52,7 +53,9 @@ class TradeFilters(ui.row):
             self.sort = ui.select(sorts, value='-entry_time', label=_('Sort'))
             self.sort.classes('w-48').mark('sort')
             ui.button(_('Export CSV'), icon='download', on_click=on_export).classes('self-center').mark('export-csv')
-        for element in (self.symbol, self.side, self.since, self.until, self.sort):
+        fields = {'symbol': self.symbol, 'side': self.side, 'since': self.since, 'until': self.until, 'sort': self.sort}
+        keep_in_url(fields)
+        for element in fields.values():
             element.on_value_change(on_change)
 
     def _day(self, label: str, mark: str) -> ui.input:

@@ -123,6 +123,14 @@ async def test_settings_reject_bad_input_and_apply_good_changes(user: User) -> N
     )
 
 
+async def test_the_events_pages_filters_come_from_its_url(user: User) -> None:
+    """Switching the language reloads the page: the filters it had are in its URL (an unknown type is ignored)."""
+    await user.open('/events?topic=audit&q=settings&type=no_such_type')
+    assert user.find(marker='filter-topic').elements.pop().value == 'audit'
+    assert user.find(marker='filter-search').elements.pop().value == 'settings'
+    assert user.find(marker='filter-type').elements.pop().value == 'all'
+
+
 async def test_backtest_runs_a_sample_and_rejects_bad_parameters(user: User) -> None:
     await user.open('/backtest')
     user.find(marker='bt-data').elements.pop().value = 'sample: GOOG_daily.csv'

@@ -4,7 +4,7 @@ CSV export (ISO 8601 times, no PnL for an open trade)."""
 
 import csv
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from nicegui import app
@@ -114,3 +114,18 @@ async def test_trades_filters_say_what_is_wrong_and_the_csv_has_iso_times(replay
 def trades_count(count: int) -> str:
     """How the summary line counts trades (``1 trade``, ``3 trades``), up to the closed ones that follow."""
     return f'{count} trade{"" if count == 1 else "s"} · '
+
+
+async def test_trades_filters_come_from_the_url_so_a_reload_keeps_them(replay_env, user: User) -> None:
+    """Switching the language reloads the page: the filters it had are in its URL (a bad value is ignored)."""
+    await eventually(lambda: system().engine.feed.status is FeedStatus.ENDED, 60, 'the replay to end')
+    trades = system().store.trades(limit=None)
+    await user.open('/trades?side=short&since=2005-06-01&sort=-pnl&symbol=DOGE%2FUSDT')
+    assert user.find(marker='filter-side').elements.pop().value == 'short'
+    assert user.find(marker='filter-from').elements.pop().value == '2005-06-01'
+    assert user.find(marker='sort').elements.pop().value == '-pnl'
+    assert user.find(marker='filter-symbol').elements.pop().value == 'all', 'not a symbol traded here: ignored'
+    table = user.find(marker='history-table').elements.pop()
+    after = datetime(2005, 6, 1, tzinfo=UTC).timestamp()  # the viewer is in UTC here
+    wanted = sorted((t for t in trades if t.side.value == 'short' and t.entry_time >= after), key=lambda t: -t.pnl)
+    await eventually(lambda: [r['id'] for r in table.rows] == [t.id for t in wanted[:PAGE_SIZE]])

@@ -68,3 +68,18 @@ async def test_the_chart_symbol_picked_is_kept_when_switching_language(browser, 
     await page.get_by_text('TRADING FICTIF', exact=True).wait_for(timeout=20_000)
     field = page.locator('.q-select').filter(has_text='Symbole')
     assert 'ETH/USDT' in await field.inner_text(), 'the French page shows the symbol that was picked'
+
+
+async def test_the_trades_filters_are_kept_when_switching_language(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='en-US')
+    await page.goto(app_url + '/trades')
+    await page.get_by_label('Side').click()
+    await page.get_by_role('option', name='short').click()
+    await page.get_by_label('From (YYYY-MM-DD)').fill('2026-01-02')
+    await page.wait_for_url(re.compile(r'side=short.*since=2026-01-02'), timeout=10_000)  # kept in its URL
+    await page.locator('.q-header').get_by_role('button').filter(has_text='translate').click()
+    await page.get_by_text('Français', exact=True).click()
+    await page.get_by_text('TRADING FICTIF', exact=True).wait_for(timeout=20_000)
+    assert 'short' in await page.locator('.q-select').filter(has_text='Sens').inner_text()
+    typed = await page.locator('input').evaluate_all('inputs => inputs.map(i => i.value)')
+    assert '2026-01-02' in typed, 'the French page has the day that was typed'
