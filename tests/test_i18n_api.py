@@ -43,3 +43,10 @@ async def test_validation_details_follow_accept_language(http) -> None:
     assert german.json()['detail'].endswith('risk.max_positions: Eingabe muss größer oder gleich 1 sein'), german.json()
     events = (await http.get('/events', headers={'Accept-Language': 'de'}, params={'type': 'bot_stopped'})).json()
     assert all(e['type'] == 'bot_stopped' for e in events['events'])
+
+
+async def test_a_report_is_in_the_requesters_language(http) -> None:
+    french = await http.get('/reports', params={'format': 'html'}, headers={'Accept-Language': 'fr-CA,fr'})
+    assert french.status_code == 200 and 'lang="fr"' in french.text and 'Chiffres clés' in french.text
+    english = await http.get('/reports', params={'format': 'html'})
+    assert 'lang="en"' in english.text and 'Headline figures' in english.text
