@@ -144,8 +144,9 @@ def trigger_text(rule: Rule, value: float | str | None, detail: dict[str, object
         return _('{metric} is {value} (limit {limit})').format(
             metric=_(METRICS[rule.metric]) + on, value=shown, limit=_limit(rule.metric, rule.value)
         )
-    if isinstance(rule, SummaryRule):
-        return str(detail.get('text', shown))
+    if isinstance(rule, SummaryRule):  # written again in the current language when its figures came along
+        report = detail.get('report')
+        return summary_text(rule, report) if isinstance(report, AnalyticsReport) else str(detail.get('text', shown))
     if rule.check == 'feed_stale':
         return _('no price from the feed for {duration}').format(duration=shown)
     if rule.check == 'bot_error':
