@@ -133,8 +133,8 @@ def backtest_results(
 ) -> None:
     """Lay out a run's results: ``chart`` is the price chart's first view, ``load_range`` its detail on zoom."""
     for note in result.notes:
-        color = 'text-warning' if note.startswith('warning') else 'text-negative'
-        ui.label(_(note)).classes(f'text-sm {color}').mark('bt-note')
+        color = 'text-warning' if note.startswith(_('warning:')) else 'text-negative'
+        ui.label(note).classes(f'text-sm {color}').mark('bt-note')
     stat_cards(result.stats)
     Plot(equity_figure(result, closes)).classes('w-full').style('height: 240px').mark('bt-equity')
     PriceChart(chart, timezone, indicators, load_range=load_range).mark('bt-chart')

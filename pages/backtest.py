@@ -193,7 +193,7 @@ class BacktestPage:
         self.say(running.format(strategy=terms.strategy(chosen.name), count=formats.decimal(len(bars), 0)))
         began = time.perf_counter()
         try:
-            result = await run.io_bound(run_backtest, bars, chosen, config, progress=self.report_progress)
+            result = await run.io_bound(pinned(run_backtest), bars, chosen, config, progress=self.report_progress)
             indicators = views.strategy_indicators(chosen)
             chart = await run.io_bound(views.BacktestChart, bars, result.trades, indicators) if result else None
         finally:
