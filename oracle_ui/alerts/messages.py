@@ -11,6 +11,7 @@ from ..views.analytics_models import AnalyticsReport
 from .rules import AccountRule, EventRule, HealthRule, IndicatorRule, PriceRule, Rule, SummaryRule
 
 OPS = {
+    # TRANSLATORS: how a price alert's condition was met, between the symbol and the level (BTC/USDT ... 70,000)
     'above': N_('is at or above'),
     'below': N_('is at or below'),
     'crosses_above': N_('crossed above'),

@@ -191,6 +191,7 @@ def metric(value: str) -> str | None:
 
 def strategy(value: str) -> str:
     """A strategy's name as pickers show it (the name itself is what the API, the CLI and the settings take)."""
+    # TRANSLATORS: a strategy's name; keep indicator abbreviations (SMA, EMA) as they are
     names = {
         'regime': pgettext('strategy', 'Regime switching'),
         'trend_following': pgettext('strategy', 'Trend following'),

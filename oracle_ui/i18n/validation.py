@@ -18,6 +18,7 @@ def _limit(context: Mapping[str, Any], key: str) -> str:
 
 _MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     'missing': lambda c: _('Field required'),
+    # TRANSLATORS: a form field's validation message; {limit} is a number already in the language's format
     'greater_than': lambda c: _('Input should be greater than {limit}').format(limit=_limit(c, 'gt')),
     'greater_than_equal': lambda c: _('Input should be greater than or equal to {limit}').format(limit=_limit(c, 'ge')),
     'less_than': lambda c: _('Input should be less than {limit}').format(limit=_limit(c, 'lt')),

@@ -74,7 +74,13 @@ class TrendParams(StrategyParams):
         1.5, N_('Stop distance'), N_('Stop-loss beyond the candle extreme by this many ATRs'), N_('× ATR'), gt=0, le=20
     )
     reward_risk: float = param(
-        2.0, N_('Take-profit'), N_('Take-profit distance as a multiple of the stop distance'), N_('× risk'), gt=0, le=20
+        # TRANSLATORS: strategy parameters; keep the market's terms for take-profit and stop-loss (see the glossary)
+        2.0,
+        N_('Take-profit'),
+        N_('Take-profit distance as a multiple of the stop distance'),
+        N_('× risk'),
+        gt=0,
+        le=20,
     )
     min_score: float = param(
         0.5, N_('Minimum score'), N_('Signals scoring below this are not traded'), N_('0–1'), ge=0, le=1
