@@ -180,6 +180,21 @@ async def test_a_rate_limit_holds_the_rest_for_one_digest(replay, clock) -> None
         assert system.alerts.channels[channel.id].sent == 3
 
 
+async def test_a_rate_limit_digest_is_in_the_channel_owners_language(replay, clock) -> None:
+    with json_hook() as hook:
+        system = await replay([100, 105, 99, 105, 99, 105, 99, 105, 99, 105, 99])
+        channel = system.alert_commands.create_channel(
+            ChannelSpec(name='team', url=hook.url, rate_limit=2, rate_period_s=60), who=LOCAL, origin='test'
+        )
+        preferences.save_language(system, channel.owner, Language('de'))
+        await alert(system, ['team'])
+        await bars(system, 11)
+        await eventually(lambda: len(hook.received) == 2)
+        await clock.advance(60)
+        await eventually(lambda: len(hook.received) == 3, what='the digest')
+        assert hook.bodies[2]['title'] == 'Oracle Trader: 3 Alarme zurückgehalten (Ratenlimit)'
+
+
 async def test_a_hanging_channel_delays_no_other_channel(replay) -> None:
     with json_hook(hang_s=3.0) as hanging, json_hook() as quick:
         system = await replay(alert_timeout_s=0.5)

@@ -107,6 +107,8 @@ class ChannelConfig:
     url: str
     rate_limit: int
     rate_period_s: float
+    owner: str = ''
+    """Who added it: a digest of what its rate limit held back is written in their language."""
 
 
 class ChannelSender:
@@ -146,7 +148,8 @@ class ChannelSender:
                     await self._deliver(item)
             if self.held and not self._window_full():
                 held, self.held = self.held, []
-                title, body = messages.digest([(i.name, i.message) for i in held], messages.held_reason('rate'))
+                with using(self.dispatcher.language_of(self.config.owner)):
+                    title, body = messages.digest([(i.name, i.message) for i in held], messages.held_reason('rate'))
                 digest = Outgoing(
                     trigger_id=0,
                     alert_id=0,

@@ -307,6 +307,7 @@ class AlertService(AlertViews):
                 url=url,
                 rate_limit=stored.rate_limit,
                 rate_period_s=stored.rate_period_s,
+                owner=stored.owner,
             )
         )
 
@@ -331,4 +332,5 @@ class AlertService(AlertViews):
             url=self.box.decrypt(stored.secret),
             rate_limit=stored.rate_limit,
             rate_period_s=stored.rate_period_s,
+            owner=stored.owner,
         )
