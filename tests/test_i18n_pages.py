@@ -16,7 +16,7 @@ from nicegui.testing import User
 from components.events_feed import FeedRows
 from oracle_ui import preferences, views
 from oracle_ui.events import EventType
-from oracle_ui.i18n import LOCALES, Language
+from oracle_ui.i18n import LOCALES, Language, using
 
 from .helpers import eventually
 from .sessions import log_in, log_out
@@ -256,3 +256,10 @@ async def test_the_analytics_page_shows_no_text_that_skipped_the_catalog(pseudo_
     user.find(marker='an-from').elements.pop().value = 'yesterday'  # a bad date, said in the summary
     await eventually(lambda: 'yesterday' in user.find(marker='an-summary').elements.pop().text, what='the refusal')
     assert untranslated(user.client) == []
+
+
+def test_indicator_names_in_chart_legends_follow_the_language() -> None:
+    (stochastic,) = views.parse_indicators('stoch:14:3:3')
+    assert stochastic.label == 'Stochastic 14 3 3' and stochastic.key == 'stoch_14_3_3'
+    with using('de'):
+        assert stochastic.label == 'Stochastik 14 3 3' and stochastic.key == 'stoch_14_3_3', 'names: as they were'
