@@ -11,36 +11,46 @@ from typing import Any
 
 from nicegui import ui
 
-from oracle_ui.i18n import _
+from oracle_ui.alerts import messages
+from oracle_ui.i18n import N_, _, terms
 
 KINDS = {
-    'price': 'Price',
-    'indicator': 'Indicator',
-    'event': 'Trading event',
-    'account': 'Account',
-    'health': 'Health',
-    'summary': 'Summary',
+    'price': N_('Price'),
+    'indicator': N_('Indicator'),
+    'event': N_('Trading event'),
+    'account': N_('Account'),
+    'health': N_('Health'),
+    'summary': N_('Summary'),
 }
 LEVEL_OPS = {
-    'above': 'at or above',
-    'below': 'at or below',
-    'crosses_above': 'crosses above',
-    'crosses_below': 'crosses below',
+    'above': N_('at or above'),
+    'below': N_('at or below'),
+    'crosses_above': N_('crosses above'),
+    'crosses_below': N_('crosses below'),
 }
-PRICE_OPS = {**LEVEL_OPS, 'moves': 'moves more than X % within'}
+PRICE_OPS = {**LEVEL_OPS, 'moves': N_('moves more than X % within')}
 METRICS = {
-    'position_pnl': 'position PnL (USDT)',
-    'position_pnl_pct': 'position PnL (% of margin)',
-    'drawdown_pct': 'equity drawdown from peak (%)',
-    'daily_loss_pct': "today's loss (%)",
+    'position_pnl': N_('position PnL (USDT)'),
+    'position_pnl_pct': N_('position PnL (margin %)'),
+    'drawdown_pct': N_('equity drawdown from peak (%)'),
+    'daily_loss_pct': N_("today's loss (%)"),
 }
 CHECKS = {
-    'feed_stale': 'feed without prices for N s',
-    'bot_error': 'bot in error',
-    'database_failing': 'database failing',
+    'feed_stale': N_('feed without prices for N s'),
+    'bot_error': N_('bot in error'),
+    'database_failing': N_('database failing'),
 }
-EVERY = {'day': 'daily', 'week': 'weekly'}
-WEEKDAYS = dict(enumerate(('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday')))
+EVERY = {'day': N_('daily'), 'week': N_('weekly')}
+WEEKDAYS = dict(enumerate(messages.WEEKDAYS))
+"""The editor's choices (translated where shown)."""
+SEVERITIES = ('info', 'warning', 'critical')
+
+
+def translated(choices: dict[Any, str]) -> dict[Any, str]:
+    """``choices`` with their labels in the current language."""
+    return {key: _(label) for key, label in choices.items()}
+
+
 Preview = Callable[[dict[str, Any]], str]
 """``rule -> text`` of what it sees now (or what is wrong with it)."""
 Save = Callable[[dict[str, Any]], Awaitable[bool] | bool]
@@ -65,71 +75,87 @@ class AlertEditor(ui.dialog):
         rule = alert.get('rule', {'kind': 'price', 'symbol': choices.symbols[0], 'op': 'crosses_above', 'value': 0})
         symbol = rule.get('symbol') or choices.symbols[0]
         with self, ui.card().classes('w-full').style('max-width: 640px'):
-            ui.label('Edit alert' if alert.get('id') else 'New alert').classes('text-lg')
+            ui.label(_('Edit alert') if alert.get('id') else _('New alert')).classes('text-lg')
             with ui.row().classes('w-full gap-2 items-end flex-wrap'):
-                self.name = ui.input('Name', value=alert.get('name', '')).classes('w-56').mark('alert-name')
+                self.name = ui.input(_('Name'), value=alert.get('name', '')).classes('w-56').mark('alert-name')
                 self.severity = (
-                    ui.select(['info', 'warning', 'critical'], value=alert.get('severity', 'warning'), label='Severity')
+                    ui.select(
+                        {s: terms.severity(s) for s in SEVERITIES},
+                        value=alert.get('severity', 'warning'),
+                        label=_('Severity'),
+                    )
                     .classes('w-32')
                     .mark('alert-severity')
                 )
-                self.cooldown = ui.number('Cooldown (s)', value=alert.get('cooldown_s', 300), min=0, format='%.0f')
+                self.cooldown = ui.number(_('Cooldown (s)'), value=alert.get('cooldown_s', 300), min=0, format='%.0f')
                 self.cooldown.classes('w-32').mark('alert-cooldown')
-            self.kind = ui.toggle(KINDS, value=rule['kind']).mark('alert-kind')
+            self.kind = ui.toggle(translated(KINDS), value=rule['kind']).mark('alert-kind')
             with ui.row().classes('w-full gap-2 items-end flex-wrap') as self.fields:
-                self.symbol = ui.select(choices.symbols, value=symbol, label='Symbol').classes('w-36')
+                self.symbol = ui.select(choices.symbols, value=symbol, label=_('Symbol')).classes('w-36')
                 self.timeframe = ui.select(
-                    choices.timeframes, value=rule.get('timeframe', choices.timeframes[0]), label='Timeframe'
+                    choices.timeframes, value=rule.get('timeframe', choices.timeframes[0]), label=_('Timeframe')
                 ).classes('w-28')
-                self.left = ui.input('Indicator', value=rule.get('left', 'rsi:14')).classes('w-36').mark('alert-left')
-                ops = PRICE_OPS if rule['kind'] == 'price' else LEVEL_OPS
-                self.op = ui.select(ops, value=rule.get('op', 'crosses_above'), label='Condition').classes('w-48')
+                self.left = (
+                    ui.input(_('Indicator'), value=rule.get('left', 'rsi:14')).classes('w-36').mark('alert-left')
+                )
+                ops = translated(PRICE_OPS if rule['kind'] == 'price' else LEVEL_OPS)
+                self.op = ui.select(ops, value=rule.get('op', 'crosses_above'), label=_('Condition')).classes('w-48')
                 self.op.mark('alert-op')
-                self.amount = ui.input('Value', value=_text(rule.get('value', rule.get('right', '')))).classes('w-36')
+                self.amount = ui.input(_('Value'), value=_text(rule.get('value', rule.get('right', '')))).classes(
+                    'w-36'
+                )
                 self.amount.mark('alert-value')
-                self.window = ui.number('Window (s)', value=rule.get('window_s') or 300, min=1).classes('w-28')
+                self.window = ui.number(_('Window (s)'), value=rule.get('window_s') or 300, min=1).classes('w-28')
                 self.types = (
                     ui.select(
                         choices.event_types,
                         value=rule.get('types', ['stop_loss_hit']),
                         multiple=True,
-                        label='Event types',
+                        label=_('Event types'),
                     )
                     .classes('w-72')
                     .props('use-chips')
                 )
-                self.metric = ui.select(METRICS, value=rule.get('metric', 'position_pnl_pct'), label='Metric')
+                self.metric = ui.select(
+                    translated(METRICS), value=rule.get('metric', 'position_pnl_pct'), label=_('Metric')
+                )
                 self.metric.classes('w-56')
-                self.check = ui.select(CHECKS, value=rule.get('check', 'feed_stale'), label='Check').classes('w-56')
-                self.seconds = ui.number('Seconds', value=rule.get('seconds', 60), min=1).classes('w-28')
-                self.every = ui.select(EVERY, value=rule.get('every', 'day'), label='Every').classes('w-28')
+                self.check = ui.select(
+                    translated(CHECKS), value=rule.get('check', 'feed_stale'), label=_('Check')
+                ).classes('w-56')
+                self.seconds = ui.number(_('Seconds'), value=rule.get('seconds', 60), min=1).classes('w-28')
+                self.every = ui.select(translated(EVERY), value=rule.get('every', 'day'), label=_('Every')).classes(
+                    'w-28'
+                )
                 self.every.mark('alert-every')
-                self.weekday = ui.select(WEEKDAYS, value=rule.get('weekday') or 0, label='Weekday').classes('w-36')
-                self.at = ui.input('At (HH:MM)', value=rule.get('at', '18:00')).classes('w-28').mark('alert-at')
-                self.timezone = ui.input('Timezone', value=rule.get('timezone', 'UTC')).classes('w-48')
+                self.weekday = ui.select(
+                    translated(WEEKDAYS), value=rule.get('weekday') or 0, label=_('Weekday')
+                ).classes('w-36')
+                self.at = ui.input(_('At (HH:MM)'), value=rule.get('at', '18:00')).classes('w-28').mark('alert-at')
+                self.timezone = ui.input(_('Timezone'), value=rule.get('timezone', 'UTC')).classes('w-48')
                 self.timezone.mark('alert-timezone')
                 self.any_symbol = ui.checkbox(
-                    'any symbol', value=rule.get('kind') in ('event', 'account') and rule.get('symbol') is None
+                    _('any symbol'), value=rule.get('kind') in ('event', 'account') and rule.get('symbol') is None
                 )
             self.channels = (
                 ui.select(
                     choices.channels,
                     value=[c['name'] for c in alert.get('channels', [])],
                     multiple=True,
-                    label='Channels (the in-app inbox always gets it)',
+                    label=_('Channels (the in-app inbox always gets it)'),
                     new_value_mode='add-unique',
                 )
                 .classes('w-full')
                 .props('use-chips')
             )
             self.channels.mark('alert-channels')
-            ui.label('Type an Apprise URL (tgram://…, mailto://…, json://…) and press Enter to add a channel.').classes(
-                'text-xs opacity-70'
-            )
+            ui.label(
+                _('Type an Apprise URL (tgram://…, mailto://…, json://…) and press Enter to add a channel.')
+            ).classes('text-xs opacity-70')
             self.preview_label = ui.label().classes('text-sm').mark('alert-preview')
             with ui.row().classes('w-full justify-end'):
-                ui.button('Cancel', on_click=self.close).props('flat')
-                ui.button('Save', on_click=self._submit).mark('alert-save')
+                ui.button(_('Cancel'), on_click=self.close).props('flat')
+                ui.button(_('Save'), on_click=self._submit).mark('alert-save')
         for element in (
             self.kind,
             self.symbol,
@@ -209,10 +235,10 @@ class AlertEditor(ui.dialog):
             element.set_visibility(element in shown)
         if self._new and kind == 'summary' and self.severity.value == 'warning':
             self.severity.value = 'info'  # a summary is news, not a warning (unless chosen)
-        ops = PRICE_OPS if kind == 'price' else LEVEL_OPS
+        ops = translated(PRICE_OPS if kind == 'price' else LEVEL_OPS)
         if self.op.options != ops:
             self.op.set_options(ops, value=self.op.value if self.op.value in ops else 'above')
-        self.preview_label.set_text(f'now: {self._preview(self.rule())}')
+        self.preview_label.set_text(_('now: {preview}').format(preview=self._preview(self.rule())))
 
     async def _submit(self) -> None:
         result = self._save(self.values())

@@ -8,6 +8,7 @@ from typing import Any
 from nicegui import ui
 
 from components.plot import TRANSPARENT, Plot
+from oracle_ui.i18n import N_, _
 from oracle_ui.reports.svg import heatmap
 from oracle_ui.reports.tearsheet import HEADLINE, duration, fmt
 from oracle_ui.views import AnalyticsReport
@@ -16,15 +17,16 @@ BLUE, RED, TEAL, AMBER = '#38bdf8', '#ef4444', '#2dd4bf', '#f59e0b'
 SYMBOL_COLUMNS = [
     {'name': name, 'label': label, 'field': name, 'align': 'left', 'sortable': True}
     for name, label in (
-        ('key', 'Symbol'),
-        ('trades', 'Trades'),
-        ('win_rate', 'Win rate'),
-        ('pnl', 'PnL'),
-        ('pf', 'Profit factor'),
-        ('hold', 'Avg hold'),
-        ('fees', 'Fees'),
+        ('key', N_('Symbol')),
+        ('trades', N_('Trades')),
+        ('win_rate', N_('Win rate')),
+        ('pnl', N_('PnL')),
+        ('pf', N_('Profit factor')),
+        ('hold', N_('Avg hold')),
+        ('fees', N_('Fees')),
     )
 ]
+"""The per-symbol table's columns (labels translated where shown)."""
 
 
 def _layout(height: int, **extra: Any) -> dict[str, Any]:
@@ -40,7 +42,7 @@ def metric_cards(report: AnalyticsReport) -> None:
     with ui.grid().classes('w-full gap-2 grid-cols-2 sm:grid-cols-3 md:grid-cols-5').mark('an-metrics'):
         for key, label, pattern in HEADLINE:
             with ui.card().classes('p-2 min-w-0 gap-0'):
-                ui.label(label).classes('text-xs opacity-70')
+                ui.label(_(label)).classes('text-xs opacity-70')
                 ui.label(fmt(metrics.get(key), pattern)).classes('text-base').mark(f'an-metric-{key}')
 
 
@@ -53,7 +55,7 @@ def equity_figure(report: AnalyticsReport) -> dict[str, Any]:
             {
                 'type': 'scatter',
                 'mode': 'lines',
-                'name': 'equity',
+                'name': _('equity'),
                 'x': _ms(s.equity[0]),
                 'y': s.equity[1],
                 'line': {'color': TEAL},
@@ -61,7 +63,7 @@ def equity_figure(report: AnalyticsReport) -> dict[str, Any]:
             {
                 'type': 'scatter',
                 'mode': 'lines',
-                'name': 'cumulative PnL',
+                'name': _('cumulative PnL'),
                 'x': _ms(s.cumulative_pnl[0]),
                 'y': s.cumulative_pnl[1],
                 'yaxis': 'y3',
@@ -70,7 +72,7 @@ def equity_figure(report: AnalyticsReport) -> dict[str, Any]:
             {
                 'type': 'scatter',
                 'mode': 'lines',
-                'name': 'drawdown %',
+                'name': _('drawdown %'),
                 'x': _ms(s.drawdown_pct[0]),
                 'y': s.drawdown_pct[1],
                 'yaxis': 'y2',
@@ -81,8 +83,8 @@ def equity_figure(report: AnalyticsReport) -> dict[str, Any]:
         'layout': _layout(
             380,
             xaxis={'type': 'date'},
-            yaxis={'domain': [0.32, 1.0], 'title': {'text': 'equity'}},
-            yaxis2={'domain': [0.0, 0.26], 'title': {'text': 'drawdown %'}},
+            yaxis={'domain': [0.32, 1.0], 'title': {'text': _('equity')}},
+            yaxis2={'domain': [0.0, 0.26], 'title': {'text': _('drawdown %')}},
             yaxis3={'overlaying': 'y', 'side': 'right', 'showgrid': False},
             legend={'orientation': 'h', 'y': 1.08, 'x': 0},
         ),
@@ -99,9 +101,12 @@ def breakdown_figure(report: AnalyticsReport) -> dict[str, Any]:
     centers = [(a + b) / 2 for a, b in zip(histogram.edges[:-1], histogram.edges[1:], strict=True)]
     scatter = s.holding_vs_pnl
     panes: list[tuple[str, dict[str, Any]]] = [
-        ('PnL distribution (trades per bin)', _bars([f'{c:+.2f}' for c in centers], histogram.counts, centers)),
         (
-            'Holding time (min) vs PnL',
+            _('PnL distribution (trades per bin)'),
+            _bars([fmt(c, '{:+.2f}') for c in centers], histogram.counts, centers),
+        ),
+        (
+            _('Holding time (min) vs PnL'),
             {
                 'type': 'scatter',
                 'mode': 'markers',
@@ -111,10 +116,10 @@ def breakdown_figure(report: AnalyticsReport) -> dict[str, Any]:
                 'marker': {'size': 4, 'color': [TEAL if p >= 0 else RED for p in scatter.pnl], 'opacity': 0.7},
             },
         ),
-        ('PnL by symbol', _bars([r.key for r in groups.symbol], [r.net_pnl for r in groups.symbol])),
-        ('PnL by exit reason', _bars([r.key for r in groups.exit_reason], [r.net_pnl for r in groups.exit_reason])),
-        ('PnL by hour of entry (UTC)', _bars(s.by_hour.label, s.by_hour.pnl)),
-        ('PnL by weekday of entry (UTC)', _bars(s.by_weekday.label, s.by_weekday.pnl)),
+        (_('PnL by symbol'), _bars([r.key for r in groups.symbol], [r.net_pnl for r in groups.symbol])),
+        (_('PnL by exit reason'), _bars([r.key for r in groups.exit_reason], [r.net_pnl for r in groups.exit_reason])),
+        (_('PnL by hour of entry (UTC)'), _bars(s.by_hour.label, s.by_hour.pnl)),
+        (_('PnL by weekday of entry (UTC)'), _bars(s.by_weekday.label, s.by_weekday.pnl)),
     ]
     data, layout = [], _layout(3 * 250, showlegend=False, annotations=[])
     rows = len(panes) // 2
@@ -152,10 +157,10 @@ def symbol_rows(report: AnalyticsReport) -> list[dict[str, Any]]:
             'key': r.key,
             'trades': r.trades,
             'win_rate': fmt(r.win_rate_pct, '{:.1f} %'),
-            'pnl': f'{r.net_pnl:+,.2f}',
+            'pnl': fmt(r.net_pnl, '{:+,.2f}'),
             'pf': fmt(r.profit_factor, '{:.2f}'),
             'hold': duration(r.avg_holding_s),
-            'fees': f'{r.fees:,.2f}',
+            'fees': fmt(r.fees, '{:,.2f}'),
         }
         for r in report.groups.symbol
     ]
@@ -169,11 +174,12 @@ def analytics_view(report: AnalyticsReport) -> None:
     s = report.series
     Plot(equity_figure(report)).classes('w-full').style('height: 380px').mark('an-equity')
     with ui.card().classes('w-full'):
-        ui.label('Monthly returns (%)').classes('text-sm')
+        ui.label(_('Monthly returns (%)')).classes('text-sm')
         ui.html(heatmap([(m.month, m.return_pct) for m in s.monthly_returns]), sanitize=False).classes('w-full').mark(
             'an-heatmap'
         )
     Plot(breakdown_figure(report)).classes('w-full').style('height: 750px').mark('an-breakdown')
-    ui.table(columns=SYMBOL_COLUMNS, rows=symbol_rows(report), row_key='key').classes('w-full').props(
-        'dense flat'
-    ).mark('an-symbols')
+    columns = [{**column, 'label': _(column['label'])} for column in SYMBOL_COLUMNS]
+    ui.table(columns=columns, rows=symbol_rows(report), row_key='key').classes('w-full').props('dense flat').mark(
+        'an-symbols'
+    )

@@ -7,17 +7,19 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from nicegui import ui
 
+from oracle_ui.i18n import N_, _, terms
 from oracle_ui.reports import ReportFormat
 
 ALL = 'all'
 PERIOD_LABELS = {
-    'today': 'today',
-    '7d': '7 days',
-    '30d': '30 days',
-    'ytd': 'year to date',
-    'all': 'all',
-    'custom': 'custom',
+    'today': N_('today'),
+    '7d': N_('7 days'),
+    '30d': N_('30 days'),
+    'ytd': N_('year to date'),
+    'all': N_('all'),
+    'custom': N_('custom'),
 }
+"""The periods to pick from (translated where shown)."""
 
 
 class AnalyticsFilterBar(ui.card):
@@ -28,15 +30,19 @@ class AnalyticsFilterBar(ui.card):
         self.classes('w-full')
         with self:
             with ui.row().classes('items-end gap-3 flex-wrap'):
-                self.period = ui.select(PERIOD_LABELS, value='30d', label='Period').classes('w-36').mark('an-period')
-                self.since = ui.input('From (UTC)', placeholder='YYYY-MM-DD').props('type=date').classes('w-40')
-                self.until = ui.input('To (UTC, exclusive)', placeholder='YYYY-MM-DD').props('type=date')
+                periods = {key: _(label) for key, label in PERIOD_LABELS.items()}
+                self.period = ui.select(periods, value='30d', label=_('Period')).classes('w-36').mark('an-period')
+                self.since = ui.input(_('From (UTC)'), placeholder=_('YYYY-MM-DD')).props('type=date').classes('w-40')
+                self.until = ui.input(_('To (UTC, exclusive)'), placeholder=_('YYYY-MM-DD')).props('type=date')
                 self.until.classes('w-40')
                 for field, name in ((self.since, 'an-from'), (self.until, 'an-to')):
                     field.mark(name).bind_visibility_from(self.period, 'value', backward=lambda v: v == 'custom')
-                self.symbol = ui.select([ALL], value=ALL, label='Symbol').classes('w-36').mark('an-symbol')
-                self.side = ui.select([ALL, 'long', 'short'], value=ALL, label='Side').classes('w-28').mark('an-side')
-                self.strategy = ui.select([ALL], value=ALL, label='Strategy').classes('w-40').mark('an-strategy')
+                everything = {ALL: _('all')}
+                self.symbol = ui.select(everything, value=ALL, label=_('Symbol')).classes('w-36').mark('an-symbol')
+                sides = {**everything, 'long': terms.side('long'), 'short': terms.side('short')}
+                self.side = ui.select(sides, value=ALL, label=_('Side')).classes('w-28').mark('an-side')
+                self.strategy = ui.select(everything, value=ALL, label=_('Strategy')).classes('w-40')
+                self.strategy.mark('an-strategy')
                 with ui.button_group().props('flat'):
                     for kind in exports:
                         ui.button(kind.upper(), on_click=lambda k=kind: on_export(k)).props('flat dense').mark(
@@ -50,7 +56,11 @@ class AnalyticsFilterBar(ui.card):
 
     def offer(self, symbols: Sequence[str], strategies: Sequence[str]) -> None:
         """The symbols and strategies to pick from (a picked one that is gone falls back to ``ALL``)."""
-        self.symbol.set_options([ALL, *symbols], value=self.symbol.value if self.symbol.value in symbols else ALL)
+        everything = {ALL: _('all')}
+        self.symbol.set_options(
+            {**everything, **{s: s for s in symbols}}, value=self.symbol.value if self.symbol.value in symbols else ALL
+        )
         self.strategy.set_options(
-            [ALL, *strategies], value=self.strategy.value if self.strategy.value in strategies else ALL
+            {**everything, **{s: terms.strategy(s) for s in strategies}},
+            value=self.strategy.value if self.strategy.value in strategies else ALL,
         )

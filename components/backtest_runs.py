@@ -13,6 +13,7 @@ from components.backtest_results import STATS, format_stat
 from components.plot import TRANSPARENT, Plot
 from oracle_ui.analytics import decimate
 from oracle_ui.formatting import local_time
+from oracle_ui.i18n import N_, _, terms
 from oracle_ui.reports import ReportFormat
 from oracle_ui.store import SavedRun
 
@@ -20,16 +21,16 @@ RUN_COLUMNS = [
     {'name': name, 'label': label, 'field': name, 'align': 'left', 'sortable': True}
     for name, label in (
         ('id', '#'),
-        ('name', 'Name'),
-        ('strategy', 'Strategy'),
-        ('data', 'Data'),
-        ('bars', 'Bars'),
-        ('return', 'Return'),
-        ('drawdown', 'Max DD'),
-        ('sharpe', 'Sharpe'),
-        ('trades', 'Trades'),
-        ('owner', 'Saved by'),
-        ('saved', 'Saved'),
+        ('name', N_('Name')),
+        ('strategy', N_('Strategy')),
+        ('data', N_('Data')),
+        ('bars', N_('Bars')),
+        ('return', N_('Return')),
+        ('drawdown', N_('Max DD')),
+        ('sharpe', N_('Sharpe')),
+        ('trades', N_('Trades')),
+        ('owner', N_('Saved by')),
+        ('saved', N_('Saved')),
     )
 ]
 
@@ -39,13 +40,13 @@ def run_row(run: SavedRun, timezone: tzinfo) -> dict[str, Any]:
     return {
         'id': run.id,
         'name': run.name,
-        'strategy': run.strategy,
+        'strategy': terms.strategy(run.strategy),
         'data': f'{run.data_name} ({run.data_sha256[:8]})',
         'bars': run.bars,
         'return': format_stat(s.get('return_pct'), '{:+.2f} %'),
         'drawdown': format_stat(s.get('max_drawdown_pct'), '{:.2f} %'),
         'sharpe': format_stat(s.get('sharpe'), '{:.2f}'),
-        'trades': s.get('trades'),
+        'trades': format_stat(s.get('trades'), '{:,}'),
         'owner': run.owner,
         'saved': local_time(run.created_time, timezone),
     }
@@ -55,7 +56,8 @@ class SavedRunsTable(ui.table):
     """Saved runs, newest first; rows are picked with check boxes (``selected``)."""
 
     def __init__(self) -> None:
-        super().__init__(columns=RUN_COLUMNS, rows=[], row_key='id', selection='multiple', pagination=10)
+        columns = [{**column, 'label': _(column['label'])} for column in RUN_COLUMNS]
+        super().__init__(columns=columns, rows=[], row_key='id', selection='multiple', pagination=10)
         self.classes('w-full').props('dense flat wrap-cells')
 
     def show(self, runs: Sequence[SavedRun], timezone: tzinfo) -> None:
@@ -84,26 +86,28 @@ class SavedRunsCard(ui.card):
         super().__init__()
         self.classes('w-full')
         with self:
-            ui.label('Saved runs').classes('text-base')
+            ui.label(_('Saved runs')).classes('text-base')
             self.table = SavedRunsTable().mark('bt-runs')
             with ui.row().classes('gap-2'):
-                ui.button('Compare', icon='compare', on_click=on_compare).mark('bt-compare')
+                ui.button(_('Compare'), icon='compare', on_click=on_compare).mark('bt-compare')
                 for kind in reports:
-                    ui.button(f'Report {kind.upper()}', icon='summarize', on_click=lambda k=kind: on_report(k)).props(
-                        'outline'
-                    ).mark(f'bt-report-{kind}')
-                remove = ui.button('Delete', icon='delete', color='negative', on_click=on_delete)
+                    ui.button(
+                        _('Report {format}').format(format=kind.upper()),
+                        icon='summarize',
+                        on_click=lambda k=kind: on_report(k),
+                    ).props('outline').mark(f'bt-report-{kind}')
+                remove = ui.button(_('Delete'), icon='delete', color='negative', on_click=on_delete)
                 remove.props('outline').mark('bt-delete').set_visibility(can_delete)
             self.compared = ui.column().classes('w-full gap-3')
 
 
 def comparison(runs: Sequence[SavedRun]) -> None:
     """Metrics of ``runs`` in one column each, and their equity curves as returns from their start, overlaid."""
-    columns = [{'name': 'metric', 'label': 'Metric', 'field': 'metric', 'align': 'left'}] + [
+    columns = [{'name': 'metric', 'label': _('Metric'), 'field': 'metric', 'align': 'left'}] + [
         {'name': f'run{r.id}', 'label': f'#{r.id} {r.name}', 'field': f'run{r.id}', 'align': 'right'} for r in runs
     ]
     rows = [
-        {'metric': label, **{f'run{r.id}': format_stat(r.stats.get(key), pattern) for r in runs}}
+        {'metric': _(label), **{f'run{r.id}': format_stat(r.stats.get(key), pattern) for r in runs}}
         for key, label, pattern in STATS
     ]
     ui.table(columns=columns, rows=rows, row_key='metric').classes('w-full').props('dense flat').mark('bt-comparison')
@@ -119,7 +123,7 @@ def comparison(runs: Sequence[SavedRun]) -> None:
             'height': 280,
             'margin': {'l': 60, 'r': 10, 't': 10, 'b': 30},
             'xaxis': {'type': 'date'},
-            'yaxis': {'title': {'text': 'return %'}},
+            'yaxis': {'title': {'text': _('return %')}},
             'legend': {'orientation': 'h', 'y': 1.12, 'x': 0},
         },
         'config': {'displaylogo': False},

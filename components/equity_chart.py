@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from components.plot import TRANSPARENT, Plot
+from oracle_ui.i18n import _
 
 
 class EquityChart(Plot):
@@ -17,7 +18,7 @@ class EquityChart(Plot):
                     {
                         'type': 'scatter',
                         'mode': 'lines',
-                        'name': 'equity',
+                        'name': _('equity'),
                         'x': list(times),
                         'y': list(equity),
                         'line': {'color': '#2dd4bf'},

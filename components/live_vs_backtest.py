@@ -10,21 +10,24 @@ from typing import Any
 from nicegui import ui
 
 from components.plot import TRANSPARENT, Plot
+from oracle_ui.formatting import price
+from oracle_ui.i18n import N_, _, formats, terms
 from oracle_ui.reports.tearsheet import HEADLINE, fmt
 from oracle_ui.views.live_vs_backtest import LiveVsBacktest, TradeBrief
 
 PAIR_COLUMNS = [
     {'name': name, 'label': label, 'field': name, 'align': 'left'}
     for name, label in (
-        ('symbol', 'Symbol'),
-        ('side', 'Side'),
-        ('entry', 'Entry (live)'),
-        ('delay', 'Entry delay'),
-        ('slippage', 'Entry slippage'),
-        ('exit_slippage', 'Exit slippage'),
-        ('pnl', 'PnL live / backtest'),
+        ('symbol', N_('Symbol')),
+        ('side', N_('Side')),
+        ('entry', N_('Entry (live)')),
+        ('delay', N_('Entry delay')),
+        ('slippage', N_('Entry slippage')),
+        ('exit_slippage', N_('Exit slippage')),
+        ('pnl', N_('PnL live / backtest')),
     )
 ]
+"""The matched pairs' columns (labels translated where shown)."""
 
 
 class LiveVsBacktestCard(ui.card):
@@ -35,13 +38,15 @@ class LiveVsBacktestCard(ui.card):
         self.classes('w-full')
         with self:
             with ui.row().classes('items-center gap-3'):
-                ui.label('Live vs backtest').classes('text-base')
-                ui.button('Compare over this period', icon='compare_arrows', on_click=on_compare).props(
+                ui.label(_('Live vs backtest')).classes('text-base')
+                ui.button(_('Compare over this period'), icon='compare_arrows', on_click=on_compare).props(
                     'outline dense'
                 ).mark('lvb-run')
             ui.label(
-                'The running strategy with the live settings, backtested over the same stored candles, '
-                'matched to the live trades one by one.'
+                _(
+                    'The running strategy with the live settings, backtested over the same stored candles, '
+                    'matched to the live trades one by one.'
+                )
             ).classes('text-xs opacity-70')
             self.compared = ui.column().classes('w-full gap-2').mark('lvb-content')
 
@@ -52,32 +57,44 @@ class LiveVsBacktestCard(ui.card):
 
 
 def _when(seconds: float | None) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime('%Y-%m-%d %H:%M') if seconds else 'open'
+    return formats.moment(datetime.fromtimestamp(seconds, UTC), 'yyyy-MM-dd HH:mm') if seconds else _('open')
 
 
 def _brief(t: TradeBrief) -> str:
-    return f'{t.symbol} {t.side} {_when(t.entry_time)} @ {t.entry_price:,.4g} → {_when(t.exit_time)}'
+    return f'{t.symbol} {terms.side(t.side)} {_when(t.entry_time)} @ {price(t.entry_price)} → {_when(t.exit_time)}'
 
 
 def live_vs_backtest_view(c: LiveVsBacktest) -> None:
+    setup = _('{strategy} {params} · {sizing} sizing · commission {commission}')
+    matching = _('{matched} matched, {missed} missed, {extra} extra')
+    summary = f'{setup} · {matching}'
     ui.label(
-        f'{c.strategy} {c.params} · {c.config["sizing"]} sizing · commission {c.config["commission"]:g} · '
-        f'{len(c.matched)} matched, {len(c.missed)} missed, {len(c.extra)} extra'
+        summary.format(
+            strategy=terms.strategy(c.strategy),
+            params=c.params,
+            sizing=terms.choice(c.config['sizing']),
+            commission=formats.significant(c.config['commission'], 6),
+            matched=len(c.matched),
+            missed=len(c.missed),
+            extra=len(c.extra),
+        )
     ).classes('text-sm').mark('lvb-summary')
     Plot(_equity_figure(c)).classes('w-full').style('height: 260px').mark('lvb-equity')
     live, tested = c.live.model_dump(), c.backtest.model_dump()
     rows = [
-        {'metric': label, 'live': fmt(live.get(k), p), 'backtest': fmt(tested.get(k), p)} for k, label, p in HEADLINE
+        {'metric': _(label), 'live': fmt(live.get(k), p), 'backtest': fmt(tested.get(k), p)} for k, label, p in HEADLINE
     ]
-    columns = [{'name': n, 'label': n.title(), 'field': n, 'align': 'left'} for n in ('metric', 'live', 'backtest')]
+    names = {'metric': _('Metric'), 'live': _('Live'), 'backtest': _('Backtest')}
+    columns = [{'name': n, 'label': label, 'field': n, 'align': 'left'} for n, label in names.items()]
     ui.table(columns=columns, rows=rows, row_key='metric').classes('w-full').props('dense flat').mark('lvb-metrics')
-    pairs = ui.table(columns=PAIR_COLUMNS, rows=_pair_rows(c), row_key='n', pagination=10)
+    pair_columns = [{**column, 'label': _(column['label'])} for column in PAIR_COLUMNS]
+    pairs = ui.table(columns=pair_columns, rows=_pair_rows(c), row_key='n', pagination=10)
     pairs.classes('w-full').props('dense flat').mark('lvb-pairs')
     for title, trades, marker in (
-        ('Missed (backtest only)', c.missed, 'lvb-missed'),
-        ('Extra (live only)', c.extra, 'lvb-extra'),
+        (_('Missed (backtest only): {count}'), c.missed, 'lvb-missed'),
+        (_('Extra (live only): {count}'), c.extra, 'lvb-extra'),
     ):
-        with ui.expansion(f'{title}: {len(trades)}').classes('w-full').mark(marker):
+        with ui.expansion(title.format(count=len(trades))).classes('w-full').mark(marker):
             for t in trades[:200]:
                 ui.label(_brief(t)).classes('text-xs')
 
@@ -89,7 +106,7 @@ def _equity_figure(c: LiveVsBacktest) -> dict[str, Any]:
             {
                 'type': 'scatter',
                 'mode': 'lines',
-                'name': 'live',
+                'name': _('live'),
                 'x': [t * 1000 for t in c.live_equity[0]],
                 'y': c.live_equity[1],
                 'line': {'color': '#2dd4bf'},
@@ -97,7 +114,7 @@ def _equity_figure(c: LiveVsBacktest) -> dict[str, Any]:
             {
                 'type': 'scatter',
                 'mode': 'lines',
-                'name': 'backtest',
+                'name': _('backtest'),
                 'x': [t * 1000 for t in c.backtest_equity[0]],
                 'y': c.backtest_equity[1],
                 'line': {'color': '#f59e0b', 'dash': 'dot'},
@@ -120,10 +137,10 @@ def _pair_rows(c: LiveVsBacktest) -> list[dict[str, Any]]:
         {
             'n': k,
             'symbol': p.live.symbol,
-            'side': p.live.side,
+            'side': terms.side(p.live.side),
             'entry': _when(p.live.entry_time),
-            'delay': f'{p.entry_delay_s:+.1f} s',
-            'slippage': f'{p.entry_slippage:+.6g}',
+            'delay': _('{value} s').format(value=formats.decimal(p.entry_delay_s, 1, signed=True)),
+            'slippage': fmt(p.entry_slippage, '{:+.6g}'),
             'exit_slippage': fmt(p.exit_slippage, '{:+.6g}'),
             'pnl': f'{fmt(p.live.pnl, "{:+,.2f}")} / {fmt(p.backtest.pnl, "{:+,.2f}")}',
         }

@@ -11,6 +11,7 @@ from nicegui import ui
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from oracle_ui.i18n import _, terms
 from oracle_ui.summaries import value_text
 
 FieldInput = ui.number | ui.input | ui.select
@@ -43,7 +44,7 @@ class ParamForm(ui.column):
         for name, field in model.model_fields.items():
             default = values.get(name, field.default)
             if isinstance(field.default, BaseModel):
-                with ui.expansion(name.capitalize(), icon='tune').classes('w-full'):
+                with ui.expansion(terms.param_section(name), icon='tune').classes('w-full'):
                     self._build(type(field.default), default if isinstance(default, dict) else {}, (*path, name))
             elif isinstance(field.default, bool | int | float | str):
                 scalars.append((name, default, field))
@@ -72,12 +73,14 @@ class ParamForm(ui.column):
 def field_input(name: str, field: FieldInfo, value: Any) -> FieldInput:
     """One field's input: its title as the label (else the name), its unit as a suffix, and below it what it means,
     its default and the name the API and ``--param`` use."""
-    label = field.title or name.replace('_', ' ').capitalize()
+    label = _(field.title) if field.title else name.replace('_', ' ').capitalize()
     extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-    hint = ' · '.join(part for part in (field.description or '', f'default {value_text(field.default)}', name) if part)
+    hint = _('default {value} · {name}').format(value=value_text(field.default), name=name)
+    if field.description:
+        hint = f'{_(field.description)} · {hint}'
     choices = typing.get_args(field.annotation) if typing.get_origin(field.annotation) is typing.Literal else ()
     if choices:
-        element: FieldInput = ui.select(list(choices), value=value, label=label)
+        element: FieldInput = ui.select({c: terms.choice(str(c)) for c in choices}, value=value, label=label)
     elif isinstance(field.default, str):
         element = ui.input(label, value=str(value))
     else:
@@ -85,7 +88,7 @@ def field_input(name: str, field: FieldInfo, value: Any) -> FieldInput:
         element = ui.number(label, value=value, step=1 if whole else _step(field.default))
     element.props(f'dense bottom-slots hint="{_quoted(hint)}"')
     if unit := str(extra.get('unit') or ''):
-        element.props(f'suffix="{_quoted(unit)}"')
+        element.props(f'suffix="{_quoted(terms.unit(unit))}"')
     return element
 
 

@@ -10,6 +10,7 @@ from nicegui import ui
 from pydantic import BaseModel
 
 from components.param_form import ParamForm
+from oracle_ui.i18n import _, terms
 from oracle_ui.settings import RiskSettings
 
 
@@ -29,8 +30,9 @@ class StrategyCard(ui.card):
         self.strategies, self.read_only = strategies, read_only
         self.current, self.current_params = current, current_params
         with self:
-            ui.label('Strategy').classes('text-lg')
-            self.strategy = ui.select(list(strategies), value=current, label='Strategy').classes('w-56')
+            ui.label(_('Strategy')).classes('text-lg')
+            names = {name: terms.strategy(name) for name in strategies}
+            self.strategy = ui.select(names, value=current, label=_('Strategy')).classes('w-56')
             self.strategy.mark('settings-strategy').set_enabled(not read_only)
             self.box = ui.column().classes('w-full')
         self.strategy.on_value_change(self._show_params)
@@ -50,7 +52,7 @@ class RiskCard(ui.card):
         super().__init__()
         self.classes('w-full')
         with self:
-            ui.label('Risk').classes('text-lg')
+            ui.label(_('Risk')).classes('text-lg')
             self.form = ParamForm(RiskSettings, current.model_dump(), prefix='risk', read_only=read_only)
 
     @property
@@ -65,11 +67,12 @@ class SymbolsCard(ui.card):
         super().__init__()
         self.classes('w-full')
         with self:
-            ui.label('Symbols (from the next start)').classes('text-lg')
-            self.symbols = ui.input('Symbols', value=','.join(symbols)).classes('w-full').mark('settings-symbols')
-            self.symbols.props('hint="comma-separated BASE/QUOTE, e.g. BTC/USDT,ETH/USDT; new ones get history"')
+            ui.label(_('Symbols (from the next start)')).classes('text-lg')
+            self.symbols = ui.input(_('Symbols'), value=','.join(symbols)).classes('w-full').mark('settings-symbols')
+            hint = _('comma-separated BASE/QUOTE, e.g. BTC/USDT,ETH/USDT; new ones get history')
+            self.symbols.props(f'hint="{hint}"')
             self.note = ui.label().classes('text-sm').mark('symbols-note')
-            save = ui.button('Save symbols', icon='save', on_click=lambda: self._save(on_save)).mark('symbols-save')
+            save = ui.button(_('Save symbols'), icon='save', on_click=lambda: self._save(on_save)).mark('symbols-save')
             for element in (self.symbols, save):
                 element.set_enabled(not read_only)
 

@@ -22,6 +22,7 @@ from pydantic.fields import FieldInfo
 from .engine.strategies import STRATEGIES, StrategyError, create_strategy, describe_params
 from .errors import CommandError, ErrorKind
 from .events import EventType, StrategyUpdate
+from .i18n.validation import errors_text
 from .settings import RiskSettings
 
 if TYPE_CHECKING:
@@ -140,10 +141,7 @@ def parse_update(**fields: Any) -> SettingsChange:
         change: SettingsChange = _update.validate_python({k: v for k, v in fields.items() if v is not None})
         return change
     except ValidationError as error:
-        problems = '; '.join(
-            f'{".".join(str(x) for x in e["loc"][1:]) or "settings"}: {e["msg"]}'  # [0]: the variant
-            for e in error.errors()
-        )
+        problems = errors_text(error.errors(), skip=1, whole='settings')  # [0]: the variant
         raise CommandError(ErrorKind.INVALID, problems) from None
 
 
@@ -176,7 +174,7 @@ def validate(system: System, update: SettingsChange) -> RuntimeSettings:
     except StrategyError as error:
         raise CommandError(ErrorKind.CONFLICT, str(error)) from None
     except ValidationError as error:
-        problems = '; '.join(f'risk.{".".join(str(x) for x in e["loc"])}: {e["msg"]}' for e in error.errors())
+        problems = errors_text(error.errors(), prefix='risk.')
         raise CommandError(ErrorKind.INVALID, problems) from None
     return RuntimeSettings(strategy=strategy.name, strategy_params=strategy.params.model_dump(mode='json'), risk=risk)
 

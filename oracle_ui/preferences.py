@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 import orjson
 from pydantic import TypeAdapter, ValidationError
 
-from .i18n import SUPPORTED, Language
+from .i18n import PREFERENCE, Language, stored_language
 from .views.chart_indicators import ChartIndicator, strategy_indicators
 
 if TYPE_CHECKING:
     from .system import System
 
 CHART_INDICATORS = 'chart.indicators'
-LANGUAGE = 'ui.language'
+LANGUAGE = PREFERENCE
 _indicator_list = TypeAdapter(list[ChartIndicator])
 
 
@@ -37,15 +37,7 @@ def save_chart_indicators(system: System, owner: str, chosen: list[ChartIndicato
 
 def language(system: System, owner: str) -> Language | None:
     """The language ``owner`` chose, or None: never chose (or what is stored is no longer a shipped locale)."""
-    stored = system.store.get_preference(owner, LANGUAGE)
-    if stored is None:
-        return None
-    try:
-        chosen = orjson.loads(stored)
-        code, latin_digits = chosen['code'], chosen.get('latin_digits', False)
-    except (orjson.JSONDecodeError, KeyError, TypeError):
-        return None
-    return Language(code, bool(latin_digits)) if code in SUPPORTED else None
+    return stored_language(system.store.get_preference(owner, LANGUAGE))
 
 
 def save_language(system: System, owner: str, chosen: Language) -> None:

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from .i18n import check_locale
+from .i18n import N_, _, check_locale
 from .timeframes import timeframe_seconds
 
 _SYMBOL = re.compile(r'^[A-Z0-9]{1,20}/[A-Z0-9]{1,20}(:[A-Z0-9]{1,20})?$')
@@ -25,11 +25,13 @@ def parse_symbols(value: Any) -> list[str]:
         if not symbol:
             continue
         if not _SYMBOL.match(symbol):
-            raise ValueError(f'invalid symbol {str(item).strip()!r}: use BASE/QUOTE, e.g. BTC/USDT')
+            raise ValueError(
+                _('invalid symbol {symbol}: use BASE/QUOTE, e.g. BTC/USDT').format(symbol=repr(str(item).strip()))
+            )
         if symbol not in symbols:
             symbols.append(symbol)
     if not symbols:
-        raise ValueError('at least one symbol is required, e.g. BTC/USDT')
+        raise ValueError(_('at least one symbol is required, e.g. BTC/USDT'))
     return symbols
 
 
@@ -38,20 +40,53 @@ class RiskSettings(BaseModel):
 
     model_config = ConfigDict(extra='forbid', validate_assignment=True, use_attribute_docstrings=True)
 
-    sizing: Literal['fixed', 'percent', 'risk'] = Field('fixed', title='Sizing')
-    """fixed: a fixed margin per trade; percent: a share of the free balance; risk: what a stop-loss may lose."""
-    fixed_margin: float = Field(10.0, gt=0, le=1e9, title='Margin per trade', json_schema_extra={'unit': 'USDT'})
-    """Margin put up per trade with fixed sizing (original default: 10)."""
-    margin_pct: float = Field(5.0, gt=0, le=100, title='Margin per trade', json_schema_extra={'unit': '% of free'})
-    """Margin per trade as a percentage of the free balance, with percent sizing."""
-    risk_pct: float = Field(1.0, gt=0, le=100, title='Risk per trade', json_schema_extra={'unit': '% of equity'})
-    """Equity lost if the stop-loss is hit, with risk sizing."""
-    max_positions: int = Field(3, ge=1, le=100, title='Open positions at most', json_schema_extra={'unit': 'positions'})
-    """No new position while this many are open (original default: 3)."""
-    max_daily_loss_pct: float = Field(
-        5.0, gt=0, le=100, title='Daily loss limit', json_schema_extra={'unit': '% of equity'}
+    sizing: Literal['fixed', 'percent', 'risk'] = Field(
+        'fixed',
+        title=N_('Sizing'),
+        description=N_(
+            'fixed: a fixed margin per trade; percent: a share of the free balance; risk: what a stop-loss may lose.'
+        ),
     )
-    """No new trades for the rest of the (UTC) day once equity fell this far below the day's start."""
+    fixed_margin: float = Field(
+        10.0,
+        gt=0,
+        le=1e9,
+        title=N_('Margin per trade'),
+        description=N_('Margin put up per trade with fixed sizing (original default: 10).'),
+        json_schema_extra={'unit': 'USDT'},
+    )
+    margin_pct: float = Field(
+        5.0,
+        gt=0,
+        le=100,
+        title=N_('Margin per trade'),
+        description=N_('Margin per trade as a percentage of the free balance, with percent sizing.'),
+        json_schema_extra={'unit': '% of free'},
+    )
+    risk_pct: float = Field(
+        1.0,
+        gt=0,
+        le=100,
+        title=N_('Risk per trade'),
+        description=N_('Equity lost if the stop-loss is hit, with risk sizing.'),
+        json_schema_extra={'unit': '% of equity'},
+    )
+    max_positions: int = Field(
+        3,
+        ge=1,
+        le=100,
+        title=N_('Open positions at most'),
+        description=N_('No new position while this many are open (original default: 3).'),
+        json_schema_extra={'unit': N_('positions')},
+    )
+    max_daily_loss_pct: float = Field(
+        5.0,
+        gt=0,
+        le=100,
+        title=N_('Daily loss limit'),
+        description=N_("No new trades for the rest of the (UTC) day once equity fell this far below the day's start."),
+        json_schema_extra={'unit': '% of equity'},
+    )
 
 
 class Settings(BaseSettings):

@@ -239,7 +239,7 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: C
         report=lambda span_s: period_report(
             store, settings, list(engine.symbols), engine.market_time or clock.time(), span_s
         ),
-        settings=AlertSettings(timeout_s=settings.alert_timeout_s),
+        settings=AlertSettings(timeout_s=settings.alert_timeout_s, language=settings.locale),
     )
     return System(
         settings=settings,

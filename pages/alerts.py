@@ -20,6 +20,8 @@ from oracle_ui import views
 from oracle_ui.alerts.quiet import QuietHours
 from oracle_ui.alerts.rules import ALERTABLE_TYPES, RULE, AlertSpec, AlertUpdate, ChannelSpec
 from oracle_ui.events import Topic
+from oracle_ui.i18n import N_, _, ngettext
+from oracle_ui.i18n.validation import error_text
 from oracle_ui.security.accounts import Principal
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.feedback import attempt
@@ -27,7 +29,14 @@ from oracle_ui.web.live import on_events
 from oracle_ui.web.session import acting_principal, guarded_page, origin, page_principal
 
 HISTORY_PAGE = 25
-SNOOZE_PERIODS = {'15 min': 900.0, '1 h': 3600.0, '8 h': 8 * 3600.0, '1 day': 86_400.0, '1 week': 7 * 86_400.0}
+SNOOZE_PERIODS = {
+    N_('15 min'): 900.0,
+    N_('1 h'): 3600.0,
+    N_('8 h'): 8 * 3600.0,
+    N_('1 day'): 86_400.0,
+    N_('1 week'): 7 * 86_400.0,
+}
+"""How long an alert may be snoozed, by label (translated where shown; the English one names the test mark)."""
 ASK_PERMISSION = """
 if (!('Notification' in window)) return 'unsupported';
 return await Notification.requestPermission();
@@ -58,32 +67,32 @@ class AlertsPage:
     def build(self) -> None:
         can = self.who.can_control
         with ui.row().classes('items-center gap-3 w-full'):
-            ui.label('Inbox').classes('text-lg')
+            ui.label(_('Inbox')).classes('text-lg')
             self.unread = ui.badge(color='red').mark('inbox-unread')
             ui.space()
-            ui.button('Desktop notifications', icon='notifications', on_click=_ask_permission).props('flat dense').mark(
-                'ask-permission'
-            )
+            ui.button(_('Desktop notifications'), icon='notifications', on_click=_ask_permission).props(
+                'flat dense'
+            ).mark('ask-permission')
             if can:
-                ui.button('Acknowledge all', icon='done_all', on_click=lambda: self.acknowledge(None)).props(
+                ui.button(_('Acknowledge all'), icon='done_all', on_click=lambda: self.acknowledge(None)).props(
                     'flat dense'
                 ).mark('ack-all')
         acknowledge = (lambda _a, row: self.acknowledge([int(row['id'])])) if can else None
         self.inbox = TriggersTable(acknowledge, 'inbox-table')
         with ui.row().classes('items-center gap-3 w-full'):
-            ui.label('Alerts').classes('text-lg')
+            ui.label(_('Alerts')).classes('text-lg')
             ui.space()
             if can:
-                ui.button('New alert', icon='add_alert', on_click=lambda: self.edit(None)).mark('new-alert')
+                ui.button(_('New alert'), icon='add_alert', on_click=lambda: self.edit(None)).mark('new-alert')
         self.alerts = AlertsTable(self.on_alert if can else None)
-        ui.label('Channels').classes('text-lg')
+        ui.label(_('Channels')).classes('text-lg')
         self.channels = ChannelsTable(self.on_channel if can else None)
         if can:
             _channel_form(self.context)
         _quiet_hours(self.context, self.who.label, can)
         with ui.row().classes('items-end gap-3 w-full'):
-            ui.label('History').classes('text-lg')
-            self.search = ui.input('Search', placeholder='as you type').props(
+            ui.label(_('History')).classes('text-lg')
+            self.search = ui.input(_('Search'), placeholder=_('as you type')).props(
                 f'debounce={TYPING_DEBOUNCE_MS} clearable'
             )
             self.search.classes('w-56').mark('history-search')
@@ -105,7 +114,9 @@ class AlertsPage:
         count = service.history(search=text, limit=1).total
         page = service.history(search=text, limit=HISTORY_PAGE, offset=self.pager.fit(count))
         self.history.show(page.triggers, timezone)
-        self.total.set_text(f'{count} triggers · newest first · times in {self.viewer.timezone_name}')
+        triggers = ngettext('{count} trigger', '{count} triggers', count).format(count=count)
+        where = _('newest first · times in {timezone}').format(timezone=self.viewer.timezone_name)
+        self.total.set_text(f'{triggers} · {where}')
 
     def show_states(self) -> None:
         """The alerts with their state now (cooling down ends, snoozes wake: redrawn every 2 s)."""
@@ -140,7 +151,7 @@ class AlertsPage:
             return False
         saved = await attempt(lambda: command)
         if saved is not None:
-            ui.notify(f'alert "{saved.name}" saved', type='positive')
+            ui.notify(_('alert "{name}" saved').format(name=saved.name), type='positive')
             self.refresh()
         return saved is not None
 
@@ -161,11 +172,11 @@ class AlertsPage:
             self.edit(alert_id)
             return
         if action == 'delete' and not await confirm(
-            f'Delete the alert "{row["name"]}"?', action='Delete', mark='confirm-delete-alert'
+            _('Delete the alert "{name}"?').format(name=row['name']), action=_('Delete'), mark='confirm-delete-alert'
         ):
             return
         stored = self.service.rules[alert_id]
-        snooze_s = await _snooze_period(row['state'] == 'snoozed') if action == 'snooze' else None
+        snooze_s = await _snooze_period(bool(row.get('snoozed'))) if action == 'snooze' else None
         if action == 'snooze' and snooze_s is None:
             return
         changes = {
@@ -190,7 +201,11 @@ class AlertsPage:
             result = await attempt(lambda: self.commands.test_channel(channel_id, who=actor, origin=origin()))
             if result is not None:
                 _say_test_results([result])
-        elif await confirm(f'Delete the channel "{row["name"]}"?', action='Delete', mark='confirm-delete-channel'):
+        elif await confirm(
+            _('Delete the channel "{name}"?').format(name=row['name']),
+            action=_('Delete'),
+            mark='confirm-delete-channel',
+        ):
             await attempt(lambda: self.commands.delete_channel(channel_id, who=actor, origin=origin()))
         self.refresh()
 
@@ -204,18 +219,18 @@ def _say_test_results(results: Any) -> None:
     """A notification per channel a test message went to; a note when there was none."""
     for sent in results:
         ui.notify(
-            f'{sent.channel}: ' + ('sent' if sent.ok else f'failed: {sent.error}'),
+            f'{sent.channel}: ' + (_('sent') if sent.ok else _('failed: {problem}').format(problem=sent.error)),
             type='positive' if sent.ok else 'negative',
             multi_line=True,
         )
     if not results:
-        ui.notify('this alert has no channels besides the in-app inbox', type='info')
+        ui.notify(_('this alert has no channels besides the in-app inbox'), type='info')
 
 
 def _channel_form(context: AppContext) -> None:
     with ui.row().classes('items-end gap-2 w-full flex-wrap'):
-        name = ui.input('Channel name').classes('w-40').mark('channel-name')
-        url = ui.input('Apprise URL', password=True).classes('w-72').mark('channel-url')
+        name = ui.input(_('Channel name')).classes('w-40').mark('channel-name')
+        url = ui.input(_('Apprise URL'), password=True).classes('w-72').mark('channel-url')
 
         async def add() -> None:
             if (actor := acting_principal(context)) is None:
@@ -227,21 +242,21 @@ def _channel_form(context: AppContext) -> None:
                 return
             made = await attempt(lambda: context.system.alert_commands.create_channel(spec, who=actor, origin=origin()))
             if made is not None:
-                ui.notify(f'channel "{made.name}" added: {made.masked}', type='positive')
+                ui.notify(_('channel "{name}" added: {url}').format(name=made.name, url=made.masked), type='positive')
                 name.value, url.value = '', ''
 
-        ui.button('Add channel', icon='add', on_click=add).mark('add-channel')
+        ui.button(_('Add channel'), icon='add', on_click=add).mark('add-channel')
 
 
 def _quiet_hours(context: AppContext, owner: str, can: bool) -> None:
     quiet = context.system.alerts.quiet_hours(owner)
     with ui.row().classes('items-end gap-2 w-full flex-wrap').mark('quiet-hours'):
-        ui.label('My quiet hours').classes('text-lg')
-        enabled = ui.switch('on', value=quiet.enabled).mark('quiet-enabled')
-        start = ui.input('From (HH:MM)', value=quiet.start).classes('w-28')
-        end = ui.input('To (HH:MM)', value=quiet.end).classes('w-28')
-        zone = ui.input('Timezone', value=quiet.timezone).classes('w-48')
-        ui.label('warnings and infos wait for the end, then come as one digest; critical alerts pass').classes(
+        ui.label(_('My quiet hours')).classes('text-lg')
+        enabled = ui.switch(_('on'), value=quiet.enabled).mark('quiet-enabled')
+        start = ui.input(_('From (HH:MM)'), value=quiet.start).classes('w-28')
+        end = ui.input(_('To (HH:MM)'), value=quiet.end).classes('w-28')
+        zone = ui.input(_('Timezone'), value=quiet.timezone).classes('w-48')
+        ui.label(_('warnings and infos wait for the end, then come as one digest; critical alerts pass')).classes(
             'text-xs opacity-70'
         )
 
@@ -254,10 +269,10 @@ def _quiet_hours(context: AppContext, owner: str, can: bool) -> None:
                 ui.notify(_problem(error), type='negative')
                 return
             if await attempt(lambda: context.system.alert_commands.set_quiet_hours(chosen, who=actor, origin=origin())):
-                ui.notify('quiet hours saved', type='positive')
+                ui.notify(_('quiet hours saved'), type='positive')
 
         if can:
-            ui.button('Save', on_click=save).props('flat').mark('quiet-save')
+            ui.button(_('Save'), on_click=save).props('flat').mark('quiet-save')
         else:
             for element in (enabled, start, end, zone):
                 element.disable()
@@ -266,13 +281,15 @@ def _quiet_hours(context: AppContext, owner: str, can: bool) -> None:
 async def _snooze_period(is_snoozed: bool) -> float | None:
     """How long to snooze (0: wake it now); None if cancelled."""
     with ui.dialog() as dialog, ui.card():
-        ui.label('Snooze this alert for').classes('text-lg')
+        ui.label(_('Snooze this alert for')).classes('text-lg')
         with ui.row().classes('gap-2'):
             for label, seconds in SNOOZE_PERIODS.items():
-                ui.button(label, on_click=lambda s=seconds: dialog.submit(s)).props('outline').mark(f'snooze-{label}')
+                ui.button(_(label), on_click=lambda s=seconds: dialog.submit(s)).props('outline').mark(
+                    f'snooze-{label}'
+                )
             if is_snoozed:
-                ui.button('Wake now', on_click=lambda: dialog.submit(0.0)).mark('snooze-wake')
-        ui.button('Cancel', on_click=lambda: dialog.submit(None)).props('flat')
+                ui.button(_('Wake now'), on_click=lambda: dialog.submit(0.0)).mark('snooze-wake')
+        ui.button(_('Cancel'), on_click=lambda: dialog.submit(None)).props('flat')
     result: float | None = await dialog
     dialog.delete()
     return result
@@ -280,12 +297,15 @@ async def _snooze_period(is_snoozed: bool) -> float | None:
 
 async def _ask_permission() -> None:
     answer = await ui.run_javascript(ASK_PERMISSION, timeout=30)
-    ui.notify(f'desktop notifications: {answer}', type='positive' if answer == 'granted' else 'warning')
+    ui.notify(
+        _('desktop notifications: {answer}').format(answer=answer),
+        type='positive' if answer == 'granted' else 'warning',
+    )
 
 
 def _problem(error: Exception) -> str:
     if isinstance(error, ValidationError):
         first = error.errors()[0]
         where = '.'.join(str(x) for x in first['loc'] if not str(x).startswith(('function-', 'literal')))
-        return f'{where}: {first["msg"].removeprefix("Value error, ")}' if where else first['msg']
+        return f'{where}: {error_text(first)}' if where else error_text(first)
     return str(error)

@@ -16,7 +16,9 @@ from oracle_ui import reports, views
 from oracle_ui.engine.bars import parse_time
 from oracle_ui.errors import CommandError
 from oracle_ui.events import EventType
+from oracle_ui.i18n import _, formats, ngettext, pinned
 from oracle_ui.reports import REPORT_FORMATS, ReportFormat
+from oracle_ui.reports.tearsheet import basis_name
 from oracle_ui.views.live_vs_backtest import compare_live_with_backtest
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.live import on_events
@@ -75,7 +77,7 @@ class AnalyticsPage:
                 strategy=None if bar.strategy.value == ALL else bar.strategy.value,
             )
         except ValueError as error:
-            bar.summary.set_text(f'invalid date: {error}')
+            bar.summary.set_text(_('invalid date: {problem}').format(problem=error))
             return None
         return chosen
 
@@ -101,9 +103,14 @@ class AnalyticsPage:
 
     def draw(self, report: views.AnalyticsReport) -> None:
         self.filter_bar.offer(report.symbols, report.strategies)
+        trades = report.metrics.trades
+        closed = ngettext('{count} closed trade', '{count} closed trades', trades).format(
+            count=formats.decimal(trades, 0)
+        )
         self.filter_bar.summary.set_text(
-            f'{_when(report.start)} to {_when(report.end)} · {report.metrics.trades:,} closed trades · equity: '
-            f'{report.equity_basis}'
+            _('{start} to {end} · {closed} · equity: {basis}').format(
+                start=_when(report.start), end=_when(report.end), closed=closed, basis=basis_name(report.equity_basis)
+            )
         )
         self.content.clear()
         with self.content:
@@ -117,7 +124,7 @@ class AnalyticsPage:
         symbols, now = list(system.engine.symbols), views.market_now(system)
         try:
             made = await run.io_bound(
-                reports.account_report, system.store, system.settings, chosen, kind, symbols=symbols, now=now
+                pinned(reports.account_report), system.store, system.settings, chosen, kind, symbols=symbols, now=now
             )
         except CommandError as error:  # a PDF without its renderer installed
             ui.notify(error.message, type='negative')
@@ -145,4 +152,4 @@ class AnalyticsPage:
 
 
 def _when(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime('%Y-%m-%d %H:%M UTC')
+    return formats.moment(datetime.fromtimestamp(seconds, UTC), 'yyyy-MM-dd HH:mm') + ' UTC'

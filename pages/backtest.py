@@ -21,6 +21,7 @@ from oracle_ui.backtest.saving import saved_run
 from oracle_ui.engine.bars import Bars, BarsError
 from oracle_ui.engine.strategies import Strategy, StrategyError
 from oracle_ui.errors import CommandError
+from oracle_ui.i18n import _, formats, ngettext, pinned, terms
 from oracle_ui.reports import ReportFormat
 from oracle_ui.security.accounts import Principal
 from oracle_ui.uploads import UploadError, Uploads, display_name, load_named, read_bars
@@ -61,8 +62,8 @@ class DataFiles:
     def choices(self) -> dict[str, str]:
         """The shipped samples and this user's own uploads, as {choice: label}."""
         return {
-            **{f'{SAMPLE}{name}': f'{SAMPLE}{name}' for name in self.samples},
-            **{f'{UPLOAD}{u.id}': f'upload: {u.name}' for u in self.uploads.listing(self.user)},
+            **{f'{SAMPLE}{name}': _('sample: {name}').format(name=name) for name in self.samples},
+            **{f'{UPLOAD}{u.id}': _('upload: {name}').format(name=u.name) for u in self.uploads.listing(self.user)},
         }
 
     def chosen_file(self, choice: str) -> tuple[Path, str]:
@@ -72,7 +73,7 @@ class DataFiles:
         upload_id = choice.removeprefix(UPLOAD)
         upload = next((u for u in self.uploads.listing(self.user) if u.id == upload_id), None)
         if upload is None:
-            raise UploadError('that upload is gone (removed to stay within the quota?): upload it again')
+            raise UploadError(_('that upload is gone (removed to stay within the quota?): upload it again'))
         return self.uploads.path(self.user, upload.id), upload.name
 
 
@@ -107,18 +108,18 @@ class BacktestPage:
         with ui.row().classes('items-center gap-3 w-full'):
             if self.who.can_control:  # the upload route refuses anyone else too (oracle_ui.web.upload_gate)
                 upload = ui.upload(
-                    label='Upload CSV (Date/timestamp, Open, High, Low, Close, Volume)',
+                    label=_('Upload CSV (Date/timestamp, Open, High, Low, Close, Volume)'),
                     auto_upload=True,
                     max_file_size=self.system.settings.max_upload_bytes,
                     on_upload=self.received,
                 )
                 upload.props('accept=.csv flat bordered').classes('w-full sm:w-96').mark('bt-upload')
             else:
-                ui.label('uploading a CSV needs an operator login; the samples are for everyone').classes(
+                ui.label(_('uploading a CSV needs an operator login; the samples are for everyone')).classes(
                     'text-sm opacity-70'
                 )
-            self.start = ui.button('Run backtest', icon='play_arrow', on_click=self.go).mark('bt-run')
-            self.save = ui.button('Save run', icon='save', on_click=self.keep).props('outline')
+            self.start = ui.button(_('Run backtest'), icon='play_arrow', on_click=self.go).mark('bt-run')
+            self.save = ui.button(_('Save run'), icon='save', on_click=self.keep).props('outline')
             self.save.mark('bt-save').set_enabled(False)
 
     def say(self, text: str, *, error: bool = False) -> None:
@@ -138,7 +139,7 @@ class BacktestPage:
         shown = display_name(event.file.name)
         if not actor.can_control:
             log.warning('refused an upload by %s: viewer role', actor.label)
-            self.fail(f'{shown}: uploading needs an operator login')
+            self.fail(_('{file}: uploading needs an operator login').format(file=shown))
             return
         uploads = self.files.uploads
         path = uploads.new_path(actor.name)
@@ -154,12 +155,16 @@ class BacktestPage:
             path.unlink(missing_ok=True)
             if isinstance(event.sender, ui.upload):
                 event.sender.reset()  # a refused file does not stay in the list marked done
-            self.fail(f'upload refused: {error}')
+            self.fail(_('upload refused: {problem}').format(problem=error))
             return
         self.form.data.set_options(self.files.choices(), value=f'{UPLOAD}{kept.id}')
-        text = f'{shown}: {len(bars)} bars, every {bars.interval_s} s'
+        count = ngettext('{file}: {count} bar, every {seconds} s', '{file}: {count} bars, every {seconds} s', len(bars))
+        text = count.format(
+            file=shown, count=formats.decimal(len(bars), 0), seconds=formats.decimal(bars.interval_s, 0, grouped=False)
+        )
         if removed:
-            text += f'\nto stay within your quota, removed: {", ".join(u.name for u in removed)}'
+            gone = _('to stay within your quota, removed: {files}').format(files=', '.join(u.name for u in removed))
+            text += f'\n{gone}'
         self.say(text)
 
     def tick(self) -> None:
@@ -184,10 +189,11 @@ class BacktestPage:
             return
         self.done, self.total, self.running = 0, len(bars), True
         self.start.disable()
-        self.say(f'running {chosen.name} over {len(bars)} bars …')
+        running = ngettext('running {strategy} over {count} bar …', 'running {strategy} over {count} bars …', len(bars))
+        self.say(running.format(strategy=terms.strategy(chosen.name), count=formats.decimal(len(bars), 0)))
         began = time.perf_counter()
         try:
-            result = await run.io_bound(run_backtest, bars, chosen, config, progress=self.report_progress)
+            result = await run.io_bound(pinned(run_backtest), bars, chosen, config, progress=self.report_progress)
             indicators = views.strategy_indicators(chosen)
             chart = await run.io_bound(views.BacktestChart, bars, result.trades, indicators) if result else None
         finally:
@@ -195,9 +201,19 @@ class BacktestPage:
             self.start.enable()
         if result is None or chart is None:  # the app is shutting down
             return
-        text = f'{chosen.name}: {len(bars)} bars in {time.perf_counter() - began:.2f} s'
+        took = ngettext('{strategy}: {count} bar in {seconds} s', '{strategy}: {count} bars in {seconds} s', len(bars))
+        text = took.format(
+            strategy=terms.strategy(chosen.name),
+            count=formats.decimal(len(bars), 0),
+            seconds=formats.decimal(time.perf_counter() - began, 2),
+        )
         if result.rejections:
-            text += f'\n{len(result.rejections)} orders rejected, e.g. {result.rejections[0]}'
+            rejected = ngettext(
+                '{count} order rejected, e.g. {example}',
+                '{count} orders rejected, e.g. {example}',
+                len(result.rejections),
+            )
+            text += '\n' + rejected.format(count=len(result.rejections), example=result.rejections[0])
         self.say(text)
         self.last = (result, chosen, config, path, shown)
         self.save.set_enabled(True)
@@ -238,7 +254,7 @@ class BacktestPage:
             return
         run_id = await attempt(lambda: self.system.commands.save_backtest(record, who=actor, origin=origin()))
         if run_id is not None:
-            ui.notify(f'saved as #{run_id}', type='positive')
+            ui.notify(_('saved as #{id}').format(id=run_id), type='positive')
             self.save.set_enabled(False)
             self.refresh_runs()
 
@@ -254,7 +270,7 @@ class BacktestPage:
         chosen = [run for i in self.runs.table.selected_ids if (run := store.backtest_runs.get(i)) is not None]
         self.runs.compared.clear()
         if len(chosen) < 2:
-            ui.notify('pick two or more runs to compare', type='warning')
+            ui.notify(_('pick two or more runs to compare'), type='warning')
             return
         with self.runs.compared:
             comparison(chosen)
@@ -264,10 +280,10 @@ class BacktestPage:
             return
         ids = self.runs.table.selected_ids
         if len(ids) != 1:
-            ui.notify('pick one run for its report', type='warning')
+            ui.notify(_('pick one run for its report'), type='warning')
             return
         try:
-            made = await run.io_bound(reports.backtest_report, self.system.store, ids[0], kind)
+            made = await run.io_bound(pinned(reports.backtest_report), self.system.store, ids[0], kind)
         except CommandError as error:
             ui.notify(error.message, type='negative')
             return
@@ -280,7 +296,10 @@ class BacktestPage:
             return
         deleted = await attempt(lambda: self.system.commands.delete_backtests(ids, who=actor, origin=origin()))
         if deleted:
-            ui.notify(f'deleted {len(deleted)} run(s)', type='positive')
+            ui.notify(
+                ngettext('deleted {count} run', 'deleted {count} runs', len(deleted)).format(count=len(deleted)),
+                type='positive',
+            )
             self.runs.compared.clear()
             self.refresh_runs()
 

@@ -10,6 +10,7 @@ from components.settings_cards import RiskCard, StrategyCard, SymbolsCard
 from oracle_ui import live_settings
 from oracle_ui.engine.strategies import STRATEGIES
 from oracle_ui.errors import CommandError, ErrorKind
+from oracle_ui.i18n import _, terms
 from oracle_ui.settings import parse_symbols
 from oracle_ui.web.context import AppContext
 from oracle_ui.web.session import acting_principal, guarded_page, origin, page_principal
@@ -26,13 +27,13 @@ def register(context: AppContext) -> None:
             if system.overridden:
                 ui.label(system.overridden).classes('text-sm text-warning').mark('settings-override')
             if read_only:
-                ui.label('Read-only: changing settings needs an operator login.').classes('text-sm opacity-70')
+                ui.label(_('Read-only: changing settings needs an operator login.')).classes('text-sm opacity-70')
             params = {name: cls.Params for name, cls in STRATEGIES.items()}
             strategy = StrategyCard(params, current.strategy, current.strategy_params, read_only=read_only)
             risk = RiskCard(current.risk, read_only=read_only)
             error = ui.label().classes('text-negative whitespace-pre-wrap').mark('settings-error')
             save = ui.button(
-                'Save and apply', icon='save', on_click=lambda: save_settings(context, strategy, risk, error)
+                _('Save and apply'), icon='save', on_click=lambda: save_settings(context, strategy, risk, error)
             )
             save.mark('settings-save').set_enabled(not read_only)
             saved = live_settings.saved_symbols(system) or system.engine.symbols
@@ -52,12 +53,16 @@ async def save_settings(context: AppContext, strategy: StrategyCard, risk: RiskC
     except CommandError as problem:
         if problem.kind in (ErrorKind.INVALID, ErrorKind.CONFLICT):
             error.set_text(problem.message)
-            ui.notify('settings not saved: see the message below', type='negative')
+            ui.notify(_('settings not saved: see the message below'), type='negative')
         else:
             ui.notify(problem.message, type='negative')
         return
     error.set_text('')
-    ui.notify(f'saved and applied: {applied.strategy}, {applied.risk.sizing} sizing', type='positive')
+    text = _('saved and applied: {strategy}, {sizing} sizing')
+    ui.notify(
+        text.format(strategy=terms.strategy(applied.strategy), sizing=terms.choice(applied.risk.sizing)),
+        type='positive',
+    )
 
 
 def save_symbols(context: AppContext, text: str) -> tuple[str, bool]:
@@ -67,9 +72,9 @@ def save_symbols(context: AppContext, text: str) -> tuple[str, bool]:
     except ValueError as problem:
         return str(problem), True
     if (actor := acting_principal(context)) is None:
-        return 'your session has expired', True
+        return _('your session has expired'), True
     try:
         context.system.commands.save_symbols(chosen, who=actor, origin=origin())
     except CommandError as problem:
         return problem.message, True
-    return f'saved: {", ".join(chosen)} — restart the app to trade them', False
+    return _('saved: {symbols} — restart the app to trade them').format(symbols=', '.join(chosen)), False

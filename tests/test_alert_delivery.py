@@ -10,9 +10,11 @@ import time
 
 import pytest
 
+from oracle_ui import preferences
 from oracle_ui.alerts.quiet import QuietHours
 from oracle_ui.alerts.rules import AlertSpec, ChannelSpec
 from oracle_ui.events import EventType
+from oracle_ui.i18n import Language
 from oracle_ui.security.accounts import LOCAL
 
 from .helpers import advance_until, eventually
@@ -89,6 +91,20 @@ async def test_a_replayed_crossing_reaches_the_webhook_once_per_crossing_within_
         assert [t.channels[0].status for t in history] == ['sent', 'sent']
 
 
+async def test_an_alert_reaches_a_german_owners_channel_in_german(replay) -> None:
+    with json_hook() as hook:
+        system = await replay()
+        made = await alert(system, [hook.url])
+        preferences.save_language(system, made.owner, Language('de'))  # as the header's menu keeps it
+        await bars(system, 5)
+        await eventually(lambda: hook.received, what='the webhook')
+        body = hook.received[0][1]
+        assert body['title'] == '[WARNUNG] btc up', body
+        assert body['message'].startswith('BTC/USDT stieg über 102,000: 105,000'), body
+        (trigger,) = system.alerts.history(alert_id=made.id).triggers
+        assert trigger.message.startswith('BTC/USDT crossed above 102.000'), 'the history and the API stay English'
+
+
 async def test_an_email_arrives_over_real_smtp(replay) -> None:
     with smtp_inbox() as inbox:
         system = await replay()
@@ -144,7 +160,7 @@ async def test_quiet_hours_hold_a_warning_and_pass_a_critical(replay, clock) -> 
         await clock.advance(3600)  # the quiet hour ends: the held alerts come as one digest
         await eventually(lambda: len(hook.received) == 3, what='the digest')
         digest = hook.bodies[-1]
-        assert digest['title'] == 'Oracle Trader: 2 alert(s) held back (quiet hours)'
+        assert digest['title'] == 'Oracle Trader: 2 alerts held back (quiet hours)'
         assert digest['message'].count('• warned: BTC/USDT crossed above') == 2
 
 
@@ -160,8 +176,23 @@ async def test_a_rate_limit_holds_the_rest_for_one_digest(replay, clock) -> None
         assert len(triggers(system)) == 5
         await clock.advance(60)
         await eventually(lambda: len(hook.received) == 3, what='the digest')
-        assert hook.bodies[2]['title'] == 'Oracle Trader: 3 alert(s) held back (rate limit)'
+        assert hook.bodies[2]['title'] == 'Oracle Trader: 3 alerts held back (rate limit)'
         assert system.alerts.channels[channel.id].sent == 3
+
+
+async def test_a_rate_limit_digest_is_in_the_channel_owners_language(replay, clock) -> None:
+    with json_hook() as hook:
+        system = await replay([100, 105, 99, 105, 99, 105, 99, 105, 99, 105, 99])
+        channel = system.alert_commands.create_channel(
+            ChannelSpec(name='team', url=hook.url, rate_limit=2, rate_period_s=60), who=LOCAL, origin='test'
+        )
+        preferences.save_language(system, channel.owner, Language('de'))
+        await alert(system, ['team'])
+        await bars(system, 11)
+        await eventually(lambda: len(hook.received) == 2)
+        await clock.advance(60)
+        await eventually(lambda: len(hook.received) == 3, what='the digest')
+        assert hook.bodies[2]['title'] == 'Oracle Trader: 3 Alarme zurückgehalten (Ratenlimit)'
 
 
 async def test_a_hanging_channel_delays_no_other_channel(replay) -> None:

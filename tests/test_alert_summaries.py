@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from oracle_ui import preferences
 from oracle_ui.alerts.quiet import QuietHours
 from oracle_ui.alerts.rules import AlertSpec, SummaryRule
 from oracle_ui.alerts.schedule import next_due
 from oracle_ui.engine.feed import FeedStatus
+from oracle_ui.i18n import Language
 from oracle_ui.security.accounts import LOCAL
 from oracle_ui.views import account_analysis
 from oracle_ui.views.analytics import market_now
@@ -160,3 +162,17 @@ async def test_quiet_hours_hold_a_summary_unless_it_is_made_critical(traded, clo
         await clock.advance(3000)  # 18:00 in Berlin: the held summary comes as a digest
         await eventually(lambda: len(hook.received) == 2, what='the digest')
         assert hook.bodies[1]['message'].startswith('• evening: Daily summary ')
+
+
+async def test_a_summary_reaches_a_german_owner_in_german(traded, clock) -> None:
+    system = traded
+    with json_hook() as hook:
+        made = await summary(system, {'every': 'day', 'at': '17:10', 'timezone': 'Europe/Berlin'}, [hook.url])
+        preferences.save_language(system, made.owner, Language('de'))
+        due = datetime(2025, 6, 15, 15, 10, tzinfo=UTC).timestamp()
+        await clock.advance(due - clock.time())
+        await eventually(lambda: hook.received, what='the webhook')
+        (fired,) = triggers(system, made.id)
+        assert fired.data['message'].startswith('Daily summary '), 'the history stays English'
+        sent = hook.bodies[0]['message']
+        assert sent.startswith('Tageszusammenfassung ') and 'Trefferquote' in sent, sent

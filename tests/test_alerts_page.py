@@ -77,7 +77,7 @@ async def test_a_weekly_summary_is_made_in_the_editor(user: User) -> None:
     rule = {'kind': 'summary', 'every': 'week', 'at': '19:30', 'weekday': 0, 'timezone': 'Europe/Berlin'}
     assert alert.rule == rule and alert.severity == 'info'
     table = user.find(marker='alerts-table').elements.pop()
-    assert table.rows[0]['condition'] == 'weekly on Monday summary at 19:30 Europe/Berlin'
+    assert table.rows[0]['condition'] == 'weekly summary on Monday at 19:30 Europe/Berlin'
 
 
 async def test_a_firing_alert_toasts_counts_on_the_bell_and_is_acknowledged(user: User) -> None:

@@ -32,7 +32,7 @@ async def run_sample(user: User, sample: str, **fields: object) -> None:
 
 async def test_crypto_runs_with_the_live_sizing_and_lists_its_trades_with_dates(user: User) -> None:
     await run_sample(user, 'BTCUSDT_sim_1m.csv')
-    await user.should_see('sma_cross: 5000 bars in', retries=100)
+    await user.should_see('SMA crossover: 5,000 bars in', retries=100)
     assert user.find(marker='bt-sizing').elements.pop().value == 'fixed', 'the live default'
     table = user.find(marker='bt-trades').elements.pop()
     assert len(table.rows) == 144
@@ -68,7 +68,7 @@ async def test_all_in_with_leverage_is_warned_about(user: User) -> None:
 
 async def test_an_error_replaces_the_previous_results_and_the_field_keeps_what_was_typed(user: User) -> None:
     await run_sample(user, 'GOOG_daily.csv')
-    await user.should_see('sma_cross: 2148 bars in', retries=100)
+    await user.should_see('SMA crossover: 2,148 bars in', retries=100)
     await user.should_see(marker='bt-stats')
     commission = user.find(marker='bt-commission').elements.pop()
     commission.value = -0.1
@@ -80,7 +80,7 @@ async def test_an_error_replaces_the_previous_results_and_the_field_keeps_what_w
 
 async def test_runs_are_saved_compared_and_deleted(user: User) -> None:
     await run_sample(user, 'GOOG_daily.csv', sizing='all-in')
-    await user.should_see('sma_cross: 2148 bars in', retries=100)
+    await user.should_see('SMA crossover: 2,148 bars in', retries=100)
     user.find(marker='bt-save').click()
     await user.should_see('saved as #1')
     user.find(marker='bt-sizing').elements.pop().value = 'fixed'
@@ -108,7 +108,7 @@ async def test_runs_are_saved_compared_and_deleted(user: User) -> None:
     assert 'backtest #1' in tearsheet and '69,336.74' in tearsheet and '<svg' in tearsheet
     runs.selected = [runs.rows[0]]
     user.find(marker='bt-delete').click()
-    await user.should_see('deleted 1 run(s)')
+    await user.should_see('deleted 1 run')
     assert [r.id for r in system().store.backtest_runs.list()] == [1]
     audit = [e.data for e in system().bus.recent(type_='user_action')]
     assert [a['action'] for a in audit if 'backtest' in a['action']] == ['save_backtest'] * 2 + ['delete_backtests']

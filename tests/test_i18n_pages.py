@@ -16,7 +16,7 @@ from nicegui.testing import User
 from components.events_feed import FeedRows
 from oracle_ui import preferences, views
 from oracle_ui.events import EventType
-from oracle_ui.i18n import LOCALES, Language
+from oracle_ui.i18n import LOCALES, Language, using
 
 from .helpers import eventually
 from .sessions import log_in, log_out
@@ -88,6 +88,8 @@ DATA = re.compile(
     r'[A-Z0-9]{2,10}/[A-Z0-9]{2,10}'  # symbols
     r'|\bUSDT\b|\bOracle Trader\b|\bUTC\b'  # the quote currency, the product's name
     r'|\b(?:SMA|EMA|RSI|MACD|ATR|ADX)\b'  # indicator abbreviations, the same in every language
+    r'|\b(?:HTML|PDF|CSV|JSON)\b'  # file formats
+    r'|\b[a-z]+(?:[._][a-z]+)*_[a-z_]+(?:\.[a-z_]+)*\b'  # the names the API and the CLI take (risk.max_positions)
     r'|\b\d+[smhdw]\b'  # timeframes
 )
 """What a page shows as it is in every language: data, not UI text."""
@@ -183,3 +185,81 @@ async def test_switching_the_language_keeps_the_charts_symbol_and_timeframe(user
     await user.should_see('Kontostand')
     symbol, chosen = (user.find(marker=m).elements.pop().value for m in ('chart-symbol', 'chart-timeframe'))
     assert (symbol, chosen) == ('ETH/USDT', timeframe)
+
+
+async def test_the_settings_page_shows_no_text_that_skipped_the_catalog(pseudo_locale: None, user: User) -> None:
+    await user.open('/settings')
+    await user.should_see(marker='settings-save')
+    assert untranslated(user.client) == []
+    user.find(marker='settings-strategy').elements.pop().value = 'regime'  # nested parameter sections
+    await user.should_see(marker='param-trend.ema_fast')
+    assert untranslated(user.client) == []
+
+
+async def test_a_refused_setting_is_said_in_the_viewers_language(pseudo_locale: None, user: User) -> None:
+    await user.open('/settings')
+    user.find(marker='risk-max_positions').elements.pop().value = 0
+    user.find(marker='settings-save').click()
+    await user.should_see(marker='settings-error')
+    await eventually(lambda: user.find(marker='settings-error').elements.pop().text, what='the refusal')
+    assert untranslated(user.client) == [], 'pydantic validation messages too'
+    user.find(marker='settings-symbols').elements.pop().value = 'not a symbol'
+    user.find(marker='symbols-save').click()
+    await eventually(lambda: user.find(marker='symbols-note').elements.pop().text, what='the refusal')
+    assert untranslated(user.client) == []
+
+
+async def test_the_alerts_page_shows_no_text_that_skipped_the_catalog(pseudo_locale: None, user: User) -> None:
+    await user.open('/alerts')
+    await user.should_see(marker='inbox-table')
+    assert untranslated(user.client) == []
+    user.find(marker='new-alert').click()  # the editor, with its live preview
+    await user.should_see(marker='alert-preview')
+    assert untranslated(user.client) == []
+    user.find(marker='alert-kind').elements.pop().value = 'summary'
+    await user.should_see(marker='alert-every')
+    assert untranslated(user.client) == []
+
+
+async def test_the_backtest_page_shows_no_text_that_skipped_the_catalog(pseudo_locale: None, user: User) -> None:
+    await user.open('/backtest')
+    await user.should_see(marker='bt-run')
+    assert untranslated(user.client) == []
+    user.find(marker='bt-commission').elements.pop().value = -0.1  # a field's own check, and the summary
+    user.find(marker='bt-run').click()
+    await user.should_see(marker='bt-message')
+    await eventually(lambda: user.find(marker='bt-message').elements.pop().text, what='the refusal')
+    assert untranslated(user.client) == []
+
+
+@pytest.mark.slow
+async def test_a_backtests_results_show_no_text_that_skipped_the_catalog(pseudo_locale: None, user: User) -> None:
+    await user.open('/backtest')
+    user.find(marker='bt-data').elements.pop().value = 'sample: GOOG_daily.csv'
+    user.find(marker='bt-run').click()
+    await user.should_see(marker='bt-stats', retries=100)
+    assert untranslated(user.client) == []
+    user.find(marker='bt-save').click()
+    await eventually(lambda: user.find(marker='bt-runs').elements.pop().rows, what='the saved run')
+    runs = user.find(marker='bt-runs').elements.pop()
+    runs.selected = list(runs.rows)
+    user.find(marker='bt-compare').click()  # one run: a warning toast
+    assert untranslated(user.client) == []
+
+
+@pytest.mark.slow
+async def test_the_analytics_page_shows_no_text_that_skipped_the_catalog(pseudo_locale: None, user: User) -> None:
+    await user.open('/analytics')
+    await user.should_see(marker='an-metrics')
+    assert untranslated(user.client) == []
+    user.find(marker='an-period').elements.pop().value = 'custom'
+    user.find(marker='an-from').elements.pop().value = 'yesterday'  # a bad date, said in the summary
+    await eventually(lambda: 'yesterday' in user.find(marker='an-summary').elements.pop().text, what='the refusal')
+    assert untranslated(user.client) == []
+
+
+def test_indicator_names_in_chart_legends_follow_the_language() -> None:
+    (stochastic,) = views.parse_indicators('stoch:14:3:3')
+    assert stochastic.label == 'Stochastic 14 3 3' and stochastic.key == 'stoch_14_3_3'
+    with using('de'):
+        assert stochastic.label == 'Stochastik 14 3 3' and stochastic.key == 'stoch_14_3_3', 'names: as they were'

@@ -108,7 +108,7 @@ async def test_settings_reject_bad_input_and_apply_good_changes(user: User) -> N
     await user.should_see('risk.max_positions')
     user.find(marker='risk-max_positions').elements.pop().value = 2
     user.find(marker='settings-save').click()
-    await user.should_see('saved and applied: sma_cross')
+    await user.should_see('saved and applied: SMA crossover')
     assert system().engine.strategy.name == 'sma_cross' and system().engine.risk.settings.max_positions == 2
     user.find(marker='settings-symbols').elements.pop().value = 'BTC/USDT, not a symbol!'
     user.find(marker='symbols-save').click()
@@ -140,7 +140,7 @@ async def test_backtest_runs_a_sample_and_rejects_bad_parameters(user: User) -> 
     user.find(marker='param-fast').elements.pop().value = 10
     user.find(marker='bt-sizing').elements.pop().value = 'all-in'
     user.find(marker='bt-run').click()
-    await user.should_see('sma_cross: 2148 bars in', retries=100)
+    await user.should_see('SMA crossover: 2,148 bars in', retries=100)
     await user.should_see('69,336.74')  # the same end equity as the CLI's golden file
     await user.should_see('47 trades (46 closed)')
     chart = user.find(marker='bt-chart').elements.pop()

@@ -43,7 +43,7 @@ async def test_each_operator_keeps_own_uploads_under_server_chosen_names(account
     system().access.accounts.add_user('olga', PASSWORD, Role.OPERATOR)
     await user.open('/backtest')
     await log_in(user, 'alice')
-    assert (await upload(user, '../../mine.csv', GOOG)).startswith('mine.csv: 2148 bars')
+    assert (await upload(user, '../../mine.csv', GOOG)).startswith('mine.csv: 2,148 bars')
     [alices] = stored(oracle_env, 'alice')
     assert STORED.fullmatch(alices.name) and alices.read_bytes() == GOOG
     assert 'upload: mine.csv' in data_choices(user)
@@ -57,7 +57,7 @@ async def test_each_operator_keeps_own_uploads_under_server_chosen_names(account
     assert olgas.read_bytes() == SHORT and olgas.name != alices.name
     assert not list((oracle_env / 'data').rglob('mine.csv'))
     user.find(marker='bt-run').click()
-    await user.should_see('sma_cross: 59 bars in')  # olga's own file, read in a thread
+    await user.should_see('SMA crossover: 59 bars in')  # olga's own file, read in a thread
 
 
 async def test_viewers_get_the_samples_but_no_upload(accounts, user: User, oracle_env) -> None:
@@ -66,7 +66,7 @@ async def test_viewers_get_the_samples_but_no_upload(accounts, user: User, oracl
     await user.should_see('uploading a CSV needs an operator login')
     await user.should_not_see(kind=ui.upload)
     user.find(marker='bt-run').click()
-    await user.should_see('sma_cross: 2148 bars in')
+    await user.should_see('SMA crossover: 2,148 bars in')
 
 
 async def test_an_operators_page_stops_taking_uploads_once_demoted_or_removed(accounts, user, oracle_env) -> None:
@@ -106,7 +106,7 @@ async def test_a_user_keeps_the_newest_uploads_within_the_quota(accounts, small_
     assert 'removed: one.csv' in await upload(user, 'three.csv', SHORT)
     assert len(stored(oracle_env, 'alice')) == 2
     assert await upload(user, 'big.csv', GOOG) == (  # the bytes quota: big.csv fits beside one short file only
-        'big.csv: 2148 bars, every 86400 s\nto stay within your quota, removed: two.csv'
+        'big.csv: 2,148 bars, every 86400 s\nto stay within your quota, removed: two.csv'
     )
     assert sorted(p.stat().st_size for p in stored(oracle_env, 'alice')) == [len(SHORT), len(GOOG)]
     too_big = GOOG + b'\n' * (len(SHORT) + 20)  # blank lines: a valid file, just too big

@@ -25,6 +25,8 @@ from typing import Any
 
 from ..clock import Clock
 from ..events import ChannelResult
+from ..i18n import Language, using
+from ..i18n.catalog import SOURCE_LANGUAGE
 from . import channels, messages
 
 log = logging.getLogger(__name__)
@@ -105,6 +107,8 @@ class ChannelConfig:
     url: str
     rate_limit: int
     rate_period_s: float
+    owner: str = ''
+    """Who added it: a digest of what its rate limit held back is written in their language."""
 
 
 class ChannelSender:
@@ -144,7 +148,8 @@ class ChannelSender:
                     await self._deliver(item)
             if self.held and not self._window_full():
                 held, self.held = self.held, []
-                title, body = messages.digest([(i.name, i.message) for i in held], messages.held_reason('rate'))
+                with using(self.dispatcher.language_of(self.config.owner)):
+                    title, body = messages.digest([(i.name, i.message) for i in held], messages.held_reason('rate'))
                 digest = Outgoing(
                     trigger_id=0,
                     alert_id=0,
@@ -219,6 +224,7 @@ class Dispatcher:
     :param timeout_s: how long one attempt may take (default: 10)
     :param attempts: tries per message (default: 3)
     :param backoff_s: wait after the first failed try, doubling after each (default: 2)
+    :param language_of: the language an owner reads (their digests after quiet hours)
     """
 
     def __init__(
@@ -230,8 +236,10 @@ class Dispatcher:
         timeout_s: float = 10.0,
         attempts: int = 3,
         backoff_s: float = 2.0,
+        language_of: Callable[[str], Language] = lambda _owner: SOURCE_LANGUAGE,
     ) -> None:
         self.clock = clock
+        self.language_of = language_of
         self.on_result = on_result
         self.on_channel_result = on_channel_result
         self.timeout_s, self.attempts, self.backoff_s = timeout_s, attempts, backoff_s
@@ -276,7 +284,8 @@ class Dispatcher:
                 if who != owner or sender is None:
                     continue
                 del self.quiet_held[(who, channel_id)]
-                title, body = messages.digest([(i.name, i.message) for i in held], messages.held_reason('quiet'))
+                with using(self.language_of(owner)):
+                    title, body = messages.digest([(i.name, i.message) for i in held], messages.held_reason('quiet'))
                 sender.put(
                     Outgoing(
                         trigger_id=0,

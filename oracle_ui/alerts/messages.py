@@ -6,46 +6,90 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from ..formatting import number, percent, price, signed_money
+from ..i18n import N_, _, formats, ngettext, pgettext, terms
 from ..views.analytics_models import AnalyticsReport
 from .rules import AccountRule, EventRule, HealthRule, IndicatorRule, PriceRule, Rule, SummaryRule
 
 OPS = {
-    'above': 'is at or above',
-    'below': 'is at or below',
-    'crosses_above': 'crossed above',
-    'crosses_below': 'crossed below',
+    # TRANSLATORS: how a price alert's condition was met, between the symbol and the level (BTC/USDT ... 70,000)
+    'above': N_('is at or above'),
+    'below': N_('is at or below'),
+    'crosses_above': N_('crossed above'),
+    'crosses_below': N_('crossed below'),
+}
+RULE_OPS = {
+    'above': N_('at or above'),
+    'below': N_('at or below'),
+    'crosses_above': N_('crosses above'),
+    'crosses_below': N_('crosses below'),
+    'crosses': N_('crosses'),
 }
 METRICS = {
-    'position_pnl': 'position PnL',
-    'position_pnl_pct': 'position PnL',
-    'drawdown_pct': 'equity drawdown from its peak',
-    'daily_loss_pct': "today's loss",
+    'position_pnl': N_('position PnL'),
+    'position_pnl_pct': N_('position PnL'),
+    'drawdown_pct': N_('equity drawdown from its peak'),
+    'daily_loss_pct': N_("today's loss"),
 }
-WEEKDAYS = ('Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday')
-CHECKS = {'feed_stale': 'no price from the feed', 'bot_error': 'the bot is in error', 'database_failing': 'database'}
+WEEKDAYS = (N_('Monday'), N_('Tuesday'), N_('Wednesday'), N_('Thursday'), N_('Friday'), N_('Saturday'), N_('Sunday'))
+CHECKS = {
+    'feed_stale': N_('no price from the feed'),
+    'bot_error': N_('the bot is in error'),
+    'database_failing': N_('database'),
+}
+"""The words of conditions and checks (translated where they are put into a message)."""
 
 
 def describe(rule: Rule) -> str:
     """The condition in words: ``BTC/USDT crosses above 70,000.00``."""
     if isinstance(rule, PriceRule):
         if rule.op == 'moves':
-            return f'{rule.symbol} moves more than {rule.value:g} % within {_duration(rule.window_s or 0)}'
-        return f'{rule.symbol} price {rule.op.replace("_", " ")} {price(rule.value)}'
+            return _('{symbol} moves more than {percent} within {duration}').format(
+                symbol=rule.symbol, percent=f'{_number(rule.value)} %', duration=_duration(rule.window_s or 0)
+            )
+        return _('{symbol} price {op} {level}').format(symbol=rule.symbol, op=_op(rule.op), level=price(rule.value))
     if isinstance(rule, IndicatorRule):
-        right = rule.right if isinstance(rule.right, str) else f'{rule.right:g}'
-        return f'{rule.symbol} {rule.timeframe}: {rule.left} {rule.op.replace("_", " ")} {right}'
+        right = rule.right if isinstance(rule.right, str) else _number(rule.right)
+        return f'{rule.symbol} {rule.timeframe}: {rule.left} {_op(rule.op)} {right}'
     if isinstance(rule, EventRule):
-        return 'any of ' + ', '.join(t.value for t in rule.types) + (f' on {rule.symbol}' if rule.symbol else '')
+        types = ', '.join(t.value for t in rule.types)
+        if rule.symbol:
+            return _('any of {types} on {symbol}').format(types=types, symbol=rule.symbol)
+        return _('any of {types}').format(types=types)
     if isinstance(rule, AccountRule):
-        unit = ' USDT' if rule.metric == 'position_pnl' else ' %'
-        which = f' of {rule.symbol}' if rule.symbol else ''
-        return f'{METRICS[rule.metric]}{which} {rule.op} {rule.value:g}{unit}'
+        return _describe_account(rule)
     if isinstance(rule, SummaryRule):
-        when = 'daily' if rule.every == 'day' else f'weekly on {WEEKDAYS[rule.weekday or 0]}'
-        return f'{when} summary at {rule.at} {rule.timezone}'
+        return _describe_summary(rule)
     if rule.check == 'feed_stale':
-        return f'no price for more than {_duration(rule.seconds)}'
-    return CHECKS[rule.check]
+        return _('no price for more than {duration}').format(duration=_duration(rule.seconds))
+    return _(CHECKS[rule.check])
+
+
+def _describe_account(rule: AccountRule) -> str:
+    limit = _limit(rule.metric, rule.value)
+    metric, op = _(METRICS[rule.metric]), _op(rule.op)
+    if rule.symbol:
+        return _('{metric} of {symbol} {op} {limit}').format(metric=metric, symbol=rule.symbol, op=op, limit=limit)
+    return f'{metric} {op} {limit}'
+
+
+def _describe_summary(rule: SummaryRule) -> str:
+    if rule.every == 'day':
+        return _('daily summary at {time} {timezone}').format(time=rule.at, timezone=rule.timezone)
+    return _('weekly summary on {weekday} at {time} {timezone}').format(
+        weekday=_(WEEKDAYS[rule.weekday or 0]), time=rule.at, timezone=rule.timezone
+    )
+
+
+def _op(op: str) -> str:
+    return _(RULE_OPS[op]) if op in RULE_OPS else op.replace('_', ' ')
+
+
+def _number(value: float) -> str:
+    return formats.significant(value, 6)
+
+
+def _limit(metric: str, value: float) -> str:
+    return f'{_number(value)} USDT' if metric == 'position_pnl' else f'{_number(value)} %'
 
 
 def value_text(rule: Rule, value: float | str | None) -> str:
@@ -55,21 +99,22 @@ def value_text(rule: Rule, value: float | str | None) -> str:
     if isinstance(value, str):
         return value
     if isinstance(rule, PriceRule):
-        return f'{value:+.2f} %' if rule.op == 'moves' else price(value)
+        return formats.percent(value, 2, signed=True) if rule.op == 'moves' else price(value)
     if isinstance(rule, AccountRule):
-        return f'{signed_money(value)} USDT' if rule.metric == 'position_pnl' else f'{value:.2f} %'
+        return f'{signed_money(value)} USDT' if rule.metric == 'position_pnl' else formats.percent(value, 2)
     if isinstance(rule, HealthRule):
-        return f'{value:.0f} s'
+        return _('{value} s').format(value=formats.decimal(value, 0))
     if isinstance(rule, SummaryRule):
-        return f'{value:+.2f} %'
-    return f'{value:,.4g}' if abs(value) < 1e6 else f'{value:,.0f}'
+        return formats.percent(value, 2, signed=True)
+    return formats.significant(value, 4) if abs(value) < 1e6 else formats.decimal(value, 0)
 
 
 def _op_text(op: str, value: float | str | None, level: float | None) -> str:
     """How a condition was met; a two-way crossing says which way it went."""
     if op == 'crosses':
-        return 'crossed below' if isinstance(value, float) and level is not None and value < level else 'crossed above'
-    return OPS[op]
+        below = isinstance(value, float) and level is not None and value < level
+        return _(OPS['crosses_below']) if below else _(OPS['crosses_above'])
+    return _(OPS[op])
 
 
 def trigger_text(rule: Rule, value: float | str | None, detail: dict[str, object]) -> str:
@@ -78,86 +123,99 @@ def trigger_text(rule: Rule, value: float | str | None, detail: dict[str, object
     if isinstance(rule, PriceRule):
         if rule.op == 'moves':
             now = detail.get('price')
-            at = f' (now {price(now)})' if isinstance(now, float) else ''
-            return f'{rule.symbol} moved {shown} within {_duration(rule.window_s or 0)}{at}'
+            moved = _('{symbol} moved {change} within {duration}').format(
+                symbol=rule.symbol, change=shown, duration=_duration(rule.window_s or 0)
+            )
+            return moved + (' ' + _('(now {price})').format(price=price(now)) if isinstance(now, float) else '')
         return f'{rule.symbol} {_op_text(rule.op, value, rule.value)} {price(rule.value)}: {shown}'
     if isinstance(rule, IndicatorRule):
         against = detail.get('against')
         right = (
-            f'{rule.right} ({against:,.4g})'
+            f'{rule.right} ({formats.significant(against, 4)})'
             if isinstance(rule.right, str) and isinstance(against, float)
-            else (rule.right if isinstance(rule.right, str) else f'{rule.right:g}')
+            else (rule.right if isinstance(rule.right, str) else _number(rule.right))
         )
         against = against if isinstance(against, float) else rule.right if isinstance(rule.right, float) else None
         return f'{rule.symbol} {rule.timeframe}: {rule.left} {_op_text(rule.op, value, against)} {right}: {shown}'
     if isinstance(rule, EventRule):
-        return f'{detail.get("event_type", "event")}: {shown}'
+        return f'{detail.get("event_type", pgettext("alert", "event"))}: {shown}'
     if isinstance(rule, AccountRule):
         which = detail.get('symbol') or rule.symbol
         on = f' ({which})' if which and rule.metric.startswith('position') else ''
-        unit = ' USDT' if rule.metric == 'position_pnl' else ' %'
-        return f'{METRICS[rule.metric]}{on} is {shown} (limit {rule.value:g}{unit})'
-    if isinstance(rule, SummaryRule):
-        return str(detail.get('text', shown))
+        return _('{metric} is {value} (limit {limit})').format(
+            metric=_(METRICS[rule.metric]) + on, value=shown, limit=_limit(rule.metric, rule.value)
+        )
+    if isinstance(rule, SummaryRule):  # written again in the current language when its figures came along
+        report = detail.get('report')
+        return summary_text(rule, report) if isinstance(report, AnalyticsReport) else str(detail.get('text', shown))
     if rule.check == 'feed_stale':
-        return f'no price from the feed for {shown}'
+        return _('no price from the feed for {duration}').format(duration=shown)
     if rule.check == 'bot_error':
-        return f'the bot is in error ({shown})'
-    return f'database writes failing: {shown}'
+        return _('the bot is in error ({problem})').format(problem=shown)
+    return _('database writes failing: {problem}').format(problem=shown)
 
 
 def summary_text(rule: SummaryRule, report: AnalyticsReport) -> str:
     """A summary's headline figures of the period (market time, UTC)."""
     m = report.metrics
-    start, end = (datetime.fromtimestamp(t, UTC).strftime('%Y-%m-%d %H:%M') for t in (report.start, report.end))
+    start, end = (_utc(t, 'yyyy-MM-dd HH:mm') for t in (report.start, report.end))
     figures = [
-        f'return {percent(m.return_pct, signed=True)}',
-        f'net PnL {signed_money(m.net_pnl)} USDT',
-        f'{m.trades} trade{"" if m.trades == 1 else "s"}',
-        f'win rate {percent(m.win_rate_pct)}',
-        f'profit factor {number(m.profit_factor)}',
-        f'max drawdown {percent(m.max_drawdown_pct)}',
+        _('return {value}').format(value=percent(m.return_pct, signed=True)),
+        _('net PnL {value} USDT').format(value=signed_money(m.net_pnl)),
+        ngettext('{count} trade', '{count} trades', m.trades).format(count=formats.decimal(m.trades, 0)),
+        _('win rate {value}').format(value=percent(m.win_rate_pct)),
+        _('profit factor {value}').format(value=number(m.profit_factor)),
+        _('max drawdown {value}').format(value=percent(m.max_drawdown_pct)),
     ]
     symbols = sorted(report.groups.symbol, key=lambda row: row.net_pnl)
     if symbols:
         best, worst = symbols[-1], symbols[0]
-        figures.append(f'best {best.key} ({signed_money(best.net_pnl)})')
+        figures.append(_('best {symbol} ({pnl})').format(symbol=best.key, pnl=signed_money(best.net_pnl)))
         if len(symbols) > 1:
-            figures.append(f'worst {worst.key} ({signed_money(worst.net_pnl)})')
-    which = 'Daily' if rule.every == 'day' else 'Weekly'
-    return f'{which} summary {start} – {end} UTC: ' + ', '.join(figures)
+            figures.append(_('worst {symbol} ({pnl})').format(symbol=worst.key, pnl=signed_money(worst.net_pnl)))
+    which = _('Daily summary {start} – {end} UTC') if rule.every == 'day' else _('Weekly summary {start} – {end} UTC')
+    return which.format(start=start, end=end) + ': ' + ', '.join(figures)
 
 
 def title(name: str, severity: str) -> str:
-    return f'[{severity.upper()}] {name}'
+    return f'[{terms.severity(severity).upper()}] {name}'
 
 
 def body(message: str, when: float) -> str:
-    stamp = datetime.fromtimestamp(when, UTC).strftime('%Y-%m-%d %H:%M:%S UTC')
-    return f'{message}\n{stamp} · Oracle Trader'
+    return f'{message}\n{_utc(when, "yyyy-MM-dd HH:mm:ss")} UTC · Oracle Trader'
 
 
 def test_message(channel: str) -> tuple[str, str]:
     """(title, body) of a channel's test message."""
-    return 'Oracle Trader: test', f'A test message to the channel "{channel}". If you read this, it works.'
+    text = _('A test message to the channel "{channel}". If you read this, it works.').format(channel=channel)
+    return _('Oracle Trader: test'), text
 
 
 def digest(held: Sequence[tuple[str, str]], reason: str) -> tuple[str, str]:
     """(title, body) of one message carrying ``held`` (name, message) alerts held back by ``reason``."""
     lines = [f'• {name}: {message}' for name, message in held[:50]]
-    more = [f'… and {len(held) - 50} more'] if len(held) > 50 else []
-    return f'Oracle Trader: {len(held)} alert(s) held back ({reason})', '\n'.join([*lines, *more])
+    more = [_('… and {count} more').format(count=len(held) - 50)] if len(held) > 50 else []
+    count = ngettext(
+        'Oracle Trader: {count} alert held back ({reason})',
+        'Oracle Trader: {count} alerts held back ({reason})',
+        len(held),
+    )
+    return count.format(count=len(held), reason=reason), '\n'.join([*lines, *more])
 
 
 def held_reason(kind: str, until: float | None = None) -> str:
     if kind == 'quiet':
-        return f'quiet hours until {datetime.fromtimestamp(until, UTC):%H:%M UTC}' if until else 'quiet hours'
-    return 'rate limit'
+        return _('quiet hours until {time} UTC').format(time=_utc(until, 'HH:mm')) if until else _('quiet hours')
+    return _('rate limit')
+
+
+def _utc(seconds: float, pattern: str) -> str:
+    return formats.moment(datetime.fromtimestamp(seconds, UTC), pattern)
 
 
 def _duration(seconds: float) -> str:
     if seconds >= 3600 and seconds % 3600 == 0:
-        return f'{seconds / 3600:g} h'
+        return _('{value} h').format(value=_number(seconds / 3600))
     if seconds >= 60 and seconds % 60 == 0:
-        return f'{seconds / 60:g} min'
-    return f'{seconds:g} s'
+        return _('{value} min').format(value=_number(seconds / 60))
+    return _('{value} s').format(value=_number(seconds))

@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic.config import JsonDict
 
 from ..events import SAMPLED_TYPES, TOPIC_OF, ChannelResult, EventType, Topic
+from ..i18n import N_
 from .operands import OPERAND_PATTERN, parse_operand
 from .quiet import CLOCK_TIME, checked_zone, zone_field
 
@@ -75,7 +76,7 @@ schema's ``integer`` does."""
 
 def _finite(value: float) -> float:
     if not math.isfinite(value):
-        raise ValueError('must be a finite number')
+        raise ValueError(N_('must be a finite number'))
     return value
 
 
@@ -107,9 +108,9 @@ class PriceRule(_Rule):
             if self.window_s is None:
                 object.__setattr__(self, 'window_s', 300.0)
             if self.value > 1000:
-                raise ValueError('a move is a percentage: value must be at most 1000')
+                raise ValueError(N_('a move is a percentage: value must be at most 1000'))
         elif self.window_s is not None:
-            raise ValueError("window_s belongs to op 'moves' only")
+            raise ValueError(N_("window_s belongs to op 'moves' only"))
         return self
 
 

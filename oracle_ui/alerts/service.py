@@ -22,6 +22,7 @@ from ..bus import EventBus
 from ..clock import Clock
 from ..engine.models import Position
 from ..events import AlertDelivered, AlertTriggered, ChannelResult, EventType
+from ..i18n import PREFERENCE, Language, stored_language, using
 from ..store.alerts import AlertStore, StoredChannel, StoredRule, StoredTrigger
 from . import messages
 from .channels import SecretBox
@@ -44,6 +45,8 @@ class AlertSettings:
     timeout_s: float = 10.0
     attempts: int = 3
     backoff_s: float = 2.0
+    language: str = 'en'
+    """What an owner who never chose a language reads their alerts in (``ORACLE_LOCALE``)."""
 
 
 class Preferences:
@@ -89,7 +92,9 @@ class AlertService(AlertViews):
             timeout_s=settings.timeout_s,
             attempts=settings.attempts,
             backoff_s=settings.backoff_s,
+            language_of=self.language_of,
         )
+        self.default_language = Language(settings.language)
         self.rules: dict[int, StoredRule] = {}
         self.channels: dict[int, StoredChannel] = {}
         self.unread = 0
@@ -198,16 +203,22 @@ class AlertService(AlertViews):
             ),
         )
         self.unread += 1
-        outgoing = Outgoing(
-            trigger_id=event.id,
-            alert_id=stored.id,
-            name=stored.name,
-            severity=stored.severity,
-            title=messages.title(stored.name, stored.severity),
-            body=messages.body(message, firing.time),
-            message=message,
-        )
+        with using(self.language_of(stored.owner)):  # what the channels get: in the owner's language
+            told = messages.trigger_text(firing.rule, firing.value, firing.detail)
+            outgoing = Outgoing(
+                trigger_id=event.id,
+                alert_id=stored.id,
+                name=stored.name,
+                severity=stored.severity,
+                title=messages.title(stored.name, stored.severity),
+                body=messages.body(told, firing.time),
+                message=told,
+            )
         self.dispatcher.submit(outgoing, stored.channels, stored.owner, quiet_until)
+
+    def language_of(self, owner: str) -> Language:
+        """The language ``owner`` chose (kept with their preferences), else the server's default."""
+        return stored_language(self.preferences.get(owner, PREFERENCE)) or self.default_language
 
     def _on_result(self, channel_id: int, channel: str, alert: Outgoing, result: ChannelResult) -> None:
         """Record one alert's final result on one channel: in its history row and as ``alert_delivered``."""
@@ -296,6 +307,7 @@ class AlertService(AlertViews):
                 url=url,
                 rate_limit=stored.rate_limit,
                 rate_period_s=stored.rate_period_s,
+                owner=stored.owner,
             )
         )
 
@@ -320,4 +332,5 @@ class AlertService(AlertViews):
             url=self.box.decrypt(stored.secret),
             rate_limit=stored.rate_limit,
             rate_period_s=stored.rate_period_s,
+            owner=stored.owner,
         )

@@ -13,6 +13,7 @@ from .alerts import router as alerts_router
 from .analytics import router as analytics_router
 from .connections import ConnectionManager, WsConfig
 from .errors import install_error_handlers
+from .language import RequestLanguage
 from .openapi import state_configuration
 from .paths import API_VERSION, REST_PREFIX, WS_PREFIX
 from .rest import router as rest_router
@@ -47,5 +48,6 @@ def install_api(app: FastAPI, system: System) -> ConnectionManager:
     app.include_router(alerts_router)
     app.include_router(ws_router)
     install_error_handlers(app, [*rest_router.routes, *analytics_router.routes, *alerts_router.routes])
+    app.add_middleware(RequestLanguage)
     state_configuration(app, system)
     return manager

@@ -13,6 +13,7 @@ from .. import live_settings, views
 from ..control import ACTIONS
 from ..engine.models import Side, Trade, TradeStatus
 from ..events import EventType, Topic
+from ..i18n import _, ngettext
 from ..views.chart_indicators import SPEC_PATTERN
 from . import schemas as s
 from .deps import OriginDep, PrincipalDep, SystemDep, get_principal, resolve_symbol
@@ -59,7 +60,7 @@ async def bot_control(
     """Start, stop or restart the bot; asking for the current state succeeds and says so."""
     result = await system.commands.control(action, who=who, origin=origin, reason='api')
     return s.ControlResponse(
-        success=result.success, message=result.message, action=result.action, state=result.state.value
+        success=result.success, message=_(result.message), action=result.action, state=result.state.value
     )
 
 
@@ -67,7 +68,8 @@ async def bot_control(
 async def close_all(system: SystemDep, who: PrincipalDep, origin: OriginDep) -> s.CloseResponse:
     """Close every open position at market now; the bot keeps running unless stopped."""
     trades = system.commands.close_positions(None, who=who, origin=origin)
-    message = f'closed {len(trades)} position(s)' if trades else 'no open positions'
+    closed = ngettext('closed {count} position', 'closed {count} positions', len(trades)).format(count=len(trades))
+    message = closed if trades else _('no open positions')
     return s.CloseResponse(success=True, message=message, closed=[_closed(t) for t in trades])
 
 
@@ -81,7 +83,9 @@ async def close_position(
     """Close one symbol's position at market now (``BTC/USDT``, ``BTC-USDT`` or ``BTCUSDT``)."""
     name = resolve_symbol(system, symbol)
     trades = system.commands.close_positions([name], who=who, origin=origin)
-    return s.CloseResponse(success=True, message=f'closed {name}', closed=[_closed(t) for t in trades])
+    return s.CloseResponse(
+        success=True, message=_('closed {symbol}').format(symbol=name), closed=[_closed(t) for t in trades]
+    )
 
 
 @router.get('/positions', response_model=list[views.OpenPosition])
@@ -216,7 +220,7 @@ async def emit_test_event(request: Request, system: SystemDep, who: PrincipalDep
     event = system.commands.emit_test_event(type_, data, who=who, origin=origin)
     return JSONResponse(
         s.EmitResponse(
-            success=True, message=f'{event.type} emitted', event_id=event.id, type=event.type.value
+            success=True, message=_('{type} emitted').format(type=event.type), event_id=event.id, type=event.type.value
         ).model_dump()
     )
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..analytics import TradeArrays, drawdown_of, equity_metrics, trade_metrics
 from ..engine.strategies import Strategy
+from ..i18n import _, formats, ngettext, terms
 from .models import SYMBOL, BacktestConfig, BacktestTrade
 
 
@@ -90,34 +91,35 @@ def run_notes(
     notes = []
     leverage = max((t.leverage for t in trades), default=1.0)
     if config.sizing == 'all-in' and leverage > 1:
-        notes.append(
-            f'warning: all-in at up to {leverage:g}x leverage puts the whole account in each trade: a '
-            f'{100 / leverage:.1f} % move against it loses all of it; size with fixed, percent or risk instead'
+        text = _(
+            'all-in at up to {leverage}x leverage puts the whole account in each trade: a {move} move against it '
+            'loses all of it; size with fixed, percent or risk instead'
         )
+        move = formats.percent(100 / leverage, 1)
+        notes.append(f'{_("warning:")} {text.format(leverage=formats.significant(leverage, 6), move=move)}')
     liquidated = sum(1 for t in trades if t.exit_reason == 'liquidation')
     if liquidated:
-        notes.append(f'warning: {liquidated} trade(s) were liquidated')
+        text = ngettext('{count} trade was liquidated', '{count} trades were liquidated', liquidated)
+        notes.append(f'{_("warning:")} {text.format(count=liquidated)}')
     if trades:
         return notes
     if entry_signals == 0:
-        notes.append(
-            f'no trade: {strategy.name} gave no entry signal in {bars} bars '
-            f'(its indicators need {strategy.warmup} bars before the first one)'
-        )
+        text = _('no trade: {strategy} gave no entry signal in {bars} bars (its indicators need {warmup} bars first)')
+        notes.append(text.format(strategy=terms.strategy(strategy.name), bars=bars, warmup=strategy.warmup))
         return notes
-    first = rejections[0] if rejections else 'unknown'
-    notes.append(
-        f'no trade: {len(rejections)} of {entry_signals} entry signals were refused, the first at {first}'
-        f'{_hint(first, strategy)}'
-    )
+    first = rejections[0] if rejections else _('unknown')
+    text = _('no trade: {refused} of {signals} entry signals were refused, the first at {first}')
+    notes.append(text.format(refused=len(rejections), signals=entry_signals, first=first) + _hint(first, strategy))
     return notes
 
 
 def _hint(reason: str, strategy: Strategy) -> str:
     if 'needs a stop-loss' in reason:
-        return f' ({strategy.name} sets none): use fixed, percent or all-in sizing'
+        return ' ' + _('({strategy} sets none): use fixed, percent or all-in sizing').format(strategy=strategy.name)
     if 'whole unit' in reason:
-        return ' (all-in buys whole units): use fixed, percent or risk sizing for fractional quantities, or more cash'
+        return ' ' + _(
+            '(all-in buys whole units): use fixed, percent or risk sizing for fractional quantities, or more cash'
+        )
     if 'insufficient balance' in reason:
-        return ': lower the margin per trade or add cash'
+        return _(': lower the margin per trade or add cash')
     return ''

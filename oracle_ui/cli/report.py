@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
 from typing import get_args
 
 from ..engine.bars import parse_time
+from ..i18n import SUPPORTED, using
 from ..reports import REPORT_FORMATS, account_report, backtest_report
 from ..settings import Settings
 from ..store import Store
@@ -27,12 +29,18 @@ def add_arguments(report: argparse.ArgumentParser) -> None:
     report.add_argument('--backtest', type=int, help='report a saved backtest (its id on /backtest) instead')
     report.add_argument('--periods-per-year', type=float, help='bars a year for annualised figures')
     report.add_argument('--output', '-o', help="file to write (default: the report's own name here; - for stdout)")
+    report.add_argument(
+        '--locale',
+        choices=SUPPORTED,
+        default=None,
+        help="the report's language and number formats (default: ORACLE_LOCALE)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     settings = Settings(**({'data_dir': args.data_dir} if args.data_dir else {}))
     store = Store(settings.database)
-    try:
+    with using(args.locale or settings.locale), contextlib.closing(store):
         if args.backtest is not None:
             made = backtest_report(store, args.backtest, args.format)
         else:
@@ -47,8 +55,6 @@ def run(args: argparse.Namespace) -> int:
             )
             now = store.analytics.last_equity_time() or time.time()
             made = account_report(store, settings, filters, args.format, symbols=settings.symbols, now=now)
-    finally:
-        store.close()
     if args.output == '-':
         sys.stdout.buffer.write(made.content)
         return 0

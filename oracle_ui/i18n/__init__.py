@@ -7,6 +7,7 @@ Pages mark what people read with ``_('...')``, ``ngettext``, ``pgettext``; modul
 from .catalog import (
     LOCALES,
     N_,
+    PREFERENCE,
     PSEUDO,
     SOURCE,
     SUPPORTED,
@@ -22,12 +23,14 @@ from .catalog import (
     pgettext,
     pinned,
     set_resolver,
+    stored_language,
     using,
 )
 
 __all__ = [
     'LOCALES',
     'N_',
+    'PREFERENCE',
     'PSEUDO',
     'SOURCE',
     'SUPPORTED',
@@ -43,5 +46,6 @@ __all__ = [
     'pgettext',
     'pinned',
     'set_resolver',
+    'stored_language',
     'using',
 ]

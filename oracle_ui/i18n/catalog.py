@@ -9,6 +9,7 @@ failing both, English: the API, the CLI and the logs stay English whatever the d
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -64,6 +65,22 @@ class _Fallbacks:
 SOURCE_LANGUAGE = Language()
 _current: ContextVar[Language | None] = ContextVar('oracle_language', default=None)
 _fallbacks = _Fallbacks()
+
+
+PREFERENCE = 'ui.language'
+"""The per-user preference a chosen language is kept under (JSON: ``{"code": "de", "latin_digits": false}``)."""
+
+
+def stored_language(stored: str | None) -> Language | None:
+    """The language a stored :data:`PREFERENCE` names, or None (none stored, or no longer a shipped locale)."""
+    if stored is None:
+        return None
+    try:
+        chosen = json.loads(stored)
+        code, latin_digits = chosen['code'], chosen.get('latin_digits', False)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return Language(code, bool(latin_digits)) if code in SUPPORTED else None
 
 
 def check_locale(code: str) -> str:

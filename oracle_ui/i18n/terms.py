@@ -4,7 +4,7 @@ the API, the database)."""
 
 from __future__ import annotations
 
-from .catalog import pgettext
+from .catalog import _, gettext, pgettext
 
 
 def side(value: str) -> str:
@@ -187,3 +187,53 @@ def metric(value: str) -> str | None:
         'event_loop_lag_ms': pgettext('metric', 'event loop lag ms'),
     }
     return names.get(value)
+
+
+def strategy(value: str) -> str:
+    """A strategy's name as pickers show it (the name itself is what the API, the CLI and the settings take)."""
+    # TRANSLATORS: a strategy's name; keep indicator abbreviations (SMA, EMA) as they are
+    names = {
+        'regime': pgettext('strategy', 'Regime switching'),
+        'trend_following': pgettext('strategy', 'Trend following'),
+        'range_trading': pgettext('strategy', 'Range trading'),
+        'sma_cross': pgettext('strategy', 'SMA crossover'),
+    }
+    return names.get(value, value)
+
+
+def param_section(value: str) -> str:
+    """A nested part of a strategy's parameters (the regime strategy's trend and range rules)."""
+    names = {'trend': pgettext('parameters', 'Trend rules'), 'range': pgettext('parameters', 'Range rules')}
+    return names.get(value, value.capitalize())
+
+
+def choice(value: str) -> str:
+    """One of a form's fixed choices (position sizing: fixed, percent, risk, all-in)."""
+    names = {
+        'fixed': pgettext('sizing', 'fixed'),
+        'percent': pgettext('sizing', 'percent'),
+        'risk': pgettext('sizing', 'risk'),
+        'all-in': pgettext('sizing', 'all-in'),
+    }
+    return names.get(value, value)
+
+
+def exit_reason(value: str) -> str:
+    """What closed a trade (``take-profit``, ``stop-loss`` ...: the analytics' names of the closing statuses)."""
+    # TRANSLATORS: keep the market's established terms for take-profit and stop-loss
+    names = {
+        'take-profit': pgettext('exit reason', 'take-profit'),
+        'stop-loss': pgettext('exit reason', 'stop-loss'),
+        'strategy exit': pgettext('exit reason', 'strategy exit'),
+        'manual': pgettext('exit reason', 'manual'),
+        'liquidation': pgettext('exit reason', 'liquidation'),
+    }
+    return names.get(value, value)
+
+
+def unit(value: str) -> str:
+    """A parameter's unit as its form shows it (``candles``, ``% of equity``; as it is when none is known)."""
+    percents = {'% of free': _('{percent} of free'), '% of equity': _('{percent} of equity')}
+    if value in percents:  # msgids without '% o', which gettext would take for a printf conversion
+        return percents[value].format(percent='%')
+    return gettext(value)

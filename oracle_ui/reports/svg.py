@@ -7,6 +7,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
 
+from babel.dates import get_month_names
+
+from ..i18n import current, formats
+from ..i18n.catalog import locale_of
+
 WIDTH, HEIGHT = 720, 220
 PAD = {'l': 56, 'r': 10, 't': 10, 'b': 24}
 GREEN, RED, TEAL, GREY = '#16a34a', '#dc2626', '#0d9488', '#94a3b8'
@@ -129,7 +134,8 @@ def heatmap(months: Sequence[tuple[str, float]]) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
         f'style="max-width:{width}px" font-family="sans-serif" font-size="10" class="heatmap">'
     ]
-    for k, name in enumerate(('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')):
+    names = get_month_names('abbreviated', 'stand-alone', locale=locale_of(current().code))
+    for k, name in enumerate(names[m] for m in range(1, 13)):
         parts.append(f'<text x="{left + cell_w * (k + 0.5)}" y="12" text-anchor="middle" fill="#475569">{name}</text>')
     for row, year in enumerate(years):
         parts.append(
@@ -140,10 +146,11 @@ def heatmap(months: Sequence[tuple[str, float]]) -> str:
         alpha = 0.15 + 0.85 * min(abs(value) / scale, 1.0)
         color = GREEN if value >= 0 else RED
         x, y = left + cell_w * column, top + cell_h * row
+        shown = formats.decimal(value, 1, signed=True)
         parts.append(
             f'<rect class="cell" x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{color}" '
-            f'fill-opacity="{alpha:.2f}"><title>{month}: {value:+.2f} %</title></rect>'
-            f'<text x="{x + cell_w / 2 - 1}" y="{y + 14}" text-anchor="middle">{value:+.1f}</text>'
+            f'fill-opacity="{alpha:.2f}"><title>{month}: {formats.percent(value, 2, signed=True)}</title></rect>'
+            f'<text x="{x + cell_w / 2 - 1}" y="{y + 14}" text-anchor="middle">{shown}</text>'
         )
     parts.append('</svg>')
     return ''.join(parts)

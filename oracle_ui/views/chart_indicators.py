@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from ..engine import indicators as ind
 from ..engine.models import Candle
 from ..engine.strategies import Strategy
+from ..i18n import N_, gettext
 
 IndicatorKind = Literal['sma', 'ema', 'bbands', 'rsi', 'macd', 'atr', 'adx', 'stoch', 'volume']
 Pane = Literal['overlay', 'subplot']
@@ -32,14 +33,16 @@ SPECS: dict[str, tuple[tuple[str, float, float, float], ...]] = {
 LABELS = {
     'sma': 'SMA',
     'ema': 'EMA',
-    'bbands': 'Bollinger',
+    # TRANSLATORS: an indicator's name in chart legends and pane titles (abbreviations such as SMA stay as they are)
+    'bbands': N_('Bollinger'),
     'rsi': 'RSI',
     'macd': 'MACD',
     'atr': 'ATR',
     'adx': 'ADX',
-    'stoch': 'Stochastic',
-    'volume': 'Volume',
+    'stoch': N_('Stochastic'),
+    'volume': N_('Volume'),
 }
+"""Each kind's name in legends (translated where shown)."""
 OVERLAYS = frozenset({'sma', 'ema', 'bbands'})
 """Kinds drawn on the price pane by default (the others get a pane of their own)."""
 WARMUP = 300
@@ -131,7 +134,7 @@ class ChartIndicator(BaseModel):
 
     @property
     def label(self) -> str:
-        return f'{LABELS[self.kind]} {" ".join(f"{p:g}" for p in self.params)}'.strip()
+        return f'{gettext(LABELS[self.kind])} {" ".join(f"{p:g}" for p in self.params)}'.strip()
 
     @property
     def outputs(self) -> tuple[str, ...]:

@@ -12,6 +12,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from ...i18n import _
+from ...i18n.validation import errors_text
 from .base import IndicatorView, RegimeReading, Strategy, StrategyError, StrategyParams
 from .regime import RegimeParams, RegimeStrategy
 from .regime_rules import RangeParams, TrendParams, read_regime
@@ -54,18 +56,16 @@ def create_strategy(name: str, params: Mapping[str, Any] | None = None) -> Strat
     """
     cls = STRATEGIES.get(name)
     if cls is None:
-        raise StrategyError(f'unknown strategy {name!r}; valid: {", ".join(STRATEGIES)}')
+        raise StrategyError(
+            _('unknown strategy {name}; valid: {valid}').format(name=repr(name), valid=', '.join(STRATEGIES))
+        )
     try:
         return cls(cls.Params.model_validate(dict(params or {})))
     except ValidationError as error:
-        problems = '; '.join(_describe_error(e) for e in error.errors())
+        problems = errors_text(error.errors(), whole='params')
         valid = describe_params(cls.Params)
-        raise StrategyError(f'invalid parameters for {name}: {problems}. Valid: {valid}') from None
-
-
-def _describe_error(error: Any) -> str:
-    where = '.'.join(str(x) for x in error['loc']) or 'params'
-    return f'{where}: {error["msg"].removeprefix("Value error, ")}'
+        message = _('invalid parameters for {name}: {problems}. Valid: {valid}')
+        raise StrategyError(message.format(name=name, problems=problems, valid=valid)) from None
 
 
 def describe_params(model: type[BaseModel]) -> str:

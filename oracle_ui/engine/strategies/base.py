@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...i18n import N_
 from .. import indicators as ind
 from ..models import Candle, Regime, Side, Signal
 
@@ -34,27 +35,42 @@ def param(default: Any, title: str, description: str, unit: str = '', **bounds: 
 def adx_length() -> Any:
     """The ADX averaging length, as every regime rule names it."""
     return param(
-        14, 'ADX length', 'Candles the trend strength (ADX, +DI/-DI) is averaged over', 'candles', ge=2, le=500
+        14,
+        N_('ADX length'),
+        N_('Candles the trend strength (ADX, +DI/-DI) is averaged over'),
+        N_('candles'),
+        ge=2,
+        le=500,
     )
 
 
 def bollinger_length() -> Any:
-    return param(20, 'Bollinger length', 'Candles of the Bollinger bands', 'candles', ge=2, le=500)
+    return param(20, N_('Bollinger length'), N_('Candles of the Bollinger bands'), N_('candles'), ge=2, le=500)
 
 
 def bollinger_width() -> Any:
     return param(
-        2.0, 'Bollinger width', 'Band distance from the middle in standard deviations', '× std dev', gt=0, le=10
+        2.0,
+        N_('Bollinger width'),
+        N_('Band distance from the middle in standard deviations'),
+        N_('× std dev'),
+        gt=0,
+        le=10,
     )
 
 
 def rsi_length() -> Any:
-    return param(14, 'RSI length', 'Candles of the relative strength index', 'candles', ge=2, le=500)
+    return param(14, N_('RSI length'), N_('Candles of the relative strength index'), N_('candles'), ge=2, le=500)
 
 
 def atr_length() -> Any:
     return param(
-        14, 'ATR length', 'Candles of the average true range that sets stop distances', 'candles', ge=1, le=500
+        14,
+        N_('ATR length'),
+        N_('Candles of the average true range that sets stop distances'),
+        N_('candles'),
+        ge=1,
+        le=500,
     )
 
 

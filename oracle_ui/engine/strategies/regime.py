@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
+from ...i18n import N_
 from .. import indicators as ind
 from ..models import Candle, Regime, Side, Signal
 from .base import (
@@ -32,12 +33,14 @@ from .regime_rules import (
 
 class RegimeParams(StrategyParams):
     adx_period: int = adx_length()
-    adx_strong: float = param(25.0, 'Strong trend above', 'ADX above this is a strong trend', 'ADX', ge=0, le=100)
+    adx_strong: float = param(
+        25.0, N_('Strong trend above'), N_('ADX above this is a strong trend'), N_('ADX'), ge=0, le=100
+    )
     adx_trending: float = param(
         20.0,
-        'Trend above',
-        'ADX above this is a trend (up or down by +DI/-DI); at or below: no trend',
-        'ADX',
+        N_('Trend above'),
+        N_('ADX above this is a trend (up or down by +DI/-DI); at or below: no trend'),
+        N_('ADX'),
         ge=0,
         le=100,
     )
@@ -45,17 +48,17 @@ class RegimeParams(StrategyParams):
     bb_std: float = bollinger_width()
     bbw_low: float = param(
         0.03,
-        'Low volatility below',
-        'Band width / middle below this is low volatility (0.03 = 3 %)',
-        'fraction',
+        N_('Low volatility below'),
+        N_('Band width / middle below this is low volatility (0.03 = 3 %)'),
+        N_('fraction'),
         ge=0,
         le=10,
     )
     bbw_high: float = param(
         0.10,
-        'High volatility above',
-        'Band width / middle above this is high volatility: no range trades, half leverage',
-        'fraction',
+        N_('High volatility above'),
+        N_('Band width / middle above this is high volatility: no range trades, half leverage'),
+        N_('fraction'),
         gt=0,
         le=10,
     )
@@ -67,9 +70,9 @@ class RegimeParams(StrategyParams):
     @model_validator(mode='after')
     def _ordered(self) -> RegimeParams:
         if self.adx_trending > self.adx_strong:
-            raise ValueError('adx_trending must not exceed adx_strong')
+            raise ValueError(N_('adx_trending must not exceed adx_strong'))
         if self.bbw_low >= self.bbw_high:
-            raise ValueError('bbw_low must be smaller than bbw_high')
+            raise ValueError(N_('bbw_low must be smaller than bbw_high'))
         return self
 
 

@@ -8,6 +8,7 @@ import math
 
 from pydantic import model_validator
 
+from ...i18n import N_
 from .. import indicators as ind
 from ..models import Candle, Regime, Side, Signal, SignalKind
 from .base import (
@@ -27,70 +28,92 @@ from .base import (
 class TrendParams(StrategyParams):
     ema_fast: int = param(
         10,
-        'Fast EMA',
-        'Fast exponential average; a trend entry needs fast > mid > slow (long) or the reverse',
-        'candles',
+        N_('Fast EMA'),
+        N_('Fast exponential average; a trend entry needs fast > mid > slow (long) or the reverse'),
+        N_('candles'),
         ge=1,
         le=500,
     )
     ema_mid: int = param(
-        20, 'Middle EMA', 'Middle exponential average; the close must be beyond it', 'candles', ge=1, le=500
+        20, N_('Middle EMA'), N_('Middle exponential average; the close must be beyond it'), N_('candles'), ge=1, le=500
     )
-    ema_slow: int = param(50, 'Slow EMA', 'Slow exponential average', 'candles', ge=1, le=1000)
+    ema_slow: int = param(50, N_('Slow EMA'), N_('Slow exponential average'), N_('candles'), ge=1, le=1000)
     rsi_period: int = rsi_length()
     macd_fast: int = param(
         12,
-        'MACD fast',
-        'Fast average of the MACD; MACD above its signal line adds 0.3 to a long score',
-        'candles',
+        N_('MACD fast'),
+        N_('Fast average of the MACD; MACD above its signal line adds 0.3 to a long score'),
+        N_('candles'),
         ge=1,
         le=500,
     )
-    macd_slow: int = param(26, 'MACD slow', 'Slow average of the MACD', 'candles', ge=2, le=500)
-    macd_signal: int = param(9, 'MACD signal', 'Average of the MACD line it is compared with', 'candles', ge=1, le=500)
+    macd_slow: int = param(26, N_('MACD slow'), N_('Slow average of the MACD'), N_('candles'), ge=2, le=500)
+    macd_signal: int = param(
+        9, N_('MACD signal'), N_('Average of the MACD line it is compared with'), N_('candles'), ge=1, le=500
+    )
     atr_period: int = atr_length()
     volume_period: int = param(
         20,
-        'Volume average',
-        'Volume above its average over this many candles adds 0.1 to the score',
-        'candles',
+        N_('Volume average'),
+        N_('Volume above its average over this many candles adds 0.1 to the score'),
+        N_('candles'),
         ge=1,
         le=500,
     )
     adx_period: int = adx_length()
     adx_trending: float = param(
         20.0,
-        'Trend above',
-        'ADX above this is a trend (up or down by +DI/-DI); at or below: no trend',
-        'ADX',
+        N_('Trend above'),
+        N_('ADX above this is a trend (up or down by +DI/-DI); at or below: no trend'),
+        N_('ADX'),
         ge=0,
         le=100,
     )
     """ADX above this is a trend (weak up to ``adx_strong``)."""
     atr_stop_mult: float = param(
-        1.5, 'Stop distance', 'Stop-loss beyond the candle extreme by this many ATRs', '× ATR', gt=0, le=20
+        1.5, N_('Stop distance'), N_('Stop-loss beyond the candle extreme by this many ATRs'), N_('× ATR'), gt=0, le=20
     )
     reward_risk: float = param(
-        2.0, 'Take-profit', 'Take-profit distance as a multiple of the stop distance', '× risk', gt=0, le=20
+        # TRANSLATORS: strategy parameters; keep the market's terms for take-profit and stop-loss (see the glossary)
+        2.0,
+        N_('Take-profit'),
+        N_('Take-profit distance as a multiple of the stop distance'),
+        N_('× risk'),
+        gt=0,
+        le=20,
     )
-    min_score: float = param(0.5, 'Minimum score', 'Signals scoring below this are not traded', '0–1', ge=0, le=1)
+    min_score: float = param(
+        0.5, N_('Minimum score'), N_('Signals scoring below this are not traded'), N_('0–1'), ge=0, le=1
+    )
     rsi_long_min: float = param(
-        50.0, 'Long RSI from', 'A long adds 0.3 to its score with RSI between this and the next', 'RSI', ge=0, le=100
+        50.0,
+        N_('Long RSI from'),
+        N_('A long adds 0.3 to its score with RSI between this and the next'),
+        N_('RSI'),
+        ge=0,
+        le=100,
     )
-    rsi_long_max: float = param(70.0, 'Long RSI to', 'Upper end of the long RSI band', 'RSI', ge=0, le=100)
+    rsi_long_max: float = param(70.0, N_('Long RSI to'), N_('Upper end of the long RSI band'), N_('RSI'), ge=0, le=100)
     rsi_short_min: float = param(
-        30.0, 'Short RSI from', 'A short adds 0.3 to its score with RSI between this and the next', 'RSI', ge=0, le=100
+        30.0,
+        N_('Short RSI from'),
+        N_('A short adds 0.3 to its score with RSI between this and the next'),
+        N_('RSI'),
+        ge=0,
+        le=100,
     )
-    rsi_short_max: float = param(50.0, 'Short RSI to', 'Upper end of the short RSI band', 'RSI', ge=0, le=100)
+    rsi_short_max: float = param(
+        50.0, N_('Short RSI to'), N_('Upper end of the short RSI band'), N_('RSI'), ge=0, le=100
+    )
     leverage_tiers: tuple[tuple[float, float], ...] = ((0.9, 15.0), (0.7, 10.0), (0.5, 5.0))
     """(minimum score, leverage), highest first."""
 
     @model_validator(mode='after')
     def _ordered(self) -> TrendParams:
         if not self.ema_fast < self.ema_mid < self.ema_slow:
-            raise ValueError('ema_fast < ema_mid < ema_slow is required')
+            raise ValueError(N_('ema_fast < ema_mid < ema_slow is required'))
         if self.macd_fast >= self.macd_slow:
-            raise ValueError('macd_fast must be smaller than macd_slow')
+            raise ValueError(N_('macd_fast must be smaller than macd_slow'))
         return self
 
 
@@ -101,37 +124,39 @@ class RangeParams(StrategyParams):
     atr_period: int = atr_length()
     adx_period: int = adx_length()
     adx_sideways: float = param(
-        20.0, 'Sideways at or below', 'ADX at or below this is a sideways market', 'ADX', ge=0, le=100
+        20.0, N_('Sideways at or below'), N_('ADX at or below this is a sideways market'), N_('ADX'), ge=0, le=100
     )
     """ADX at or below this is sideways."""
     bbw_high: float = param(
         0.10,
-        'High volatility above',
-        'Band width / middle above this is high volatility: no range trades, half leverage',
-        'fraction',
+        N_('High volatility above'),
+        N_('Band width / middle above this is high volatility: no range trades, half leverage'),
+        N_('fraction'),
         gt=0,
         le=10,
     )
     """Bollinger width (fraction) above this is high volatility: no range trades."""
     rsi_oversold: float = param(
-        30.0, 'Oversold below', 'A long at the lower band needs RSI below this', 'RSI', ge=0, le=100
+        30.0, N_('Oversold below'), N_('A long at the lower band needs RSI below this'), N_('RSI'), ge=0, le=100
     )
     rsi_overbought: float = param(
-        70.0, 'Overbought above', 'A short at the upper band needs RSI above this', 'RSI', ge=0, le=100
+        70.0, N_('Overbought above'), N_('A short at the upper band needs RSI above this'), N_('RSI'), ge=0, le=100
     )
     rsi_extreme_low: float = param(
-        25.0, 'Extreme oversold', 'RSI below this adds 0.2 to a long score', 'RSI', ge=0, le=100
+        25.0, N_('Extreme oversold'), N_('RSI below this adds 0.2 to a long score'), N_('RSI'), ge=0, le=100
     )
     rsi_extreme_high: float = param(
-        75.0, 'Extreme overbought', 'RSI above this adds 0.2 to a short score', 'RSI', ge=0, le=100
+        75.0, N_('Extreme overbought'), N_('RSI above this adds 0.2 to a short score'), N_('RSI'), ge=0, le=100
     )
     atr_stop_mult: float = param(
-        1.0, 'Stop distance', 'Stop-loss beyond the candle extreme by this many ATRs', '× ATR', gt=0, le=20
+        1.0, N_('Stop distance'), N_('Stop-loss beyond the candle extreme by this many ATRs'), N_('× ATR'), gt=0, le=20
     )
     reward_risk: float = param(
-        1.5, 'Take-profit', 'Take-profit distance as a multiple of the stop distance', '× risk', gt=0, le=20
+        1.5, N_('Take-profit'), N_('Take-profit distance as a multiple of the stop distance'), N_('× risk'), gt=0, le=20
     )
-    min_score: float = param(0.8, 'Minimum score', 'Signals scoring below this are not traded', '0–1', ge=0, le=1)
+    min_score: float = param(
+        0.8, N_('Minimum score'), N_('Signals scoring below this are not traded'), N_('0–1'), ge=0, le=1
+    )
     leverage_tiers: tuple[tuple[float, float], ...] = ((0.95, 5.0), (0.8, 3.0))
 
 

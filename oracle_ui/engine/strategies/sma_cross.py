@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
+from ...i18n import N_, _
 from .. import indicators as ind
 from ..models import Candle, Side, Signal, SignalKind
 from .base import IndicatorView, Strategy, StrategyParams, any_nan, param
@@ -12,17 +13,17 @@ from .base import IndicatorView, Strategy, StrategyParams, any_nan, param
 class SmaCrossParams(StrategyParams):
     fast: int = param(
         10,
-        'Fast SMA',
-        'Length of the fast moving average; long when it crosses above the slow one',
-        'candles',
+        N_('Fast SMA'),
+        N_('Length of the fast moving average; long when it crosses above the slow one'),
+        N_('candles'),
         ge=1,
         le=1000,
     )
     slow: int = param(
         20,
-        'Slow SMA',
-        'Length of the slow moving average; flat when the fast one crosses below it',
-        'candles',
+        N_('Slow SMA'),
+        N_('Length of the slow moving average; flat when the fast one crosses below it'),
+        N_('candles'),
         ge=2,
         le=5000,
     )
@@ -30,7 +31,9 @@ class SmaCrossParams(StrategyParams):
     @model_validator(mode='after')
     def _fast_below_slow(self) -> SmaCrossParams:
         if self.fast >= self.slow:
-            raise ValueError(f'fast ({self.fast}) must be smaller than slow ({self.slow})')
+            raise ValueError(
+                _('fast ({fast}) must be smaller than slow ({slow})').format(fast=self.fast, slow=self.slow)
+            )
         return self
 
 
