@@ -8,6 +8,7 @@ from typing import Any
 from nicegui import ui
 
 from components.plot import TRANSPARENT, Plot
+from components.tables import translated
 from oracle_ui.i18n import N_, _
 from oracle_ui.reports.svg import heatmap
 from oracle_ui.reports.tearsheet import HEADLINE, duration, fmt
@@ -179,7 +180,7 @@ def analytics_view(report: AnalyticsReport) -> None:
             'an-heatmap'
         )
     Plot(breakdown_figure(report)).classes('w-full').style('height: 750px').mark('an-breakdown')
-    columns = [{**column, 'label': _(column['label'])} for column in SYMBOL_COLUMNS]
+    columns = translated(SYMBOL_COLUMNS)
     ui.table(columns=columns, rows=symbol_rows(report), row_key='key').classes('w-full').props('dense flat').mark(
         'an-symbols'
     )

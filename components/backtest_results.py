@@ -12,6 +12,7 @@ from nicegui import ui
 
 from components.plot import TRANSPARENT, Plot
 from components.price_chart import LoadRange, PriceChart
+from components.tables import translated
 from oracle_ui import formatting as fmt
 from oracle_ui.analytics import decimate
 from oracle_ui.backtest import BacktestResult, BacktestTrade, parse_iso
@@ -145,7 +146,7 @@ def backtest_results(
     def when(text: str | None) -> str:
         return local_time(parse_iso(text), timezone) if text else '—'
 
-    columns = [{**column, 'label': _(column['label'])} for column in TRADE_COLUMNS]
+    columns = translated(TRADE_COLUMNS)
     ui.table(columns=columns, rows=trade_rows(result.trades, when), row_key='n', pagination=20).classes('w-full').props(
         'dense flat wrap-cells'
     ).mark('bt-trades')

@@ -9,12 +9,14 @@ from typing import Any
 import numpy as np
 from nicegui import ui
 
-from components.backtest_results import STATS, format_stat
+from components.backtest_results import STATS
 from components.plot import TRANSPARENT, Plot
+from components.tables import translated
 from oracle_ui.analytics import decimate
 from oracle_ui.formatting import local_time
 from oracle_ui.i18n import N_, _, terms
 from oracle_ui.reports import ReportFormat
+from oracle_ui.reports.tearsheet import fmt as format_stat
 from oracle_ui.store import SavedRun
 
 RUN_COLUMNS = [
@@ -56,7 +58,7 @@ class SavedRunsTable(ui.table):
     """Saved runs, newest first; rows are picked with check boxes (``selected``)."""
 
     def __init__(self) -> None:
-        columns = [{**column, 'label': _(column['label'])} for column in RUN_COLUMNS]
+        columns = translated(RUN_COLUMNS)
         super().__init__(columns=columns, rows=[], row_key='id', selection='multiple', pagination=10)
         self.classes('w-full').props('dense flat wrap-cells')
 
