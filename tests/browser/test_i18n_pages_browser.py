@@ -50,8 +50,11 @@ WORD = re.compile(r'[A-Za-z]{2,}')
 DATA_WORDS = frozenset({'Oracle', 'Trader', OPERATOR, 'BTC', 'ETH', 'SOL', 'USDT', 'USD', 'UTC'})
 """Words on the pages that are data, not UI text: the product's name, the operator's name, the simulated market's
 tickers and the timezone shown."""
-TERMS = frozenset({'SMA', 'EMA', 'MACD', 'RSI', 'ATR', 'ADX'})
-"""Indicator abbreviations, the same in every language (``oracle_ui.i18n.terms.indicator``)."""
+TERMS = frozenset({'SMA', 'EMA', 'MACD', 'RSI', 'ATR', 'ADX', 'HTML', 'PDF', 'CSV', 'JSON'})
+"""Indicator abbreviations and file formats (a report's download buttons), the same in every language."""
+CLDR_MONTHS = frozenset({'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'})
+"""Month names from Babel's CLDR data (the monthly returns' grid), not from the catalog: the pseudo-locale formats
+like English."""
 MACHINE_TEXTS = frozenset(EventType)
 """Event types, shown as they are: machine-facing names that stay English (issue 15)."""
 CHART_DATE = re.compile(r'(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4}')
@@ -133,7 +136,7 @@ def _english_left(texts: list[str]) -> list[str]:
     """What of ``texts`` has English words outside the pseudo-locale's brackets (data words excepted)."""
     left = []
     for text in texts:
-        if text in MACHINE_TEXTS or text in QUASAR_TEXTS or CHART_DATE.fullmatch(text):
+        if text in MACHINE_TEXTS or text in QUASAR_TEXTS or text in CLDR_MONTHS or CHART_DATE.fullmatch(text):
             continue
         outside = STRATEGY_REASON.sub(' ', text)
         while PSEUDO_SPAN.search(outside):
