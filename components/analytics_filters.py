@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from nicegui import ui
 
+from components.url_query import keep_in_url
 from oracle_ui.i18n import N_, _, terms
 from oracle_ui.reports import ReportFormat
 
@@ -49,6 +50,9 @@ class AnalyticsFilterBar(ui.card):
                             f'an-export-{kind}'
                         )
             self.summary = ui.label().classes('text-xs opacity-70').mark('an-summary')
+        fields = {'period': self.period, 'since': self.since, 'until': self.until, 'side': self.side}
+        self._wanted = keep_in_url({**fields, 'symbol': self.symbol, 'strategy': self.strategy})
+        """A symbol or strategy the URL asked for, until the first report offers them."""
 
     @property
     def controls(self) -> tuple[ui.select | ui.input, ...]:
@@ -57,10 +61,10 @@ class AnalyticsFilterBar(ui.card):
     def offer(self, symbols: Sequence[str], strategies: Sequence[str]) -> None:
         """The symbols and strategies to pick from (a picked one that is gone falls back to ``ALL``)."""
         everything = {ALL: _('all')}
-        self.symbol.set_options(
-            {**everything, **{s: s for s in symbols}}, value=self.symbol.value if self.symbol.value in symbols else ALL
-        )
+        symbol = self._wanted.pop('symbol', self.symbol.value)
+        self.symbol.set_options({**everything, **{s: s for s in symbols}}, value=symbol if symbol in symbols else ALL)
+        strategy = self._wanted.pop('strategy', self.strategy.value)
         self.strategy.set_options(
             {**everything, **{s: terms.strategy(s) for s in strategies}},
-            value=self.strategy.value if self.strategy.value in strategies else ALL,
+            value=strategy if strategy in strategies else ALL,
         )

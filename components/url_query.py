@@ -14,16 +14,24 @@ MAX_VALUE_LENGTH = 200
 """Longer query values are ignored (no filter takes more)."""
 
 
-def keep_in_url(fields: Mapping[str, ValueElement[Any]]) -> None:
+def keep_in_url(fields: Mapping[str, ValueElement[Any]]) -> dict[str, str]:
     """Set ``fields`` from the page's query parameters of their names (a select only to one of its options), then
     keep the URL's query in step with whatever differs from their defaults, on every change. Call it before the
-    fields' own change handlers are registered: restoring is not a change the page reacts to."""
+    fields' own change handlers are registered: restoring is not a change the page reacts to.
+
+    :returns: the values asked for a select that does not offer them (yet: options that come with data)
+    """
     request = ui.context.client.request
     defaults = {name: element.value for name, element in fields.items()}
+    pending = {}
     for name, element in fields.items():
         value = request.query_params.get(name)
-        if value is not None and len(value) <= MAX_VALUE_LENGTH and _allowed(element, value):
+        if value is None or len(value) > MAX_VALUE_LENGTH:
+            continue
+        if _allowed(element, value):
             element.value = value
+        else:
+            pending[name] = value
     path = request.url.path
 
     def update() -> None:
@@ -32,6 +40,7 @@ def keep_in_url(fields: Mapping[str, ValueElement[Any]]) -> None:
 
     for element in fields.values():
         element.on_value_change(update)
+    return pending
 
 
 def _allowed(element: ValueElement[Any], value: str) -> bool:

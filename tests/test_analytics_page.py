@@ -7,6 +7,7 @@ import pytest
 from nicegui import app
 from nicegui.testing import User
 
+from components.analytics_filters import ALL
 from oracle_ui.backtest import sample_files
 from oracle_ui.engine.feed import FeedStatus
 
@@ -61,3 +62,14 @@ async def test_live_vs_backtest_on_the_page(replay_env, user: User) -> None:
     await user.should_see(marker='lvb-summary', retries=100)  # a backtest over the whole replay runs first
     assert shown(user, 'lvb-summary').endswith(f'{trades} matched, 0 missed, 0 extra'), shown(user, 'lvb-summary')
     assert len(user.find(marker='lvb-pairs').elements.pop().rows) == trades
+
+
+async def test_the_filters_come_from_the_url_so_a_reload_keeps_them(replay_env, user: User) -> None:
+    """Switching the language reloads the page: its filters are in its URL, the symbol's once a report offers it."""
+    await eventually(lambda: system().engine.feed.status is FeedStatus.ENDED, 60)
+    await user.open('/analytics?period=all&side=short&symbol=BTC%2FUSDT&strategy=nonsense')
+    assert user.find(marker='an-period').elements.pop().value == 'all'
+    assert user.find(marker='an-side').elements.pop().value == 'short'
+    await eventually(lambda: user.find(marker='an-symbol').elements.pop().value == 'BTC/USDT', 10)
+    assert user.find(marker='an-strategy').elements.pop().value == ALL, 'a strategy never traded here is ignored'
+    await eventually(lambda: shown(user, 'an-metric-trades') == '0', 10)  # no short trades: the filter applies
