@@ -1,0 +1,175 @@
+"""Wires a :class:`~oracle_ui.system.System` for its role: the engine's stream, command server and lease; a web
+replica's stream follower, command client and its mirror of the engine's state."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from ..control import BotState
+from ..events import BotStatusUpdate, Event, EventType, PriceUpdate
+from ..live_settings import parse_update
+from ..security.accounts import Principal, Role
+from .keys import Keys, connect
+from .lease import EngineLease
+from .rpc import CommandClient, CommandServer, Handler
+from .stream import StreamFollower, StreamPublisher
+
+if TYPE_CHECKING:
+    from ..system import System
+
+log = logging.getLogger(__name__)
+
+ACCOUNT_EVENTS = frozenset(
+    {EventType.POSITION_OPENED, EventType.POSITION_CLOSED, EventType.POSITION_LIQUIDATED, EventType.BALANCE_UPDATE}
+)
+"""On these a web replica reloads the account (balance, open positions) from the database."""
+
+
+def principal_of(data: dict[str, Any]) -> Principal:
+    return Principal(data['name'], Role(data['role']), data['kind'])
+
+
+def stored_loader(system: System) -> Any:
+    async def load(since_id: int, limit: int) -> list[Event]:
+        return await asyncio.to_thread(system.store.events, since_id=since_id, limit=limit)
+
+    return load
+
+
+class EngineCluster:
+    """The engine's side, a service of its system: the lease first (refusing to trade without it), then the event
+    stream and the command server."""
+
+    def __init__(self, system: System) -> None:
+        settings = system.settings
+        self.system = system
+        self.redis = connect(settings.redis)
+        keys = Keys(settings.redis_prefix)
+        self.lease = EngineLease(self.redis, keys.lease)
+        self.publisher = StreamPublisher(
+            self.redis, keys.events, maxlen=settings.redis_stream_maxlen, load_stored=stored_loader(system)
+        )
+        self.server = CommandServer(self.redis, keys, handlers=engine_handlers(system), republish=self._republish)
+        self._remove_sink = system.bus.add_sink(self.publisher)
+
+    async def start(self) -> None:
+        await self.lease.acquire()  # raises LeaseHeld / RedisError: System.start fails, nothing trades
+        self.lease.keep(self._lost)
+        self.publisher.start()
+        self.server.start()
+
+    def _lost(self, message: str) -> None:
+        log.error(message)
+        asyncio.get_running_loop().create_task(self.system.controller.stop('lease lost'))
+
+    def _republish(self, event: Event) -> None:
+        bus = self.system.bus
+        if event.test:
+            bus.publish_test(event.type, event.data)
+        else:
+            bus.publish(event.type, event.payload, source=event.source, client_id=event.client_id)
+
+    async def stop(self) -> None:
+        await self.server.stop()
+        await self.publisher.stop()
+        self._remove_sink()
+        await self.lease.release()
+        await self.redis.aclose()
+
+
+def engine_handlers(system: System) -> dict[str, Handler]:
+    """The commands a web replica may run here, each through :class:`~oracle_ui.commands.Commands`."""
+    commands = system.commands
+
+    def origin(args: dict[str, Any], replica: str) -> str:
+        return f'{args["origin"]} via {replica}'
+
+    async def control(args: dict[str, Any], replica: str) -> Any:
+        who = principal_of(args['who'])
+        result = await commands.control(args['action'], who=who, origin=origin(args, replica), reason=args['reason'])
+        return {'success': result.success, 'message': result.message, 'action': result.action, 'state': result.state}
+
+    async def close_positions(args: dict[str, Any], replica: str) -> Any:
+        who = principal_of(args['who'])
+        trades = await commands.close_positions(args['symbols'], who=who, origin=origin(args, replica))
+        return [asdict(t) for t in trades]
+
+    async def change_settings(args: dict[str, Any], replica: str) -> Any:
+        update = parse_update(**args['update'])
+        applied = await commands.change_settings(update, who=principal_of(args['who']), origin=origin(args, replica))
+        return applied.model_dump(mode='json')
+
+    async def save_symbols(args: dict[str, Any], replica: str) -> Any:
+        await commands.save_symbols(args['symbols'], who=principal_of(args['who']), origin=origin(args, replica))
+        return None
+
+    async def emit_test_event(args: dict[str, Any], replica: str) -> Any:
+        type_ = EventType(args['type']) if args['type'] else None
+        who = principal_of(args['who'])
+        event = await commands.emit_test_event(type_, args['data'], who=who, origin=origin(args, replica))
+        return event.envelope()
+
+    return {
+        'control': control,
+        'close_positions': close_positions,
+        'change_settings': change_settings,
+        'save_symbols': save_symbols,
+        'emit_test_event': emit_test_event,
+    }
+
+
+class WebCluster:
+    """A web replica's side, a service of its system: follows the engine's stream into the local bus, runs commands
+    on the engine, and keeps the replica's copy of the bot state, prices and account current."""
+
+    def __init__(self, system: System) -> None:
+        settings = system.settings
+        self.system = system
+        self.redis = connect(settings.redis)
+        keys = Keys(settings.redis_prefix)
+        replica = settings.replica_name or f'{socket.gethostname()}:{settings.port}'
+        self.client = CommandClient(self.redis, keys, replica=replica, timeout_s=settings.command_timeout_s)
+        self.follower = StreamFollower(
+            self.redis,
+            keys.events,
+            system.bus,
+            load_stored=stored_loader(system),
+            on_link=system.set_link,
+            history=settings.event_history,
+        )
+        system.bus.forward = self.client.forward
+        system.remote = self.client
+        self._unsubscribe: Any = None
+
+    async def start(self) -> None:
+        self.system.set_link(False)
+        await self.follower.start()
+        if self.system.bus.last_id == 0:  # an empty stream: the newest stored event is where it goes on from
+            newest = await asyncio.to_thread(self.system.store.events, newest_first=True, limit=1)
+            if newest:
+                self.system.bus.adopt(newest[0])
+        self.client.start()
+        self._unsubscribe = self.system.bus.subscribe(
+            self._mirror, types=[EventType.BOT_STATUS_UPDATE, EventType.PRICE_UPDATE, *ACCOUNT_EVENTS], maxsize=10_000
+        )
+
+    def _mirror(self, event: Event) -> None:
+        system = self.system
+        if (status := event.payload_as(BotStatusUpdate)) is not None:
+            system.controller.state = BotState(status.status)
+        elif (price := event.payload_as(PriceUpdate)) is not None:
+            system.engine.broker.prices[price.symbol] = price.price
+            if (position := system.engine.broker.positions.get(price.symbol)) is not None:
+                position.mark_price = price.price
+        elif event.type in ACCOUNT_EVENTS:
+            system.engine.restore()
+
+    async def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        await self.follower.stop()
+        await self.client.stop()
