@@ -16,6 +16,7 @@ from oracle_ui.events import Event, EventType
 from oracle_ui.security.accounts import LOCAL, Principal, Role
 from oracle_ui.settings import Settings
 from oracle_ui.system import System
+from oracle_ui.web.state import SharedState
 from tests.helpers import advance_until, eventually
 from tests.redis_server import RedisServer
 
@@ -107,16 +108,18 @@ async def test_redis_away_loses_no_stored_event_and_the_replica_recovers(cluster
     engine, web = cluster('engine', autostart=True), cluster('web')
     await engine.start()
     await web.start()
+    shown = SharedState(web.engine.symbols)  # what the replica's pages show in the header
+    shown.follow(web)
     try:
-        await eventually(lambda: web.link_up, what='linked')
+        await eventually(lambda: web.link_up and shown.bot.engine_link, what='linked')
         redis.kill()
-        await eventually(lambda: not web.link_up, what='the link lost')
+        await eventually(lambda: not shown.bot.engine_link, what='"engine link lost" shown')
         before = engine.bus.last_id
         await advance_until(clock, lambda: engine.bus.last_id > before + 50, what='events while Redis is away')
         stored = [e.id for e in engine.store.events(since_id=before, limit=10_000)]
         assert stored  # the engine went on storing
         redis.start()
-        await eventually(lambda: web.link_up, 15, what='the link back')
+        await eventually(lambda: shown.bot.engine_link, 15, what='the link back')
         await eventually(lambda: web.bus.last_id >= stored[-1], 15, what='the replica caught up')
         on_web = {e.id for e in web.bus.history}
         assert set(stored) <= on_web
@@ -126,5 +129,6 @@ async def test_redis_away_loses_no_stored_event_and_the_replica_recovers(cluster
         assert set(stored) <= set(in_stream) and in_stream == sorted(in_stream)
         client.close()
     finally:
+        shown.unfollow()
         await web.stop()
         await engine.stop()
