@@ -291,6 +291,13 @@ class EventBus:
             source='bus',
         )
 
+    def follow_engine(self, forward: Callable[[Event], None]) -> None:
+        """Make this a web replica's bus: ids come from the engine's events (:meth:`adopt`), what is published here
+        goes to ``forward``."""
+        self.forward = forward
+        self._next_id = 1
+        self._reserve_ids = None
+
     def adopt(self, event: Event) -> None:
         """Deliver an event another process's bus published (its id is kept: later ids come from there too)."""
         self._next_id = max(self._next_id, event.id + 1)

@@ -141,32 +141,43 @@ class WebCluster:
             on_link=system.set_link,
             history=settings.event_history,
         )
-        system.bus.forward = self.client.forward
+        system.bus.follow_engine(self.client.forward)
         system.remote = self.client
         self._unsubscribe: Any = None
 
     async def start(self) -> None:
-        self.system.set_link(False)
+        system = self.system
+        system.set_link(False)
         await self.follower.start()
-        if self.system.bus.last_id == 0:  # an empty stream: the newest stored event is where it goes on from
-            newest = await asyncio.to_thread(self.system.store.events, newest_first=True, limit=1)
+        store = system.store
+        if system.bus.last_id == 0:  # an empty stream: the newest stored event is where it goes on from
+            newest = await asyncio.to_thread(store.events, newest_first=True, limit=1)
             if newest:
-                self.system.bus.adopt(newest[0])
+                system.bus.adopt(newest[0])
+        status = await asyncio.to_thread(
+            store.events, type_=EventType.BOT_STATUS_UPDATE.value, newest_first=True, limit=1
+        )
+        for event in [*status, *system.bus.history]:  # the bot's state and prices as of now
+            self._mirror_market(event)
         self.client.start()
-        self._unsubscribe = self.system.bus.subscribe(
+        self._unsubscribe = system.bus.subscribe(
             self._mirror, types=[EventType.BOT_STATUS_UPDATE, EventType.PRICE_UPDATE, *ACCOUNT_EVENTS], maxsize=10_000
         )
 
     def _mirror(self, event: Event) -> None:
+        if event.type in ACCOUNT_EVENTS:
+            self.system.engine.restore()
+        else:
+            self._mirror_market(event)
+
+    def _mirror_market(self, event: Event) -> None:
         system = self.system
-        if (status := event.payload_as(BotStatusUpdate)) is not None:
+        if (status := event.payload_as(BotStatusUpdate)) is not None and not event.test:
             system.controller.state = BotState(status.status)
-        elif (price := event.payload_as(PriceUpdate)) is not None:
+        elif (price := event.payload_as(PriceUpdate)) is not None and not event.test:
             system.engine.broker.prices[price.symbol] = price.price
             if (position := system.engine.broker.positions.get(price.symbol)) is not None:
                 position.mark_price = price.price
-        elif event.type in ACCOUNT_EVENTS:
-            system.engine.restore()
 
     async def stop(self) -> None:
         if self._unsubscribe is not None:
