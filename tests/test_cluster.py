@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 import redis as redis_client
 
+from oracle_ui.alerts.rules import AlertSpec
 from oracle_ui.cluster.lease import LeaseHeld
 from oracle_ui.control import BotState
 from oracle_ui.errors import CommandError, ErrorKind
@@ -132,3 +133,22 @@ async def test_redis_away_loses_no_stored_event_and_the_replica_recovers(cluster
         shown.unfollow()
         await web.stop()
         await engine.stop()
+
+
+async def test_an_alert_made_on_a_replica_is_checked_by_the_engine_and_shown_on_every_replica(cluster) -> None:
+    engine, web_a, web_b = cluster('engine'), cluster('web', replica_name='a'), cluster('web', replica_name='b')
+    for system in (engine, web_a, web_b):
+        await system.start()
+    try:
+        await eventually(lambda: web_a.link_up and web_b.link_up, what='both replicas linked')
+        rule = {'kind': 'price', 'symbol': 'BTC/USDT', 'op': 'above', 'value': 1}
+        spec = AlertSpec.model_validate({'name': 'from a', 'rule': rule, 'cooldown_s': 0})
+        alert = await web_a.alert_commands.create(spec, who=LOCAL, origin='ui 10.0.0.5')
+        await eventually(lambda: alert.id in engine.alerts.evaluator.states, what='the engine checks it')
+        await eventually(lambda: alert.id in web_b.alerts.rules, what='replica b shows it')
+        web_b.alert_commands.delete(alert.id, who=LOCAL, origin='ui 10.0.0.6')
+        await eventually(lambda: alert.id not in engine.alerts.evaluator.states, what='the engine dropped it')
+        await eventually(lambda: alert.id not in web_a.alerts.rules, what='replica a no longer shows it')
+    finally:
+        for system in (web_b, web_a, engine):
+            await system.stop()

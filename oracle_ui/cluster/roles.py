@@ -10,7 +10,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from ..control import BotState
-from ..events import BotStatusUpdate, Event, EventType, PriceUpdate
+from ..events import BotStatusUpdate, Event, EventType, PriceUpdate, UserAction
 from ..live_settings import parse_update
 from ..security.accounts import Principal, Role
 from .keys import Keys, connect
@@ -27,6 +27,18 @@ ACCOUNT_EVENTS = frozenset(
     {EventType.POSITION_OPENED, EventType.POSITION_CLOSED, EventType.POSITION_LIQUIDATED, EventType.BALANCE_UPDATE}
 )
 """On these a web replica reloads the account (balance, open positions) from the database."""
+ALERT_CHANGES = frozenset(
+    {'acknowledge_alerts', 'create_alert', 'create_channel', 'delete_alert', 'delete_channel', 'update_alert'}
+    | {'update_channel'}
+)
+"""Audited alert commands after which the engine checks, and every replica shows, the alerts the database holds (a
+replica runs them on the shared database itself)."""
+
+
+def changes_alerts(event: Event) -> bool:
+    """An audit event of a successful change to alerts or channels."""
+    action = event.payload_as(UserAction)
+    return action is not None and action.result == 'ok' and action.action in ALERT_CHANGES
 
 
 def principal_of(data: dict[str, Any]) -> Principal:
@@ -72,6 +84,8 @@ class EngineCluster:
             bus.publish_test(event.type, event.data)
         else:
             bus.publish(event.type, event.payload, source=event.source, client_id=event.client_id)
+            if changes_alerts(event):
+                asyncio.get_running_loop().create_task(self.system.alerts.reload(), name='reload-alerts')
 
     async def stop(self) -> None:
         await self.server.stop()
@@ -159,14 +173,18 @@ class WebCluster:
         )
         for event in [*status, *system.bus.history]:  # the bot's state and prices as of now
             self._mirror_market(event)
+        await asyncio.to_thread(system.alerts.load)
         self.client.start()
+        mirrored = [EventType.BOT_STATUS_UPDATE, EventType.PRICE_UPDATE, EventType.USER_ACTION, *ACCOUNT_EVENTS]
         self._unsubscribe = system.bus.subscribe(
-            self._mirror, types=[EventType.BOT_STATUS_UPDATE, EventType.PRICE_UPDATE, *ACCOUNT_EVENTS], maxsize=10_000
+            self._mirror, types=[*mirrored, EventType.ALERT_TRIGGERED], maxsize=10_000
         )
 
     def _mirror(self, event: Event) -> None:
         if event.type in ACCOUNT_EVENTS:
             self.system.engine.restore()
+        elif event.type is EventType.ALERT_TRIGGERED or changes_alerts(event):
+            self.system.alerts.load()
         else:
             self._mirror_market(event)
 

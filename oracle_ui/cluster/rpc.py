@@ -10,6 +10,7 @@ deadline passed before the engine took it is dropped (the replica has answered 5
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -27,6 +28,8 @@ from .keys import RETRY_S, Keys
 log = logging.getLogger(__name__)
 
 REPLY_TTL_S = 60
+BURST = 200
+"""Requests the engine takes at once after the one it waited for."""
 FORWARD_LIMIT = 10_000
 """Events a replica holds for the engine while Redis is away; older ones are dropped."""
 
@@ -149,8 +152,14 @@ class CommandServer:
                 await asyncio.sleep(RETRY_S)
                 continue
             failing = False
-            if popped is not None:
-                self._take(orjson.loads(popped[1]))
+            if popped is None:
+                continue
+            self._take(orjson.loads(popped[1]))
+            burst: Any = None
+            with contextlib.suppress(RedisError, OSError):  # the rest of a burst in one round trip
+                burst = await self.redis.lpop(self.keys.requests, BURST)
+            for request in burst or []:
+                self._take(orjson.loads(request))
 
     def _take(self, request: dict[str, Any]) -> None:
         if request['kind'] == 'publish':
