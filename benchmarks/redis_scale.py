@@ -7,7 +7,8 @@
 2. 2,000 full dashboard clients (``/dashboard/ws/dashboard``: every topic, the market's data included) on one
    process, and split over two web replicas of one engine: p99 and lost, 5 events/s emitted for 10 s.
 3. The engine's tick-to-store latency (an event's publish time to when a reader of the database sees it, polled
-   every 5 ms) with 0, 1 and 3 web replicas, each replica with 100 dashboard clients.
+   every 5 ms; the market at 60x, so a candle closes every second per symbol) with 0, 1 and 3 web replicas, each
+   replica with 100 dashboard clients.
 
 Clients, emitter, servers and Redis share the machine's cores: compare the numbers of one run with each other.
 The clients and the emitter are those of :mod:`benchmarks.ws_fanout`.
@@ -56,9 +57,10 @@ class Cluster:
         return f'http://127.0.0.1:{self.webs[index][1]}'
 
 
-def environment(data_dir: Path, redis: RedisServer | None) -> dict[str, str]:
+def environment(data_dir: Path, redis: RedisServer | None, speed: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != 'PYTEST_CURRENT_TEST'}
     env.update(
+        ORACLE_SPEED=speed,
         ORACLE_DATA_DIR=str(data_dir),
         ORACLE_SHOW='false',
         ORACLE_SIM_HISTORY_DAYS='1',
@@ -85,15 +87,16 @@ def start_web(env: dict[str, str], role: str) -> tuple[subprocess.Popen[bytes], 
     raise RuntimeError(f'the {role} server on port {port} did not serve market data within 90 s')
 
 
-def start_cluster(replicas: int, *, split: bool) -> Cluster:
-    """``split`` False: one ``--role all`` process; True: Redis, an engine and ``replicas`` web replicas."""
+def start_cluster(replicas: int, *, split: bool, speed: str = '1') -> Cluster:
+    """``split`` False: one ``--role all`` process; True: Redis, an engine and ``replicas`` web replicas; the
+    simulated market at ``speed``."""
     cluster = Cluster(Path(tempfile.mkdtemp(prefix='redis-scale-')) / 'data')
     cluster.data_dir.mkdir(parents=True)
     if not split:
-        cluster.webs.append(start_web(environment(cluster.data_dir, None), 'all'))
+        cluster.webs.append(start_web(environment(cluster.data_dir, None, speed), 'all'))
         return cluster
     cluster.redis = start_server()
-    env = environment(cluster.data_dir, cluster.redis)
+    env = environment(cluster.data_dir, cluster.redis, speed)
     log = (cluster.data_dir.parent / 'engine.log').open('w')
     command = [sys.executable, str(ROOT / 'main.py'), '--role', 'engine']
     cluster.engine = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -238,7 +241,7 @@ def measure_store(quick: bool) -> None:
     seconds = 8 if quick else 20
     print(f'\n3. engine tick-to-store latency ({seconds} s, each replica with 100 dashboard clients)')
     for replicas in (0, 1, 3):
-        cluster = start_cluster(replicas, split=True)
+        cluster = start_cluster(replicas, split=True, speed='60')  # a candle a second per symbol: stored events
         try:
             urls = [f'{cluster.base(i).replace("http", "ws")}/dashboard/ws/dashboard' for i in range(replicas)]
             clients = start_clients(urls, 100 * replicas) if replicas else None
