@@ -12,6 +12,7 @@ import redis as redis_client
 from oracle_ui.alerts.rules import AlertSpec
 from oracle_ui.cluster.lease import LeaseHeld
 from oracle_ui.control import BotState
+from oracle_ui.engine.feed import FeedStatus
 from oracle_ui.errors import CommandError, ErrorKind
 from oracle_ui.events import Event, EventType
 from oracle_ui.security.accounts import LOCAL, Principal, Role
@@ -60,6 +61,7 @@ async def test_commands_on_a_replica_run_on_the_engine_and_its_events_reach_ever
         assert engine.controller.state is BotState.RUNNING
         await eventually(lambda: web_a.controller.state is BotState.RUNNING, what='replica a shows the bot running')
         await advance_until(clock, lambda: engine.engine.broker.positions, what='an open position')
+        await eventually(lambda: web_a.engine.feed.status is FeedStatus.LIVE, what='replica a shows the feed live')
         closed = await web_a.commands.close_positions(None, who=LOCAL, origin='ui 10.0.0.8')
         assert closed and not engine.engine.broker.positions
         await eventually(lambda: not web_b.engine.broker.positions, what="replica b's copy of the account")

@@ -10,7 +10,8 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from ..control import BotState
-from ..events import BotStatusUpdate, Event, EventType, PriceUpdate, UserAction
+from ..engine.feed import FeedStatus
+from ..events import BotStatusUpdate, Event, EventType, HealthUpdate, PriceUpdate, UserAction
 from ..live_settings import parse_update
 from ..security.accounts import Principal, Role
 from .keys import Keys, connect
@@ -175,9 +176,9 @@ class WebCluster:
             self._mirror_market(event)
         await asyncio.to_thread(system.alerts.load)
         self.client.start()
-        mirrored = [EventType.BOT_STATUS_UPDATE, EventType.PRICE_UPDATE, EventType.USER_ACTION, *ACCOUNT_EVENTS]
+        mirrored = [EventType.BOT_STATUS_UPDATE, EventType.PRICE_UPDATE, EventType.HEALTH_UPDATE, EventType.USER_ACTION]
         self._unsubscribe = system.bus.subscribe(
-            self._mirror, types=[*mirrored, EventType.ALERT_TRIGGERED], maxsize=10_000
+            self._mirror, types=[*mirrored, *ACCOUNT_EVENTS, EventType.ALERT_TRIGGERED], maxsize=10_000
         )
 
     def _mirror(self, event: Event) -> None:
@@ -196,6 +197,12 @@ class WebCluster:
             system.engine.broker.prices[price.symbol] = price.price
             if (position := system.engine.broker.positions.get(price.symbol)) is not None:
                 position.mark_price = price.price
+            feed = system.engine.feed
+            if feed.status is FeedStatus.IDLE:  # prices flow: the engine's feed is live (its health says more)
+                feed.status = FeedStatus.LIVE
+        elif (health := event.payload_as(HealthUpdate)) is not None and not event.test:
+            feed = system.engine.feed
+            feed.status, feed.status_message = FeedStatus(health.feed), health.feed_message
 
     async def stop(self) -> None:
         if self._unsubscribe is not None:
