@@ -151,6 +151,8 @@ async def test_an_alert_made_on_a_replica_is_checked_by_the_engine_and_shown_on_
         web_b.alert_commands.delete(alert.id, who=LOCAL, origin='ui 10.0.0.6')
         await eventually(lambda: alert.id not in engine.alerts.evaluator.states, what='the engine dropped it')
         await eventually(lambda: alert.id not in web_a.alerts.rules, what='replica a no longer shows it')
+        audits = {a.data['action']: a.data['origin'] for a in engine.store.events(type_='user_action', limit=50)}
+        assert audits['create_alert'] == 'ui 10.0.0.5 via a' and audits['delete_alert'] == 'ui 10.0.0.6 via b'
     finally:
         for system in (web_b, web_a, engine):
             await system.stop()

@@ -79,14 +79,18 @@ class EngineCluster:
         log.error(message)
         asyncio.get_running_loop().create_task(self.system.controller.stop('lease lost'))
 
-    def _republish(self, event: Event) -> None:
+    def _republish(self, event: Event, replica: str) -> None:
+        """Publish what a replica published; an audit event's origin gets the replica's name."""
         bus = self.system.bus
         if event.test:
             bus.publish_test(event.type, event.data)
-        else:
-            bus.publish(event.type, event.payload, source=event.source, client_id=event.client_id)
-            if changes_alerts(event):
-                asyncio.get_running_loop().create_task(self.system.alerts.reload(), name='reload-alerts')
+            return
+        payload = event.payload
+        if isinstance(payload, UserAction) and ' via ' not in payload.origin:
+            payload = payload.model_copy(update={'origin': f'{payload.origin} via {replica}'})
+        bus.publish(event.type, payload, source=event.source, client_id=event.client_id)
+        if changes_alerts(event):
+            asyncio.get_running_loop().create_task(self.system.alerts.reload(), name='reload-alerts')
 
     async def stop(self) -> None:
         await self.server.stop()

@@ -1,9 +1,10 @@
 """Commands from web replicas to the engine over Redis, and the events replicas publish themselves.
 
 A request is pushed to one list the engine pops (``BLPOP``): ``{"kind": "command", "id": <correlation id>,
-"name", "args", "replica", "deadline"}`` or ``{"kind": "publish", "event": <event JSON>}``. The engine runs a command
-through its own :class:`~oracle_ui.commands.Commands` (role check and audit there, the origin naming the replica) and
-pushes ``{"result"}`` or ``{"error": {"kind", "message"}}`` to the request's reply list, which expires. A request whose
+"name", "args", "replica", "deadline"}`` or ``{"kind": "publish", "event": <event JSON>, "replica"}`` (what the
+replica published itself: an audit event's origin gets the replica's name). The engine runs a command through its
+own :class:`~oracle_ui.commands.Commands` (role check and audit there, the origin naming the replica) and pushes
+``{"result"}`` or ``{"error": {"kind", "message"}}`` to the request's reply list, which expires. A request whose
 deadline passed before the engine took it is dropped (the replica has answered 503 by then): never run late.
 """
 
@@ -85,7 +86,7 @@ class CommandClient:
         """Hand ``event`` (published on this replica) to the engine, which publishes it with its id for all."""
         if len(self._forwarding) >= FORWARD_LIMIT:
             del self._forwarding[0]
-        self._forwarding.append(orjson.dumps({'kind': 'publish', 'event': event.envelope()}))
+        self._forwarding.append(orjson.dumps({'kind': 'publish', 'event': event.envelope(), 'replica': self.replica}))
         self._wake.set()
 
     def start(self) -> None:
@@ -112,7 +113,8 @@ class CommandClient:
 
 
 class CommandServer:
-    """The engine's side: takes requests, runs commands with ``handlers``, republishes forwarded events."""
+    """The engine's side: takes requests, runs commands with ``handlers``, republishes forwarded events
+    (``republish(event, replica)``)."""
 
     def __init__(
         self,
@@ -120,7 +122,7 @@ class CommandServer:
         keys: Keys,
         *,
         handlers: dict[str, Handler],
-        republish: Callable[[Event], None],
+        republish: Callable[[Event, str], None],
     ) -> None:
         self.redis = redis
         self.keys = keys
@@ -163,7 +165,7 @@ class CommandServer:
 
     def _take(self, request: dict[str, Any]) -> None:
         if request['kind'] == 'publish':
-            self.republish(Event.from_json(orjson.dumps(request['event'])))
+            self.republish(Event.from_json(orjson.dumps(request['event'])), request['replica'])
             return
         if time.time() > request['deadline']:
             self.expired += 1
