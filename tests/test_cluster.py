@@ -76,6 +76,24 @@ async def test_commands_on_a_replica_run_on_the_engine_and_its_events_reach_ever
             await system.stop()
 
 
+async def test_a_replica_says_the_engine_link_is_lost_when_the_engine_is_gone_and_recovers_with_a_new_one(
+    cluster,
+) -> None:
+    engine, web = cluster('engine'), cluster('web')
+    await engine.start()
+    await web.start()
+    try:
+        await eventually(lambda: web.link_up, what='linked')
+        await engine.stop()
+        await eventually(lambda: not web.link_up, 15, what='the link lost with the engine gone')
+        engine = cluster('engine')
+        await engine.start()
+        await eventually(lambda: web.link_up, 15, what='the link back with a new engine')
+    finally:
+        await web.stop()
+        await engine.stop()
+
+
 async def test_a_command_nobody_answers_is_unavailable_and_never_runs_late(cluster) -> None:
     web = cluster('web', command_timeout_s=0.5)
     await web.start()

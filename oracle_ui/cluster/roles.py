@@ -28,6 +28,8 @@ ACCOUNT_EVENTS = frozenset(
     {EventType.POSITION_OPENED, EventType.POSITION_CLOSED, EventType.POSITION_LIQUIDATED, EventType.BALANCE_UPDATE}
 )
 """On these a web replica reloads the account (balance, open positions) from the database."""
+QUIET_S = 5.0
+"""An engine that published nothing this long (its metrics come every second) is taken for gone."""
 ALERT_CHANGES = frozenset(
     {'acknowledge_alerts', 'create_alert', 'create_channel', 'delete_alert', 'delete_channel', 'update_alert'}
     | {'update_channel'}
@@ -159,6 +161,7 @@ class WebCluster:
             load_stored=stored_loader(system),
             on_link=system.set_link,
             history=settings.event_history,
+            quiet_s=max(QUIET_S, 3 * settings.metrics_interval_s),
         )
         system.bus.follow_engine(self.client.forward)
         system.remote = self.client

@@ -139,7 +139,9 @@ class StreamPublisher:
 class StreamFollower:
     """A web replica's side: reads the stream into the replica's bus (``bus.adopt``), in id order, none twice.
 
-    :param on_link: called with False when Redis stopped answering, True when it answers again
+    :param on_link: called with False when Redis stopped answering or the engine fell silent for ``quiet_s`` (it
+        samples its metrics every second or so: an engine that publishes nothing is not running), True when events
+        flow again
     """
 
     def __init__(
@@ -151,6 +153,7 @@ class StreamFollower:
         load_stored: LoadStored,
         on_link: Callable[[bool], None],
         history: int,
+        quiet_s: float,
     ) -> None:
         self.redis = redis
         self.key = key
@@ -158,6 +161,7 @@ class StreamFollower:
         self.load_stored = load_stored
         self.on_link = on_link
         self.history = history
+        self.quiet_s = quiet_s
         self.is_linked = False
         self.received = 0
         self._task: asyncio.Task[None] | None = None
@@ -182,23 +186,26 @@ class StreamFollower:
         if is_linked != self.is_linked:
             self.is_linked = is_linked
             if is_linked:
-                log.info('engine link up (Redis answers)')
+                log.info('engine link up: its events arrive')
             else:
-                log.warning('engine link lost: Redis does not answer')
+                log.warning('engine link lost: Redis does not answer, or the engine published nothing for a while')
             self.on_link(is_linked)
 
     async def _run(self) -> None:
         checked = False
+        loop = asyncio.get_running_loop()
+        heard = loop.time()
         while True:
             try:
                 if not checked:
                     await self._fill_gap()
                     checked = True
-                    self._link(True)
                 response: Any = await self.redis.xread(
                     {self.key: entry_id(self.bus.last_id)}, count=BATCH, block=BLOCK_MS
                 )
-                self._link(True)
+                if response:
+                    heard = loop.time()
+                self._link(loop.time() - heard < self.quiet_s)
             except (RedisError, OSError):
                 self._link(False)
                 checked = False
