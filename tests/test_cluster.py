@@ -9,12 +9,14 @@ from collections.abc import Callable
 import pytest
 import redis as redis_client
 
+from oracle_ui import live_settings
 from oracle_ui.alerts.rules import AlertSpec
 from oracle_ui.cluster.lease import LeaseHeld
 from oracle_ui.control import BotState
 from oracle_ui.engine.feed import FeedStatus
 from oracle_ui.errors import CommandError, ErrorKind
 from oracle_ui.events import Event, EventType
+from oracle_ui.live_settings import parse_update
 from oracle_ui.security.accounts import LOCAL, Principal, Role
 from oracle_ui.settings import Settings
 from oracle_ui.system import System
@@ -67,6 +69,18 @@ async def test_commands_on_a_replica_run_on_the_engine_and_its_events_reach_ever
         await eventually(lambda: not web_b.engine.broker.positions, what="replica b's copy of the account")
         audits = engine.store.events(type_=EventType.USER_ACTION.value, limit=50)
         assert {'ui 10.0.0.9 via b', 'ui 10.0.0.8 via a'} <= {a.data['origin'] for a in audits}
+
+        applied = await web_b.commands.change_settings(
+            parse_update(risk={'max_positions': 2}), who=LOCAL, origin='ui 10.0.0.9'
+        )
+        assert applied.risk.max_positions == 2 and engine.engine.risk.settings.max_positions == 2
+        await web_a.commands.save_symbols(['BTC/USDT'], who=LOCAL, origin='ui 10.0.0.8')
+        assert live_settings.saved_symbols(engine) == ['BTC/USDT']
+        with pytest.raises(CommandError) as invalid:
+            await web_a.commands.change_settings(
+                parse_update(strategy='sma_cross', strategy_params={'fast': 50, 'slow': 10}), who=LOCAL, origin='t'
+            )
+        assert invalid.value.kind in (ErrorKind.CONFLICT, ErrorKind.INVALID), "the engine's refusal, as it gave it"
 
         with pytest.raises(CommandError) as refused:
             await web_a.commands.control('stop', who=VIEWER, origin='ui 10.0.0.7', reason='test')
