@@ -74,6 +74,7 @@ async def test_commands_on_a_replica_run_on_the_engine_and_its_events_reach_ever
             parse_update(risk={'max_positions': 2}), who=LOCAL, origin='ui 10.0.0.9'
         )
         assert applied.risk.max_positions == 2 and engine.engine.risk.settings.max_positions == 2
+        await eventually(lambda: web_a.settings.risk.max_positions == 2, what="replica a's copy of the settings")
         await web_a.commands.save_symbols(['BTC/USDT'], who=LOCAL, origin='ui 10.0.0.8')
         assert live_settings.saved_symbols(engine) == ['BTC/USDT']
         with pytest.raises(CommandError) as invalid:

@@ -9,10 +9,10 @@ import socket
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from .. import live_settings
 from ..control import BotState
 from ..engine.feed import FeedStatus
 from ..events import BotStatusUpdate, Event, EventType, HealthUpdate, PriceUpdate, UserAction
-from ..live_settings import parse_update
 from ..security.accounts import Principal, Role
 from .keys import Keys, connect
 from .lease import EngineLease
@@ -120,7 +120,7 @@ def engine_handlers(system: System) -> dict[str, Handler]:
         return [asdict(t) for t in trades]
 
     async def change_settings(args: dict[str, Any], replica: str) -> Any:
-        update = parse_update(**args['update'])
+        update = live_settings.parse_update(**args['update'])
         applied = await commands.change_settings(update, who=principal_of(args['who']), origin=origin(args, replica))
         return applied.model_dump(mode='json')
 
@@ -184,6 +184,7 @@ class WebCluster:
         await asyncio.to_thread(system.alerts.load)
         self.client.start()
         mirrored = [EventType.BOT_STATUS_UPDATE, EventType.PRICE_UPDATE, EventType.HEALTH_UPDATE, EventType.USER_ACTION]
+        mirrored.append(EventType.STRATEGY_UPDATE)
         self._unsubscribe = system.bus.subscribe(
             self._mirror, types=[*mirrored, *ACCOUNT_EVENTS, EventType.ALERT_TRIGGERED], maxsize=10_000
         )
@@ -193,6 +194,8 @@ class WebCluster:
             self.system.engine.restore()
         elif event.type is EventType.ALERT_TRIGGERED or changes_alerts(event):
             self.system.alerts.load()
+        elif event.type is EventType.STRATEGY_UPDATE and not event.test:  # settings changed: the engine saved them
+            live_settings.restore(self.system)
         else:
             self._mirror_market(event)
 
