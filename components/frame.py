@@ -76,6 +76,9 @@ def frame(title: str, who: Principal, bot: BotView) -> Iterator[None]:
         ui.label().bind_text_from(bot, 'feed_status', backward=pinned(feed_status)).classes('text-sm opacity-80').mark(
             'feed-status'
         )
+        ui.badge(_('engine link lost'), color='negative').bind_visibility_from(
+            bot, 'engine_link', backward=lambda is_up: not is_up
+        ).mark('engine-link-lost')
         ui.label(_('link: connecting…')).props('id=link-status').classes('text-sm').mark('link-status')
         clients = ui.label().classes('text-sm opacity-80 gt-xs').mark('client-counts')
         clients.tooltip(_('browser tabs showing a page · WebSocket API clients'))

@@ -3,7 +3,7 @@ next start; each labelled, with units and descriptions, and read-only for viewer
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from nicegui import ui
@@ -63,7 +63,9 @@ class RiskCard(ui.card):
 class SymbolsCard(ui.card):
     """The symbols to trade from the next start; ``on_save(text)`` returns what to say (and whether it is bad)."""
 
-    def __init__(self, symbols: list[str], on_save: Callable[[str], tuple[str, bool]], *, read_only: bool) -> None:
+    def __init__(
+        self, symbols: list[str], on_save: Callable[[str], Awaitable[tuple[str, bool]]], *, read_only: bool
+    ) -> None:
         super().__init__()
         self.classes('w-full')
         with self:
@@ -76,7 +78,7 @@ class SymbolsCard(ui.card):
             for element in (self.symbols, save):
                 element.set_enabled(not read_only)
 
-    def _save(self, on_save: Callable[[str], tuple[str, bool]]) -> None:
-        message, is_bad = on_save(self.symbols.value or '')
+    async def _save(self, on_save: Callable[[str], Awaitable[tuple[str, bool]]]) -> None:
+        message, is_bad = await on_save(self.symbols.value or '')
         self.note.set_text(message)
         self.note.classes(replace='text-sm ' + ('text-negative' if is_bad else 'text-positive'))

@@ -10,6 +10,8 @@
   the same guarantee and the same order, without the loop waiting for the database.
 * Ids come from blocks reserved in the store (``reserve_ids``), so they never repeat across restarts, even
   after a crash, nor clash with ids another process (the ``users`` command's audit events) reserved.
+* On a web replica (``forward``) the bus assigns no ids and stores nothing: what is published there goes to the
+  engine, which publishes it for every process; what the engine published arrives through :meth:`EventBus.adopt`.
 * Payloads are typed: :meth:`EventBus.publish` takes the payload model of the event's type and nothing else;
   test events (:meth:`EventBus.publish_test`) carry their data as sent, typed only if it fits the model.
 """
@@ -132,6 +134,8 @@ class EventBus:
     :param clock: the time events are stamped with
     :param writer: runs ``persist`` off the event loop; events are delivered after it, in order (default: none,
         ``persist`` runs in ``publish``)
+    :param forward: a web replica's: hands each published event (its id 0) to the engine, which publishes it with
+        its own id; nothing is delivered here until it comes back through :meth:`adopt`
     """
 
     def __init__(
@@ -143,11 +147,13 @@ class EventBus:
         first_id: int = 1,
         clock: Clock = WALL_CLOCK,
         writer: Writer | None = None,
+        forward: Callable[[Event], None] | None = None,
     ) -> None:
         self.history: deque[Event] = deque(maxlen=history_size)
         self.clock = clock
         self._persist = persist
         self._writer = writer
+        self.forward = forward
         self._reserve_ids = reserve_ids
         self._next_id = first_id
         self._id_limit = first_id if reserve_ids else 2**62
@@ -189,6 +195,12 @@ class EventBus:
         """
         if not isinstance(payload, PAYLOAD_OF[type_]):
             raise TypeError(f'{type_} carries {PAYLOAD_OF[type_].__name__}, not {type(payload).__name__}')
+        if self.forward is not None:
+            event = Event(
+                id=0, type=type_, payload=payload, timestamp=timestamp or 0.0, source=source, client_id=client_id
+            )
+            self.forward(event)
+            return event
         event = Event(
             id=self._take_id(),
             type=type_,
@@ -235,6 +247,10 @@ class EventBus:
                 EventType.NOTIFICATION,
                 {'message': 'Test notification from the dashboard API', 'level': 'info', 'category': 'test'},
             )
+        if self.forward is not None:
+            forwarded = Event(id=0, type=type_, data=dict(data), timestamp=0.0, source='test', test=True)
+            self.forward(forwarded)
+            return forwarded
         event = Event(
             id=self._take_id(),
             type=type_,
@@ -274,6 +290,18 @@ class EventBus:
             ),
             source='bus',
         )
+
+    def follow_engine(self, forward: Callable[[Event], None]) -> None:
+        """Make this a web replica's bus: ids come from the engine's events (:meth:`adopt`), what is published here
+        goes to ``forward``."""
+        self.forward = forward
+        self._next_id = 1
+        self._reserve_ids = None
+
+    def adopt(self, event: Event) -> None:
+        """Deliver an event another process's bus published (its id is kept: later ids come from there too)."""
+        self._next_id = max(self._next_id, event.id + 1)
+        self.deliver(event)
 
     def deliver(self, event: Event) -> None:
         """Record ``event`` in history and queue it for every subscription that wants it."""

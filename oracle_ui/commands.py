@@ -5,11 +5,14 @@ call these methods and nothing below them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
+
+import orjson
+from pydantic import BaseModel
 
 from . import live_settings
-from .control import ACTIONS, ControlResult
-from .engine.models import Trade
+from .control import ACTIONS, BotState, ControlResult
+from .engine.models import Side, Trade, TradeStatus
 from .errors import CommandError, ErrorKind
 from .events import Event, EventType
 from .live_settings import RuntimeSettings, SettingsChange
@@ -19,6 +22,13 @@ from .store.backtest_runs import SavedRun
 
 if TYPE_CHECKING:
     from .system import System
+
+
+class Remote(Protocol):
+    """Where a web replica's commands run: the engine (:class:`oracle_ui.cluster.rpc.CommandClient`)."""
+
+    async def call(self, name: str, args: dict[str, Any]) -> Any:
+        """The command's result as the engine answered it; raises CommandError (UNAVAILABLE: no answer in time)."""
 
 
 def require_operator(
@@ -47,10 +57,16 @@ def require_operator(
 
 class Commands:
     """The commands of one :class:`~oracle_ui.system.System`; ``origin`` says where a call came from (for the
-    audit trail: ``ui 127.0.0.1``, ``127.0.0.1:53122``, ...)."""
+    audit trail: ``ui 127.0.0.1``, ``127.0.0.1:53122``, ...).
+
+    On a web replica (``system.remote``) the role is checked here and the command then runs on the engine, through
+    the engine's own Commands (checked again and audited there, the origin naming the replica)."""
 
     def __init__(self, system: System) -> None:
         self.system = system
+
+    def _who(self, who: Principal) -> dict[str, str]:
+        return {'name': who.name, 'role': who.role.value, 'kind': who.kind}
 
     async def control(self, action: str, *, who: Principal, origin: str, reason: str) -> ControlResult:
         """Start, stop or restart the bot; asking for the state it is in succeeds and says so. A failed start
@@ -59,6 +75,10 @@ class Commands:
             raise CommandError(ErrorKind.BAD_REQUEST, f'unknown action {action!r}; allowed: {", ".join(ACTIONS)}')
         system = self.system
         require_operator(system, who, action, origin)
+        if system.remote is not None:
+            args = {'action': action, 'who': self._who(who), 'origin': origin, 'reason': reason}
+            answer = await system.remote.call('control', args)
+            return ControlResult(answer['success'], answer['message'], answer['action'], BotState(answer['state']))
         result = await system.controller.run(action, reason=reason)
         audit.record(
             system.bus,
@@ -70,12 +90,16 @@ class Commands:
         )
         return result
 
-    def close_positions(self, symbols: list[str] | None, *, who: Principal, origin: str) -> list[Trade]:
+    async def close_positions(self, symbols: list[str] | None, *, who: Principal, origin: str) -> list[Trade]:
         """Close ``symbols``' positions (None: all) at market now. One named symbol without an open position is
         NOT_FOUND; closing all with none open closes nothing."""
         system = self.system
         action = 'close_all' if symbols is None else 'close_position'
         require_operator(system, who, action, origin, details={'symbols': symbols})
+        if system.remote is not None:
+            args = {'symbols': symbols, 'who': self._who(who), 'origin': origin}
+            closed = await system.remote.call('close_positions', args)
+            return [Trade(**{**t, 'side': Side(t['side']), 'status': TradeStatus(t['status'])}) for t in closed]
         for symbol in symbols or []:
             if symbol not in system.engine.symbols:
                 raise CommandError(
@@ -103,6 +127,10 @@ class Commands:
         risk limits; INVALID names each bad field and what is valid."""
         system = self.system
         require_operator(system, who, 'change_settings', origin, type_=EventType.SETTINGS_CHANGED)
+        if system.remote is not None:
+            change = update.model_dump(mode='json', exclude_unset=True) if isinstance(update, BaseModel) else {}
+            args = {'update': change, 'who': self._who(who), 'origin': origin}
+            return RuntimeSettings.model_validate(await system.remote.call('change_settings', args))
         before, after = await live_settings.change(system, update)
         changes = {k: {'from': v, 'to': after[k]} for k, v in before.items() if after[k] != v}
         audit.record(
@@ -116,10 +144,13 @@ class Commands:
         )
         return live_settings.current(system)
 
-    def save_symbols(self, symbols: list[str], *, who: Principal, origin: str) -> None:
+    async def save_symbols(self, symbols: list[str], *, who: Principal, origin: str) -> None:
         """Keep ``symbols`` to trade from the next start (the feed is built with its symbols)."""
         system = self.system
         require_operator(system, who, 'change_symbols', origin, type_=EventType.SETTINGS_CHANGED)
+        if system.remote is not None:
+            await system.remote.call('save_symbols', {'symbols': symbols, 'who': self._who(who), 'origin': origin})
+            return
         before = live_settings.saved_symbols(system) or system.engine.symbols
         live_settings.save_symbols(system, symbols)
         audit.record(
@@ -132,10 +163,15 @@ class Commands:
             type_=EventType.SETTINGS_CHANGED,
         )
 
-    def emit_test_event(self, type_: EventType | None, data: dict[str, Any], *, who: Principal, origin: str) -> Event:
+    async def emit_test_event(
+        self, type_: EventType | None, data: dict[str, Any], *, who: Principal, origin: str
+    ) -> Event:
         """Publish a test event through the real bus (never stored, never trading); without a type, the
         original dashboard's test notification."""
         require_operator(self.system, who, 'emit_test_event', origin)
+        if (remote := self.system.remote) is not None:
+            args = {'type': type_ and type_.value, 'data': data, 'who': self._who(who), 'origin': origin}
+            return Event.from_json(orjson.dumps(await remote.call('emit_test_event', args)))
         return self.system.bus.publish_test(type_, data)
 
     def save_backtest(self, run: SavedRun, *, who: Principal, origin: str) -> int:

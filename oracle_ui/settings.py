@@ -172,6 +172,20 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = None
     """Any SQLAlchemy URL, e.g. ``postgresql+psycopg://user:password@host/database`` (the ``postgres`` extra
     installs its driver); empty: the SQLite file ``oracle.db`` in the data directory."""
+    role: Literal['all', 'engine', 'web'] = 'all'
+    """What this process runs: ``all`` (the engine and the web app in one process), ``engine`` (feed, strategies,
+    broker, risk and the store's writes; no HTTP) or ``web`` (pages, REST and WebSockets of an engine elsewhere; no
+    trading). Split roles need ``redis_url`` and one database they share."""
+    redis_url: SecretStr | None = None
+    """The Redis server (``redis://host:6379/0``) through which split roles pass events, commands and sessions."""
+    redis_prefix: str = Field('oracle', pattern=r'^[A-Za-z0-9_.:-]{1,64}$')
+    """The start of every Redis key of this deployment (two bots on one Redis need two prefixes)."""
+    redis_stream_maxlen: int = Field(10_000, ge=100, le=10_000_000)
+    """Events the engine keeps in its Redis stream (trimmed in whole blocks); older ones come from the database."""
+    command_timeout_s: float = Field(10.0, gt=0, le=300)
+    """How long a web replica waits for the engine to answer a command before it reports it unavailable (503)."""
+    replica_name: str = Field('', max_length=64)
+    """How the audit trail names this web replica (default: host name and port)."""
     locale: str = 'en'
     """The dashboard's language for a browser that asks for none we ship (``en``, ``de``, ``es``, ``fr``, ``zh_CN``,
     ``ja``, ``fa``; ``en_XA``: the pseudo-locale that shows untranslated text)."""
@@ -194,6 +208,19 @@ class Settings(BaseSettings):
                 'ORACLE_API_TOKEN=$(python3 -c "import secrets; print(secrets.token_urlsafe(32))")), '
                 'or keep the default --host 127.0.0.1'
             )
+
+    def check_role(self) -> None:
+        """Refuse a split role without Redis."""
+        if self.role != 'all' and self.redis_url is None:
+            raise ValueError(
+                f'--role {self.role} needs ORACLE_REDIS_URL (e.g. redis://127.0.0.1:6379/0): the engine and the web '
+                'replicas talk through Redis; --role all (the default) runs everything in one process without it'
+            )
+
+    @property
+    def redis(self) -> str:
+        """The Redis URL ('' when none is set)."""
+        return self.redis_url.get_secret_value().strip() if self.redis_url else ''
 
     @field_validator('cors_origins', mode='before')
     @classmethod

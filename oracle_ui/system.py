@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -15,7 +16,7 @@ from .alerts.schedule import period_report
 from .alerts.service import AlertService, AlertSettings, Preferences
 from .bus import EventBus
 from .clock import WALL_CLOCK, Clock
-from .commands import Commands
+from .commands import Commands, Remote
 from .control import READY_TIMEOUT_S, BotController
 from .engine.broker import PaperBroker
 from .engine.ccxt_feed import CcxtFeed
@@ -121,6 +122,11 @@ class System:
     """Started after the engine is restored, stopped before it shuts down (e.g. the WebSocket manager)."""
     started_time: float = field(default_factory=time.time)
     overridden: str = ''
+    remote: Remote | None = None
+    """A web replica's way to the engine, where its commands run (None: the engine is this process)."""
+    link_up: bool = True
+    """A web replica hears from the engine (Redis answers); False: pages say "engine link lost"."""
+    link_listeners: list[Callable[[bool], None]] = field(default_factory=list)
     """What flags or environment override of the settings saved on /settings, in words ('' if nothing)."""
     commands: Commands = field(init=False)
     """The one path for changes (role check, audit, one error type)."""
@@ -130,17 +136,31 @@ class System:
     def __post_init__(self) -> None:
         self.commands = Commands(self)
         self.alert_commands = AlertCommands(self)
-        self.services.append(self.alerts)
+        if self.settings.role != 'web':
+            self.services.append(self.alerts)
+
+    @property
+    def trades(self) -> bool:
+        """This process runs the engine (role ``all`` or ``engine``); a web replica shows an engine elsewhere."""
+        return self.settings.role != 'web'
+
+    def set_link(self, is_up: bool) -> None:
+        """A web replica's link to the engine came up or went down (listeners are told)."""
+        self.link_up = is_up
+        for listener in tuple(self.link_listeners):
+            listener(is_up)
 
     async def start(self) -> None:
         """Restore the account, start the market feed (returning once it is ready, or has failed) and, if the
-        settings say so, the bot."""
+        settings say so, the bot. A web replica restores the account and follows the engine instead."""
         self.overridden = live_settings.restore(self)
         if self.overridden:
             log.warning(self.overridden)
         self.engine.restore()
         for service in self.services:
             await service.start()
+        if not self.trades:
+            return
         self.metrics.start()
         self.engine.start_feed()
         s = self.settings
@@ -162,6 +182,11 @@ class System:
 
     async def stop(self) -> None:
         """Stop the bot and the feed and close the database."""
+        if not self.trades:
+            for service in self.services:
+                await service.stop()
+            self.store.close()
+            return
         if self.controller.state.value not in ('stopped', 'error'):
             await self.controller.stop('shutdown')
         await self.engine.shutdown()
@@ -241,7 +266,7 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: C
         ),
         settings=AlertSettings(timeout_s=settings.alert_timeout_s, language=settings.locale),
     )
-    return System(
+    system = System(
         settings=settings,
         store=store,
         bus=bus,
@@ -252,3 +277,8 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: C
         metrics=metrics,
         alerts=alerts,
     )
+    if settings.role != 'all':
+        from .cluster.roles import EngineCluster, WebCluster  # redis is imported only by split roles
+
+        system.services.insert(0, EngineCluster(system) if settings.role == 'engine' else WebCluster(system))
+    return system

@@ -65,7 +65,7 @@ async def save_settings(context: AppContext, strategy: StrategyCard, risk: RiskC
     )
 
 
-def save_symbols(context: AppContext, text: str) -> tuple[str, bool]:
+async def save_symbols(context: AppContext, text: str) -> tuple[str, bool]:
     """Keep the symbols typed for the next start; returns what to say and whether it is a refusal."""
     try:
         chosen = parse_symbols(text)
@@ -74,7 +74,7 @@ def save_symbols(context: AppContext, text: str) -> tuple[str, bool]:
     if (actor := acting_principal(context)) is None:
         return _('your session has expired'), True
     try:
-        context.system.commands.save_symbols(chosen, who=actor, origin=origin())
+        await context.system.commands.save_symbols(chosen, who=actor, origin=origin())
     except CommandError as problem:
         return problem.message, True
     return _('saved: {symbols} — restart the app to trade them').format(symbols=', '.join(chosen)), False

@@ -7,9 +7,10 @@ SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo "sudo")
 # chromium: browser tests (Playwright drives it; no browser download). The rest: the native window (pywebview
 # with GTK/WebKit) under a virtual X display, and the tools that find and photograph it. Pango: weasyprint's PDF
 # reports; poppler-utils: pdftotext, with which a test reads a report's PDF back. postgresql: the server the store's
-# tests start on a free port (tests/postgres.py; the Debian service itself is not used).
+# tests start on a free port (tests/postgres.py; the Debian service itself is not used); redis-server: the same for
+# the split roles' tests (tests/redis_server.py).
 packages=(chromium xvfb xdotool x11-utils imagemagick gir1.2-webkit2-4.1 libgirepository1.0-dev libcairo2-dev
-          pkg-config gcc libpango-1.0-0 libpangoft2-1.0-0 poppler-utils postgresql)
+          pkg-config gcc libpango-1.0-0 libpangoft2-1.0-0 poppler-utils postgresql redis-server)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -26,6 +27,6 @@ source scripts/venv.sh
 .venv/bin/lint-imports
 .venv/bin/python -m mypy
 # missing tools fail the run instead of skipping tests
-export ORACLE_REQUIRE_BROWSER=1 ORACLE_REQUIRE_NATIVE=1 ORACLE_REQUIRE_POSTGRES=1
+export ORACLE_REQUIRE_BROWSER=1 ORACLE_REQUIRE_NATIVE=1 ORACLE_REQUIRE_POSTGRES=1 ORACLE_REQUIRE_REDIS=1
 # every test (pass e.g. -m "not slow" for the quick inner loop); coverage includes the app's own subprocesses
 exec .venv/bin/python -m pytest --cov --cov-report=term "$@"

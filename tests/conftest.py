@@ -25,6 +25,7 @@ from oracle_ui.system import System, build_system
 from oracle_ui.web import serve
 from pages import register_pages
 
+from . import redis_server
 from .helpers import eventually
 from .postgres import PostgresServer, Unavailable, start_server
 from .sessions import PASSWORD
@@ -107,6 +108,31 @@ def postgres_server() -> Iterator[PostgresServer]:
         server.stop()
 
 
+@pytest.fixture(scope='session')
+def redis_session() -> Iterator[redis_server.RedisServer]:
+    """A Redis server for the whole run (:mod:`tests.redis_server`). Without redis-server the tests that need it are
+    skipped, or fail when ORACLE_REQUIRE_REDIS=1 (scripts/test.sh sets it)."""
+    try:
+        server = redis_server.start_server()
+    except redis_server.Unavailable as error:
+        if os.environ.get('ORACLE_REQUIRE_REDIS') == '1':
+            pytest.fail(f'ORACLE_REQUIRE_REDIS=1 but {error}', pytrace=False)
+        pytest.skip(str(error))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis(redis_session: redis_server.RedisServer) -> redis_server.RedisServer:
+    """The session's Redis server, running and empty."""
+    if redis_session.process is None:
+        redis_session.start()
+    redis_session.flush()
+    return redis_session
+
+
 @pytest.fixture(params=['sqlite', pytest.param('postgresql', marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An ORACLE_DATABASE_URL for each database the store runs on: a SQLite file in the test's data directory, and
@@ -120,9 +146,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser, native-window, fuzz and PostgreSQL tests are slow too: ``-m "not slow"`` leaves them all out."""
+    """Browser, native-window, fuzz, PostgreSQL and Redis tests are slow too: ``-m "not slow"`` leaves them all out."""
     for item in items:
-        if any(item.get_closest_marker(name) for name in ('browser', 'native', 'fuzz', 'postgres')):
+        if any(item.get_closest_marker(name) for name in ('browser', 'native', 'fuzz', 'postgres', 'redis')):
             item.add_marker(pytest.mark.slow)
 
 

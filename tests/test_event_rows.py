@@ -37,7 +37,7 @@ async def test_a_fill_is_one_row_and_every_summary_is_readable(make_system, cloc
     await system.start()
     await advance_until(clock, lambda: system.engine.broker.positions, what='an open position')
     symbol = next(iter(system.engine.broker.positions))
-    (trade,) = system.commands.close_positions([symbol], who=LOCAL, origin='test')
+    (trade,) = await system.commands.close_positions([symbol], who=LOCAL, origin='test')
     await eventually(lambda: any(e.type is EventType.USER_ACTION for e in seen), what='the audit event delivered')
     events = [e for e in seen if e.type not in (EventType.ORDERBOOK_UPDATE, EventType.PRICE_UPDATE)]
     assert not [summarize(e) for e in events if RAW_FLOAT.search(summarize(e))]

@@ -106,10 +106,28 @@ class AlertService(AlertViews):
         self._watchdog_wake = asyncio.Event()
 
     # ---- lifecycle ---------------------------------------------------------------------------------------
-    async def start(self) -> None:
+    def load(self) -> None:
+        """Read the rules, channels and unread count from the store (a web replica shows them; nothing is checked)."""
         self.channels = {c.id: c for c in self.store.channels()}
         self.rules = {r.id: r for r in self.store.rules()}
         self.unread = self.store.count_triggers(unacknowledged=True)
+
+    async def reload(self) -> None:
+        """Check what the store holds now (a web replica changed it): conditions already holding do not fire."""
+        old_rules, old_channels = set(self.rules), set(self.channels)
+        self.load()
+        self.evaluator.set_rules(self._watch(r) for r in self.rules.values() if r.enabled)
+        for rule_id in old_rules - set(self.rules):
+            self.summaries.remove(rule_id)
+        for stored in self.rules.values():
+            self.summaries.put(stored.id, stored.rule, enabled=stored.enabled)
+        for channel_id in old_channels - set(self.channels):
+            await self.dispatcher.remove_channel(channel_id)
+        for channel in self.channels.values():
+            self.dispatcher.set_channel(self._config(channel))
+
+    async def start(self) -> None:
+        self.load()
         positions, prices, peak = self.account()
         evaluator = self.evaluator
         evaluator.prices.update(prices)

@@ -67,7 +67,7 @@ async def bot_control(
 @router.post('/positions/close-all', response_model=s.CloseResponse)
 async def close_all(system: SystemDep, who: PrincipalDep, origin: OriginDep) -> s.CloseResponse:
     """Close every open position at market now; the bot keeps running unless stopped."""
-    trades = system.commands.close_positions(None, who=who, origin=origin)
+    trades = await system.commands.close_positions(None, who=who, origin=origin)
     closed = ngettext('closed {count} position', 'closed {count} positions', len(trades)).format(count=len(trades))
     message = closed if trades else _('no open positions')
     return s.CloseResponse(success=True, message=message, closed=[_closed(t) for t in trades])
@@ -82,7 +82,7 @@ async def close_position(
 ) -> s.CloseResponse:
     """Close one symbol's position at market now (``BTC/USDT``, ``BTC-USDT`` or ``BTCUSDT``)."""
     name = resolve_symbol(system, symbol)
-    trades = system.commands.close_positions([name], who=who, origin=origin)
+    trades = await system.commands.close_positions([name], who=who, origin=origin)
     return s.CloseResponse(
         success=True, message=_('closed {symbol}').format(symbol=name), closed=[_closed(t) for t in trades]
     )
@@ -217,7 +217,7 @@ async def emit_test_event(request: Request, system: SystemDep, who: PrincipalDep
         if len(orjson.dumps(body.data)) > MAX_MESSAGE_BYTES:
             raise HTTPException(413, f'data over {MAX_MESSAGE_BYTES // 1024} KB')
         type_, data = body.type, body.data
-    event = system.commands.emit_test_event(type_, data, who=who, origin=origin)
+    event = await system.commands.emit_test_event(type_, data, who=who, origin=origin)
     return JSONResponse(
         s.EmitResponse(
             success=True, message=_('{type} emitted').format(type=event.type), event_id=event.id, type=event.type.value

@@ -144,5 +144,21 @@ class Event:
             self._json = orjson.dumps(self.envelope()).decode()
         return self._json
 
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Event:
+        """The event whose :attr:`json` is ``text`` (from another process), keeping the text for its consumers."""
+        envelope = orjson.loads(text)
+        event = cls(
+            id=envelope['id'],
+            type=EventType(envelope['type']),
+            data=envelope['data'],
+            timestamp=envelope['timestamp'],
+            source=envelope['source'],
+            client_id=envelope['client_id'],
+            test=envelope['test'],
+        )
+        event._json = text if isinstance(text, str) else text.decode()
+        return event
+
     def __repr__(self) -> str:
         return f'Event(id={self.id}, type={self.type.value}, source={self.source!r}, test={self.test})'

@@ -81,6 +81,8 @@ class BotView:
     """Triggered alerts nobody acknowledged yet (the header's bell)."""
     last_alert: str = ''
     """The newest ``alert_triggered`` event as JSON (every page toasts it when it changes)."""
+    engine_link: bool = True
+    """A web replica hears from the engine (``--role web``; always true in one process)."""
 
 
 class SharedState:
@@ -100,8 +102,14 @@ class SharedState:
         self.bot.strategy = system.strategy.name
         self.refresh()
         self._unsubscribe = system.bus.subscribe(self.apply, maxsize=5000)
+        system.link_listeners.append(self._link)
+
+    def _link(self, is_up: bool) -> None:
+        self.bot.engine_link = is_up
 
     def unfollow(self) -> None:
+        if self._system is not None and self._link in self._system.link_listeners:
+            self._system.link_listeners.remove(self._link)
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -122,6 +130,7 @@ class SharedState:
         bot.unrealized_pnl, bot.realized_pnl, bot.fees = b.unrealized_pnl, engine.realized_pnl, engine.total_fees
         bot.open_positions = len(b.positions)
         bot.ws_clients = system.clients.count
+        bot.engine_link = system.link_up
         bot.strategy = system.strategy.name
         clock = time_base(system)
         if clock.note != bot.time_note:  # a note that changes (the drift's) is translated again; others once
