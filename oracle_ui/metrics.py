@@ -149,12 +149,17 @@ class MetricsSampler:
                 open_files=snapshot.open_files,
                 asyncio_tasks=snapshot.asyncio_tasks,
                 uptime_s=snapshot.uptime_s,
+                disk_percent=snapshot.disk_percent,
             ),
             source='metrics',
         )
         self._alerts(snapshot)
         self._health()
         return snapshot
+
+    def adopt(self, metrics: SystemMetrics, time_s: float) -> None:
+        """Take another process's sample as the latest (a web replica shows the engine's; it samples nothing)."""
+        self.latest = MetricsSnapshot(**metrics.model_dump(), time=time_s)
 
     def _alerts(self, snapshot: MetricsSnapshot) -> None:
         for metric, threshold in ALERT_THRESHOLDS.items():

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 import redis as redis_client
 
-from oracle_ui import live_settings
+from oracle_ui import live_settings, views
 from oracle_ui.alerts.rules import AlertSpec
 from oracle_ui.cluster.lease import LeaseHeld
 from oracle_ui.control import BotState
@@ -104,6 +104,21 @@ async def test_a_replica_says_the_engine_link_is_lost_when_the_engine_is_gone_an
         engine = cluster('engine')
         await engine.start()
         await eventually(lambda: web.link_up, 15, what='the link back with a new engine')
+    finally:
+        await web.stop()
+        await engine.stop()
+
+
+async def test_a_replicas_status_shows_the_engines_process_not_zeros(cluster) -> None:
+    """A replica samples nothing itself: its system status carries the engine's latest sample."""
+    engine, web = cluster('engine'), cluster('web')
+    await engine.start()
+    await web.start()
+    try:
+        await eventually(lambda: web.metrics.latest.time > 0, 15, what="the engine's metrics on the replica")
+        status = views.system_status(web)
+        assert status.process_rss_mb > 0 and status.threads > 0 and status.uptime > 0
+        assert status.process_rss_mb == web.metrics.latest.process_rss_mb
     finally:
         await web.stop()
         await engine.stop()

@@ -94,6 +94,11 @@ def test_the_split_deployment_runs_as_documented(
             for port in ports.values():
                 status = httpx.get(f'http://127.0.0.1:{port}/dashboard/api/system-status', timeout=10).json()
                 assert status['bot_state'] == 'running', 'each replica shows the engine trading'
+                deadline = time.monotonic() + 10  # the engine samples its process every second
+                while status['process_rss_mb'] == 0 and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                    status = httpx.get(f'http://127.0.0.1:{port}/dashboard/api/system-status', timeout=10).json()
+                assert status['process_rss_mb'] > 0, "and the engine's process, not zeros"
         finally:
             for process in reversed(processes):
                 stop(process)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .. import live_settings
 from ..control import BotState
 from ..engine.feed import FeedStatus
-from ..events import BotStatusUpdate, Event, EventType, HealthUpdate, PriceUpdate, UserAction
+from ..events import BotStatusUpdate, Event, EventType, HealthUpdate, PriceUpdate, SystemMetrics, UserAction
 from ..security.accounts import Principal, Role
 from .keys import Keys, connect
 from .lease import EngineLease
@@ -184,7 +184,7 @@ class WebCluster:
         await asyncio.to_thread(system.alerts.load)
         self.client.start()
         mirrored = [EventType.BOT_STATUS_UPDATE, EventType.PRICE_UPDATE, EventType.HEALTH_UPDATE, EventType.USER_ACTION]
-        mirrored.append(EventType.STRATEGY_UPDATE)
+        mirrored += [EventType.STRATEGY_UPDATE, EventType.SYSTEM_METRICS]
         self._unsubscribe = system.bus.subscribe(
             self._mirror, types=[*mirrored, *ACCOUNT_EVENTS, EventType.ALERT_TRIGGERED], maxsize=10_000
         )
@@ -210,6 +210,8 @@ class WebCluster:
             feed = system.engine.feed
             if feed.status is FeedStatus.IDLE:  # prices flow: the engine's feed is live (its health says more)
                 feed.status = FeedStatus.LIVE
+        elif (metrics := event.payload_as(SystemMetrics)) is not None and not event.test:
+            system.metrics.adopt(metrics, event.timestamp)  # status views show the engine's process
         elif (health := event.payload_as(HealthUpdate)) is not None and not event.test:
             feed = system.engine.feed
             feed.status, feed.status_message = FeedStatus(health.feed), health.feed_message

@@ -266,6 +266,8 @@ class SystemMetrics(Payload):
     """File descriptors of the process (sockets included)."""
     asyncio_tasks: int = 0
     uptime_s: float
+    disk_percent: float = 0.0
+    """Use of the disk holding the data directory."""
 
 
 class ClientInfo(Payload):
