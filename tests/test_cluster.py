@@ -124,6 +124,32 @@ async def test_a_replicas_status_shows_the_engines_process_not_zeros(cluster) ->
         await engine.stop()
 
 
+async def test_a_replica_shows_the_engines_quotes_regimes_and_24h_change(cluster, clock) -> None:
+    """Computed from the database on start and kept current from the engine's candles and prices: the same
+    figures the engine has, not zeros and "unknown"."""
+    engine, web = cluster('engine'), cluster('web')
+    await engine.start()
+    await web.start()
+    try:
+        await eventually(lambda: web.link_up, what='linked')
+        for _ in range(5):
+            await clock.advance(60)  # closed candles on the manual clock
+        symbols = engine.engine.symbols
+
+        def same() -> bool:
+            ours, theirs = views.market_quotes(web), views.market_quotes(engine)
+            return all(
+                s in ours and ours[s].regime == theirs[s].regime and ours[s].change == theirs[s].change for s in symbols
+            )
+
+        await eventually(same, 15, what="the engine's quotes on the replica")
+        quotes = views.market_quotes(web)
+        assert all(quotes[s].regime is not None and quotes[s].change != 0.0 for s in symbols)
+    finally:
+        await web.stop()
+        await engine.stop()
+
+
 async def test_a_command_nobody_answers_is_unavailable_and_never_runs_late(cluster) -> None:
     web = cluster('web', command_timeout_s=0.5)
     await web.start()

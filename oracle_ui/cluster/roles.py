@@ -12,7 +12,17 @@ from typing import TYPE_CHECKING, Any
 from .. import live_settings
 from ..control import BotState
 from ..engine.feed import FeedStatus
-from ..events import BotStatusUpdate, Event, EventType, HealthUpdate, PriceUpdate, SystemMetrics, UserAction
+from ..engine.models import Candle, Tick
+from ..events import (
+    BotStatusUpdate,
+    CandleClosed,
+    Event,
+    EventType,
+    HealthUpdate,
+    PriceUpdate,
+    SystemMetrics,
+    UserAction,
+)
 from ..security.accounts import Principal, Role
 from .keys import Keys, connect
 from .lease import EngineLease
@@ -179,12 +189,13 @@ class WebCluster:
         status = await asyncio.to_thread(
             store.events, type_=EventType.BOT_STATUS_UPDATE.value, newest_first=True, limit=1
         )
+        await asyncio.to_thread(system.engine.warm_up)  # indicators, 24 h window and regimes from the database
         for event in [*status, *system.bus.history]:  # the bot's state and prices as of now
             self._mirror_market(event)
         await asyncio.to_thread(system.alerts.load)
         self.client.start()
         mirrored = [EventType.BOT_STATUS_UPDATE, EventType.PRICE_UPDATE, EventType.HEALTH_UPDATE, EventType.USER_ACTION]
-        mirrored += [EventType.STRATEGY_UPDATE, EventType.SYSTEM_METRICS]
+        mirrored += [EventType.STRATEGY_UPDATE, EventType.SYSTEM_METRICS, EventType.CANDLE_CLOSED]
         self._unsubscribe = system.bus.subscribe(
             self._mirror, types=[*mirrored, *ACCOUNT_EVENTS, EventType.ALERT_TRIGGERED], maxsize=10_000
         )
@@ -204,12 +215,20 @@ class WebCluster:
         if (status := event.payload_as(BotStatusUpdate)) is not None and not event.test:
             system.controller.state = BotState(status.status)
         elif (price := event.payload_as(PriceUpdate)) is not None and not event.test:
+            if price.symbol in system.engine.market.states:  # its quote and forming candle
+                system.engine.market.on_tick(Tick(price.symbol, price.timestamp, price.price))
             system.engine.broker.prices[price.symbol] = price.price
             if (position := system.engine.broker.positions.get(price.symbol)) is not None:
                 position.mark_price = price.price
             feed = system.engine.feed
             if feed.status is FeedStatus.IDLE:  # prices flow: the engine's feed is live (its health says more)
                 feed.status = FeedStatus.LIVE
+        elif (candle := event.payload_as(CandleClosed)) is not None and not event.test:
+            if candle.timeframe == system.engine.feed.timeframe:  # the base candles the strategy reads
+                closed = Candle(
+                    candle.symbol, candle.time, candle.open, candle.high, candle.low, candle.close, candle.volume
+                )
+                system.engine.market.follow(closed, system.engine.strategy)
         elif (metrics := event.payload_as(SystemMetrics)) is not None and not event.test:
             system.metrics.adopt(metrics, event.timestamp)  # status views show the engine's process
         elif (health := event.payload_as(HealthUpdate)) is not None and not event.test:

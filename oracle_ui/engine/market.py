@@ -220,6 +220,12 @@ class MarketState:
         )
         return view
 
+    def follow(self, candle: Candle, strategy: Strategy) -> None:
+        """A closed candle of the engine's, seen by a web replica: its indicators, 24 h window and regime as the
+        engine has them (the same computation), nothing stored or announced."""
+        if (state := self.states.get(candle.symbol)) is not None:
+            state.regime = strategy.classify(state.update(candle))
+
     def _publish_candle(self, candle: Candle, timeframe: str) -> None:
         closed = CandleClosed(
             symbol=candle.symbol,
