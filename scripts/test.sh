@@ -8,9 +8,9 @@ SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo "sudo")
 # with GTK/WebKit) under a virtual X display, and the tools that find and photograph it. Pango: weasyprint's PDF
 # reports; poppler-utils: pdftotext, with which a test reads a report's PDF back. postgresql: the server the store's
 # tests start on a free port (tests/postgres.py; the Debian service itself is not used); redis-server: the same for
-# the split roles' tests (tests/redis_server.py).
+# the split roles' tests (tests/redis_server.py); nginx: DEPLOY.md's reverse proxy, run by tests/test_deploy_doc.py.
 packages=(chromium xvfb xdotool x11-utils imagemagick gir1.2-webkit2-4.1 libgirepository1.0-dev libcairo2-dev
-          pkg-config gcc libpango-1.0-0 libpangoft2-1.0-0 poppler-utils postgresql redis-server)
+          pkg-config gcc libpango-1.0-0 libpangoft2-1.0-0 poppler-utils postgresql redis-server nginx)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -3,16 +3,23 @@ test's own Redis and PostgreSQL servers, free ports and a temporary data directo
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import os
 import re
 import shlex
+import shutil
+import ssl
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import websockets
 
 from .cluster import ENGINE_READY, stop, wait_for_log
 from .liveapp import ROOT, free_port
@@ -81,6 +88,7 @@ def test_the_split_deployment_runs_as_documented(
         assert set(replaced) == set(shared)
         env = {k: v for k, v in os.environ.items() if k != 'PYTEST_CURRENT_TEST'}
         env.update({**replaced, 'ORACLE_SPEED': '60', 'ORACLE_SIM_HISTORY_DAYS': '0.2'})
+        env.update(ORACLE_TRUSTED_PROXIES='127.0.0.1', ORACLE_HTTPS='true')  # as the document says behind its proxy
         ports = {'8081': str(free_port()), '8082': str(free_port())}
         processes: list[subprocess.Popen[bytes]] = []
         try:
@@ -99,9 +107,72 @@ def test_the_split_deployment_runs_as_documented(
                     time.sleep(0.2)
                     status = httpx.get(f'http://127.0.0.1:{port}/dashboard/api/system-status', timeout=10).json()
                 assert status['process_rss_mb'] > 0, "and the engine's process, not zeros"
+            proxy_port = free_port()
+            with documented_proxy(tmp_path / 'nginx', list(ports.values()), proxy_port) as base:
+                page = httpx.get(f'{base}/', verify=False, timeout=30)
+                assert page.status_code == 200 and 'Oracle Trader' in page.text, 'a page through the proxy'
+                assert asyncio.run(first_ws_message(f'wss://127.0.0.1:{proxy_port}/dashboard/ws/monitor')) == (
+                    'connection_established'
+                ), 'a raw WebSocket through the proxy (its Upgrade headers)'
         finally:
             for process in reversed(processes):
                 stop(process)
+
+
+NGINX = shutil.which('nginx') or '/usr/sbin/nginx'
+
+
+@contextlib.contextmanager
+def documented_proxy(directory: Path, replica_ports: list[str], port: int) -> Iterator[str]:
+    """DEPLOY.md's nginx block in Debian's nginx, in front of the replicas on ``replica_ports`` (its certificate
+    made here, its ports and paths this test's); yields the proxy's base URL."""
+    if not Path(NGINX).exists():
+        if os.environ.get('ORACLE_REQUIRE_REDIS') == '1':  # scripts/test.sh: the deployment's tools are installed
+            pytest.fail('nginx is not installed')
+        pytest.skip('nginx is not installed (scripts/test.sh installs it)')
+    directory.mkdir()
+    cert, key = directory / 'cert.pem', directory / 'key.pem'
+    subprocess.run(
+        ['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=bot.example.com',
+         '-keyout', str(key), '-out', str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    block = blocks('nginx')[0]
+    for documented, ours in zip(('127.0.0.1:8081', '127.0.0.1:8082'), replica_ports, strict=True):
+        block = block.replace(documented, f'127.0.0.1:{ours}')
+    block = block.replace('listen 443 ssl;', f'listen 127.0.0.1:{port} ssl;')
+    block = block.replace('/etc/ssl/certs/bot.example.com.pem', str(cert))
+    block = block.replace('/etc/ssl/private/bot.example.com.key', str(key))
+    kinds = ('client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi')
+    temp = ' '.join(f'{kind}_temp_path {directory / kind};' for kind in kinds)
+    (directory / 'nginx.conf').write_text(
+        f'{"user root root;" if os.geteuid() == 0 else ""}\npid {directory / "nginx.pid"};\n'
+        f'error_log {directory / "error.log"};\ndaemon off;\nevents {{}}\n'
+        f'http {{\naccess_log {directory / "access.log"};\n{temp}\n{block}\n}}\n'
+    )
+    process = subprocess.Popen([NGINX, '-p', str(directory), '-c', str(directory / 'nginx.conf')])
+    base = f'https://127.0.0.1:{port}'
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(f'{base}/dashboard/api/system-status', verify=False, timeout=5)
+                break
+            except httpx.ConnectError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError((directory / 'error.log').read_text()) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+async def first_ws_message(url: str) -> str:
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # the test's own certificate
+    async with websockets.connect(url, ssl=context) as ws:
+        return str(json.loads(await asyncio.wait_for(ws.recv(), 10))['type'])
 
 
 def test_the_single_process_install_runs_as_documented(tmp_path: Path) -> None:
