@@ -160,11 +160,15 @@ export default {
       }, FIT_WAIT_MS);
     },
     // the layout with each y axis fitted to the range a pan is waiting for (if any): for a redraw that adds data
+    // (none pending: the x range in view, if the user has set one, so a page that comes after the fit is in it too)
     fittedLayout(data) {
       const layout = this.$el.layout;
-      if (!this.fitRange) return layout;
+      const xaxis = layout.xaxis ?? {};
+      const shown = this.options.fit_y && xaxis.autorange === false && Array.isArray(xaxis.range) ? xaxis.range : null;
+      const wanted = this.fitRange ?? shown;
+      if (!wanted) return layout;
       clearTimeout(this.fitTimer);
-      const [start, end] = this.fitRange;
+      const [start, end] = wanted;
       this.fitRange = null;
       const fitted = { ...layout };
       for (const [axis, range] of Object.entries(yRanges(data, start, end)))

@@ -75,6 +75,22 @@ async def chart_page(browser_or_context, url: str):
     return page
 
 
+Y_FITS_THE_VIEW = f"""() => {{ const gd = document.querySelector('{CHART}');
+    const [start, end] = gd._fullLayout.xaxis.range;
+    const values = [];
+    for (const trace of gd.data) {{
+        if ((trace.yaxis || 'y') !== 'y' || trace.name === 'forming' || trace.visible === false || !trace.x) continue;
+        const columns = trace.type === 'candlestick' ? [trace.low, trace.high] : [trace.y];
+        trace.x.forEach((x, i) => {{ if (x >= start && x <= end) for (const c of columns)
+            if (c && c[i] !== null && c[i] !== undefined && !Number.isNaN(c[i])) values.push(c[i]); }});
+    }}
+    const low = Math.min(...values), high = Math.max(...values);
+    const [bottom, top] = gd._fullLayout.yaxis.range;
+    return bottom <= low && top >= high && top - bottom <= (high - low) * 1.2; }}"""
+"""The price axis spans what the price pane shows in view (candles and overlay lines), padded — not all the
+candles held."""
+
+
 async def test_panning_back_loads_older_candles_until_the_first_stored_one(browser, app_url) -> None:
     page = await chart_page(browser, app_url)
     first, count = await page.evaluate(FIRST_AND_COUNT)
@@ -87,6 +103,7 @@ async def test_panning_back_loads_older_candles_until_the_first_stored_one(brows
     assert older >= 500 and older % 500 == 0, 'whole pages of older candles (a page and the prefetched next)'
     times = await page.evaluate(f"() => document.querySelector('{CHART}').data[0].x")
     assert len(times) == len(set(times)) and times == sorted(times), 'nothing sent twice, in order'
+    await page.wait_for_function(Y_FITS_THE_VIEW, timeout=5_000)  # fitted in the redraw that added the last page
     stored = httpx.get(app_url + '/dashboard/api/candles', params={'symbol': 'BTC/USDT', 'limit': 5000}).json()
     offset = await page.evaluate('() => new Date().getTimezoneOffset() * 60')
     oldest = stored['candles'][0]['time']
