@@ -39,7 +39,7 @@ async def test_the_data_directory_is_private_after_a_real_start(browser, tmp_pat
         page = await browser.new_page()
         await log_in(page, base, 'alice', PASSWORD, '/backtest')  # a session is stored
         await page.locator('input[type=file]').set_input_files(str(GOOG_SAMPLE))  # and an upload
-        await page.get_by_text('GOOG_daily.csv: 2148 bars').wait_for(timeout=20_000)
+        await page.get_by_text('GOOG_daily.csv: 2,148 bars').wait_for(timeout=20_000)
         found = modes(data_dir)
     assert not (started_in / '.nicegui').exists()
     assert [p for p in found if p.startswith('data/.nicegui/storage-user-')], 'no session in the data directory'
