@@ -15,6 +15,7 @@ from .control import ACTIONS, BotState, ControlResult
 from .engine.models import Side, Trade, TradeStatus
 from .errors import CommandError, ErrorKind
 from .events import Event, EventType
+from .i18n import N_
 from .live_settings import RuntimeSettings, SettingsChange
 from .security import audit
 from .security.accounts import Principal
@@ -52,7 +53,9 @@ def require_operator(
         details={'reason': 'viewer role', **(details or {})},
         type_=type_,
     )
-    raise CommandError(ErrorKind.FORBIDDEN, f'forbidden: {who.label} has the viewer role; this needs an operator')
+    raise CommandError(
+        ErrorKind.FORBIDDEN, N_('forbidden: {user} has the viewer role; this needs an operator'), user=who.label
+    )
 
 
 class Commands:
@@ -72,7 +75,12 @@ class Commands:
         """Start, stop or restart the bot; asking for the state it is in succeeds and says so. A failed start
         is a result (``success`` false, the reason in ``message``), not an error."""
         if action not in ACTIONS:
-            raise CommandError(ErrorKind.BAD_REQUEST, f'unknown action {action!r}; allowed: {", ".join(ACTIONS)}')
+            raise CommandError(
+                ErrorKind.BAD_REQUEST,
+                N_('unknown action {action}; allowed: {allowed}'),
+                action=repr(action),
+                allowed=', '.join(ACTIONS),
+            )
         system = self.system
         require_operator(system, who, action, origin)
         if system.remote is not None:
@@ -103,7 +111,10 @@ class Commands:
         for symbol in symbols or []:
             if symbol not in system.engine.symbols:
                 raise CommandError(
-                    ErrorKind.NOT_FOUND, f'unknown symbol {symbol!r}; known: {", ".join(system.engine.symbols)}'
+                    ErrorKind.NOT_FOUND,
+                    N_('unknown symbol {symbol}; known: {known}'),
+                    symbol=repr(symbol),
+                    known=', '.join(system.engine.symbols),
                 )
         how = f'closed by {who.label}'
         if symbols is None:
@@ -119,7 +130,7 @@ class Commands:
             details={'symbols': symbols, 'closed': [t.id for t in trades]},
         )
         if symbols is not None and not trades:
-            raise CommandError(ErrorKind.NOT_FOUND, f'no open position on {", ".join(symbols)}')
+            raise CommandError(ErrorKind.NOT_FOUND, N_('no open position on {symbols}'), symbols=', '.join(symbols))
         return trades
 
     async def change_settings(self, update: SettingsChange, *, who: Principal, origin: str) -> RuntimeSettings:
@@ -188,7 +199,9 @@ class Commands:
         require_operator(system, who, 'delete_backtests', origin, details={'ids': run_ids})
         deleted = system.store.backtest_runs.delete(run_ids)
         if not deleted:
-            raise CommandError(ErrorKind.NOT_FOUND, f'no saved backtest with id {", ".join(map(str, run_ids))}')
+            raise CommandError(
+                ErrorKind.NOT_FOUND, N_('no saved backtest with id {ids}'), ids=', '.join(map(str, run_ids))
+            )
         audit.record(
             system.bus, who=who, action='delete_backtests', origin=origin, result='ok', details={'ids': deleted}
         )

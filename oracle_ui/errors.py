@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
+
+from .i18n import SOURCE, gettext, using
 
 
 class ErrorKind(StrEnum):
@@ -21,13 +24,34 @@ class ErrorKind(StrEnum):
 
 
 class CommandError(Exception):
-    """A command that was not carried out; ``str(error)`` says why in words a user can act on.
+    """A command that was not carried out; :attr:`message` says why in words a user can act on, in the current
+    language (a page shows it in its viewer's; the API's error bodies are English: :meth:`english`).
 
     :param kind: why, as a category (the API's status code follows from it)
-    :param message: what went wrong and, where it helps, what is valid
+    :param message: what went wrong and, where it helps, what is valid: an English text (marked ``N_`` to be
+        translated where shown, ``{name}`` placeholders filled from ``params``), or a function writing it in the
+        current language (e.g. pydantic's problems)
+    :param params: the placeholders' values (data: kept as they are in every language)
     """
 
-    def __init__(self, kind: ErrorKind, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, kind: ErrorKind, message: str | Callable[[], str], **params: object) -> None:
         self.kind = kind
-        self.message = message
+        self.template = message
+        self.params = params
+        super().__init__(self.english())
+
+    @property
+    def message(self) -> str:
+        """The reason in the current language."""
+        if callable(self.template):
+            return self.template()
+        text = gettext(self.template)
+        return text.format(**self.params) if self.params else text
+
+    def english(self) -> str:
+        """The reason in English (API error bodies, logs)."""
+        with using(SOURCE):
+            return self.message
+
+    def __str__(self) -> str:
+        return self.message

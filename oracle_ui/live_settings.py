@@ -141,8 +141,8 @@ def parse_update(**fields: Any) -> SettingsChange:
         change: SettingsChange = _update.validate_python({k: v for k, v in fields.items() if v is not None})
         return change
     except ValidationError as error:
-        problems = errors_text(error.errors(), skip=1, whole='settings')  # [0]: the variant
-        raise CommandError(ErrorKind.INVALID, problems) from None
+        errors = error.errors()  # [0] of each location: the variant
+        raise CommandError(ErrorKind.INVALID, lambda: errors_text(errors, skip=1, whole='settings')) from None
 
 
 def current(system: System) -> RuntimeSettings:
@@ -174,8 +174,8 @@ def validate(system: System, update: SettingsChange) -> RuntimeSettings:
     except StrategyError as error:
         raise CommandError(ErrorKind.CONFLICT, str(error)) from None
     except ValidationError as error:
-        problems = errors_text(error.errors(), prefix='risk.')
-        raise CommandError(ErrorKind.INVALID, problems) from None
+        errors = error.errors()
+        raise CommandError(ErrorKind.INVALID, lambda: errors_text(errors, prefix='risk.')) from None
     return RuntimeSettings(strategy=strategy.name, strategy_params=strategy.params.model_dump(mode='json'), risk=risk)
 
 

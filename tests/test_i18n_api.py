@@ -1,10 +1,14 @@
-"""The REST API in the language its ``Accept-Language`` asks for: human-readable ``message`` and ``detail`` texts
-only; event types, field names and values stay English, and English is the answer without the header."""
+"""The REST API in the language its ``Accept-Language`` asks for: human-readable ``message`` texts and reports
+only; error bodies (``detail``), event types, field names and values stay English (machine-facing), and English is
+the answer without the header."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
+
+from oracle_ui.errors import CommandError, ErrorKind
+from oracle_ui.i18n import N_, using
 
 from .apiserver import running_server
 
@@ -33,16 +37,25 @@ async def test_messages_follow_accept_language_and_machine_fields_stay_english(h
     assert unknown['message'] == 'bot is already stopped', 'a language we do not ship: English'
 
 
-async def test_validation_details_follow_accept_language(http) -> None:
+async def test_error_bodies_stay_english_whatever_the_language_asked_for(http) -> None:
     bad = {'risk': {'max_positions': 0}}
-    english = await http.put('/settings', json=bad)
-    assert english.status_code == 422
-    assert english.json()['detail'].endswith('risk.max_positions: Input should be greater than or equal to 1')
-    german = await http.put('/settings', json=bad, headers={'Accept-Language': 'de'})
-    assert german.status_code == 422
-    assert german.json()['detail'].endswith('risk.max_positions: Eingabe muss größer oder gleich 1 sein'), german.json()
+    for headers in ({}, {'Accept-Language': 'de'}):
+        refused = await http.put('/settings', json=bad, headers=headers)
+        assert refused.status_code == 422
+        assert refused.json()['detail'].endswith('risk.max_positions: Input should be greater than or equal to 1')
+        missing = await http.post('/positions/BTC-USDT/close', headers=headers)
+        assert missing.status_code == 404 and missing.json()['detail'] == 'no open position on BTC/USDT'
     events = (await http.get('/events', headers={'Accept-Language': 'de'}, params={'type': 'bot_stopped'})).json()
     assert all(e['type'] == 'bot_stopped' for e in events['events'])
+
+
+def test_a_refusal_is_written_in_the_language_it_is_shown_in() -> None:
+    """A page shows a command's refusal in its viewer's language; the API and the logs get English."""
+    error = CommandError(ErrorKind.NOT_FOUND, N_('no open position on {symbols}'), symbols='BTC/USDT')
+    with using('de'):
+        assert error.message == 'keine offene Position in BTC/USDT'
+        assert error.english() == 'no open position on BTC/USDT'
+    assert error.message == 'no open position on BTC/USDT'
 
 
 async def test_a_report_is_in_the_requesters_language(http) -> None:

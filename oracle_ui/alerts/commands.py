@@ -12,6 +12,8 @@ from pydantic import ValidationError
 
 from ..commands import require_operator
 from ..errors import CommandError, ErrorKind
+from ..i18n import N_
+from ..i18n.validation import problem_text
 from ..security import audit
 from ..security.accounts import Principal
 from ..store.alerts import StoredChannel, StoredRule
@@ -57,7 +59,7 @@ class AlertCommands:
         """Store a new alert (its inline URLs as channels) and start checking it."""
         self._allow(who, 'create_alert', origin, {'name': spec.name})
         if len(self.service.rules) >= MAX_ALERTS:
-            raise CommandError(ErrorKind.CONFLICT, f'at most {MAX_ALERTS} alerts; delete some first')
+            raise CommandError(ErrorKind.CONFLICT, N_('at most {count} alerts; delete some first'), count=MAX_ALERTS)
         rule = self._checked_rule(spec.rule)
         channel_ids = await self._channel_ids(spec.channels, who, origin)
         now = time.time()
@@ -149,7 +151,7 @@ class AlertCommands:
     def create_channel(self, spec: ChannelSpec, *, who: Principal, origin: str) -> Channel:
         self._allow(who, 'create_channel', origin, {'name': spec.name})
         if any(c.name == spec.name for c in self.service.channels.values()):
-            raise CommandError(ErrorKind.CONFLICT, f'a channel named {spec.name!r} exists already')
+            raise CommandError(ErrorKind.CONFLICT, N_('a channel named {name} exists already'), name=repr(spec.name))
         stored = self._new_channel(spec.name, self._checked_url(spec.url), who, spec.rate_limit, spec.rate_period_s)
         self._audit(who, 'create_channel', origin, {'channel_id': stored.id, 'channel': self._channel_summary(stored)})
         return self.service.channel_view(stored)
@@ -160,7 +162,9 @@ class AlertCommands:
         before = self._channel_summary(stored)
         if change.name is not None and change.name != stored.name:
             if any(c.name == change.name for c in self.service.channels.values()):
-                raise CommandError(ErrorKind.CONFLICT, f'a channel named {change.name!r} exists already')
+                raise CommandError(
+                    ErrorKind.CONFLICT, N_('a channel named {name} exists already'), name=repr(change.name)
+                )
             stored.name = change.name
         url = self.service.box.decrypt(stored.secret)
         if change.url is not None:
@@ -186,7 +190,12 @@ class AlertCommands:
         stored = self._channel(channel_id)
         users = [r.name for r in self.service.rules.values() if channel_id in r.channels]
         if users:
-            raise CommandError(ErrorKind.CONFLICT, f'channel {stored.name!r} is used by: {", ".join(users[:10])}')
+            raise CommandError(
+                ErrorKind.CONFLICT,
+                N_('channel {name} is used by: {alerts}'),
+                name=repr(stored.name),
+                alerts=', '.join(users[:10]),
+            )
         await self.service.delete_channel(channel_id)
         self._audit(who, 'delete_channel', origin, {'channel_id': channel_id, 'channel': self._channel_summary(stored)})
 
@@ -207,13 +216,13 @@ class AlertCommands:
     def _rule(self, alert_id: int) -> StoredRule:
         stored = self.service.rules.get(alert_id)
         if stored is None:
-            raise CommandError(ErrorKind.NOT_FOUND, f'no alert {alert_id}')
+            raise CommandError(ErrorKind.NOT_FOUND, N_('no alert {id}'), id=alert_id)
         return stored
 
     def _channel(self, channel_id: int) -> StoredChannel:
         stored = self.service.channels.get(channel_id)
         if stored is None:
-            raise CommandError(ErrorKind.NOT_FOUND, f'no channel {channel_id}')
+            raise CommandError(ErrorKind.NOT_FOUND, N_('no channel {id}'), id=channel_id)
         return stored
 
     def _checked_rule(self, rule: Rule) -> Rule:
@@ -226,12 +235,16 @@ class AlertCommands:
             timeframes = chart_timeframes(self.system)
             if values['timeframe'] not in timeframes:
                 raise CommandError(
-                    ErrorKind.INVALID, f'timeframe {values["timeframe"]!r} is not one of {", ".join(timeframes)}'
+                    ErrorKind.INVALID,
+                    N_('timeframe {timeframe} is not one of {timeframes}'),
+                    timeframe=repr(values['timeframe']),
+                    timeframes=', '.join(timeframes),
                 )
         try:
             return RULE.validate_python(values)
         except ValidationError as error:
-            raise CommandError(ErrorKind.INVALID, str(error.errors()[0]['msg'])) from None
+            first = error.errors()[0]
+            raise CommandError(ErrorKind.INVALID, lambda: problem_text(first)) from None
 
     def _checked_url(self, url: str) -> urls.CheckedUrl:
         try:
@@ -246,10 +259,11 @@ class AlertCommands:
         for name in names:
             if '://' not in name:
                 if name not in by_name:
-                    known = ', '.join(by_name) or 'none yet'
                     raise CommandError(
                         ErrorKind.NOT_FOUND,
-                        f'no channel named {name!r} (known: {known}); give a stored channel name or an Apprise URL',
+                        N_('no channel named {name} (known: {known}); give a stored channel name or an Apprise URL'),
+                        name=repr(name),
+                        known=', '.join(by_name) or 'none yet',
                     )
                 ids.append(by_name[name].id)
                 continue
@@ -272,7 +286,9 @@ class AlertCommands:
         self, name: str, checked: urls.CheckedUrl, who: Principal, limit: int, period: float
     ) -> StoredChannel:
         if len(self.service.channels) >= MAX_CHANNELS:
-            raise CommandError(ErrorKind.CONFLICT, f'at most {MAX_CHANNELS} channels; delete some first')
+            raise CommandError(
+                ErrorKind.CONFLICT, N_('at most {count} channels; delete some first'), count=MAX_CHANNELS
+            )
         now = time.time()
         stored = StoredChannel(
             id=0,
@@ -320,4 +336,6 @@ def _traded(text: str, symbols: list[str]) -> str:
     symbol = configured_symbol(symbols, text)
     if symbol is not None:
         return symbol
-    raise CommandError(ErrorKind.INVALID, f'unknown symbol {text!r}; traded: {", ".join(symbols)}')
+    raise CommandError(
+        ErrorKind.INVALID, N_('unknown symbol {symbol}; traded: {traded}'), symbol=repr(text), traded=', '.join(symbols)
+    )

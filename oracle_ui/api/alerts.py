@@ -23,6 +23,7 @@ from ..alerts.rules import (
     SendResult,
 )
 from ..errors import CommandError, ErrorKind
+from ..i18n import N_
 from . import schemas as s
 from .deps import OriginDep, PrincipalDep, SystemDep, get_principal
 from .paths import REST_PREFIX
@@ -111,7 +112,7 @@ async def put_quiet_hours(quiet: QuietHours, system: SystemDep, who: PrincipalDe
 async def read_alert(alert_id: AlertId, system: SystemDep) -> Alert:
     stored = system.alerts.rules.get(alert_id)
     if stored is None:
-        raise CommandError(ErrorKind.NOT_FOUND, f'no alert {alert_id}')
+        raise CommandError(ErrorKind.NOT_FOUND, N_('no alert {id}'), id=alert_id)
     return system.alerts.view(stored)
 
 
@@ -149,7 +150,7 @@ async def one_alert_history(
     offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> HistoryPage:
     if alert_id not in system.alerts.rules:
-        raise CommandError(ErrorKind.NOT_FOUND, f'no alert {alert_id}')
+        raise CommandError(ErrorKind.NOT_FOUND, N_('no alert {id}'), id=alert_id)
     return system.alerts.history(alert_id=alert_id, limit=limit, offset=offset)
 
 
@@ -169,7 +170,7 @@ async def create_channel(spec: ChannelSpec, system: SystemDep, who: PrincipalDep
 async def read_channel(channel_id: AlertId, system: SystemDep) -> Channel:
     stored = system.alerts.channels.get(channel_id)
     if stored is None:
-        raise CommandError(ErrorKind.NOT_FOUND, f'no channel {channel_id}')
+        raise CommandError(ErrorKind.NOT_FOUND, N_('no channel {id}'), id=channel_id)
     return system.alerts.channel_view(stored)
 
 

@@ -15,8 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
 from ..errors import CommandError, ErrorKind
-from ..i18n import SOURCE, current, gettext
-from ..i18n.validation import error_text
+from ..i18n import SOURCE, using
+from ..i18n.validation import problem_text
 from .paths import REST_PREFIX
 
 STATUS_OF: dict[ErrorKind, int] = {
@@ -33,13 +33,8 @@ def describe_errors(errors: list[Any], *, skip: tuple[str, ...] = ('body',)) -> 
     """Pydantic's error list as ``"<where>: <problem>; ..."`` (the first ten; the problems in the request's
     language)."""
     return '; '.join(
-        f'{".".join(str(x) for x in e["loc"] if x not in skip) or "body"}: {_problem(e)}' for e in errors[:10]
+        f'{".".join(str(x) for x in e["loc"] if x not in skip) or "body"}: {problem_text(e)}' for e in errors[:10]
     )
-
-
-def _problem(error: Any) -> str:
-    """Pydantic's message as it is in English (``Value error, ...`` included), else translated."""
-    return str(error['msg']) if current().code == SOURCE else error_text(error)
 
 
 def install_error_handlers(app: FastAPI, api_routes: Sequence[BaseRoute]) -> None:
@@ -48,11 +43,12 @@ def install_error_handlers(app: FastAPI, api_routes: Sequence[BaseRoute]) -> Non
 
     async def validation_error(_request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
-        return JSONResponse({'detail': describe_errors(list(error.errors()))}, status_code=422)
+        with using(SOURCE):  # error bodies are machine-facing: English whatever Accept-Language asks for
+            return JSONResponse({'detail': describe_errors(list(error.errors()))}, status_code=422)
 
     async def command_error(_request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, CommandError)
-        return JSONResponse({'detail': gettext(error.message)}, status_code=STATUS_OF[error.kind])
+        return JSONResponse({'detail': error.english()}, status_code=STATUS_OF[error.kind])
 
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(CommandError, command_error)

@@ -24,6 +24,7 @@ from redis.exceptions import RedisError
 
 from ..errors import CommandError, ErrorKind
 from ..events import Event
+from ..i18n import N_
 from .keys import RETRY_S, Keys
 
 log = logging.getLogger(__name__)
@@ -70,16 +71,19 @@ class CommandClient:
             reply: Any = await self.redis.blpop([reply_key], timeout=self.timeout_s)
         except (RedisError, OSError) as error:
             raise CommandError(
-                ErrorKind.UNAVAILABLE, f'the engine is unreachable (Redis: {error}); nothing was done, try again'
+                ErrorKind.UNAVAILABLE,
+                N_('the engine is unreachable (Redis: {error}); nothing was done, try again'),
+                error=str(error),
             ) from None
         if reply is None:
             raise CommandError(
                 ErrorKind.UNAVAILABLE,
-                f'the engine did not answer within {self.timeout_s:g} s; the command was not carried out, try again',
+                N_('the engine did not answer within {seconds} s; the command was not carried out, try again'),
+                seconds=f'{self.timeout_s:g}',
             )
         answer = orjson.loads(reply[1])
         if (refusal := answer.get('error')) is not None:
-            raise CommandError(ErrorKind(refusal['kind']), refusal['message'])
+            raise CommandError(ErrorKind(refusal['kind']), refusal['template'], **refusal['params'])
         return answer['result']
 
     def forward(self, event: Event) -> None:
@@ -179,13 +183,19 @@ class CommandServer:
         handler = self.handlers.get(request['name'])
         try:
             if handler is None:
-                raise CommandError(ErrorKind.BAD_REQUEST, f'the engine has no command {request["name"]!r}')
+                raise CommandError(
+                    ErrorKind.BAD_REQUEST, N_('the engine has no command {name}'), name=repr(request['name'])
+                )
             answer: dict[str, Any] = {'result': await handler(request['args'], request['replica'])}
         except CommandError as error:
-            answer = {'error': {'kind': error.kind.value, 'message': error.message}}
+            answer = {'error': _refusal(error)}
         except Exception as error:
             log.exception('command %s from %s failed', request['name'], request['replica'])
-            answer = {'error': {'kind': ErrorKind.UNAVAILABLE.value, 'message': f'the engine failed: {error}'}}
+            answer = {
+                'error': _refusal(
+                    CommandError(ErrorKind.UNAVAILABLE, N_('the engine failed: {error}'), error=str(error))
+                )
+            }
         reply_key = self.keys.reply(request['id'])
         try:
             async with self.redis.pipeline(transaction=True) as pipe:
@@ -194,3 +204,11 @@ class CommandServer:
                 await pipe.execute()
         except (RedisError, OSError) as error:
             log.warning('the reply to command %s could not be sent: %s', request['name'], error)
+
+
+def _refusal(error: CommandError) -> dict[str, Any]:
+    """A refusal as the replica rebuilds it: its English text and parameters (translated where it is shown; a
+    message a function writes, e.g. pydantic's, goes as English text)."""
+    template = error.template if isinstance(error.template, str) else error.english()
+    params = {k: str(v) for k, v in error.params.items()} if isinstance(error.template, str) else {}
+    return {'kind': error.kind.value, 'template': template, 'params': params, 'message': error.english()}

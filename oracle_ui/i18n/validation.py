@@ -54,6 +54,12 @@ def error_text(error: Mapping[str, Any]) -> str:
     return gettext(message)
 
 
+def problem_text(error: Mapping[str, Any]) -> str:
+    """Pydantic's message as it is in English (``Value error, ...`` included: what the API has always said), else
+    translated."""
+    return str(error.get('msg', '')) if current().code == SOURCE else error_text(error)
+
+
 def errors_text(errors: Iterable[Mapping[str, Any]], *, skip: int = 0, prefix: str = '', whole: str = '') -> str:
     """Every error as ``field: message``, joined by ``; `` (``skip`` leading parts of each location, e.g. a
     union's variant; ``prefix`` before each field; ``whole`` names the field of an error about the whole)."""

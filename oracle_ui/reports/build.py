@@ -6,6 +6,7 @@ import time
 
 from ..analytics import TradeArrays
 from ..errors import CommandError, ErrorKind
+from ..i18n import N_
 from ..settings import Settings
 from ..store import SavedRun, Store
 from ..views.analytics import account_report_data, backtest_report_data
@@ -36,7 +37,7 @@ def saved_backtest(store: Store, run_id: int) -> SavedRun:
     """The saved run ``run_id``; NOT_FOUND if there is none."""
     run = store.backtest_runs.get(run_id)
     if run is None:
-        raise CommandError(ErrorKind.NOT_FOUND, f'no saved backtest with id {run_id}')
+        raise CommandError(ErrorKind.NOT_FOUND, N_('no saved backtest with id {ids}'), ids=run_id)
     return run
 
 
