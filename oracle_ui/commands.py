@@ -18,7 +18,7 @@ from .events import Event, EventType
 from .i18n import N_
 from .live_settings import RuntimeSettings, SettingsChange
 from .security import audit
-from .security.accounts import Principal
+from .security.accounts import Principal, Role
 from .store.backtest_runs import SavedRun
 
 if TYPE_CHECKING:
@@ -30,6 +30,16 @@ class Remote(Protocol):
 
     async def call(self, name: str, args: dict[str, Any]) -> Any:
         """The command's result as the engine answered it; raises CommandError (UNAVAILABLE: no answer in time)."""
+
+
+def principal_data(who: Principal) -> dict[str, str]:
+    """``who`` as a command sent to the engine names them (:func:`principal_of` reads it back)."""
+    return {'name': who.name, 'role': who.role.value, 'kind': who.kind}
+
+
+def principal_of(data: dict[str, Any]) -> Principal:
+    """The caller a command sent to the engine names (:func:`principal_data`)."""
+    return Principal(data['name'], Role(data['role']), data['kind'])
 
 
 def require_operator(
@@ -68,9 +78,6 @@ class Commands:
     def __init__(self, system: System) -> None:
         self.system = system
 
-    def _who(self, who: Principal) -> dict[str, str]:
-        return {'name': who.name, 'role': who.role.value, 'kind': who.kind}
-
     async def control(self, action: str, *, who: Principal, origin: str, reason: str) -> ControlResult:
         """Start, stop or restart the bot; asking for the state it is in succeeds and says so. A failed start
         is a result (``success`` false, the reason in ``message``), not an error."""
@@ -84,7 +91,7 @@ class Commands:
         system = self.system
         require_operator(system, who, action, origin)
         if system.remote is not None:
-            args = {'action': action, 'who': self._who(who), 'origin': origin, 'reason': reason}
+            args = {'action': action, 'who': principal_data(who), 'origin': origin, 'reason': reason}
             answer = await system.remote.call('control', args)
             return ControlResult(answer['success'], answer['message'], answer['action'], BotState(answer['state']))
         result = await system.controller.run(action, reason=reason)
@@ -105,7 +112,7 @@ class Commands:
         action = 'close_all' if symbols is None else 'close_position'
         require_operator(system, who, action, origin, details={'symbols': symbols})
         if system.remote is not None:
-            args = {'symbols': symbols, 'who': self._who(who), 'origin': origin}
+            args = {'symbols': symbols, 'who': principal_data(who), 'origin': origin}
             closed = await system.remote.call('close_positions', args)
             return [Trade(**{**t, 'side': Side(t['side']), 'status': TradeStatus(t['status'])}) for t in closed]
         for symbol in symbols or []:
@@ -140,7 +147,7 @@ class Commands:
         require_operator(system, who, 'change_settings', origin, type_=EventType.SETTINGS_CHANGED)
         if system.remote is not None:
             change = update.model_dump(mode='json', exclude_unset=True) if isinstance(update, BaseModel) else {}
-            args = {'update': change, 'who': self._who(who), 'origin': origin}
+            args = {'update': change, 'who': principal_data(who), 'origin': origin}
             return RuntimeSettings.model_validate(await system.remote.call('change_settings', args))
         before, after = await live_settings.change(system, update)
         changes = {k: {'from': v, 'to': after[k]} for k, v in before.items() if after[k] != v}
@@ -160,7 +167,7 @@ class Commands:
         system = self.system
         require_operator(system, who, 'change_symbols', origin, type_=EventType.SETTINGS_CHANGED)
         if system.remote is not None:
-            await system.remote.call('save_symbols', {'symbols': symbols, 'who': self._who(who), 'origin': origin})
+            await system.remote.call('save_symbols', {'symbols': symbols, 'who': principal_data(who), 'origin': origin})
             return
         before = live_settings.saved_symbols(system) or system.engine.symbols
         live_settings.save_symbols(system, symbols)
@@ -181,7 +188,7 @@ class Commands:
         original dashboard's test notification."""
         require_operator(self.system, who, 'emit_test_event', origin)
         if (remote := self.system.remote) is not None:
-            args = {'type': type_ and type_.value, 'data': data, 'who': self._who(who), 'origin': origin}
+            args = {'type': type_ and type_.value, 'data': data, 'who': principal_data(who), 'origin': origin}
             return Event.from_json(orjson.dumps(await remote.call('emit_test_event', args)))
         return self.system.bus.publish_test(type_, data)
 

@@ -148,7 +148,7 @@ async def test_quiet_hours_hold_a_warning_and_pass_a_critical(replay, clock) -> 
         now = time.gmtime(clock.time())
         start, end = f'{now.tm_hour:02d}:{now.tm_min:02d}', f'{(now.tm_hour + 1) % 24:02d}:{now.tm_min:02d}'
         quiet = QuietHours(enabled=True, start=start, end=end, timezone='UTC')
-        system.alert_commands.set_quiet_hours(quiet, who=LOCAL, origin='test')
+        await system.alert_commands.set_quiet_hours(quiet, who=LOCAL, origin='test')
         await alert(system, [hook.url], name='warned', severity='warning')
         await alert(system, [hook.url], name='urgent', severity='critical')
         await bars(system, 5)
@@ -167,7 +167,7 @@ async def test_quiet_hours_hold_a_warning_and_pass_a_critical(replay, clock) -> 
 async def test_a_rate_limit_holds_the_rest_for_one_digest(replay, clock) -> None:
     with json_hook() as hook:
         system = await replay([100, 105, 99, 105, 99, 105, 99, 105, 99, 105, 99])
-        channel = system.alert_commands.create_channel(
+        channel = await system.alert_commands.create_channel(
             ChannelSpec(name='team', url=hook.url, rate_limit=2, rate_period_s=60), who=LOCAL, origin='test'
         )
         await alert(system, ['team'])
@@ -183,7 +183,7 @@ async def test_a_rate_limit_holds_the_rest_for_one_digest(replay, clock) -> None
 async def test_a_rate_limit_digest_is_in_the_channel_owners_language(replay, clock) -> None:
     with json_hook() as hook:
         system = await replay([100, 105, 99, 105, 99, 105, 99, 105, 99, 105, 99])
-        channel = system.alert_commands.create_channel(
+        channel = await system.alert_commands.create_channel(
             ChannelSpec(name='team', url=hook.url, rate_limit=2, rate_period_s=60), who=LOCAL, origin='test'
         )
         preferences.save_language(system, channel.owner, Language('de'))
@@ -211,7 +211,8 @@ async def test_channel_secrets_never_leave_the_server(replay, caplog, tmp_path) 
     secret_url = 'jsons://alice:hunter2-very-secret@127.0.0.1:1/hook/t0kenSECRET'
     caplog.set_level(logging.INFO)  # what the server logs (Apprise's own lines never reach its handlers)
     system = await replay()
-    channel = system.alert_commands.create_channel(ChannelSpec(name='x', url=secret_url), who=LOCAL, origin='test')
+    spec = ChannelSpec(name='x', url=secret_url)
+    channel = await system.alert_commands.create_channel(spec, who=LOCAL, origin='test')
     made = await alert(system, ['x'])
     await bars(system, 5)
     await advance_until(system.engine.clock, lambda: delivered(system), what='the failure')

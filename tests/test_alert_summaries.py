@@ -149,7 +149,7 @@ async def test_quiet_hours_hold_a_summary_unless_it_is_made_critical(traded, clo
     system = traded
     with json_hook() as hook:
         quiet = QuietHours(enabled=True, start='17:00', end='18:00', timezone='Europe/Berlin')
-        system.alert_commands.set_quiet_hours(quiet, who=LOCAL, origin='test')
+        await system.alert_commands.set_quiet_hours(quiet, who=LOCAL, origin='test')
         rule = {'every': 'day', 'at': '17:10', 'timezone': 'Europe/Berlin'}
         await summary(system, rule, [hook.url], name='evening')
         await summary(system, rule, [hook.url], name='urgent', severity='critical')

@@ -157,13 +157,19 @@ async def test_a_command_nobody_answers_is_unavailable_and_never_runs_late(clust
         with pytest.raises(CommandError) as unanswered:
             await web.commands.control('stop', who=LOCAL, origin='t', reason='test')
         assert unanswered.value.kind is ErrorKind.UNAVAILABLE and '0.5 s' in unanswered.value.message
+        rule = {'kind': 'price', 'symbol': 'BTC/USDT', 'op': 'above', 'value': 1}
+        spec = AlertSpec.model_validate({'name': 'never', 'rule': rule})
+        with pytest.raises(CommandError) as alert_unanswered:  # alert changes go to the engine too
+            await web.alert_commands.create(spec, who=LOCAL, origin='t')
+        assert alert_unanswered.value.kind is ErrorKind.UNAVAILABLE
     finally:
         await web.stop()
     engine = cluster('engine', autostart=True)
     await engine.start()
     try:
-        await asyncio.sleep(1.5)  # the engine took the stale request and dropped it
+        await asyncio.sleep(1.5)  # the engine took the stale requests and dropped them
         assert engine.controller.state is BotState.RUNNING
+        assert not engine.alerts.rules, 'the alert asked for too late was never made'
     finally:
         await engine.stop()
 
@@ -222,7 +228,7 @@ async def test_an_alert_made_on_a_replica_is_checked_by_the_engine_and_shown_on_
         alert = await web_a.alert_commands.create(spec, who=LOCAL, origin='ui 10.0.0.5')
         await eventually(lambda: alert.id in engine.alerts.evaluator.states, what='the engine checks it')
         await eventually(lambda: alert.id in web_b.alerts.rules, what='replica b shows it')
-        web_b.alert_commands.delete(alert.id, who=LOCAL, origin='ui 10.0.0.6')
+        await web_b.alert_commands.delete(alert.id, who=LOCAL, origin='ui 10.0.0.6')
         await eventually(lambda: alert.id not in engine.alerts.evaluator.states, what='the engine dropped it')
         await eventually(lambda: alert.id not in web_a.alerts.rules, what='replica a no longer shows it')
         audits = {a.data['action']: a.data['origin'] for a in engine.store.events(type_='user_action', limit=50)}

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 
-from ..commands import require_operator
+from ..commands import principal_data, require_operator
 from ..errors import CommandError, ErrorKind
 from ..i18n import N_
 from ..i18n.validation import problem_text
@@ -58,6 +58,8 @@ class AlertCommands:
     async def create(self, spec: AlertSpec, *, who: Principal, origin: str) -> Alert:
         """Store a new alert (its inline URLs as channels) and start checking it."""
         self._allow(who, 'create_alert', origin, {'name': spec.name})
+        if self.system.remote is not None:
+            return Alert.model_validate(await self._on_engine('create', who, origin, spec=spec.model_dump(mode='json')))
         if len(self.service.rules) >= MAX_ALERTS:
             raise CommandError(ErrorKind.CONFLICT, N_('at most {count} alerts; delete some first'), count=MAX_ALERTS)
         rule = self._checked_rule(spec.rule)
@@ -83,6 +85,11 @@ class AlertCommands:
     async def update(self, alert_id: int, change: AlertUpdate, *, who: Principal, origin: str) -> Alert:
         """Change the given fields; ``snooze_s`` silences it that long from now (0: wake it)."""
         self._allow(who, 'update_alert', origin, {'alert_id': alert_id})
+        if self.system.remote is not None:
+            change_json = change.model_dump(mode='json', exclude_unset=True)
+            return Alert.model_validate(
+                await self._on_engine('update', who, origin, alert_id=alert_id, change=change_json)
+            )
         stored = self._rule(alert_id)
         before = self._summary(stored)
         fields = change.model_dump(exclude_unset=True)
@@ -102,14 +109,19 @@ class AlertCommands:
         self._audit(who, 'update_alert', origin, {'alert_id': alert_id, 'changes': changes})
         return self.service.view(stored)
 
-    def delete(self, alert_id: int, *, who: Principal, origin: str) -> None:
+    async def delete(self, alert_id: int, *, who: Principal, origin: str) -> None:
         self._allow(who, 'delete_alert', origin, {'alert_id': alert_id})
+        if self.system.remote is not None:
+            await self._on_engine('delete', who, origin, alert_id=alert_id)
+            return
         stored = self._rule(alert_id)
         self.service.delete_rule(alert_id)
         self._audit(who, 'delete_alert', origin, {'alert_id': alert_id, 'alert': self._summary(stored)})
 
     async def duplicate(self, alert_id: int, *, who: Principal, origin: str) -> Alert:
         """A copy named "… (copy)", disabled until switched on (two identical live alerts would both fire)."""
+        if self.system.remote is not None:
+            return Alert.model_validate(await self._on_engine('duplicate', who, origin, alert_id=alert_id))
         stored = self._rule(alert_id)
         spec = AlertSpec(
             name=f'{stored.name} (copy)'[:100],
@@ -124,6 +136,9 @@ class AlertCommands:
     async def test(self, alert_id: int, *, who: Principal, origin: str) -> list[SendResult]:
         """Send a test message to each of the alert's channels now; one result each."""
         self._allow(who, 'test_alert', origin, {'alert_id': alert_id})
+        if self.system.remote is not None:
+            results = await self._on_engine('test', who, origin, alert_id=alert_id)
+            return [SendResult.model_validate(r) for r in results]
         stored = self._rule(alert_id)
         results = await asyncio.gather(*(self._send_test(c) for c in stored.channels if c in self.service.channels))
         self._audit(who, 'test_alert', origin, {'alert_id': alert_id, 'results': [r.model_dump() for r in results]})
@@ -133,31 +148,44 @@ class AlertCommands:
         """What ``rule`` (its symbol and timeframe checked as for saving) would see now."""
         return self.service.preview(self._checked_rule(rule))
 
-    def acknowledge(self, trigger_ids: list[int] | None, *, who: Principal, origin: str) -> int:
+    async def acknowledge(self, trigger_ids: list[int] | None, *, who: Principal, origin: str) -> int:
         """Mark triggers (None: all) as seen; returns how many were unread."""
         self._allow(who, 'acknowledge_alerts', origin, {'triggers': trigger_ids})
+        if self.system.remote is not None:
+            return int(await self._on_engine('acknowledge', who, origin, trigger_ids=trigger_ids))
         count = self.service.acknowledge(trigger_ids, who.label)
         self._audit(who, 'acknowledge_alerts', origin, {'triggers': trigger_ids, 'acknowledged': count})
         return count
 
-    def set_quiet_hours(self, quiet: QuietHours, *, who: Principal, origin: str) -> QuietHours:
+    async def set_quiet_hours(self, quiet: QuietHours, *, who: Principal, origin: str) -> QuietHours:
         """The caller's quiet hours (they hold the non-critical alerts the caller owns)."""
         self._allow(who, 'set_quiet_hours', origin, {})
+        if self.system.remote is not None:
+            saved = await self._on_engine('set_quiet_hours', who, origin, quiet=quiet.model_dump(mode='json'))
+            return QuietHours.model_validate(saved)
         self.service.save_quiet_hours(who.label, quiet)
         self._audit(who, 'set_quiet_hours', origin, {'quiet_hours': quiet.model_dump()})
         return quiet
 
     # ---- channels ----------------------------------------------------------------------------------------
-    def create_channel(self, spec: ChannelSpec, *, who: Principal, origin: str) -> Channel:
+    async def create_channel(self, spec: ChannelSpec, *, who: Principal, origin: str) -> Channel:
         self._allow(who, 'create_channel', origin, {'name': spec.name})
+        if self.system.remote is not None:
+            return Channel.model_validate(
+                await self._on_engine('create_channel', who, origin, spec=spec.model_dump(mode='json'))
+            )
         if any(c.name == spec.name for c in self.service.channels.values()):
             raise CommandError(ErrorKind.CONFLICT, N_('a channel named {name} exists already'), name=repr(spec.name))
         stored = self._new_channel(spec.name, self._checked_url(spec.url), who, spec.rate_limit, spec.rate_period_s)
         self._audit(who, 'create_channel', origin, {'channel_id': stored.id, 'channel': self._channel_summary(stored)})
         return self.service.channel_view(stored)
 
-    def update_channel(self, channel_id: int, change: ChannelUpdate, *, who: Principal, origin: str) -> Channel:
+    async def update_channel(self, channel_id: int, change: ChannelUpdate, *, who: Principal, origin: str) -> Channel:
         self._allow(who, 'update_channel', origin, {'channel_id': channel_id})
+        if self.system.remote is not None:
+            change_json = change.model_dump(mode='json', exclude_unset=True)
+            updated = await self._on_engine('update_channel', who, origin, channel_id=channel_id, change=change_json)
+            return Channel.model_validate(updated)
         stored = self._channel(channel_id)
         before = self._channel_summary(stored)
         if change.name is not None and change.name != stored.name:
@@ -187,6 +215,9 @@ class AlertCommands:
     async def delete_channel(self, channel_id: int, *, who: Principal, origin: str) -> None:
         """Delete a channel no alert sends to (CONFLICT names the alerts that still do)."""
         self._allow(who, 'delete_channel', origin, {'channel_id': channel_id})
+        if self.system.remote is not None:
+            await self._on_engine('delete_channel', who, origin, channel_id=channel_id)
+            return
         stored = self._channel(channel_id)
         users = [r.name for r in self.service.rules.values() if channel_id in r.channels]
         if users:
@@ -201,12 +232,23 @@ class AlertCommands:
 
     async def test_channel(self, channel_id: int, *, who: Principal, origin: str) -> SendResult:
         self._allow(who, 'test_channel', origin, {'channel_id': channel_id})
+        if self.system.remote is not None:
+            return SendResult.model_validate(await self._on_engine('test_channel', who, origin, channel_id=channel_id))
         self._channel(channel_id)
         result = await self._send_test(channel_id)
         self._audit(who, 'test_channel', origin, {'channel_id': channel_id, 'result': result.model_dump()})
         return result
 
     # ---- helpers -----------------------------------------------------------------------------------------
+    async def _on_engine(self, command: str, who: Principal, origin: str, **args: Any) -> Any:
+        """On a web replica: run ``command`` on the engine (which checks, stores and audits it; no answer in time is
+        UNAVAILABLE and never runs later), then read the alerts again so this replica shows the change at once."""
+        remote = self.system.remote
+        assert remote is not None
+        result = await remote.call(f'alerts.{command}', {'who': principal_data(who), 'origin': origin, **args})
+        self.service.load()
+        return result
+
     def _allow(self, who: Principal, action: str, origin: str, details: dict[str, Any]) -> None:
         require_operator(self.system, who, action, origin, details=details)
 

@@ -87,7 +87,7 @@ async def acknowledge(
     body: AcknowledgeRequest, system: SystemDep, who: PrincipalDep, origin: OriginDep
 ) -> AcknowledgeResponse:
     """Mark triggers as seen (the bell's count drops)."""
-    count = system.alert_commands.acknowledge(body.ids, who=who, origin=origin)
+    count = await system.alert_commands.acknowledge(body.ids, who=who, origin=origin)
     return AcknowledgeResponse(acknowledged=count, unread=system.alerts.unread)
 
 
@@ -105,7 +105,7 @@ async def get_quiet_hours(system: SystemDep, who: PrincipalDep) -> QuietHours:
 
 @router.put('/alerts/quiet-hours', response_model=QuietHours)
 async def put_quiet_hours(quiet: QuietHours, system: SystemDep, who: PrincipalDep, origin: OriginDep) -> QuietHours:
-    return system.alert_commands.set_quiet_hours(quiet, who=who, origin=origin)
+    return await system.alert_commands.set_quiet_hours(quiet, who=who, origin=origin)
 
 
 @router.get('/alerts/{alert_id:int}', response_model=Alert)
@@ -126,7 +126,7 @@ async def update_alert(
 
 @router.delete('/alerts/{alert_id:int}', status_code=204, response_class=Response)
 async def delete_alert(alert_id: AlertId, system: SystemDep, who: PrincipalDep, origin: OriginDep) -> Response:
-    system.alert_commands.delete(alert_id, who=who, origin=origin)
+    await system.alert_commands.delete(alert_id, who=who, origin=origin)
     return Response(status_code=204)
 
 
@@ -163,7 +163,7 @@ async def list_channels(system: SystemDep) -> list[Channel]:
 
 @router.post('/alert-channels', response_model=Channel, status_code=201)
 async def create_channel(spec: ChannelSpec, system: SystemDep, who: PrincipalDep, origin: OriginDep) -> Channel:
-    return system.alert_commands.create_channel(spec, who=who, origin=origin)
+    return await system.alert_commands.create_channel(spec, who=who, origin=origin)
 
 
 @router.get('/alert-channels/{channel_id:int}', response_model=Channel)
@@ -178,7 +178,7 @@ async def read_channel(channel_id: AlertId, system: SystemDep) -> Channel:
 async def update_channel(
     channel_id: AlertId, change: ChannelUpdate, system: SystemDep, who: PrincipalDep, origin: OriginDep
 ) -> Channel:
-    return system.alert_commands.update_channel(channel_id, change, who=who, origin=origin)
+    return await system.alert_commands.update_channel(channel_id, change, who=who, origin=origin)
 
 
 @router.delete('/alert-channels/{channel_id:int}', status_code=204, response_class=Response)

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from .. import live_settings
+from ..commands import principal_of
 from ..control import BotState
 from ..engine.feed import FeedStatus
 from ..engine.models import Candle, Tick
@@ -23,7 +24,7 @@ from ..events import (
     SystemMetrics,
     UserAction,
 )
-from ..security.accounts import Principal, Role
+from .alert_handlers import alert_handlers
 from .keys import Keys, connect
 from .lease import EngineLease
 from .rpc import CommandClient, CommandServer, Handler
@@ -52,10 +53,6 @@ def changes_alerts(event: Event) -> bool:
     """An audit event of a successful change to alerts or channels."""
     action = event.payload_as(UserAction)
     return action is not None and action.result == 'ok' and action.action in ALERT_CHANGES
-
-
-def principal_of(data: dict[str, Any]) -> Principal:
-    return Principal(data['name'], Role(data['role']), data['kind'])
 
 
 def stored_loader(system: System) -> Any:
@@ -145,6 +142,7 @@ def engine_handlers(system: System) -> dict[str, Handler]:
         return event.envelope()
 
     return {
+        **alert_handlers(system),
         'control': control,
         'close_positions': close_positions,
         'change_settings': change_settings,
