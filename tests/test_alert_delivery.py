@@ -173,11 +173,11 @@ async def test_a_rate_limit_holds_the_rest_for_one_digest(replay, clock) -> None
         await alert(system, ['team'])
         await bars(system, 11)  # five crossings
         await eventually(lambda: len(hook.received) == 2)
-        assert len(triggers(system)) == 5
+        await eventually(lambda: len(triggers(system)) == 5, what='five triggers stored')  # off the event loop
         await clock.advance(60)
         await eventually(lambda: len(hook.received) == 3, what='the digest')
         assert hook.bodies[2]['title'] == 'Oracle Trader: 3 alerts held back (rate limit)'
-        assert system.alerts.channels[channel.id].sent == 3
+        await eventually(lambda: system.alerts.channels[channel.id].sent == 3, what='the count after the send')
 
 
 async def test_a_rate_limit_digest_is_in_the_channel_owners_language(replay, clock) -> None:
