@@ -132,9 +132,11 @@ class ChannelSender:
         self._wake.set()
 
     async def close(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        # cancel until it ends: Python 3.11's asyncio.wait_for loses a cancellation that arrives as its future
+        # completes (a send's answer at the moment of shutdown), and the loop would wait for the next alert forever
+        while not self._task.done():
+            self._task.cancel()
+            await asyncio.wait({self._task}, timeout=0.1)
         self.thread.close()
 
     async def _work(self) -> None:
