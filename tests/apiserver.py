@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
 
@@ -77,3 +78,10 @@ async def _stop(server: uvicorn.Server, task: asyncio.Task[None]) -> None:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+def api_client(server: Server, token: str | None = None, **headers: str) -> httpx.AsyncClient:
+    """An httpx client on ``server``'s REST API (``/dashboard/api``), with ``token`` as its bearer if given."""
+    if token:
+        headers['Authorization'] = f'Bearer {token}'
+    return httpx.AsyncClient(base_url=server.base + '/dashboard/api', headers=headers, timeout=20)

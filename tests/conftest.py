@@ -4,6 +4,7 @@ and NiceGUI's simulated user on the production app wiring (``oracle_ui.web.serve
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ from oracle_ui.web import serve
 from pages import register_pages
 
 from . import redis_server
+from .apiserver import Server, api_client, running_server
 from .helpers import eventually
 from .postgres import PostgresServer, Unavailable, start_server
 from .sessions import PASSWORD
@@ -90,6 +92,30 @@ async def user(clock: ManualClock, caplog: pytest.LogCaptureFixture) -> AsyncIte
             ui.download = download
     if [record for record in caplog.get_records('call') if record.levelname == 'ERROR']:
         pytest.fail('There were unexpected ERROR logs.', pytrace=False)
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[Server]:
+    """A real uvicorn server on a free port with the production API wiring (:mod:`tests.apiserver`)."""
+    async with running_server(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+async def http(server: Server) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client on ``server``'s REST API (``/dashboard/api``)."""
+    async with api_client(server) as client:
+        yield client
+
+
+@pytest.fixture
+async def secured_server(tmp_path: Path) -> AsyncIterator[Server]:
+    """A server whose API needs a token, with a viewer's (``.viewer``) and an operator's (``.operator``)."""
+    async with running_server(tmp_path, api_token='cfg-' + secrets.token_urlsafe(24)) as running:
+        accounts = running.system.access.accounts
+        running.viewer = accounts.add_token('dash-viewer', Role.VIEWER)
+        running.operator = accounts.add_token('ops', Role.OPERATOR)
+        yield running
 
 
 @pytest.fixture(scope='session')

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 
 import httpx
 import pytest
 
 from oracle_ui.events import EventType
-from oracle_ui.security.accounts import Role
 
+from .apiserver import api_client as client
 from .apiserver import running_server
 from .helpers import eventually
 from .receivers import closed_port, json_hook
@@ -26,17 +25,8 @@ BODY = {
 
 
 @pytest.fixture
-async def server(tmp_path):
-    async with running_server(tmp_path, api_token='cfg-' + secrets.token_urlsafe(24)) as server:
-        accounts = server.system.access.accounts
-        server.viewer = accounts.add_token('viewer', Role.VIEWER)
-        server.operator = accounts.add_token('ops', Role.OPERATOR)
-        yield server
-
-
-def client(server, token: str) -> httpx.AsyncClient:
-    headers = {'Authorization': f'Bearer {token}'}
-    return httpx.AsyncClient(base_url=server.base + '/dashboard/api', headers=headers, timeout=20)
+def server(secured_server):
+    return secured_server
 
 
 async def test_the_issues_body_creates_a_price_alert(server) -> None:
@@ -257,7 +247,7 @@ async def test_viewers_read_alerts_but_cannot_change_them(server) -> None:
         ]:
             refused = await viewer.request(method, path, json=body)
             assert refused.status_code == 403, (method, path, refused.text)
-            assert refused.json()['detail'].startswith('forbidden: token:viewer has the viewer role')
+            assert refused.json()['detail'].startswith('forbidden: token:dash-viewer has the viewer role')
     denied = [e.data for e in server.system.bus.recent(type_=EventType.USER_ACTION, limit=100)]
     assert sum(1 for d in denied if d['result'] == 'denied') == 8
 

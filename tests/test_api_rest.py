@@ -11,18 +11,6 @@ from .apiserver import running_server
 from .helpers import advance_until
 
 
-@pytest.fixture
-async def server(tmp_path):
-    async with running_server(tmp_path) as s:
-        yield s
-
-
-@pytest.fixture
-async def http(server):
-    async with httpx.AsyncClient(base_url=server.base + '/dashboard/api', timeout=20) as client:
-        yield client
-
-
 async def test_dashboard_data_has_the_original_fields_with_real_values(server, http) -> None:
     data = (await http.get('/dashboard-data')).json()
     for field in (

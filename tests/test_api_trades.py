@@ -16,7 +16,7 @@ from oracle_ui.engine.feed import FeedStatus, ReplayFeed
 from oracle_ui.security.accounts import Role
 from oracle_ui.settings import RiskSettings
 
-from .apiserver import running_server
+from .apiserver import api_client, running_server
 from .helpers import GOOG_SAMPLE, eventually
 from .postgres import slow_on_postgresql, sqlite_only
 
@@ -47,8 +47,7 @@ async def replayed(tmp_path, database_url):
 
 
 def client(server, token: str | None = OPERATOR) -> httpx.AsyncClient:
-    headers = {'Authorization': f'Bearer {token}'} if token else {}
-    return httpx.AsyncClient(base_url=server.base + '/dashboard/api', headers=headers, timeout=20)
+    return api_client(server, token)
 
 
 async def _trades(http: httpx.AsyncClient, **params) -> dict:

@@ -17,7 +17,7 @@ from oracle_ui.events import EventType
 from oracle_ui.settings import Settings
 from oracle_ui.store import BUSY_TIMEOUT_MS, Store
 
-from .apiserver import running_server
+from .apiserver import api_client, running_server
 from .helpers import advance_until
 
 
@@ -40,14 +40,6 @@ def messages(server, type_: EventType) -> list[str]:
     return [e.data.get('message', '') for e in server.system.bus.recent(type_=type_, limit=1000)]
 
 
-@pytest.fixture
-async def api():
-    async def make(server):
-        return httpx.AsyncClient(base_url=server.base + '/dashboard/api', timeout=20)
-
-    return make
-
-
 async def restart_recovers(http: httpx.AsyncClient, server) -> None:
     restarted = await http.post('/bot-control/restart')
     assert restarted.status_code == 200 and restarted.json()['success'], restarted.text
@@ -56,10 +48,10 @@ async def restart_recovers(http: httpx.AsyncClient, server) -> None:
     await advance_until(server.clock, lambda: server.system.bus.published > seen + 20, what='events flowing again')
 
 
-async def test_feed_failing_mid_run(tmp_path, api, clock) -> None:
+async def test_feed_failing_mid_run(tmp_path, clock) -> None:
     settings = Settings(_env_file=None)
     feed = FlakyFeed(settings.symbols, settings.timeframe, speed=300, sleep=clock.sleep, wall_clock=clock.time)
-    async with running_server(tmp_path, feed=feed, clock=clock) as server, await api(server) as http:
+    async with running_server(tmp_path, feed=feed, clock=clock) as server, api_client(server) as http:
         await advance_until(server.clock, lambda: server.system.controller.state.value == 'running')
         feed.fail_after = 3
         await advance_until(server.clock, lambda: server.system.controller.state.value == 'error', what='error state')
@@ -71,7 +63,7 @@ async def test_feed_failing_mid_run(tmp_path, api, clock) -> None:
         assert (await http.get('/system-status')).json()['feed']['status'] == 'live'
 
 
-async def test_feed_ending(tmp_path, api, clock) -> None:
+async def test_feed_ending(tmp_path, clock) -> None:
     bars = tmp_path / 'bars.csv'
     bars.write_text(
         'Date,Open,High,Low,Close\n'
@@ -80,7 +72,7 @@ async def test_feed_ending(tmp_path, api, clock) -> None:
     feed = ReplayFeed(bars, ['BTC/USDT'], '1d', speed=1_000_000, sleep=clock.sleep)
     async with (
         running_server(tmp_path / 'data', feed=feed, clock=clock, symbols='BTC/USDT', timeframe='1d') as server,
-        await api(server) as http,
+        api_client(server) as http,
     ):
         await advance_until(
             server.clock, lambda: server.system.controller.state.value == 'stopped', what='stopped at the end'
@@ -90,8 +82,8 @@ async def test_feed_ending(tmp_path, api, clock) -> None:
         assert (await http.get('/system-status')).json()['feed']['status'] == 'ended'
 
 
-async def test_strategy_raising(tmp_path, api) -> None:
-    async with running_server(tmp_path) as server, await api(server) as http:
+async def test_strategy_raising(tmp_path) -> None:
+    async with running_server(tmp_path) as server, api_client(server) as http:
         engine = server.system.engine
         await advance_until(server.clock, lambda: server.system.controller.state.value == 'running')
 
@@ -111,8 +103,8 @@ async def test_strategy_raising(tmp_path, api) -> None:
 
 
 @pytest.mark.slow  # waits out sqlite's real lock timeout
-async def test_database_locked_by_another_process(tmp_path, api) -> None:
-    async with running_server(tmp_path) as server, await api(server) as http:
+async def test_database_locked_by_another_process(tmp_path) -> None:
+    async with running_server(tmp_path) as server, api_client(server) as http:
         await advance_until(server.clock, lambda: server.system.controller.state.value == 'running')
         locked, release = threading.Event(), threading.Event()
 
@@ -168,8 +160,8 @@ def test_once_a_write_failed_on_a_lock_the_next_ones_do_not_wait_for_it(tmp_path
     store.close()
 
 
-async def test_disk_full(tmp_path, api) -> None:
-    async with running_server(tmp_path) as server, await api(server) as http:
+async def test_disk_full(tmp_path) -> None:
+    async with running_server(tmp_path) as server, api_client(server) as http:
         store = server.system.store
         await advance_until(server.clock, lambda: server.system.controller.state.value == 'running')
         full = {'on': False}

@@ -4,25 +4,8 @@ the answer without the header."""
 
 from __future__ import annotations
 
-import httpx
-import pytest
-
 from oracle_ui.errors import CommandError, ErrorKind
 from oracle_ui.i18n import N_, using
-
-from .apiserver import running_server
-
-
-@pytest.fixture
-async def server(tmp_path):
-    async with running_server(tmp_path) as s:
-        yield s
-
-
-@pytest.fixture
-async def http(server):
-    async with httpx.AsyncClient(base_url=server.base + '/dashboard/api', timeout=20) as client:
-        yield client
 
 
 async def test_messages_follow_accept_language_and_machine_fields_stay_english(http) -> None:

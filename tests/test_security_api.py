@@ -5,7 +5,6 @@ import io
 import secrets
 import sqlite3
 
-import httpx
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
@@ -16,6 +15,7 @@ from oracle_ui.security.accounts import AccountError, Accounts, Role
 from oracle_ui.settings import Settings
 from oracle_ui.store import Store
 
+from .apiserver import api_client as client
 from .apiserver import running_server
 from .helpers import FakeClock
 
@@ -75,23 +75,11 @@ def test_cli_manages_users_and_tokens_and_exposure_needs_one(tmp_path, monkeypat
     assert 'password too short' in capsys.readouterr().err
 
 
-@pytest.fixture
-async def secured(tmp_path):
-    async with running_server(tmp_path, api_token='cfg-' + secrets.token_urlsafe(24)) as server:
-        accounts = server.system.access.accounts
-        server.viewer = accounts.add_token('dash-viewer', Role.VIEWER)
-        server.operator = accounts.add_token('ops', Role.OPERATOR)
-        yield server
-
-
-def client(server, token: str | None = None, **headers: str) -> httpx.AsyncClient:
-    if token:
-        headers['Authorization'] = f'Bearer {token}'
-    return httpx.AsyncClient(base_url=server.base + '/dashboard/api', headers=headers, timeout=20)
-
-
-async def test_viewer_tokens_read_but_cannot_control_and_denials_are_audited(secured) -> None:
-    async with client(secured, secured.viewer) as viewer, client(secured, secured.operator) as operator:
+async def test_viewer_tokens_read_but_cannot_control_and_denials_are_audited(secured_server) -> None:
+    async with (
+        client(secured_server, secured_server.viewer) as viewer,
+        client(secured_server, secured_server.operator) as operator,
+    ):
         assert (await viewer.get('/dashboard-data')).status_code == 200
         for method, path, body in (
             ('POST', '/bot-control/stop', None),
@@ -104,8 +92,8 @@ async def test_viewer_tokens_read_but_cannot_control_and_denials_are_audited(sec
             assert refused.json()['detail'] == (
                 'forbidden: token:dash-viewer has the viewer role; this needs an operator'
             )
-        assert secured.system.controller.state.value == 'running'
-        assert secured.system.engine.risk.settings.max_positions != 1
+        assert secured_server.system.controller.state.value == 'running'
+        assert secured_server.system.engine.risk.settings.max_positions != 1
         stopped = await operator.post('/bot-control/stop')
         assert stopped.status_code == 200 and stopped.json()['state'] == 'stopped'
         audit = (await operator.get('/events', params={'topic': 'audit', 'limit': 100})).json()['events']
@@ -116,16 +104,16 @@ async def test_viewer_tokens_read_but_cannot_control_and_denials_are_audited(sec
         assert done[-1]['actor'] == 'token:ops' and done[-1]['action'] == 'stop'
 
 
-async def test_repeated_bad_tokens_lock_the_client_out_for_a_minute(secured) -> None:
+async def test_repeated_bad_tokens_lock_the_client_out_for_a_minute(secured_server) -> None:
     clock = FakeClock(1000.0)
-    secured.system.access.throttle.clock = clock.time
-    async with client(secured, 'wrong') as bad, client(secured, secured.operator) as good:
+    secured_server.system.access.throttle.clock = clock.time
+    async with client(secured_server, 'wrong') as bad, client(secured_server, secured_server.operator) as good:
         for _ in range(5):
             assert (await bad.get('/dashboard-data')).status_code == 401
         locked = await good.get('/dashboard-data')
         assert locked.status_code == 429 and locked.headers['retry-after'] == '60'
         with pytest.raises(InvalidStatus) as refused:
-            async with connect(f'{secured.ws_base}/dashboard/ws/monitor?token={secured.operator}'):
+            async with connect(f'{secured_server.ws_base}/dashboard/ws/monitor?token={secured_server.operator}'):
                 pass
         assert refused.value.response.status_code == 403
         clock.now += 61
