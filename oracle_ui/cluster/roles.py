@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from .. import live_settings
-from ..commands import principal_of
 from ..control import BotState
 from ..engine.feed import FeedStatus
 from ..engine.models import Candle, Tick
@@ -24,10 +22,10 @@ from ..events import (
     SystemMetrics,
     UserAction,
 )
-from .alert_handlers import alert_handlers
+from .handlers import engine_handlers
 from .keys import Keys, connect
 from .lease import EngineLease
-from .rpc import CommandClient, CommandServer, Handler
+from .rpc import CommandClient, CommandServer
 from .stream import StreamFollower, StreamPublisher
 
 if TYPE_CHECKING:
@@ -107,48 +105,6 @@ class EngineCluster:
         self._remove_sink()
         await self.lease.release()
         await self.redis.aclose()
-
-
-def engine_handlers(system: System) -> dict[str, Handler]:
-    """The commands a web replica may run here, each through :class:`~oracle_ui.commands.Commands`."""
-    commands = system.commands
-
-    def origin(args: dict[str, Any], replica: str) -> str:
-        return f'{args["origin"]} via {replica}'
-
-    async def control(args: dict[str, Any], replica: str) -> Any:
-        who = principal_of(args['who'])
-        result = await commands.control(args['action'], who=who, origin=origin(args, replica), reason=args['reason'])
-        return {'success': result.success, 'message': result.message, 'action': result.action, 'state': result.state}
-
-    async def close_positions(args: dict[str, Any], replica: str) -> Any:
-        who = principal_of(args['who'])
-        trades = await commands.close_positions(args['symbols'], who=who, origin=origin(args, replica))
-        return [asdict(t) for t in trades]
-
-    async def change_settings(args: dict[str, Any], replica: str) -> Any:
-        update = live_settings.parse_update(**args['update'])
-        applied = await commands.change_settings(update, who=principal_of(args['who']), origin=origin(args, replica))
-        return applied.model_dump(mode='json')
-
-    async def save_symbols(args: dict[str, Any], replica: str) -> Any:
-        await commands.save_symbols(args['symbols'], who=principal_of(args['who']), origin=origin(args, replica))
-        return None
-
-    async def emit_test_event(args: dict[str, Any], replica: str) -> Any:
-        type_ = EventType(args['type']) if args['type'] else None
-        who = principal_of(args['who'])
-        event = await commands.emit_test_event(type_, args['data'], who=who, origin=origin(args, replica))
-        return event.envelope()
-
-    return {
-        **alert_handlers(system),
-        'control': control,
-        'close_positions': close_positions,
-        'change_settings': change_settings,
-        'save_symbols': save_symbols,
-        'emit_test_event': emit_test_event,
-    }
 
 
 class WebCluster:
