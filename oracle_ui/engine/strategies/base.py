@@ -44,6 +44,18 @@ def adx_length() -> Any:
     )
 
 
+def adx_trend_level() -> Any:
+    """The ADX above which the market trends, as every regime rule names it."""
+    return param(
+        20.0,
+        N_('Trend above'),
+        N_('ADX above this is a trend (up or down by +DI/-DI); at or below: no trend'),
+        N_('ADX'),
+        ge=0,
+        le=100,
+    )
+
+
 def bollinger_length() -> Any:
     return param(20, N_('Bollinger length'), N_('Candles of the Bollinger bands'), N_('candles'), ge=2, le=500)
 

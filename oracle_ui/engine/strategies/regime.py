@@ -14,6 +14,7 @@ from .base import (
     Strategy,
     StrategyParams,
     adx_length,
+    adx_trend_level,
     atr_length,
     bollinger_length,
     bollinger_width,
@@ -36,14 +37,7 @@ class RegimeParams(StrategyParams):
     adx_strong: float = param(
         25.0, N_('Strong trend above'), N_('ADX above this is a strong trend'), N_('ADX'), ge=0, le=100
     )
-    adx_trending: float = param(
-        20.0,
-        N_('Trend above'),
-        N_('ADX above this is a trend (up or down by +DI/-DI); at or below: no trend'),
-        N_('ADX'),
-        ge=0,
-        le=100,
-    )
+    adx_trending: float = adx_trend_level()
     bb_period: int = bollinger_length()
     bb_std: float = bollinger_width()
     bbw_low: float = param(

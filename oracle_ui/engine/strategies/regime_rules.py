@@ -16,6 +16,7 @@ from .base import (
     RegimeReading,
     StrategyParams,
     adx_length,
+    adx_trend_level,
     any_nan,
     atr_length,
     bollinger_length,
@@ -61,14 +62,7 @@ class TrendParams(StrategyParams):
         le=500,
     )
     adx_period: int = adx_length()
-    adx_trending: float = param(
-        20.0,
-        N_('Trend above'),
-        N_('ADX above this is a trend (up or down by +DI/-DI); at or below: no trend'),
-        N_('ADX'),
-        ge=0,
-        le=100,
-    )
+    adx_trending: float = adx_trend_level()
     """ADX above this is a trend (weak up to ``adx_strong``)."""
     atr_stop_mult: float = param(
         1.5, N_('Stop distance'), N_('Stop-loss beyond the candle extreme by this many ATRs'), N_('× ATR'), gt=0, le=20
