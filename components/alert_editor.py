@@ -73,85 +73,12 @@ class AlertEditor(ui.dialog):
         self._preview, self._save = preview, save
         self._new = not alert.get('id')
         rule = alert.get('rule', {'kind': 'price', 'symbol': choices.symbols[0], 'op': 'crosses_above', 'value': 0})
-        symbol = rule.get('symbol') or choices.symbols[0]
         with self, ui.card().classes('w-full').style('max-width: 640px'):
             ui.label(_('Edit alert') if alert.get('id') else _('New alert')).classes('text-lg')
-            with ui.row().classes('w-full gap-2 items-end flex-wrap'):
-                self.name = ui.input(_('Name'), value=alert.get('name', '')).classes('w-56').mark('alert-name')
-                self.severity = (
-                    ui.select(
-                        {s: terms.severity(s) for s in SEVERITIES},
-                        value=alert.get('severity', 'warning'),
-                        label=_('Severity'),
-                    )
-                    .classes('w-32')
-                    .mark('alert-severity')
-                )
-                self.cooldown = ui.number(_('Cooldown (s)'), value=alert.get('cooldown_s', 300), min=0, format='%.0f')
-                self.cooldown.classes('w-32').mark('alert-cooldown')
+            self._header(alert)
             self.kind = ui.toggle(translated(KINDS), value=rule['kind']).mark('alert-kind')
-            with ui.row().classes('w-full gap-2 items-end flex-wrap') as self.fields:
-                self.symbol = ui.select(choices.symbols, value=symbol, label=_('Symbol')).classes('w-36')
-                self.timeframe = ui.select(
-                    choices.timeframes, value=rule.get('timeframe', choices.timeframes[0]), label=_('Timeframe')
-                ).classes('w-28')
-                self.left = (
-                    ui.input(_('Indicator'), value=rule.get('left', 'rsi:14')).classes('w-36').mark('alert-left')
-                )
-                ops = translated(PRICE_OPS if rule['kind'] == 'price' else LEVEL_OPS)
-                self.op = ui.select(ops, value=rule.get('op', 'crosses_above'), label=_('Condition')).classes('w-48')
-                self.op.mark('alert-op')
-                self.amount = ui.input(_('Value'), value=_text(rule.get('value', rule.get('right', '')))).classes(
-                    'w-36'
-                )
-                self.amount.mark('alert-value')
-                self.window = ui.number(_('Window (s)'), value=rule.get('window_s') or 300, min=1).classes('w-28')
-                self.types = (
-                    ui.select(
-                        choices.event_types,
-                        value=rule.get('types', ['stop_loss_hit']),
-                        multiple=True,
-                        label=_('Event types'),
-                    )
-                    .classes('w-72')
-                    .props('use-chips')
-                )
-                self.metric = ui.select(
-                    translated(METRICS), value=rule.get('metric', 'position_pnl_pct'), label=_('Metric')
-                )
-                self.metric.classes('w-56')
-                self.check = ui.select(
-                    translated(CHECKS), value=rule.get('check', 'feed_stale'), label=_('Check')
-                ).classes('w-56')
-                self.seconds = ui.number(_('Seconds'), value=rule.get('seconds', 60), min=1).classes('w-28')
-                self.every = ui.select(translated(EVERY), value=rule.get('every', 'day'), label=_('Every')).classes(
-                    'w-28'
-                )
-                self.every.mark('alert-every')
-                self.weekday = ui.select(
-                    translated(WEEKDAYS), value=rule.get('weekday') or 0, label=_('Weekday')
-                ).classes('w-36')
-                self.at = ui.input(_('At (HH:MM)'), value=rule.get('at', '18:00')).classes('w-28').mark('alert-at')
-                self.timezone = ui.input(_('Timezone'), value=rule.get('timezone', 'UTC')).classes('w-48')
-                self.timezone.mark('alert-timezone')
-                self.any_symbol = ui.checkbox(
-                    _('any symbol'), value=rule.get('kind') in ('event', 'account') and rule.get('symbol') is None
-                )
-            self.channels = (
-                ui.select(
-                    choices.channels,
-                    value=[c['name'] for c in alert.get('channels', [])],
-                    multiple=True,
-                    label=_('Channels (the in-app inbox always gets it)'),
-                    new_value_mode='add-unique',
-                )
-                .classes('w-full')
-                .props('use-chips')
-            )
-            self.channels.mark('alert-channels')
-            ui.label(
-                _('Type an Apprise URL (tgram://…, mailto://…, json://…) and press Enter to add a channel.')
-            ).classes('text-xs opacity-70')
+            self._condition(choices, rule)
+            self._channel_picker(choices, alert)
             self.preview_label = ui.label().classes('text-sm').mark('alert-preview')
             with ui.row().classes('w-full justify-end'):
                 ui.button(_('Cancel'), on_click=self.close).props('flat')
@@ -176,6 +103,85 @@ class AlertEditor(ui.dialog):
         ):
             element.on_value_change(self._changed)
         self._changed()
+
+    def _header(self, alert: dict[str, Any]) -> None:
+        """Name, severity and cooldown."""
+        with ui.row().classes('w-full gap-2 items-end flex-wrap'):
+            self.name = ui.input(_('Name'), value=alert.get('name', '')).classes('w-56').mark('alert-name')
+            self.severity = (
+                ui.select(
+                    {s: terms.severity(s) for s in SEVERITIES},
+                    value=alert.get('severity', 'warning'),
+                    label=_('Severity'),
+                )
+                .classes('w-32')
+                .mark('alert-severity')
+            )
+            self.cooldown = ui.number(_('Cooldown (s)'), value=alert.get('cooldown_s', 300), min=0, format='%.0f')
+            self.cooldown.classes('w-32').mark('alert-cooldown')
+
+    def _condition(self, choices: Choices, rule: dict[str, Any]) -> None:
+        """Every kind's condition fields (the kind shows its own)."""
+        symbol = rule.get('symbol') or choices.symbols[0]
+        with ui.row().classes('w-full gap-2 items-end flex-wrap') as self.fields:
+            self.symbol = ui.select(choices.symbols, value=symbol, label=_('Symbol')).classes('w-36')
+            self.timeframe = ui.select(
+                choices.timeframes, value=rule.get('timeframe', choices.timeframes[0]), label=_('Timeframe')
+            ).classes('w-28')
+            self.left = ui.input(_('Indicator'), value=rule.get('left', 'rsi:14')).classes('w-36').mark('alert-left')
+            ops = translated(PRICE_OPS if rule['kind'] == 'price' else LEVEL_OPS)
+            self.op = ui.select(ops, value=rule.get('op', 'crosses_above'), label=_('Condition')).classes('w-48')
+            self.op.mark('alert-op')
+            self.amount = ui.input(_('Value'), value=_text(rule.get('value', rule.get('right', '')))).classes('w-36')
+            self.amount.mark('alert-value')
+            self.window = ui.number(_('Window (s)'), value=rule.get('window_s') or 300, min=1).classes('w-28')
+            self.types = (
+                ui.select(
+                    choices.event_types,
+                    value=rule.get('types', ['stop_loss_hit']),
+                    multiple=True,
+                    label=_('Event types'),
+                )
+                .classes('w-72')
+                .props('use-chips')
+            )
+            self.metric = ui.select(
+                translated(METRICS), value=rule.get('metric', 'position_pnl_pct'), label=_('Metric')
+            )
+            self.metric.classes('w-56')
+            self.check = ui.select(translated(CHECKS), value=rule.get('check', 'feed_stale'), label=_('Check')).classes(
+                'w-56'
+            )
+            self.seconds = ui.number(_('Seconds'), value=rule.get('seconds', 60), min=1).classes('w-28')
+            self.every = ui.select(translated(EVERY), value=rule.get('every', 'day'), label=_('Every')).classes('w-28')
+            self.every.mark('alert-every')
+            self.weekday = ui.select(translated(WEEKDAYS), value=rule.get('weekday') or 0, label=_('Weekday')).classes(
+                'w-36'
+            )
+            self.at = ui.input(_('At (HH:MM)'), value=rule.get('at', '18:00')).classes('w-28').mark('alert-at')
+            self.timezone = ui.input(_('Timezone'), value=rule.get('timezone', 'UTC')).classes('w-48')
+            self.timezone.mark('alert-timezone')
+            self.any_symbol = ui.checkbox(
+                _('any symbol'), value=rule.get('kind') in ('event', 'account') and rule.get('symbol') is None
+            )
+
+    def _channel_picker(self, choices: Choices, alert: dict[str, Any]) -> None:
+        """The channels it is sent to, new Apprise URLs added by typing them."""
+        self.channels = (
+            ui.select(
+                choices.channels,
+                value=[c['name'] for c in alert.get('channels', [])],
+                multiple=True,
+                label=_('Channels (the in-app inbox always gets it)'),
+                new_value_mode='add-unique',
+            )
+            .classes('w-full')
+            .props('use-chips')
+        )
+        self.channels.mark('alert-channels')
+        ui.label(_('Type an Apprise URL (tgram://…, mailto://…, json://…) and press Enter to add a channel.')).classes(
+            'text-xs opacity-70'
+        )
 
     def rule(self) -> dict[str, Any]:
         """The condition as the form shows it."""

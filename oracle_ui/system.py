@@ -207,16 +207,7 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: C
     saved = store.get_meta(live_settings.SYMBOLS_KEY)
     if saved and 'symbols' not in settings.model_fields_set:  # chosen on /settings; flags and env still win
         settings.symbols = json.loads(saved)
-    bus = EventBus(
-        history_size=settings.event_history,
-        persist=store.append_event,
-        reserve_ids=store.reserve_ids,
-        first_id=store.first_event_id(),
-        clock=clock,
-        writer=store.writer,
-    )
-    if store.writer is not None:
-        store.writer.on_error = bus.report_store_failure
+    bus = _event_bus(settings, store, clock)
     feed = feed or make_feed(settings, clock)
     broker = PaperBroker(
         feed.symbols,
@@ -248,12 +239,50 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: C
     metrics = MetricsSampler(
         bus, interval_s=settings.metrics_interval_s, health=health, data_dir=str(settings.data_dir)
     )
+    system = System(
+        settings=settings,
+        store=store,
+        bus=bus,
+        strategy=strategy,
+        engine=engine,
+        controller=controller,
+        access=access,
+        metrics=metrics,
+        alerts=_alert_service(settings, store, bus, engine, clock),
+    )
+    if settings.role != 'all':
+        from .cluster.roles import EngineCluster, WebCluster  # redis is imported only by split roles
+
+        system.services.insert(0, EngineCluster(system) if settings.role == 'engine' else WebCluster(system))
+    return system
+
+
+def _event_bus(settings: Settings, store: Store, clock: Clock) -> EventBus:
+    """The bus, numbering and storing its events in ``store`` (and saying so when the store fails)."""
+    bus = EventBus(
+        history_size=settings.event_history,
+        persist=store.append_event,
+        reserve_ids=store.reserve_ids,
+        first_id=store.first_event_id(),
+        clock=clock,
+        writer=store.writer,
+    )
+    if store.writer is not None:
+        store.writer.on_error = bus.report_store_failure
+    return bus
+
+
+def _alert_service(
+    settings: Settings, store: Store, bus: EventBus, engine: TradingEngine, clock: Clock
+) -> AlertService:
+    """The alerts, reading candles, the account and period reports from the store and the engine."""
+    broker = engine.broker
 
     def account() -> tuple[list[Position], dict[str, float], float]:
         peak = max((p.equity for p in store.equity_curve(limit=100_000)), default=broker.equity)
         return list(broker.positions.values()), dict(broker.prices), max(peak, broker.equity)
 
-    alerts = AlertService(
+    return AlertService(
         store=AlertStore(store.engine),
         preferences=Preferences(store.get_preference, store.set_preference),
         bus=bus,
@@ -266,19 +295,3 @@ def build_system(settings: Settings, *, feed: MarketFeed | None = None, clock: C
         ),
         settings=AlertSettings(timeout_s=settings.alert_timeout_s, language=settings.locale),
     )
-    system = System(
-        settings=settings,
-        store=store,
-        bus=bus,
-        strategy=strategy,
-        engine=engine,
-        controller=controller,
-        access=access,
-        metrics=metrics,
-        alerts=alerts,
-    )
-    if settings.role != 'all':
-        from .cluster.roles import EngineCluster, WebCluster  # redis is imported only by split roles
-
-        system.services.insert(0, EngineCluster(system) if settings.role == 'engine' else WebCluster(system))
-    return system
