@@ -446,6 +446,8 @@ def _clients(p: ClientsChanged) -> str:
 
 @summarizes(EventType.ALERT_TRIGGERED)
 def _alert_triggered(p: AlertTriggered) -> str:
+    """With the English message; :mod:`oracle_ui.alerts.messages` (loaded with the alerts) registers the one that
+    writes the message in the current language."""
     return f'[{terms.severity(p.severity)}] {p.name}: {p.message}'
 
 

@@ -30,7 +30,7 @@ SECRET = 'hunter2-never-shown'
 def test_an_empty_database_migrates_to_the_schema_of_the_code(database_url: str) -> None:
     store = Store(database_url)
     try:
-        assert store.migration.applied == ('0001', '0002', '0003', '0004') and store.migration.backup is None
+        assert store.migration.applied == ('0001', '0002', '0003', '0004', '0005') and store.migration.backup is None
         with store.engine.connect() as conn:
             assert compare_metadata(MigrationContext.configure(conn), metadata) == []
             assert conn.execute(text('SELECT version_num FROM alembic_version')).scalar() == HEAD
