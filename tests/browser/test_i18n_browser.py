@@ -52,8 +52,18 @@ async def test_a_german_chart_writes_german_numbers_and_plotly_strings(browser, 
     await page.wait_for_selector('.js-plotly-plot .ytick text', timeout=20_000)
     ticks = await page.evaluate(PRICE_TICKS)
     assert ticks and all(GERMAN_PRICE.match(t) for t in ticks), f'German decimal marks on the price axis: {ticks}'
-    assert 'Achsen zurücksetzen' in await page.evaluate(MODEBAR), "plotly's German strings (vendored locale)"
+    assert 'Achsen zurücksetzen' in await page.evaluate(MODEBAR), "plotly's German strings"
     assert await page.evaluate("() => document.querySelector('.js-plotly-plot')._context.locale") == 'de'
+
+
+async def test_a_persian_chart_has_persian_plotly_strings(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='fa-IR')
+    await page.goto(app_url + '/')
+    await page.wait_for_selector('.js-plotly-plot .modebar-btn', state='attached', timeout=20_000)
+    titles = await page.evaluate(MODEBAR)
+    assert 'بازنشانی محورها' in titles and 'دانلود نمودار به صورت PNG' in titles, titles  # from our catalog
+    assert 'Reset axes' not in titles and 'Zoom' not in titles, titles
+    assert await page.evaluate("() => document.querySelector('.js-plotly-plot')._context.locale") == 'fa'
 
 
 async def test_the_chart_symbol_picked_is_kept_when_switching_language(browser, app_url) -> None:
