@@ -191,9 +191,9 @@ def written_again(
 
 @summarizes(EventType.ALERT_TRIGGERED)
 def triggered_summary(p: AlertTriggered) -> str:
-    """The live feed's, ``/events``' and the event toasts' line of a triggered alert, in the current language (it
-    replaces :mod:`oracle_ui.summaries`' own, which shows the English message: that module cannot import this
-    package, which imports it)."""
+    """The live feed's and ``/events``' line of a triggered alert, in the current language (it replaces
+    :mod:`oracle_ui.summaries`' own, which shows the English message: that module cannot import this package, which
+    imports it)."""
     return f'[{terms.severity(p.severity)}] {p.name}: {written_again(p.rule, p.value, p.detail, p.message)}'
 
 
