@@ -52,7 +52,7 @@ def test_a_failing_migration_on_postgresql_changes_nothing(postgres_server: Post
 
         message = str(failure.value)
         assert 'migration 9001 (Unique candle times.) failed' in message and 'UniqueViolation' in message
-        assert 'rolled back' in message and 'at revision 0004' in message and '\n' not in message
+        assert 'rolled back' in message and 'at revision 0005' in message and '\n' not in message
         assert message.startswith(f'database postgresql+psycopg://oracle:***@127.0.0.1:{postgres_server.port}/')
         again = Store(url)  # the column 9001 added first is gone with the rest
         try:
