@@ -9,6 +9,7 @@ import orjson
 from nicegui import ui
 from nicegui.binding import BindableProperty, bind_from
 
+from oracle_ui.alerts import messages
 from oracle_ui.i18n import _, terms
 from oracle_ui.web.state import BotView
 
@@ -58,8 +59,9 @@ class AlertToaster(ui.element):
             return
         self._seen = value
         data = orjson.loads(value)['data']
-        title, message = f'{terms.severity(data["severity"]).upper()} · {data["name"]}', data['message']
-        with self:
+        with self:  # in this page's language (the new value may come from any task)
+            title = f'{terms.severity(data["severity"]).upper()} · {data["name"]}'
+            message = messages.written_again(data.get('rule'), data.get('value'), data.get('detail'), data['message'])
             ui.notify(
                 f'{title}: {message}',
                 type=SEVERITY_TOAST.get(data['severity'], 'info'),

@@ -170,7 +170,7 @@ class TriggersTable(_ActionTable):
                 'name': t.name,
                 'severity': terms.severity(t.severity),
                 'severity_color': SEVERITY_COLORS.get(t.severity, 'grey'),
-                'message': t.message,
+                'message': messages.written_again(t.rule, t.value, t.detail, t.message),
                 'channels': '; '.join(
                     f'{r.channel}: {delivery_status(r.status)}' + (f' ({r.error})' if r.error else '')
                     for r in t.channels

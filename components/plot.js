@@ -37,11 +37,13 @@ function outlined(data, dark) {
   );
 }
 
-// the page's language (options.locale, from components/plot.py): plotly's strings from its own locale file, month
-// and day names and the decimal and grouping marks from the server's CLDR data, so axes and hover labels write
-// numbers and dates as the rest of the page does
+// the page's language (options.locale, from components/plot.py): the plotly strings the charts show from the
+// server's catalog (the rest from plotly's own locale file, where it has one), month and day names and the decimal
+// and grouping marks from the server's CLDR data, so axes and hover labels write numbers and dates as the rest of
+// the page does
 function localeConfig(locale) {
-  return locale ? { locale: locale.name, locales: { [locale.name]: { format: locale.format } } } : {};
+  if (!locale) return {};
+  return { locale: locale.name, locales: { [locale.name]: { dictionary: locale.dictionary, format: locale.format } } };
 }
 
 function localized(layout, locale) {

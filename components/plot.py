@@ -9,13 +9,17 @@ from nicegui import Client, __version__, ui
 from nicegui.dependencies import esm_modules
 
 from oracle_ui import i18n
+from oracle_ui.i18n import pgettext
 from oracle_ui.i18n.formats import chart_formats
 
 BUNDLE = 'oracle-plotly'
 TRANSPARENT = {'paper_bgcolor': 'rgba(0,0,0,0)', 'plot_bgcolor': 'rgba(0,0,0,0)'}
 """Chart backgrounds show the card behind them; text and grid colours follow the page's theme (``plot.js``)."""
-PLOTLY_LOCALES = {'de': 'de', 'es': 'es', 'fr': 'fr', 'zh_CN': 'zh-CN', 'ja': 'ja', 'fa': 'fa'}
-"""plotly.js's locale of each shipped language (``vendor/plotly/plotly-locale-<name>.js``); English is built in."""
+PLOTLY_LOCALES = {'de': 'de', 'es': 'es', 'fr': 'fr', 'zh_CN': 'zh-CN', 'ja': 'ja', 'fa': 'fa', 'en_XA': 'en-XA'}
+"""plotly.js's locale name of each shipped language (and the pseudo-locale); English is built in."""
+PLOTLY_FILES = frozenset({'de', 'es', 'fr', 'zh-CN', 'ja'})
+"""The locales plotly.js ships strings for (``vendor/plotly/plotly-locale-<name>.js``): the ones our charts show come
+from our catalogs (:func:`plotly_strings`), its file adds the rest. Persian has none in plotly.js."""
 _preloading: weakref.WeakSet[Client] = weakref.WeakSet()
 """Pages whose head already loads the bundle."""
 
@@ -34,12 +38,58 @@ class Plot(ui.plotly, component='plot.js', esm={BUNDLE: 'vendor/plotly'}):
 
 
 def chart_locale() -> dict[str, Any] | None:
-    """The current language for ``plot.js``: plotly's locale name, the file with its strings, and month names and
-    number marks from Babel (:func:`~oracle_ui.i18n.formats.chart_formats`); None for English."""
+    """The current language for ``plot.js``: plotly's locale name, the file with the rest of plotly's strings (None
+    where plotly.js has none), the strings our charts show (:func:`plotly_strings`) and month names and number marks
+    from Babel (:func:`~oracle_ui.i18n.formats.chart_formats`); None for English."""
     name = PLOTLY_LOCALES.get(i18n.current().code)
     if name is None:
         return None
-    return {'name': name, 'script': f'plotly-locale-{name.lower()}.js', 'format': _frozen(chart_formats())}
+    script = f'plotly-locale-{name.lower()}.js' if name in PLOTLY_FILES else None
+    return {'name': name, 'script': script, 'dictionary': plotly_strings(), 'format': _frozen(chart_formats())}
+
+
+def plotly_strings() -> dict[str, str]:
+    """plotly.js's own strings that our charts show (its toolbar's tooltips, its tips, a candle's hover labels), by
+    their English text, in the current language: a plotly locale's ``dictionary``."""
+    return {
+        # TRANSLATORS: plotly's chart toolbar: drag over the chart to zoom into that area
+        'Zoom': pgettext('chart toolbar', 'Zoom'),
+        # TRANSLATORS: plotly's chart toolbar: drag to move the chart (not a cooking pan)
+        'Pan': pgettext('chart toolbar', 'Pan'),
+        'Box Select': pgettext('chart toolbar', 'Box Select'),
+        'Lasso Select': pgettext('chart toolbar', 'Lasso Select'),
+        'Zoom in': pgettext('chart toolbar', 'Zoom in'),
+        'Zoom out': pgettext('chart toolbar', 'Zoom out'),
+        # TRANSLATORS: plotly's chart toolbar: fit the axes to all the data
+        'Autoscale': pgettext('chart toolbar', 'Autoscale'),
+        'Reset axes': pgettext('chart toolbar', 'Reset axes'),
+        'Download plot as a PNG': pgettext('chart toolbar', 'Download plot as a PNG'),
+        'Download plot': pgettext('chart toolbar', 'Download plot'),
+        # TRANSLATORS: plotly's chart toolbar: lines from the point under the pointer to the axes
+        'Toggle Spike Lines': pgettext('chart toolbar', 'Toggle Spike Lines'),
+        'Show closest data on hover': pgettext('chart toolbar', 'Show closest data on hover'),
+        'Compare data on hover': pgettext('chart toolbar', 'Compare data on hover'),
+        'Double-click to zoom back out': pgettext('chart tip', 'Double-click to zoom back out'),
+        # TRANSLATORS: a plotly tip: a "trace" is one line or series of the chart
+        'Double-click on legend to isolate one trace': pgettext(
+            'chart tip', 'Double-click on legend to isolate one trace'
+        ),
+        'Taking snapshot - this may take a few seconds': pgettext(
+            'chart tip', 'Taking snapshot - this may take a few seconds'
+        ),
+        'Snapshot succeeded': pgettext('chart tip', 'Snapshot succeeded'),
+        'Sorry, there was a problem downloading your snapshot!': pgettext(
+            'chart tip', 'Sorry, there was a problem downloading your snapshot!'
+        ),
+        # TRANSLATORS: a candle's hover label: its opening price (the trading term, not "to open")
+        'open:': pgettext('candle', 'open:'),
+        # TRANSLATORS: a candle's hover label: its highest price
+        'high:': pgettext('candle', 'high:'),
+        # TRANSLATORS: a candle's hover label: its lowest price
+        'low:': pgettext('candle', 'low:'),
+        # TRANSLATORS: a candle's hover label: its closing price (the trading term, not "to close")
+        'close:': pgettext('candle', 'close:'),
+    }
 
 
 def preload_plotly() -> None:
@@ -49,10 +99,8 @@ def preload_plotly() -> None:
     if not client.has_socket_connection and client not in _preloading:
         _preloading.add(client)
         base = f'/_nicegui/{__version__}/esm/{next(k for k, m in esm_modules.items() if m.name == BUNDLE)}'
-        locale = chart_locale()
-        strings = (
-            locale and f'<link rel="preload" as="script" id="oracle-plotly-locale" href="{base}/{locale["script"]}">'
-        )
+        script = (chart_locale() or {}).get('script')
+        strings = script and f'<link rel="preload" as="script" id="oracle-plotly-locale" href="{base}/{script}">'
         ui.add_head_html(
             f'<script async id="oracle-plotly" src="{base}/plotly-finance.min.js"></script>'
             f'<link rel="modulepreload" href="{base}/index.js">{strings or ""}'

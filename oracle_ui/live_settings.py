@@ -4,6 +4,7 @@ between bot transitions, persisted and restored at start-up. Changes go through 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, Union
 
 from pydantic import (
@@ -22,6 +23,7 @@ from pydantic.fields import FieldInfo
 from .engine.strategies import STRATEGIES, StrategyError, create_strategy, describe_params
 from .errors import CommandError, ErrorKind
 from .events import EventType, StrategyUpdate
+from .i18n import N_, _
 from .i18n.validation import errors_text
 from .settings import RiskSettings
 
@@ -224,12 +226,12 @@ async def change(system: System, update: SettingsChange) -> tuple[dict[str, Any]
     return before.model_dump(mode='json'), after.model_dump(mode='json')
 
 
-def restore(system: System) -> str:
+def restore(system: System) -> Overridden | None:
     """Apply persisted changes at start-up, except fields given explicitly by flags or environment; returns what
-    those flags override of the saved settings, in words ('' if nothing)."""
+    those flags override of the saved settings (None if nothing)."""
     stored = system.store.get_meta(META_KEY)
     if not stored:
-        return ''
+        return None
     saved = RuntimeSettings.model_validate(json.loads(stored))
     explicit = system.settings.model_fields_set
     merged = RuntimeSettings(
@@ -242,25 +244,53 @@ def restore(system: System) -> str:
         risk=system.settings.risk if 'risk' in explicit else saved.risk,
     )
     apply(system, merged)
-    return _overridden(saved, merged)
+    return Overridden.of(saved, merged)
 
 
-def _overridden(saved: RuntimeSettings, used: RuntimeSettings) -> str:
-    """What the command line or environment changed of the saved settings, and what that means."""
-    if saved.strategy != used.strategy:
-        what = f'the strategy {used.strategy} (saved on /settings: {saved.strategy})'
-    elif saved.strategy_params != used.strategy_params:
-        what = f'parameters of {used.strategy} other than the ones saved on /settings'
-    else:
-        what = ''
-    if saved.risk != used.risk:
-        what = f'{what} and risk limits' if what else 'risk limits other than the ones saved on /settings'
-    if not what:
-        return ''
-    return (
-        f'The command line or environment (--strategy, --param, ORACLE_STRATEGY...) sets {what}: it wins at every '
-        'start. Changes saved on /settings apply now, but the next start with those flags uses them again.'
-    )
+OVERRIDES = {
+    ('strategy', False): N_('the strategy {strategy} (saved on /settings: {saved})'),
+    ('strategy', True): N_('the strategy {strategy} (saved on /settings: {saved}) and risk limits'),
+    ('params', False): N_('parameters of {strategy} other than the ones saved on /settings'),
+    ('params', True): N_('parameters of {strategy} other than the ones saved on /settings and risk limits'),
+    ('', True): N_('risk limits other than the ones saved on /settings'),
+}
+"""What flags or environment set, by (what of the strategy differs, whether the risk limits do too)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Overridden:
+    """What the command line or environment changed of the settings saved on /settings: kept as data and said in
+    the current language by :meth:`text` (the start-up log in English, ``/settings`` in its viewer's)."""
+
+    strategy: str
+    """The strategy used (its name, as ``--strategy`` takes it)."""
+    saved: str
+    """The strategy saved on /settings."""
+    which: Literal['strategy', 'params', '']
+    """What of the strategy differs from the saved one: the strategy, only its parameters, or nothing."""
+    risk: bool
+    """The risk limits differ too."""
+
+    @classmethod
+    def of(cls, saved: RuntimeSettings, used: RuntimeSettings) -> Overridden | None:
+        """What ``used`` changed of ``saved`` (None: nothing)."""
+        if saved.strategy != used.strategy:
+            which: Literal['strategy', 'params', ''] = 'strategy'
+        elif saved.strategy_params != used.strategy_params:
+            which = 'params'
+        else:
+            which = ''
+        risk = saved.risk != used.risk
+        return cls(used.strategy, saved.strategy, which, risk) if which or risk else None
+
+    def text(self) -> str:
+        """What the flags set and what that means, in the current language."""
+        what = _(OVERRIDES[self.which, self.risk]).format(strategy=self.strategy, saved=self.saved)
+        # TRANSLATORS: {what} is one of the "the strategy ... / parameters of ... / risk limits ..." phrases
+        return _(
+            'The command line or environment (--strategy, --param, ORACLE_STRATEGY...) sets {what}: it wins at every '
+            'start. Changes saved on /settings apply now, but the next start with those flags uses them again.'
+        ).format(what=what)
 
 
 SYMBOLS_KEY = 'symbols'

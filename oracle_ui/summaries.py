@@ -1,7 +1,7 @@
 """One-line human summaries of events, for toasts, the live feed, ``/events`` and ``oracle-trader events``: one
 function per event type, registered by type and reading the typed payload; numbers go through
 :mod:`oracle_ui.formatting`, never as raw floats. In the current language (English outside a page); free text an
-event carries (a reason, a message) is shown as it is."""
+event carries (a reason, a message) is shown as it is, but for the engine's own reasons an order was refused."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from . import formatting as fmt
+from .engine import refusals
 from .events import (
     PAYLOAD_OF,
     AlertDelivered,
@@ -130,7 +131,8 @@ def _order(p: OrderInfo) -> str:
 
 @summarizes(EventType.ORDER_REJECTED)
 def _rejected(p: OrderInfo) -> str:
-    return _('{symbol} {side} refused: {reason}').format(symbol=p.symbol, side=terms.side(p.side), reason=p.reason)
+    reason = refusals.translated(p.reason)  # the engine's own reasons in the current language
+    return _('{symbol} {side} refused: {reason}').format(symbol=p.symbol, side=terms.side(p.side), reason=reason)
 
 
 @summarizes(EventType.ORDER_FILLED)
@@ -444,6 +446,8 @@ def _clients(p: ClientsChanged) -> str:
 
 @summarizes(EventType.ALERT_TRIGGERED)
 def _alert_triggered(p: AlertTriggered) -> str:
+    """With the English message; :mod:`oracle_ui.alerts.messages` (loaded with the alerts) registers the one that
+    writes the message in the current language."""
     return f'[{terms.severity(p.severity)}] {p.name}: {p.message}'
 
 

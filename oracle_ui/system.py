@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from . import live_settings
+from . import i18n, live_settings
 from .alerts.channels import SecretBox
 from .alerts.commands import AlertCommands
 from .alerts.schedule import period_report
@@ -121,13 +121,13 @@ class System:
     services: list[Service] = field(default_factory=list)
     """Started after the engine is restored, stopped before it shuts down (e.g. the WebSocket manager)."""
     started_time: float = field(default_factory=time.time)
-    overridden: str = ''
+    overridden: live_settings.Overridden | None = None
+    """What flags or environment override of the settings saved on /settings (None if nothing)."""
     remote: Remote | None = None
     """A web replica's way to the engine, where its commands run (None: the engine is this process)."""
     link_up: bool = True
     """A web replica hears from the engine (Redis answers); False: pages say "engine link lost"."""
     link_listeners: list[Callable[[bool], None]] = field(default_factory=list)
-    """What flags or environment override of the settings saved on /settings, in words ('' if nothing)."""
     commands: Commands = field(init=False)
     """The one path for changes (role check, audit, one error type)."""
     alert_commands: AlertCommands = field(init=False)
@@ -154,8 +154,9 @@ class System:
         """Restore the account, start the market feed (returning once it is ready, or has failed) and, if the
         settings say so, the bot. A web replica restores the account and follows the engine instead."""
         self.overridden = live_settings.restore(self)
-        if self.overridden:
-            log.warning(self.overridden)
+        if self.overridden is not None:
+            with i18n.using(i18n.SOURCE):  # the log in English
+                log.warning(self.overridden.text())
         self.engine.restore()
         for service in self.services:
             await service.start()

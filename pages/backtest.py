@@ -213,7 +213,7 @@ class BacktestPage:
                 '{count} orders rejected, e.g. {example}',
                 len(result.rejections),
             )
-            text += '\n' + rejected.format(count=len(result.rejections), example=result.rejections[0])
+            text += '\n' + rejected.format(count=len(result.rejections), example=str(result.rejections[0]))
         self.say(text)
         self.last = (result, chosen, config, path, shown)
         self.save.set_enabled(True)

@@ -24,8 +24,8 @@ def register(context: AppContext) -> None:
         who = page_principal(system)
         current, read_only = live_settings.current(system), not who.can_control
         with frame('Settings', who, context.state.bot):
-            if system.overridden:
-                ui.label(system.overridden).classes('text-sm text-warning').mark('settings-override')
+            if system.overridden is not None:
+                ui.label(system.overridden.text()).classes('text-sm text-warning').mark('settings-override')
             if read_only:
                 ui.label(_('Read-only: changing settings needs an operator login.')).classes('text-sm opacity-70')
             params = {name: cls.Params for name, cls in STRATEGIES.items()}

@@ -14,11 +14,14 @@ import talib
 from sqlalchemy import event as sa_event
 from sqlalchemy.exc import OperationalError
 
+from oracle_ui.alerts import messages
 from oracle_ui.alerts.rules import AlertSpec, AlertUpdate
-from oracle_ui.events import EventType, Notification, PriceUpdate
+from oracle_ui.events import AlertTriggered, Event, EventType, Notification, PriceUpdate
+from oracle_ui.i18n import using
 from oracle_ui.security.accounts import LOCAL
+from oracle_ui.summaries import summarize
 
-from .helpers import advance_until
+from .helpers import advance_until, eventually
 
 START = 1_700_000_040
 
@@ -80,6 +83,34 @@ async def test_a_crossing_fires_once_and_again_only_after_clearing(market) -> No
     assert system.alerts.view(system.alerts.rules[alert.id]).state == 'armed'
     await bars(system, 2)  # 104: crosses again
     assert [e.data['value'] for e in triggers(system, alert.id)] == [105.0, 104.0]
+
+
+async def test_each_reader_gets_a_trigger_in_their_language_from_the_event_or_the_history(market) -> None:
+    """A web replica gets the event's JSON over Redis and reads the history from the database: either is enough to
+    write the message in its viewer's language; in English that is the message stored."""
+    system = await market([100, 100, 105, 110, 108, 104, 103])
+    crossing = await add(system, {'kind': 'price', 'symbol': 'BTC/USDT', 'op': 'crosses_above', 'value': 102})
+    move = await add(system, {'kind': 'price', 'symbol': 'BTC/USDT', 'op': 'moves', 'value': 4, 'window_s': 180})
+    started = await add(system, {'kind': 'event', 'types': ['bot_started']})
+    await bars(system, 4)
+    await system.commands.control('start', who=LOCAL, origin='test', reason='test')
+    await eventually(lambda: len(system.alerts.history().triggers) == 3, what='three triggers stored')
+    german = {
+        crossing.id: 'BTC/USDT stieg über 102,000: 105,000',
+        move.id: 'BTC/USDT bewegte sich um +5,00 % innerhalb von 3 Min. (jetzt 105,000)',
+        started.id: 'bot_started: Bot läuft (test)',
+    }
+    for event in triggers(system):
+        sent = Event.from_json(event.json).payload_as(AlertTriggered)  # as a replica has it
+        assert sent is not None
+        with using('en'):
+            assert messages.written_again(sent.rule, sent.value, sent.detail, sent.message) == sent.message
+        with using('de'):
+            assert messages.written_again(sent.rule, sent.value, sent.detail, sent.message) == german[sent.alert_id]
+            assert summarize(event) == f'[Warnung] test: {german[sent.alert_id]}'  # the live feed, /events
+    for kept in system.alerts.history().triggers:
+        with using('de'):
+            assert messages.written_again(kept.rule, kept.value, kept.detail, kept.message) == german[kept.alert_id]
 
 
 async def test_above_fires_at_once_when_it_already_holds_and_crosses_does_not(market) -> None:

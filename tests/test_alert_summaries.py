@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 import pytest
 
 from oracle_ui import preferences
+from oracle_ui.alerts import messages
 from oracle_ui.alerts.quiet import QuietHours
 from oracle_ui.alerts.rules import AlertSpec, SummaryRule
 from oracle_ui.alerts.schedule import next_due
 from oracle_ui.engine.feed import FeedStatus
-from oracle_ui.i18n import Language
+from oracle_ui.i18n import Language, using
 from oracle_ui.security.accounts import LOCAL
 from oracle_ui.views import account_analysis
 from oracle_ui.views.analytics import market_now
@@ -176,3 +177,8 @@ async def test_a_summary_reaches_a_german_owner_in_german(traded, clock) -> None
         assert fired.data['message'].startswith('Daily summary '), 'the history stays English'
         sent = hook.bodies[0]['message']
         assert sent.startswith('Tageszusammenfassung ') and 'Trefferquote' in sent, sent
+        data = fired.data  # its figures came along: a page writes the summary in its viewer's language too
+        with using('de'):
+            assert sent.startswith(messages.written_again(data['rule'], data['value'], data['detail'], data['message']))
+        with using('en'):
+            assert messages.written_again(data['rule'], data['value'], data['detail'], '') == data['message']

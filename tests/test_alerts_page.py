@@ -141,3 +141,19 @@ async def test_disable_duplicate_test_and_delete_from_the_table(user: User) -> N
         user.find(marker='confirm-delete-alert').click()
         await eventually(lambda: [r['name'] for r in table.rows] == ['far away'], what='the copy deleted')
         assert [r.name for r in system().alerts.rules.values()] == ['far away']
+
+
+async def test_a_german_viewer_reads_the_toast_and_the_history_in_german(user: User) -> None:
+    user.http_client.headers['Accept-Language'] = 'de'
+    await user.open('/settings')
+    spec = {'name': 'bot watch', 'rule': {'kind': 'event', 'types': ['bot_stopped']}, 'cooldown_s': 0}
+    await system().alert_commands.create(AlertSpec.model_validate(spec), who=LOCAL, origin='test')
+    await system().commands.control('stop', who=LOCAL, origin='test', reason='test')
+    await user.should_see('WARNUNG · bot watch: bot_stopped: Bot gestoppt (test)')  # the toast
+    await user.open('/alerts')
+    history = user.find(marker='history-table').elements.pop()
+    assert [r['message'] for r in history.rows] == ['bot_stopped: Bot gestoppt (test)']
+    (trigger,) = system().alerts.history().triggers
+    assert trigger.message == 'bot_stopped: bot stopped (test)', 'the history keeps the English for the API'
+    stored = system().store.events(type_=EventType.ALERT_TRIGGERED.value, limit=5)
+    assert [e.data['message'] for e in stored] == ['bot_stopped: bot stopped (test)'], 'and so does the event'

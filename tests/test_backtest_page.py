@@ -61,6 +61,22 @@ async def test_a_run_without_trades_says_why(user: User, sizing: str, reason: st
     await user.should_see(reason)
 
 
+@pytest.mark.parametrize(
+    ('sizing', 'reason'),
+    [
+        ('all-in', 'Bar 31: freies Guthaben 10.000,00 reicht bei 64.973,6 für keine ganze Einheit (All-in kauft'),
+        ('risk', 'Bar 30: Risiko-Sizing braucht einen Stop-Loss (sma_cross setzt keinen)'),
+    ],
+)
+async def test_why_a_run_made_no_trade_is_said_in_the_viewers_language(user: User, sizing: str, reason: str) -> None:
+    user.http_client.headers['Accept-Language'] = 'de'
+    await run_sample(user, 'BTCUSDT_sim_1m.csv', sizing=sizing)
+    await user.should_see('kein Trade: 144 von 144 Einstiegssignalen wurden abgelehnt', retries=100)
+    await user.should_see(reason)
+    status = user.find(marker='bt-message').elements.pop().text
+    assert f'144 Orders abgelehnt, z. B. {reason.split(" (")[0]}' in status, status
+
+
 async def test_all_in_with_leverage_is_warned_about(user: User) -> None:
     await run_sample(user, 'BTCUSDT_sim_1m.csv', strategy='regime', sizing='all-in')
     await user.should_see('warning: all-in at up to 15x leverage puts the whole account in each trade', retries=100)

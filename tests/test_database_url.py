@@ -30,7 +30,7 @@ SECRET = 'hunter2-never-shown'
 def test_an_empty_database_migrates_to_the_schema_of_the_code(database_url: str) -> None:
     store = Store(database_url)
     try:
-        assert store.migration.applied == ('0001', '0002', '0003', '0004') and store.migration.backup is None
+        assert store.migration.applied == ('0001', '0002', '0003', '0004', '0005') and store.migration.backup is None
         with store.engine.connect() as conn:
             assert compare_metadata(MigrationContext.configure(conn), metadata) == []
             assert conn.execute(text('SELECT version_num FROM alembic_version')).scalar() == HEAD
@@ -52,7 +52,7 @@ def test_a_failing_migration_on_postgresql_changes_nothing(postgres_server: Post
 
         message = str(failure.value)
         assert 'migration 9001 (Unique candle times.) failed' in message and 'UniqueViolation' in message
-        assert 'rolled back' in message and 'at revision 0004' in message and '\n' not in message
+        assert 'rolled back' in message and 'at revision 0005' in message and '\n' not in message
         assert message.startswith(f'database postgresql+psycopg://oracle:***@127.0.0.1:{postgres_server.port}/')
         again = Store(url)  # the column 9001 added first is gone with the rest
         try:

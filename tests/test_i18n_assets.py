@@ -6,7 +6,7 @@ from pathlib import Path
 import nicegui
 import pytest
 
-from components.plot import PLOTLY_LOCALES, chart_locale
+from components.plot import PLOTLY_FILES, PLOTLY_LOCALES, chart_locale
 from oracle_ui import i18n
 from oracle_ui.i18n.formats import chart_formats
 from oracle_ui.web.language import QUASAR_LANGUAGES
@@ -18,8 +18,27 @@ NICEGUI_STATIC = Path(nicegui.__file__).parent / 'static'
 @pytest.mark.parametrize('code', [code for code in i18n.LOCALES if code != i18n.SOURCE])
 def test_each_language_has_plotly_and_quasar_strings(code: str) -> None:
     name = PLOTLY_LOCALES[code]
-    assert f'name:"{name}"' in (VENDOR / f'plotly-locale-{name.lower()}.js').read_text()
+    with i18n.using(code):
+        locale = chart_locale()
+    assert locale is not None and locale['name'] == name
+    dictionary = locale['dictionary']
+    assert 'Reset axes' in dictionary and 'open:' in dictionary
+    changed = [english for english, shown in dictionary.items() if shown != english]
+    assert len(changed) >= len(dictionary) - 1, f'plotly strings the charts show, translated: {dictionary}'  # Zoom
+    if name in PLOTLY_FILES:  # plotly's own for the rest
+        assert locale['script'] == f'plotly-locale-{name.lower()}.js'
+        assert f'name:"{name}"' in (VENDOR / locale['script']).read_text()
+    else:
+        assert locale['script'] is None
     assert (NICEGUI_STATIC / 'lang' / f'{QUASAR_LANGUAGES[code]}.umd.prod.js').is_file()
+
+
+def test_persian_charts_get_persian_plotly_strings_from_the_catalog() -> None:
+    with i18n.using('fa'):
+        locale = chart_locale()
+    assert locale is not None and (locale['name'], locale['script']) == ('fa', None), 'plotly.js has no Persian strings'
+    assert locale['dictionary']['Reset axes'] == 'بازنشانی محورها'
+    assert locale['dictionary']['Download plot as a PNG'] == 'دانلود نمودار به صورت PNG'
 
 
 def test_charts_write_numbers_and_months_as_the_page_does() -> None:

@@ -17,6 +17,8 @@ from components.events_feed import FeedRows
 from oracle_ui import preferences, views
 from oracle_ui.events import EventType
 from oracle_ui.i18n import LOCALES, Language, using
+from oracle_ui.web import kept_input
+from oracle_ui.web.session import page_principal
 
 from .helpers import eventually
 from .sessions import log_in, log_out
@@ -263,3 +265,50 @@ def test_indicator_names_in_chart_legends_follow_the_language() -> None:
     assert stochastic.label == 'Stochastic 14 3 3' and stochastic.key == 'stoch_14_3_3'
     with using('de'):
         assert stochastic.label == 'Stochastik 14 3 3' and stochastic.key == 'stoch_14_3_3', 'names: as they were'
+
+
+async def test_switching_the_language_keeps_what_was_typed_into_a_form(user: User) -> None:
+    await user.open('/backtest')
+    field = lambda marker: user.find(marker=marker).elements.pop()  # noqa: E731
+    field('bt-cash').value = 25_000
+    field('bt-sizing').value = 'percent'
+    field('bt-strategy').value = 'regime'  # its parameters replace sma_cross's
+    await user.should_see(marker='param-adx_period')
+    field('param-adx_period').value = 21
+    await choose(user, 'language-de')
+    await user.should_see('Daten')  # the labels in German
+    assert field('bt-cash').value == 25_000 and field('bt-cash').props['label'] == 'Kapital'
+    assert (field('bt-sizing').value, field('bt-strategy').value) == ('percent', 'regime')
+    assert field('param-adx_period').value == 21, 'a field of a choice made before it comes back too'
+    assert field('bt-commission').value == 0.001, 'an untouched field keeps its default'
+    await user.open('/backtest')  # kept for the switch only
+    assert (field('bt-cash').value, field('bt-strategy').value) == (10_000, 'sma_cross')
+
+
+async def test_a_switch_keeps_a_channel_name_but_never_its_secret_url(user: User) -> None:
+    await user.open('/alerts')
+    user.find(marker='channel-name').type('team')
+    user.find(marker='channel-url').type('json://example.com/hook?-X-Key=abcdef123456')
+    await choose(user, 'language-fr')
+    await user.should_see('Boîte de réception')
+    assert user.find(marker='channel-name').elements.pop().value == 'team'
+    assert user.find(marker='channel-url').elements.pop().value == '', 'a password field is not kept'
+
+
+async def test_kept_input_goes_back_only_into_the_same_page_for_the_same_user(user: User) -> None:
+    await user.open('/alerts')
+    user.find(marker='channel-name').type('team')
+    with user.client:
+        kept_input.keep('someone else')  # as the language menu keeps it, but for another user
+    await user.open('/alerts')
+    assert user.find(marker='channel-name').elements.pop().value == ''
+    await user.open('/backtest')
+    user.find(marker='bt-strategy').elements.pop().value = 'regime'
+    await user.should_see(marker='param-adx_period')
+    user.find(marker='param-adx_period').elements.pop().value = 21
+    with user.client:
+        kept_input.keep(page_principal(app.state.system).name)
+    await user.open('/settings')  # another page with a field of the same mark
+    assert user.find(marker='param-adx_period').elements.pop().value == 14
+    await user.open('/backtest')  # and it is gone
+    assert user.find(marker='bt-strategy').elements.pop().value == 'sma_cross'

@@ -16,11 +16,14 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 
+from oracle_ui.alerts import messages
 from oracle_ui.cli import main
 from oracle_ui.engine.feed import SimFeed
+from oracle_ui.i18n import using
 from oracle_ui.security.accounts import Accounts, Role
 from oracle_ui.settings import Settings
 from oracle_ui.store import MigrationError, Store
+from oracle_ui.store.alerts import AlertStore
 from oracle_ui.store.migrate import MIGRATIONS_DIR
 from oracle_ui.store.schema import metadata
 from oracle_ui.system import build_system
@@ -30,7 +33,7 @@ from .helpers import FakeClock
 FIXTURE = Path(__file__).parent / 'data' / 'oracle-0.1.0.db'
 """Made by version 0.1.0 itself: scripts/make_v010_fixture.sh (trades, candles, events, the operator alice)."""
 ALICE_PASSWORD = 'alice-fixture-0.1.0'
-HEAD = '0004'
+HEAD = '0005'
 FAILING_MIGRATION = '''"""Unique candle times.
 
 Adds a column (which works), then a unique index that the stored candles violate (three symbols share each time).
@@ -40,7 +43,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '9001'
-down_revision = '0004'
+down_revision = '0005'
 
 
 def upgrade() -> None:
@@ -128,6 +131,7 @@ async def test_a_0_1_0_database_upgrades_with_all_its_data(tmp_path: Path, caplo
     assert f'database {db}: applied migration 0002 (Per-user preferences.)' in caplog.text
     assert f'database {db}: applied migration 0003 (Saved backtest runs.)' in caplog.text
     assert f'database {db}: applied migration 0004 (Alerts.)' in caplog.text
+    assert f"database {db}: applied migration 0005 (What a trigger's message is written from.)" in caplog.text
     assert f'database {db}: upgraded from 0001; the copy from before is {backup}' in caplog.text
     assert backup.name.startswith('oracle.db.backup-0001-')
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
@@ -183,6 +187,28 @@ def test_revision_0001_is_the_schema_0_1_0_made(tmp_path: Path) -> None:
     assert read(tmp_path / '0001.db', query) == read(copy_fixture(tmp_path / 'v010'), query)
 
 
+def test_a_trigger_stored_before_0005_keeps_and_shows_its_message(tmp_path: Path) -> None:
+    db = tmp_path / 'oracle.db'
+    engine = create_engine(f'sqlite:///{db}')
+    config = Config()
+    config.set_main_option('script_location', str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes['connection'] = conn
+        command.upgrade(config, '0004')
+        conn.exec_driver_sql(
+            'INSERT INTO alert_triggers (id, alert_id, name, kind, severity, owner, symbol, time, value, message, '
+            "channels) VALUES (7, 1, 'btc up', 'price', 'warning', 'local', 'BTC/USDT', 1.0, '105.0', "
+            "'BTC/USDT crossed above 102.000: 105.000', '[]')"
+        )
+    engine.dispose()
+    store = Store(db)  # upgrades it to 0005
+    (kept,) = AlertStore(store.engine).triggers()
+    store.close()
+    assert (kept.id, kept.message, kept.rule, kept.detail) == (7, 'BTC/USDT crossed above 102.000: 105.000', None, None)
+    with using('de'):  # nothing to write it again from: the stored message
+        assert messages.written_again(kept.rule, kept.value, kept.detail, kept.message) == kept.message
+
+
 def test_a_failing_migration_changes_nothing_and_says_what_to_do(tmp_path: Path) -> None:
     migrations = Path(shutil.copytree(MIGRATIONS_DIR, tmp_path / 'migrations'))
     (migrations / 'versions' / '9001_unique_candle_times.py').write_text(FAILING_MIGRATION)
@@ -199,7 +225,7 @@ def test_a_failing_migration_changes_nothing_and_says_what_to_do(tmp_path: Path)
     assert 'UNIQUE constraint failed' in message and 'rolled back' in message and 'at revision 0001' in message
     assert str(backup) in message and 'previous version' in message
     assert '\n' not in message
-    assert dump(db) == before  # not even 0002's, 0003's or 0004's table, the stamp or 9001's column
+    assert dump(db) == before  # not even 0002's, 0003's or 0004's table, 0005's columns, the stamp or 9001's column
     assert dump(backup) == before
     Store(db).close()  # the real migrations still apply
     assert revision_of(db) == HEAD

@@ -39,7 +39,7 @@ def test_the_wheel_carries_every_asset_and_no_top_level_main(wheel: Path) -> Non
         'components/events_feed.js',
         'components/vendor/plotly/plotly-finance.min.js',
         'components/vendor/plotly/index.js',
-        *(f'components/vendor/plotly/plotly-locale-{name}.js' for name in ('de', 'es', 'fr', 'zh-cn', 'ja', 'fa')),
+        *(f'components/vendor/plotly/plotly-locale-{name}.js' for name in ('de', 'es', 'fr', 'zh-cn', 'ja')),
         'oracle_ui/web/vendor/swagger-ui/swagger-ui-bundle.js',
         'oracle_ui/web/vendor/swagger-ui/swagger-ui.css',
         'oracle_ui/web/vendor/redoc/redoc.standalone.js',

@@ -7,7 +7,8 @@ import pytest
 from nicegui import app, ui
 from nicegui.testing import User
 
-from oracle_ui.live_settings import META_KEY, RuntimeSettings
+from oracle_ui.i18n import using
+from oracle_ui.live_settings import META_KEY, Overridden, RuntimeSettings
 from oracle_ui.security.accounts import Accounts, Role
 from oracle_ui.settings import RiskSettings
 from oracle_ui.store import Store
@@ -83,3 +84,28 @@ async def test_flags_that_override_the_saved_strategy_are_said_at_start_and_on_t
     assert any(said in r.getMessage() and r.levelno == logging.WARNING for r in caplog.get_records('setup'))
     await user.open('/settings')
     assert element(user, 'settings-override').text.startswith(said)
+
+
+async def test_the_override_is_said_in_the_viewers_language(saved_sma_cross, user: User) -> None:
+    user.http_client.headers['Accept-Language'] = 'de'
+    await user.open('/settings')
+    said = element(user, 'settings-override').text
+    assert said.startswith('Die Befehlszeile oder Umgebung (--strategy, --param, ORACLE_STRATEGY...) setzt die ')
+    assert 'Strategie regime (gespeichert unter /settings: sma_cross)' in said
+
+
+def test_each_kind_of_override_is_said_and_none_is_none() -> None:
+    saved = RuntimeSettings(strategy='sma_cross', strategy_params={'fast': 5, 'slow': 20}, risk=RiskSettings())
+    params = saved.model_copy(update={'strategy_params': {'fast': 6, 'slow': 20}})
+    risk = saved.model_copy(update={'risk': RiskSettings(max_positions=7)})
+    both = params.model_copy(update={'risk': risk.risk})
+    assert Overridden.of(saved, saved) is None
+    said = {
+        name: Overridden.of(saved, used).text() for name, used in (('params', params), ('risk', risk), ('both', both))
+    }
+    assert 'sets parameters of sma_cross other than the ones saved on /settings: it wins' in said['params']
+    assert 'sets risk limits other than the ones saved on /settings: it wins' in said['risk']
+    assert 'other than the ones saved on /settings and risk limits: it wins' in said['both']
+    limits = Overridden.of(saved, risk)
+    with using('ja'):
+        assert limits is not None and 'リスク上限' in limits.text()

@@ -372,7 +372,8 @@ class AlertEvaluator:
         symbol = event.data.get('symbol')
         if rule.symbol is not None and symbol != rule.symbol:
             return
-        self._fire(state, summarize(event), symbol=symbol, event_type=event.type.value, event_id=event.id)
+        detail = {'event_type': event.type.value, 'event_id': event.id, 'event_data': event.data}
+        self._fire(state, summarize(event), symbol=symbol, **detail)
 
     # ---- what a rule sees now ----------------------------------------------------------------------------
     def current(self, rule: Rule) -> tuple[bool, float | str | None, dict[str, Any]] | None:

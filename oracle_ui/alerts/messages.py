@@ -1,14 +1,23 @@
-"""Every text an alert sends or shows, built here and nowhere else (so it can be translated in one place)."""
+"""Every text an alert sends or shows, built here and nowhere else (so it can be translated in one place).
+
+A trigger's message is written from data its event and history row keep (the rule as it fired, the value, the
+details), so each reader gets it in their language: the owner's channels in the owner's, a page in its viewer's;
+the event's and the history's ``message`` field is the English one."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
+from ..events import AlertTriggered, Event, EventType
 from ..formatting import number, percent, price, signed_money
 from ..i18n import N_, _, formats, ngettext, pgettext, terms
+from ..summaries import summarize, summarizes
 from ..views.analytics_models import AnalyticsReport
-from .rules import AccountRule, EventRule, HealthRule, IndicatorRule, PriceRule, Rule, SummaryRule
+from .rules import RULE, AccountRule, EventRule, HealthRule, IndicatorRule, PriceRule, Rule, SummaryRule
 
 OPS = {
     # TRANSLATORS: how a price alert's condition was met, between the symbol and the level (BTC/USDT ... 70,000)
@@ -138,16 +147,16 @@ def trigger_text(rule: Rule, value: float | str | None, detail: dict[str, object
         against = against if isinstance(against, float) else rule.right if isinstance(rule.right, float) else None
         return f'{rule.symbol} {rule.timeframe}: {rule.left} {_op_text(rule.op, value, against)} {right}: {shown}'
     if isinstance(rule, EventRule):
-        return f'{detail.get("event_type", pgettext("alert", "event"))}: {shown}'
+        return f'{detail.get("event_type", pgettext("alert", "event"))}: {_event_summary(detail) or shown}'
     if isinstance(rule, AccountRule):
         which = detail.get('symbol') or rule.symbol
         on = f' ({which})' if which and rule.metric.startswith('position') else ''
         return _('{metric} is {value} (limit {limit})').format(
             metric=_(METRICS[rule.metric]) + on, value=shown, limit=_limit(rule.metric, rule.value)
         )
-    if isinstance(rule, SummaryRule):  # written again in the current language when its figures came along
-        report = detail.get('report')
-        return summary_text(rule, report) if isinstance(report, AnalyticsReport) else str(detail.get('text', shown))
+    if isinstance(rule, SummaryRule):
+        figures = detail.get('summary')
+        return summary_text(rule, SummaryFigures.model_validate(figures)) if isinstance(figures, dict) else shown
     if rule.check == 'feed_stale':
         return _('no price from the feed for {duration}').format(duration=shown)
     if rule.check == 'bot_error':
@@ -155,26 +164,92 @@ def trigger_text(rule: Rule, value: float | str | None, detail: dict[str, object
     return _('database writes failing: {problem}').format(problem=shown)
 
 
-def summary_text(rule: SummaryRule, report: AnalyticsReport) -> str:
+def _event_summary(detail: dict[str, Any]) -> str | None:
+    """The summary of the event that fired an event rule, in the current language (None: its data did not come
+    along)."""
+    data, type_ = detail.get('event_data'), detail.get('event_type')
+    if not isinstance(data, dict) or not isinstance(type_, str) or type_ not in EventType.__members__.values():
+        return None
+    event = Event(id=int(detail.get('event_id') or 0), type=EventType(type_), timestamp=0.0, source='', data=data)
+    return summarize(event)
+
+
+def written_again(
+    rule: dict[str, Any] | None, value: float | str | None, detail: dict[str, Any] | None, message: str
+) -> str:
+    """A trigger's message in the current language, from the rule as it fired, the value and the details; its
+    English ``message`` as stored when those were not kept (triggers and events of older versions) or the rule no
+    longer reads as one."""
+    if rule is None:
+        return message
+    try:
+        condition = RULE.validate_python(rule)
+    except ValidationError:
+        return message
+    return trigger_text(condition, value, detail or {})
+
+
+@summarizes(EventType.ALERT_TRIGGERED)
+def triggered_summary(p: AlertTriggered) -> str:
+    """The live feed's and ``/events``' line of a triggered alert, in the current language (it replaces
+    :mod:`oracle_ui.summaries`' own, which shows the English message: that module cannot import this package, which
+    imports it)."""
+    return f'[{terms.severity(p.severity)}] {p.name}: {written_again(p.rule, p.value, p.detail, p.message)}'
+
+
+class SummaryFigures(BaseModel):
+    """A scheduled summary's headline figures of its period (what its text says), kept with its trigger to write
+    the text again in any language."""
+
+    start: float
+    end: float
+    return_pct: float | None
+    net_pnl: float
+    trades: int
+    win_rate_pct: float | None
+    profit_factor: float | None
+    max_drawdown_pct: float | None
+    best: tuple[str, float] | None = None
+    """The symbol with the highest net PnL and that PnL."""
+    worst: tuple[str, float] | None = None
+    """The one with the lowest, if more than one symbol traded."""
+
+    @classmethod
+    def of(cls, report: AnalyticsReport) -> SummaryFigures:
+        m = report.metrics
+        symbols = sorted(report.groups.symbol, key=lambda row: row.net_pnl)
+        return cls(
+            start=report.start,
+            end=report.end,
+            return_pct=m.return_pct,
+            net_pnl=m.net_pnl,
+            trades=m.trades,
+            win_rate_pct=m.win_rate_pct,
+            profit_factor=m.profit_factor,
+            max_drawdown_pct=m.max_drawdown_pct,
+            best=(symbols[-1].key, symbols[-1].net_pnl) if symbols else None,
+            worst=(symbols[0].key, symbols[0].net_pnl) if len(symbols) > 1 else None,
+        )
+
+
+def summary_text(rule: SummaryRule, figures: SummaryFigures) -> str:
     """A summary's headline figures of the period (market time, UTC)."""
-    m = report.metrics
-    start, end = (_utc(t, 'yyyy-MM-dd HH:mm') for t in (report.start, report.end))
-    figures = [
-        _('return {value}').format(value=percent(m.return_pct, signed=True)),
-        _('net PnL {value} USDT').format(value=signed_money(m.net_pnl)),
-        ngettext('{count} trade', '{count} trades', m.trades).format(count=formats.decimal(m.trades, 0)),
-        _('win rate {value}').format(value=percent(m.win_rate_pct)),
-        _('profit factor {value}').format(value=number(m.profit_factor)),
-        _('max drawdown {value}').format(value=percent(m.max_drawdown_pct)),
+    f = figures
+    start, end = (_utc(t, 'yyyy-MM-dd HH:mm') for t in (f.start, f.end))
+    written = [
+        _('return {value}').format(value=percent(f.return_pct, signed=True)),
+        _('net PnL {value} USDT').format(value=signed_money(f.net_pnl)),
+        ngettext('{count} trade', '{count} trades', f.trades).format(count=formats.decimal(f.trades, 0)),
+        _('win rate {value}').format(value=percent(f.win_rate_pct)),
+        _('profit factor {value}').format(value=number(f.profit_factor)),
+        _('max drawdown {value}').format(value=percent(f.max_drawdown_pct)),
     ]
-    symbols = sorted(report.groups.symbol, key=lambda row: row.net_pnl)
-    if symbols:
-        best, worst = symbols[-1], symbols[0]
-        figures.append(_('best {symbol} ({pnl})').format(symbol=best.key, pnl=signed_money(best.net_pnl)))
-        if len(symbols) > 1:
-            figures.append(_('worst {symbol} ({pnl})').format(symbol=worst.key, pnl=signed_money(worst.net_pnl)))
+    if f.best is not None:
+        written.append(_('best {symbol} ({pnl})').format(symbol=f.best[0], pnl=signed_money(f.best[1])))
+    if f.worst is not None:
+        written.append(_('worst {symbol} ({pnl})').format(symbol=f.worst[0], pnl=signed_money(f.worst[1])))
     which = _('Daily summary {start} – {end} UTC') if rule.every == 'day' else _('Weekly summary {start} – {end} UTC')
-    return which.format(start=start, end=end) + ': ' + ', '.join(figures)
+    return which.format(start=start, end=end) + ': ' + ', '.join(written)
 
 
 def title(name: str, severity: str) -> str:

@@ -366,9 +366,15 @@ class Trigger(BaseModel):
     time: float
     value: float | str | None
     message: str
+    """What happened, in English (pages write it again in their viewer's language from ``rule``, ``value`` and
+    ``detail``)."""
     channels: list[ChannelResult]
     acknowledged_by: str | None
     acknowledged_time: float | None
+    rule: dict[str, Any] | None = None
+    """The rule's condition as it fired (None for triggers stored before it was kept)."""
+    detail: dict[str, Any] | None = None
+    """What the message names besides the value (as in the ``alert_triggered`` event)."""
 
 
 class HistoryPage(BaseModel):

@@ -114,4 +114,6 @@ class SummaryScheduler:
             log.exception('summary of alert %s could not be computed', alert_id)
             return
         if self.due.get(alert_id, (0.0, None))[1] == rule:  # not deleted or changed meanwhile
-            self.fire(alert_id, report.metrics.return_pct, text=messages.summary_text(rule, report), report=report)
+            self.fire(
+                alert_id, report.metrics.return_pct, summary=messages.SummaryFigures.of(report).model_dump(mode='json')
+            )

@@ -22,7 +22,7 @@ from ..bus import EventBus
 from ..clock import Clock
 from ..engine.models import Position
 from ..events import AlertDelivered, AlertTriggered, ChannelResult, EventType
-from ..i18n import PREFERENCE, Language, stored_language, using
+from ..i18n import PREFERENCE, SOURCE, Language, stored_language, using
 from ..store.alerts import AlertStore, StoredChannel, StoredRule, StoredTrigger
 from . import messages
 from .channels import SecretBox
@@ -181,7 +181,9 @@ class AlertService(AlertViews):
         stored = self.rules.get(firing.alert_id)
         if stored is None:  # deleted while the firing waited
             return
-        message = messages.trigger_text(firing.rule, firing.value, firing.detail)
+        with using(SOURCE):  # the event's and the history's message: English, as every other event's text
+            message = messages.trigger_text(firing.rule, firing.value, firing.detail)
+        rule = firing.rule.model_dump(mode='json')  # with the value and detail, what pages write it again from
         quiet_until = None if stored.severity == 'critical' else self.quiet_hours(stored.owner).until(firing.time)
         status, note = ('held', messages.held_reason('quiet', quiet_until)) if quiet_until else ('pending', '')
         results = [
@@ -201,6 +203,8 @@ class AlertService(AlertViews):
                 value=firing.value,
                 symbol=firing.symbol,
                 channels=results,
+                rule=rule,
+                detail=firing.detail,
             ),
             source='alerts',
         )
@@ -218,6 +222,8 @@ class AlertService(AlertViews):
                 value=firing.value,
                 message=message,
                 channels=[r.model_dump() for r in results],
+                rule=rule,
+                detail=firing.detail,
             ),
         )
         self.unread += 1

@@ -29,7 +29,8 @@ class Firing:
     time: float
     symbol: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
-    """What the message needs besides the value (the other operand's value, a position id, an event type)."""
+    """What the message needs besides the value (the other operand's value, a position id, the event that fired
+    it, a summary's figures): JSON types only, as the event and the history keep it."""
 
 
 class RuleState:

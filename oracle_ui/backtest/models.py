@@ -9,7 +9,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..engine import refusals
 from ..engine.bars import format_time
+from ..i18n import _, formats
 from ..settings import RiskSettings
 
 SYMBOL = 'ASSET'
@@ -83,6 +85,22 @@ class BacktestTrade:
     """The loss at the initial stop-loss in quote currency (None without a stop)."""
 
 
+@dataclass(slots=True, frozen=True)
+class Refusal:
+    """An entry signal's order that was refused: at which bar, and why (in English, as the broker or the risk
+    manager wrote it)."""
+
+    bar: int
+    reason: str
+
+    def __str__(self) -> str:
+        """``bar 12: <reason>`` in the current language."""
+        # TRANSLATORS: {bar} is the number of the bar (candle) in the backtested file; {reason} why an order was refused
+        return _('bar {bar}: {reason}').format(
+            bar=formats.decimal(self.bar, 0, grouped=False), reason=refusals.translated(self.reason)
+        )
+
+
 @dataclass(slots=True, kw_only=True)
 class BacktestResult:
     stats: dict[str, float | int | None]
@@ -90,7 +108,7 @@ class BacktestResult:
     equity: np.ndarray = field(repr=False)
     times: np.ndarray = field(repr=False)
     """Each bar's open time (Unix seconds), one per ``equity`` point."""
-    rejections: list[str] = field(default_factory=list)
+    rejections: list[Refusal] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Warnings about the run (ruinous leverage, liquidations) and why it made no trade, in words."""
 

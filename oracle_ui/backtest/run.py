@@ -30,7 +30,7 @@ from ..engine.models import Candle, OrderRequest, Position, Side, Signal, Signal
 from ..engine.risk import RiskManager
 from ..engine.strategies import Strategy
 from ..settings import RiskSettings
-from .models import SYMBOL, BacktestConfig, BacktestResult, BacktestTrade
+from .models import SYMBOL, BacktestConfig, BacktestResult, BacktestTrade, Refusal
 from .stats import backtest_stats, run_notes
 
 
@@ -95,7 +95,7 @@ def run_backtest(
                 tally.entry_signals += 1
                 reason = _submit(broker, risk, signal, config, strategy.name, times[i], close)
                 if reason:
-                    tally.rejections.append(f'bar {i}: {reason}')
+                    tally.rejections.append(Refusal(i, reason))
         if position is not None:  # orders and exits fill at the next bar: still the position of this one
             tally.exposed_bars += i >= trade_from
             equity[i] = broker.balance + position.unrealized_pnl
@@ -114,7 +114,7 @@ class _Tally:
     opened: dict[int, tuple[int, float | None]] = field(default_factory=dict)
     """Open positions' entry bar and risk at the stop, by position id."""
     trades: list[BacktestTrade] = field(default_factory=list)
-    rejections: list[str] = field(default_factory=list)
+    rejections: list[Refusal] = field(default_factory=list)
     entry_signals: int = 0
     exposed_bars: int = 0
     """Bars ending with a position open (from ``trade_from`` on)."""
@@ -129,7 +129,7 @@ class _Tally:
             entry_bar, at_stop = self.opened.pop(update.trade.id)
             self.trades.append(_closed_trade(update.trade, entry_bar, i, bar_time, at_stop))
         else:
-            self.rejections.append(f'bar {i}: {update.reason}')
+            self.rejections.append(Refusal(i, update.reason))
 
 
 def _result(

@@ -10,9 +10,10 @@ from datetime import datetime
 import numpy as np
 
 from ..analytics import TradeArrays, drawdown_of, equity_metrics, trade_metrics
+from ..engine import refusals
 from ..engine.strategies import Strategy
 from ..i18n import _, formats, ngettext, terms
-from .models import SYMBOL, BacktestConfig, BacktestTrade
+from .models import SYMBOL, BacktestConfig, BacktestTrade, Refusal
 
 
 def closed_trade_arrays(trades: list[BacktestTrade]) -> TradeArrays:
@@ -84,10 +85,10 @@ def run_notes(
     trades: list[BacktestTrade],
     bars: int,
     entry_signals: int,
-    rejections: list[str],
+    rejections: list[Refusal],
 ) -> list[str]:
     """Warnings about a run (all-in at leverage, liquidations) and, when it made no trade, why (``rejections``:
-    ``bar i: reason`` of each refused order)."""
+    each refused order), in the current language."""
     notes = []
     leverage = max((t.leverage for t in trades), default=1.0)
     if config.sizing == 'all-in' and leverage > 1:
@@ -107,19 +108,22 @@ def run_notes(
         text = _('no trade: {strategy} gave no entry signal in {bars} bars (its indicators need {warmup} bars first)')
         notes.append(text.format(strategy=terms.strategy(strategy.name), bars=bars, warmup=strategy.warmup))
         return notes
-    first = rejections[0] if rejections else _('unknown')
+    first = str(rejections[0]) if rejections else _('unknown')
+    hint = _hint(rejections[0].reason, strategy) if rejections else ''
     text = _('no trade: {refused} of {signals} entry signals were refused, the first at {first}')
-    notes.append(text.format(refused=len(rejections), signals=entry_signals, first=first) + _hint(first, strategy))
+    notes.append(text.format(refused=len(rejections), signals=entry_signals, first=first) + hint)
     return notes
 
 
 def _hint(reason: str, strategy: Strategy) -> str:
-    if 'needs a stop-loss' in reason:
+    """What to change, after the reason the first order was refused."""
+    template = (refusals.template_of(reason) or ('', {}))[0]
+    if template == refusals.NEEDS_STOP:
         return ' ' + _('({strategy} sets none): use fixed, percent or all-in sizing').format(strategy=strategy.name)
-    if 'whole unit' in reason:
+    if template == refusals.NO_WHOLE_UNIT:
         return ' ' + _(
             '(all-in buys whole units): use fixed, percent or risk sizing for fractional quantities, or more cash'
         )
-    if 'insufficient balance' in reason:
+    if template in (refusals.MARGIN_OVER_FREE, refusals.COST_OVER_FREE):
         return _(': lower the margin per trade or add cash')
     return ''

@@ -25,6 +25,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from . import refusals
 from .exits import Exit, crossing_exit, gap_exit, reaches_level
 from .intrabar import bar_path, path_times
 from .models import Fill, OrderRequest, Position, Side, Trade, TradeStatus
@@ -165,22 +166,22 @@ class PaperBroker:
 
     def _validate(self, order: OrderRequest, reference: float | None) -> str:
         if order.symbol not in self.symbols:
-            return f'unknown symbol {order.symbol!r}; tradable: {", ".join(sorted(self.symbols))}'
+            return refusals.UNKNOWN_SYMBOL.format(symbol=repr(order.symbol), symbols=', '.join(sorted(self.symbols)))
         if not 1.0 <= order.leverage <= MAX_LEVERAGE or not math.isfinite(order.leverage):
-            return f'leverage {order.leverage} outside 1..{MAX_LEVERAGE:g}'
+            return refusals.LEVERAGE_OUTSIDE.format(leverage=order.leverage, most=f'{MAX_LEVERAGE:g}')
         sizes = [order.quantity is not None, order.margin is not None, order.all_in]
         if sum(sizes) != 1:
-            return 'exactly one of quantity, margin or all_in must be given'
+            return refusals.ONE_SIZE
         for name in ('quantity', 'margin'):
             value = getattr(order, name)
             if value is not None and not (value > 0 and math.isfinite(value)):
-                return f'{name} must be a positive number, got {value}'
+                return refusals.NOT_POSITIVE.format(name=name, value=value)
         if order.symbol in self.positions:
-            return f'a {self.positions[order.symbol].side} position on {order.symbol} is already open'
+            return refusals.ALREADY_OPEN.format(side=self.positions[order.symbol].side, symbol=order.symbol)
         if order.symbol in self._pending_open:
-            return f'an order on {order.symbol} is already pending'
+            return refusals.ALREADY_PENDING.format(symbol=order.symbol)
         if order.margin is not None and order.margin > self.free_balance:
-            return f'insufficient balance: margin {order.margin:.2f} > free {self.free_balance:.2f}'
+            return refusals.MARGIN_OVER_FREE.format(margin=f'{order.margin:.2f}', free=f'{self.free_balance:.2f}')
         if reference is not None:
             return self._check_levels(order, reference)
         return ''
@@ -189,9 +190,10 @@ class PaperBroker:
     def _check_levels(order: OrderRequest, price: float) -> str:
         sign = order.side.sign
         if order.stop_loss is not None and (order.stop_loss - price) * sign >= 0:
-            return f'stop-loss {order.stop_loss:g} is on the wrong side of price {price:g} for a {order.side}'
+            return refusals.STOP_WRONG_SIDE.format(level=f'{order.stop_loss:g}', price=f'{price:g}', side=order.side)
         if order.take_profit is not None and (order.take_profit - price) * sign <= 0:
-            return f'take-profit {order.take_profit:g} is on the wrong side of price {price:g} for a {order.side}'
+            target = f'{order.take_profit:g}'
+            return refusals.TAKE_PROFIT_WRONG_SIDE.format(level=target, price=f'{price:g}', side=order.side)
         return ''
 
     # ---- prices ----------------------------------------------------------------------------------------
@@ -284,15 +286,14 @@ class PaperBroker:
         else:
             quantity = float(order.quantity or 0.0)
         if quantity <= 0:
-            return OrderRejected(order, f'free balance {free:.2f} buys no whole unit at {price:g}', time)
+            return OrderRejected(order, refusals.NO_WHOLE_UNIT.format(free=f'{free:.2f}', price=f'{price:g}'), time)
         reason = self._check_levels(order, price)
         if reason:
             return OrderRejected(order, reason, time)
         margin, fee = self._cost(quantity, price, order.leverage)
         if margin + fee > free:
-            return OrderRejected(
-                order, f'insufficient balance: margin {margin:.2f} + fee {fee:.2f} > free {free:.2f}', time
-            )
+            cost = refusals.COST_OVER_FREE.format(margin=f'{margin:.2f}', fee=f'{fee:.2f}', free=f'{free:.2f}')
+            return OrderRejected(order, cost, time)
         self.balance -= fee
         position = Position(
             id=order.id,

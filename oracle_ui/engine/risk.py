@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..settings import RiskSettings
+from . import refusals
 from .broker import PaperBroker
 from .models import OrderRequest, Side, Signal, SignalKind
 
@@ -35,14 +36,14 @@ class RiskManager:
     def size(self, signal: Signal, broker: PaperBroker, price: float, *, strategy: str = '') -> OrderRequest | str:
         """A sized order for an entry signal at reference ``price``, or the reason it may not be placed."""
         if signal.kind is SignalKind.FLAT:
-            return 'flat signals close positions; they are not sized'
+            return refusals.FLAT_NOT_SIZED
         if self.is_blocked:
-            return f'daily loss limit of {self.settings.max_daily_loss_pct:g}% reached; no new trades today'
+            return refusals.DAILY_LOSS.format(limit=f'{self.settings.max_daily_loss_pct:g}%')
         busy = len(broker.positions) + sum(
             1 for s in broker.symbols if s not in broker.positions and broker.has_pending(s)
         )
         if busy >= self.settings.max_positions:
-            return f'max concurrent positions ({self.settings.max_positions}) reached'
+            return refusals.MAX_POSITIONS.format(count=self.settings.max_positions)
         side = Side(signal.kind.value)
         free = broker.free_balance
         s = self.settings
@@ -54,15 +55,15 @@ class RiskManager:
             margin = free * s.margin_pct / 100.0
         else:
             if signal.stop_loss is None:
-                return 'risk sizing needs a stop-loss'
+                return refusals.NEEDS_STOP
             distance = abs(price - signal.stop_loss)
             if distance <= 0:
-                return 'stop-loss equals the price'
+                return refusals.STOP_AT_PRICE
             quantity = broker.equity * s.risk_pct / 100.0 / distance
             margin = quantity * price / signal.leverage
         fee = (margin * signal.leverage) * broker.commission
         if margin <= 0 or margin + fee > free:
-            return f'insufficient balance: margin {margin:.2f} + fee {fee:.2f} > free {free:.2f}'
+            return refusals.COST_OVER_FREE.format(margin=f'{margin:.2f}', fee=f'{fee:.2f}', free=f'{free:.2f}')
         return OrderRequest(
             symbol=signal.symbol,
             side=side,

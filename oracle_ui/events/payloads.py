@@ -314,7 +314,8 @@ class ChannelResult(Payload):
 
 
 class AlertTriggered(Payload):
-    """An alert rule fired: which rule, what it saw, the message sent, and each channel's result so far."""
+    """An alert rule fired: which rule, what it saw, the message (English), each channel's result so far, and what
+    the message is written from, so that a page writes it in its viewer's language."""
 
     alert_id: int
     name: str
@@ -326,6 +327,13 @@ class AlertTriggered(Payload):
     """What triggered it: a price, an indicator value, a PnL, a feed's age in seconds, an event's summary."""
     symbol: str | None = None
     channels: list[ChannelResult] = []
+    rule: dict[str, Any] | None = None
+    """The rule's condition as it fired (``kind`` and its parameters, as ``GET alerts`` shows it; None in events
+    of older versions)."""
+    detail: dict[str, Any] = {}
+    """What the message names besides ``value``: ``against`` (the other operand's value), ``price`` (the price
+    now, of a move), ``event_type``, ``event_id`` and ``event_data`` (the event that fired it), ``summary`` (a
+    scheduled summary's figures), ``position_id``."""
 
 
 class AlertDelivered(Payload):

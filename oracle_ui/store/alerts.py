@@ -59,9 +59,16 @@ class StoredTrigger:
     time: float
     value: float | str | None
     message: str
+    """In English."""
     channels: list[dict[str, Any]]
     acknowledged_by: str | None = None
     acknowledged_time: float | None = None
+    rule: dict[str, Any] | None = None
+    """The rule as it fired: with ``detail`` and ``value``, what the message is written from in any language (None
+    in triggers stored before 0005)."""
+    detail: dict[str, Any] | None = None
+    """What the message names besides the value (the other operand's value, the price now, the event that fired
+    it, a summary's figures)."""
 
 
 class AlertStore:
@@ -124,7 +131,13 @@ class AlertStore:
 
     # ---- triggers ----------------------------------------------------------------------------------------
     def add_trigger(self, trigger: StoredTrigger) -> None:
-        values = {**vars(trigger), 'value': _json(trigger.value), 'channels': _json(trigger.channels)}
+        values = {
+            **vars(trigger),
+            'value': _json(trigger.value),
+            'channels': _json(trigger.channels),
+            'rule': _json_or_none(trigger.rule),
+            'detail': _json_or_none(trigger.detail),
+        }
         with self.engine.begin() as conn:
             conn.execute(insert(alert_triggers_table).values(**values))
 
@@ -188,11 +201,15 @@ def _rule(row: Any) -> StoredRule:
     return StoredRule(**{**values, 'rule': orjson.loads(values['rule']), 'channels': orjson.loads(values['channels'])})
 
 
+def _json_or_none(value: Any) -> str | None:
+    return None if value is None else _json(value)
+
+
 def _trigger(row: Any) -> StoredTrigger:
     values = dict(row._mapping)
-    return StoredTrigger(
-        **{**values, 'value': orjson.loads(values['value']), 'channels': orjson.loads(values['channels'])}
-    )
+    parsed = {name: orjson.loads(values[name]) for name in ('value', 'channels')}
+    kept = {name: None if values[name] is None else orjson.loads(values[name]) for name in ('rule', 'detail')}
+    return StoredTrigger(**{**values, **parsed, **kept})
 
 
 def _trigger_conditions(alert_id: int | None, search: str | None, unacknowledged: bool) -> list[Any]:

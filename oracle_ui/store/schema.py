@@ -208,6 +208,9 @@ alert_triggers_table = Table(
     Column('channels', Text, nullable=False),
     Column('acknowledged_by', Text),
     Column('acknowledged_time', Float),
+    Column('rule', Text),
+    Column('detail', Text),
 )
-"""Every time an alert fired (``id`` is its ``alert_triggered`` event's): the value, the message, each channel's
-result (JSON) and who acknowledged it."""
+"""Every time an alert fired (``id`` is its ``alert_triggered`` event's): the value, the message (English), each
+channel's result (JSON) and who acknowledged it; ``rule`` (the rule as it fired) and ``detail`` (what the message
+names besides the value), JSON, to write the message in another language (NULL in triggers stored before 0005)."""

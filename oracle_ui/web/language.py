@@ -17,7 +17,7 @@ from .. import i18n, preferences
 from ..i18n import Language
 from ..security.accounts import Principal
 from ..system import System
-from . import user_storage
+from . import kept_input, user_storage
 
 STORAGE_KEY = 'language'
 """The browser's own choice in ``app.storage.user`` (kept across login and logout, like the theme)."""
@@ -76,6 +76,7 @@ def use(system: System, who: Principal | None) -> Language:
     language = page_language(system, who)
     i18n.activate(language)
     _of_client[client] = _PageLanguage(language, system, who)
+    kept_input.follow(_name(who))
     client.page = copy.copy(client.page)
     client.page.language = QUASAR_LANGUAGES.get(language.code, 'en-US')  # type: ignore[assignment]
     return language
@@ -93,9 +94,15 @@ def client_language() -> Language | None:
 
 def choose(language: Language) -> None:
     """Save ``language`` for this page's browser and, for a logged-in user, for them; then show the page again in
-    it (a reload: what a page shows is kept in its URL and the server, so nothing is lost but unsaved input)."""
+    it (a reload: what a page shows is kept in its URL and the server, and what was typed into its fields and not
+    saved yet is kept for the tab and put back: :mod:`.kept_input`)."""
     page = _of_client.get(ui.context.client)
     _browser_storage()[STORAGE_KEY] = {'code': language.code, 'latin_digits': language.latin_digits}
     if page is not None and page.who is not None and page.who.kind == 'user':
         preferences.save_language(page.system, page.who.name, language)
+    kept_input.keep(_name(page.who) if page is not None else None)
     ui.navigate.reload()
+
+
+def _name(who: Principal | None) -> str | None:
+    return who.name if who is not None else None

@@ -52,8 +52,18 @@ async def test_a_german_chart_writes_german_numbers_and_plotly_strings(browser, 
     await page.wait_for_selector('.js-plotly-plot .ytick text', timeout=20_000)
     ticks = await page.evaluate(PRICE_TICKS)
     assert ticks and all(GERMAN_PRICE.match(t) for t in ticks), f'German decimal marks on the price axis: {ticks}'
-    assert 'Achsen zurücksetzen' in await page.evaluate(MODEBAR), "plotly's German strings (vendored locale)"
+    assert 'Achsen zurücksetzen' in await page.evaluate(MODEBAR), "plotly's German strings"
     assert await page.evaluate("() => document.querySelector('.js-plotly-plot')._context.locale") == 'de'
+
+
+async def test_a_persian_chart_has_persian_plotly_strings(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='fa-IR')
+    await page.goto(app_url + '/')
+    await page.wait_for_selector('.js-plotly-plot .modebar-btn', state='attached', timeout=20_000)
+    titles = await page.evaluate(MODEBAR)
+    assert 'بازنشانی محورها' in titles and 'دانلود نمودار به صورت PNG' in titles, titles  # from our catalog
+    assert 'Reset axes' not in titles and 'Zoom' not in titles, titles
+    assert await page.evaluate("() => document.querySelector('.js-plotly-plot')._context.locale") == 'fa'
 
 
 async def test_the_chart_symbol_picked_is_kept_when_switching_language(browser, app_url) -> None:
@@ -83,3 +93,18 @@ async def test_the_trades_filters_are_kept_when_switching_language(browser, app_
     assert 'short' in await page.locator('.q-select').filter(has_text='Sens').inner_text()
     typed = await page.locator('input').evaluate_all('inputs => inputs.map(i => i.value)')
     assert '2026-01-02' in typed, 'the French page has the day that was typed'
+
+
+async def test_what_was_typed_is_kept_when_switching_language(browser, app_url) -> None:
+    page = await browser.new_page(viewport={'width': 1440, 'height': 900}, locale='en-US')
+    await page.goto(app_url + '/backtest')
+    await page.get_by_label('Cash').fill('25000')
+    await page.get_by_label('Commission').fill('0.002')
+    await page.locator('.q-header').get_by_role('button').filter(has_text='translate').click()
+    await page.get_by_text('Deutsch', exact=True).click()
+    await page.get_by_text('PAPER-TRADING', exact=True).wait_for(timeout=20_000)
+    cash = page.get_by_label('Kapital')
+    await cash.wait_for()
+    await page.wait_for_function("() => [...document.querySelectorAll('input')].some(i => i.value === '25000')")
+    assert await cash.input_value() == '25000', 'the German page has what was typed'
+    assert await page.get_by_label('Kommission').input_value() == '0.002'
