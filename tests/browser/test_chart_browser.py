@@ -154,16 +154,24 @@ LEVELS = f"""() => document.querySelector('{CHART}').layout.shapes.slice(2).map(
 EXITS = f"""() => document.querySelector('{CHART}').data.find(t => t.name === 'exits').text"""
 
 
+async def stopped_with_a_position(page, api: str, symbol: str) -> dict:
+    """Wait for the bot to open a position on ``symbol`` and stop it (no new position while we look); a position
+    the strategy closed just before the stop took effect is waited out with the bot started again."""
+    for _ in range(120):
+        positions = {p['symbol']: p for p in httpx.get(api + '/dashboard-data').json()['positions']}
+        if symbol in positions:
+            httpx.post(api + '/bot-control/stop').raise_for_status()
+            positions = {p['symbol']: p for p in httpx.get(api + '/dashboard-data').json()['positions']}
+            if symbol in positions:
+                return positions[symbol]
+            httpx.post(api + '/bot-control/start').raise_for_status()
+        await page.wait_for_timeout(500)
+    raise AssertionError(f'no position on {symbol} within a minute')
+
+
 async def test_levels_follow_the_position_and_its_exit_is_marked_at_once(browser, app_url) -> None:
     page = await chart_page(browser, app_url)
-    api = app_url + '/dashboard/api'
-    for _ in range(120):
-        positions = {p['symbol'] for p in httpx.get(api + '/dashboard-data').json()['positions']}
-        if 'BTC/USDT' in positions:
-            break
-        await page.wait_for_timeout(500)
-    httpx.post(api + '/bot-control/stop').raise_for_status()  # no new position while we look
-    position = next(p for p in httpx.get(api + '/dashboard-data').json()['positions'] if p['symbol'] == 'BTC/USDT')
+    position = await stopped_with_a_position(page, app_url + '/dashboard/api', 'BTC/USDT')
     await page.wait_for_function(f'() => ({LEVELS})().some(t => t && t.startsWith("entry"))', timeout=10_000)
     row = page.locator('tr', has_text='BTC/USDT').filter(has=page.get_by_role('button', name='Close', exact=True))
     await row.get_by_role('button', name='Close', exact=True).click()
