@@ -18,6 +18,7 @@ from typing import Any
 from nicegui import events
 
 from components.chart_history import PAGE_CANDLES, PAGES_PER_PAN, WINDOW_CANDLES, page_wanted
+from components.chart_labels import output_name, shown_label
 from components.chart_marks import (
     alert_line,
     candles_trace,
@@ -31,7 +32,6 @@ from components.chart_marks import (
 )
 from components.plot import TRANSPARENT, Plot
 from oracle_ui.alerts.rules import PriceLine
-from oracle_ui.i18n import pgettext, terms
 from oracle_ui.timeframes import timeframe_seconds
 from oracle_ui.views import CandleOut, CandlesResponse, ChartIndicator, OpenPosition, TradeMarker
 
@@ -390,33 +390,6 @@ class PriceChart(Plot):
             data = await self._load_range(first, last)
         if request == self._range_requests:
             self.replace(data)
-
-
-WORD_LABELS = frozenset({'stoch', 'volume'})
-"""Indicator kinds named by a word (translated); the others by an abbreviation or a name (EMA, Bollinger)."""
-OUTPUT_TERMS = {'_plus_di': '+DI', '_minus_di': '-DI', '_k': '%K', '_d': '%D'}
-"""Indicator outputs named by a term that is the same in every language."""
-
-
-def shown_label(indicator: ChartIndicator) -> str:
-    """An indicator's legend and axis title in the page's language: its kind and its parameters."""
-    if indicator.kind not in WORD_LABELS:
-        return indicator.label
-    return f'{terms.indicator(indicator.kind)} {" ".join(f"{p:g}" for p in indicator.params)}'.strip()
-
-
-def output_name(suffix: str) -> str:
-    """What a legend adds for one of an indicator's several lines (``_upper`` of the Bollinger bands)."""
-    # TRANSLATORS: the lines of a chart indicator in its legend: the Bollinger bands' upper, middle and lower band,
-    # MACD's signal line and histogram
-    names = {
-        '_upper': pgettext('indicator output', 'upper'),
-        '_middle': pgettext('indicator output', 'middle'),
-        '_lower': pgettext('indicator output', 'lower'),
-        '_signal': pgettext('indicator output', 'signal'),
-        '_hist': pgettext('indicator output', 'histogram'),
-    }
-    return names.get(suffix) or OUTPUT_TERMS.get(suffix) or suffix.replace('_', ' ').strip()
 
 
 def _price_format(data: CandlesResponse) -> str:
