@@ -96,3 +96,14 @@ def test_the_live_feed_says_a_refusal_in_the_viewers_language() -> None:
     assert summarize(event) == 'BTC/USDT long refused: max concurrent positions (3) reached'
     with using('fr'):
         assert summarize(event).endswith('nombre maximal de positions simultanées (3) atteint')
+
+
+def test_the_daily_loss_limit_is_said_with_the_languages_percent() -> None:
+    risk = RiskManager(RiskSettings(max_daily_loss_pct=2.5))
+    broker = PaperBroker([SYM], balance=10_000.0, commission=0.001)
+    risk.check_daily_loss(0.0, 10_000.0)  # the day starts at 10,000
+    assert risk.check_daily_loss(60.0, 9_700.0) is not None  # 3 % down: blocked for the day
+    reason = risk.size(Signal(symbol=SYM, kind=SignalKind.LONG, stop_loss=60_000.0), broker, 64_000.0)
+    assert reason == 'daily loss limit of 2.5% reached; no new trades today'
+    with using('de'):
+        assert '2,5 %' in refusals.translated(str(reason))

@@ -92,6 +92,8 @@ def translated(reason: str) -> str:
 def _value(name: str, text: str) -> str:
     if name == 'side':
         return terms.side(text)
+    if text.endswith('%') and (share := NUMBER.fullmatch(text[:-1])) is not None:  # a limit: 5% (German 5 %)
+        return formats.percent(float(text[:-1]), len(share.group(1) or ''))
     number = NUMBER.fullmatch(text)
     if number is None:
         return text
