@@ -14,6 +14,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
 from oracle_ui.alerts import messages
@@ -24,7 +25,7 @@ from oracle_ui.security.accounts import Accounts, Role
 from oracle_ui.settings import Settings
 from oracle_ui.store import MigrationError, Store
 from oracle_ui.store.alerts import AlertStore
-from oracle_ui.store.migrate import MIGRATIONS_DIR
+from oracle_ui.store.migrate import HEAD, MIGRATIONS_DIR
 from oracle_ui.store.schema import metadata
 from oracle_ui.system import build_system
 
@@ -33,7 +34,6 @@ from .helpers import FakeClock
 FIXTURE = Path(__file__).parent / 'data' / 'oracle-0.1.0.db'
 """Made by version 0.1.0 itself: scripts/make_v010_fixture.sh (trades, candles, events, the operator alice)."""
 ALICE_PASSWORD = 'alice-fixture-0.1.0'
-HEAD = '0005'
 FAILING_MIGRATION = '''"""Unique candle times.
 
 Adds a column (which works), then a unique index that the stored candles violate (three symbols share each time).
@@ -173,6 +173,12 @@ def test_a_database_at_the_newest_schema_is_left_alone(tmp_path: Path) -> None:
     store.close()
     assert len(backups(tmp_path)) == 1
     assert dump(db) == before
+
+
+def test_head_names_the_newest_migration() -> None:
+    config = Config()
+    config.set_main_option('script_location', str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
 
 
 def test_revision_0001_is_the_schema_0_1_0_made(tmp_path: Path) -> None:

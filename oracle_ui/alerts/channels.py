@@ -4,6 +4,9 @@ dispatcher calls :func:`send` from a worker thread).
 A URL's secret parts never leave the server once saved: the database holds it encrypted with a key in the data
 directory (``.alerts_key``, mode 0600), everyone sees :func:`mask` of it, and any text that could contain parts of
 it (Apprise's error messages) passes :func:`scrub` first. Apprise's own log lines are captured, never printed.
+
+Apprise and cryptography are imported where they are used (a channel saved, checked or sent to): together they
+hold ~9 MB resident, which a server without channels would carry for nothing.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import apprise
-from cryptography.fernet import Fernet, InvalidToken
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 KEY_FILE = '.alerts_key'
-NOTIFY_TYPES = {'info': apprise.NotifyType.INFO, 'warning': apprise.NotifyType.WARNING, 'critical': 'failure'}
+NOTIFY_TYPES = {'info': 'info', 'warning': 'warning', 'critical': 'failure'}
+"""Apprise's notify type (``apprise.NotifyType``'s values) for each severity."""
 _APPRISE_LOG = logging.getLogger('apprise')
 _APPRISE_LOG.propagate = False  # its messages may name hosts, users or tokens: they are captured, scrubbed, reported
 _APPRISE_LOG.addHandler(logging.NullHandler())
@@ -44,34 +49,45 @@ class CheckedUrl:
 
 
 class SecretBox:
-    """Encrypts channel URLs with a key kept in the data directory (created once, mode 0600)."""
+    """Encrypts channel URLs with a key kept in the data directory (made when first needed, mode 0600)."""
 
     def __init__(self, data_dir: Path) -> None:
-        path = Path(data_dir) / KEY_FILE
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:  # another process made it first
-                pass
-            else:
-                with os.fdopen(fd, 'wb') as handle:
-                    handle.write(Fernet.generate_key())
-        self._fernet = Fernet(path.read_bytes().strip())
+        self._path = Path(data_dir) / KEY_FILE
+        self._fernet: Fernet | None = None
 
     def encrypt(self, text: str) -> str:
-        return self._fernet.encrypt(text.encode()).decode()
+        return self._box().encrypt(text.encode()).decode()
 
     def decrypt(self, token: str) -> str:
         """The URL; raises ChannelError if the key is not the one it was saved with."""
+        from cryptography.fernet import InvalidToken
+
         try:
-            return self._fernet.decrypt(token.encode()).decode()
+            return self._box().decrypt(token.encode()).decode()
         except InvalidToken:
             raise ChannelError(f'cannot decrypt this channel: {KEY_FILE} in the data directory changed') from None
+
+    def _box(self) -> Fernet:
+        from cryptography.fernet import Fernet
+
+        if self._fernet is None:
+            if not self._path.exists():
+                self._path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                except FileExistsError:  # another process made it first
+                    pass
+                else:
+                    with os.fdopen(fd, 'wb') as handle:
+                        handle.write(Fernet.generate_key())
+            self._fernet = Fernet(self._path.read_bytes().strip())
+        return self._fernet
 
 
 def check(url: str) -> CheckedUrl:
     """The URL if Apprise can send to it, with its masked form; raises ChannelError saying why not."""
+    import apprise
+
     url = url.strip()
     with _captured() as lines:
         try:
@@ -93,6 +109,8 @@ def mask(url: str, private: str | None = None) -> str:
     """Scheme, host and path of Apprise's privacy form of ``url`` (passwords and tokens already abbreviated by
     it) without the query (headers, keys), and long path segments abbreviated too."""
     if private is None:
+        import apprise
+
         plugin = apprise.Apprise.instantiate(url)
         private = plugin.url(privacy=True) if plugin is not None else url.split('://', 1)[0] + '://…'
     base = private.split('?', 1)[0]
@@ -119,10 +137,14 @@ def scrub(text: str, url: str) -> str:
 
 def send(url: str, title: str, body: str, severity: str) -> tuple[bool, str]:
     """Send one message (blocking: call from a worker thread); returns (ok, the scrubbed reason if not)."""
+    import apprise
+
     with _captured() as lines:
         try:  # the plugin itself: Apprise() would send from a pool of its own, past the log capture
             plugin = apprise.Apprise.instantiate(url)
-            ok = plugin is not None and bool(plugin.notify(body=body, title=title, notify_type=NOTIFY_TYPES[severity]))
+            ok = plugin is not None and bool(
+                plugin.notify(body=body, title=title, notify_type=apprise.NotifyType(NOTIFY_TYPES[severity]))
+            )
         except Exception as error:
             lines.append(f'{type(error).__name__}: {error}')
             ok = False

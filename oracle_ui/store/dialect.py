@@ -4,11 +4,14 @@ its password hidden."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, ColumnElement, Integer, String, Table, func
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import URL, Connection, Engine
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql
 
 ID = Integer().with_variant(BigInteger(), 'postgresql')
 """A 64-bit integer (ids, candle times): SQLite's INTEGER already is one (and only ``INTEGER PRIMARY KEY`` numbers
@@ -19,6 +22,8 @@ def upsert(conn: Connection, table: Table) -> sqlite.Insert | postgresql.Insert:
     """An INSERT into ``table`` that can be told what to do on a conflict (``on_conflict_do_update`` /
     ``on_conflict_do_nothing``, the same in both dialects), in the dialect of ``conn``'s database."""
     if conn.dialect.name == 'postgresql':
+        from sqlalchemy.dialects import postgresql  # loaded with the database's dialect; 1.5 MB for SQLite to carry
+
         return postgresql.insert(table)
     return sqlite.insert(table)
 
