@@ -6,6 +6,8 @@ import re
 import pytest
 
 from ..liveapp import live_app
+from ..sessions import PASSWORD
+from .conftest import log_in
 
 GERMAN_MONEY = re.compile(r'^\d{1,3}(\.\d{3})*,\d{2} USDT$')
 GERMAN_PRICE = re.compile(r'^\d{1,3}(\.\d{3})*,\d+$')
@@ -108,3 +110,37 @@ async def test_what_was_typed_is_kept_when_switching_language(browser, app_url) 
     await page.wait_for_function("() => [...document.querySelectorAll('input')].some(i => i.value === '25000')")
     assert await cash.input_value() == '25000', 'the German page has what was typed'
     assert await page.get_by_label('Kommission').input_value() == '0.002'
+
+
+@pytest.fixture
+def users_url(tmp_path, accounts):
+    """An app with the operator alice and the viewer victor (tests.sessions.PASSWORD)."""
+    with live_app(tmp_path / 'data', ORACLE_SPEED='60') as base:
+        yield base
+
+
+async def choose_language(page, name: str) -> None:
+    await page.locator('.q-header').get_by_role('button').filter(has_text='translate').click()
+    await page.get_by_text(name, exact=True).click()
+
+
+async def test_a_viewers_and_an_operators_choices_are_their_own_and_follow_them(browser, users_url) -> None:
+    english = {'viewport': {'width': 1440, 'height': 900}, 'locale': 'en-US'}
+    alice_here, victor, alice_elsewhere = [await browser.new_context(**english) for _ in range(3)]
+    operator = await alice_here.new_page()
+    await log_in(operator, users_url, 'alice', PASSWORD)
+    await choose_language(operator, 'Deutsch')
+    await operator.get_by_text('PAPER-TRADING', exact=True).wait_for(timeout=20_000)
+    viewer = await victor.new_page()
+    await log_in(viewer, users_url, 'victor', PASSWORD)  # an English page: alice's choice is hers
+    await viewer.get_by_text('PAPER TRADING', exact=True).wait_for(timeout=20_000)
+    await choose_language(viewer, '日本語')
+    await viewer.get_by_text('victor · 閲覧者').wait_for(timeout=20_000)
+    await operator.reload()
+    await operator.get_by_text('PAPER-TRADING', exact=True).wait_for(timeout=20_000)  # not Japanese
+    other_device = await alice_elsewhere.new_page()  # an English browser: the choice is kept on the server
+    await log_in(other_device, users_url, 'alice', PASSWORD)
+    await other_device.get_by_text('PAPER-TRADING', exact=True).wait_for(timeout=20_000)
+    assert await other_device.evaluate('() => document.documentElement.lang') == 'de'
+    for context in (alice_here, victor, alice_elsewhere):
+        await context.close()
