@@ -75,6 +75,9 @@ async def user(clock: ManualClock, caplog: pytest.LogCaptureFixture) -> AsyncIte
     with the market on the manual clock. Fails the test on ERROR logs, like NiceGUI's own fixture."""
     settings = Settings()
     system = build_system(settings, clock=clock)
+    # NiceGUI's reset keeps the one app; FastAPI merges each included router's lifespan into it, so without this
+    # every test would wrap the next one's start-up once more (a RecursionError after a few hundred tests)
+    lifespan = core.app.router.lifespan_context
     with nicegui_reset_globals():
         os.environ['NICEGUI_USER_SIMULATION'] = 'true'
         try:
@@ -86,6 +89,7 @@ async def user(clock: ManualClock, caplog: pytest.LogCaptureFixture) -> AsyncIte
                 async with httpx.AsyncClient(transport=transport, base_url='http://test') as client:
                     yield User(client)
         finally:
+            core.app.router.lifespan_context = lifespan
             os.environ.pop('NICEGUI_USER_SIMULATION', None)
             ui.navigate = Navigate()
             ui.notify = notify
